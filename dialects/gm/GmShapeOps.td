@@ -1,0 +1,132 @@
+//===- GmShapeOps.td - reshape, transpose, broadcast, concat, slice, pad -*- tablegen -*-===//
+//
+// Ops that move elements without arithmetic.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GM_SHAPE_OPS_TD
+#define GM_SHAPE_OPS_TD
+
+include "GmBase.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+
+def Gm_ReshapeOp : Gm_Op<"reshape", [Pure]> {
+  let summary = "same elements in row-major order, new shape";
+  let description = [{
+    ```mlir
+    %h = gm.reshape %flat : tensor<64x3136xf32> -> tensor<64x64x7x7xf32>
+    ```
+  }];
+  let arguments = (ins Gm_Tensor:$input);
+  let results = (outs Gm_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Gm_TransposeOp : Gm_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
+  let summary = "permutes dimensions";
+  let description = [{
+    Result dimension i is input dimension perm[i].
+
+    ```mlir
+    %t = gm.transpose %x perm [0, 2, 3, 1] : tensor<64x32x7x7xf32> -> tensor<64x7x7x32xf32>
+    ```
+  }];
+  let arguments = (ins Gm_Tensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs Gm_Tensor:$result);
+  let assemblyFormat = [{
+    $input `perm` $perm attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasFolder = 1;
+}
+
+def Gm_BroadcastOp : Gm_Op<"broadcast", [Pure]> {
+  let summary = "stretches a tensor to a larger shape (numpy rules)";
+  let description = [{
+    The input's shape aligns with the result's trailing dimensions; each
+    input dimension equals the result's or is 1.
+
+    ```mlir
+    %b = gm.broadcast %bias : tensor<32x1x1xf32> -> tensor<64x32x14x14xf32>
+    ```
+  }];
+  let arguments = (ins Gm_Tensor:$input);
+  let results = (outs Gm_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Gm_ConcatOp : Gm_Op<"concat", [Pure, InferTypeOpAdaptor]> {
+  let summary = "joins tensors along one axis";
+  let description = [{
+    ```mlir
+    %c = gm.concat %hb, %dt axis 1 : (tensor<64x64x14x14xf32>, tensor<64x32x14x14xf32>) -> tensor<64x96x14x14xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Gm_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Gm_Tensor:$result);
+  let assemblyFormat = [{
+    $inputs `axis` $axis attr-dict `:` functional-type($inputs, results)
+  }];
+}
+
+def Gm_SliceOp : Gm_Op<"slice", [Pure, InferTypeOpAdaptor]> {
+  let summary = "a strided window of a tensor";
+  let description = [{
+    Result element i is input element offsets + i * strides (per dimension);
+    the result shape is `sizes`. `strides` defaults to 1.
+
+    ```mlir
+    %a = gm.slice %h offsets [0, 0, 0, 0] sizes [64, 32, 28, 28] : tensor<64x64x28x28xf32> -> tensor<64x32x28x28xf32>
+    ```
+  }];
+  let arguments = (ins Gm_Tensor:$input, DenseI64ArrayAttr:$offsets,
+                       DenseI64ArrayAttr:$sizes,
+                       OptionalAttr<DenseI64ArrayAttr>:$strides);
+  let results = (outs Gm_Tensor:$result);
+  let assemblyFormat = [{
+    $input `offsets` $offsets `sizes` $sizes (`strides` $strides^)? attr-dict
+    `:` type($input) `->` type($result)
+  }];
+  let hasFolder = 1;
+}
+
+def Gm_PadOp : Gm_Op<"pad", [Pure, InferTypeOpAdaptor]> {
+  let summary = "pads with a constant: before, after and between elements";
+  let description = [{
+    Each dimension of size n becomes low + n + (n - 1) * interior + high.
+    Interior padding makes it the gradient of a strided slice.
+
+    ```mlir
+    %p = gm.pad %x low [0, 0, 1, 0] high [0, 0, 0, 0] : tensor<64x32x27x28xf32> -> tensor<64x32x28x28xf32>
+    ```
+  }];
+  let arguments = (ins Gm_Tensor:$input, DenseI64ArrayAttr:$low,
+                       DenseI64ArrayAttr:$high,
+                       OptionalAttr<DenseI64ArrayAttr>:$interior,
+                       DefaultValuedAttr<F64Attr, "0.0">:$value);
+  let results = (outs Gm_Tensor:$result);
+  let assemblyFormat = [{
+    $input `low` $low `high` $high (`interior` $interior^)? attr-dict
+    `:` type($input) `->` type($result)
+  }];
+  let hasFolder = 1;
+}
+
+def Gm_UpsampleOp : Gm_Op<"upsample", [Pure, InferTypeOpAdaptor]> {
+  let summary = "nearest-neighbour upsampling of NCHW by integer factors";
+  let description = [{
+    ```mlir
+    %u = gm.upsample %x scale [2, 2] : tensor<64x32x7x7xf32> -> tensor<64x32x14x14xf32>
+    ```
+  }];
+  let arguments = (ins Gm_FloatTensor:$input, DenseI64ArrayAttr:$scale);
+  let results = (outs Gm_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `scale` $scale attr-dict `:` type($input) `->` type($result)
+  }];
+}
+
+#endif // GM_SHAPE_OPS_TD

@@ -1,0 +1,447 @@
+//===- GmStructureOps.td - model, nets, phases, data, training -*- tablegen -*-===//
+//
+// The ops that give a model its structure: the model itself, its variables
+// (parameters and state), nets and calls, training/eval phases, datasets,
+// `minimize`, `report`, `grad`, samplers and autoregressive loops.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GM_STRUCTURE_OPS_TD
+#define GM_STRUCTURE_OPS_TD
+
+include "GmAttrs.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/Interfaces/CallInterfaces.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/Interfaces/FunctionInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/IR/RegionKindInterface.td"
+
+//===----------------------------------------------------------------------===//
+// gm.model
+//===----------------------------------------------------------------------===//
+
+def Gm_ModelOp : Gm_Op<"model", [
+    IsolatedFromAbove, NoRegionArguments, NoTerminator, SingleBlock, Symbol,
+    SymbolTable]> {
+  let summary = "a whole generative model";
+  let description = [{
+    The symbol table holding everything a model is: its datasets, parameters
+    and state, nets, phases (train and eval blocks) and samplers. Random-op ids
+    are unique within a model.
+
+    ```mlir
+    gm.model @vae {
+      gm.dataset @train "fashion-mnist" split "train" fields [tensor<1x28x28xf32>]
+      gm.param @dec.linear_0.weight : tensor<256x20xf32> = #gm.uniform<-0.22, 0.22>
+      gm.phase train @train { ... }
+    }
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
+  let hasVerifier = 1;
+  // The builder creates the body block.
+  let skipDefaultBuilders = 1;
+  let builders = [OpBuilder<(ins "::llvm::StringRef":$name)>];
+  let extraClassDeclaration = [{
+    ::mlir::Block &getBodyBlock() { return getBody().front(); }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Variables: gm.param, gm.state, gm.load, gm.store
+//===----------------------------------------------------------------------===//
+
+def Gm_ParamOp : Gm_Op<"param", [Symbol, HasParent<"ModelOp">]> {
+  let summary = "a trainable parameter";
+  let description = [{
+    A tensor that `gm.minimize` may update, with its initializer. Names are
+    deterministic (`net.layer_index.weight`) so checkpoints map onto them.
+
+    ```mlir
+    gm.param @encoder.conv2d_0.weight : tensor<32x1x4x4xf32> = #gm.uniform<-0.5, 0.5>
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name,
+                       TypeAttrOf<Gm_FloatTensor>:$type,
+                       Gm_InitializerAttr:$init);
+  let assemblyFormat = "$sym_name `:` $type `=` $init attr-dict";
+}
+
+def Gm_StateOp : Gm_Op<"state", [Symbol, HasParent<"ModelOp">]> {
+  let summary = "non-trainable model state";
+  let description = [{
+    A tensor that persists across steps and checkpoints but is not trained by
+    gradients: batch-norm running statistics, optimizer moments, step counts.
+
+    ```mlir
+    gm.state @G.batch_norm_0.running_mean : tensor<128xf32> = #gm.fill<0.0>
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name,
+                       TypeAttrOf<Gm_NumericTensor>:$type,
+                       Gm_InitializerAttr:$init);
+  let assemblyFormat = "$sym_name `:` $type `=` $init attr-dict";
+}
+
+def Gm_LoadOp : Gm_Op<"load", [
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>,
+    MemoryEffects<[MemRead<Gm_VariableResource>]>]> {
+  let summary = "reads the current value of a parameter or state";
+  let description = [{
+    ```mlir
+    %w = gm.load @encoder.conv2d_0.weight : tensor<32x1x4x4xf32>
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$variable);
+  let results = (outs Gm_NumericTensor:$result);
+  let assemblyFormat = "$variable attr-dict `:` type($result)";
+}
+
+def Gm_StoreOp : Gm_Op<"store", [
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>,
+    MemoryEffects<[MemWrite<Gm_VariableResource>]>]> {
+  let summary = "writes a new value to a parameter or state";
+  let description = [{
+    Later `gm.load`s of the variable see the new value.
+
+    ```mlir
+    gm.store %mean to @G.batch_norm_0.running_mean : tensor<128xf32>
+    ```
+  }];
+  let arguments = (ins Gm_NumericTensor:$value, FlatSymbolRefAttr:$variable);
+  let assemblyFormat = "$value `to` $variable attr-dict `:` type($value)";
+}
+
+//===----------------------------------------------------------------------===//
+// Nets: gm.net, gm.call, gm.return
+//===----------------------------------------------------------------------===//
+
+def Gm_NetOp : Gm_Op<"net", [
+    FunctionOpInterface, IsolatedFromAbove, HasParent<"ModelOp">]> {
+  let summary = "a network: a function of tensors over the model's parameters";
+  let description = [{
+    Nets read parameters with `gm.load` and may be called any number of times
+    (the parameters are shared). `gm-inline` inlines every call.
+
+    ```mlir
+    gm.net @decoder(%z: tensor<64x20xf32>) -> tensor<64x256xf32> {
+      %w = gm.load @decoder.linear_0.weight : tensor<256x20xf32>
+      %h = gm.matmul %z, %w {transpose_rhs} : (tensor<64x20xf32>, tensor<256x20xf32>) -> tensor<64x256xf32>
+      gm.return %h : tensor<64x256xf32>
+    }
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name,
+                       TypeAttrOf<FunctionType>:$function_type,
+                       OptionalAttr<DictArrayAttr>:$arg_attrs,
+                       OptionalAttr<DictArrayAttr>:$res_attrs);
+  let regions = (region SizedRegion<1>:$body);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let builders = [OpBuilder<(ins "::llvm::StringRef":$name,
+                                 "::mlir::FunctionType":$type)>];
+  let extraClassDeclaration = [{
+    ::mlir::Region *getCallableRegion() { return &getBody(); }
+    ::llvm::ArrayRef<::mlir::Type> getArgumentTypes() {
+      return getFunctionType().getInputs();
+    }
+    ::llvm::ArrayRef<::mlir::Type> getResultTypes() {
+      return getFunctionType().getResults();
+    }
+    bool isDeclaration() { return false; }
+  }];
+}
+
+def Gm_CallOp : Gm_Op<"call", [
+    CallOpInterface, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "calls a net";
+  let description = [{
+    ```mlir
+    %mu, %logvar = gm.call @encoder(%x) : (tensor<64x1x28x28xf32>) -> (tensor<64x20xf32>, tensor<64x20xf32>)
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$callee,
+                       Variadic<Gm_Tensor>:$operands,
+                       OptionalAttr<DictArrayAttr>:$arg_attrs,
+                       OptionalAttr<DictArrayAttr>:$res_attrs);
+  let results = (outs Variadic<Gm_Tensor>:$results);
+  let assemblyFormat = [{
+    $callee `(` $operands `)` attr-dict `:` functional-type($operands, results)
+  }];
+  let builders = [OpBuilder<(ins "NetOp":$callee, "::mlir::ValueRange":$operands), [{
+      $_state.addOperands(operands);
+      $_state.addAttribute("callee", ::mlir::SymbolRefAttr::get(callee));
+      $_state.addTypes(callee.getFunctionType().getResults());
+  }]>];
+  let extraClassDeclaration = [{
+    operand_range getArgOperands() { return getOperands(); }
+    ::mlir::MutableOperandRange getArgOperandsMutable() {
+      return getOperandsMutable();
+    }
+    ::mlir::CallInterfaceCallable getCallableForCallee() {
+      return (*this)->getAttrOfType<::mlir::SymbolRefAttr>("callee");
+    }
+    void setCalleeFromCallable(::mlir::CallInterfaceCallable callee) {
+      (*this)->setAttr("callee", ::llvm::cast<::mlir::SymbolRefAttr>(callee));
+    }
+  }];
+}
+
+def Gm_ReturnOp : Gm_Op<"return", [
+    Pure, ReturnLike, Terminator, ParentOneOf<["NetOp", "SamplerOp"]>]> {
+  let summary = "returns the results of a net or sampler";
+  let description = [{
+    ```mlir
+    gm.return %mu, %logvar : tensor<64x20xf32>, tensor<64x20xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Gm_Tensor>:$operands);
+  let assemblyFormat = "attr-dict ($operands^ `:` type($operands))?";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Phases: gm.phase, gm.repeat
+//===----------------------------------------------------------------------===//
+
+def Gm_PhaseOp : Gm_Op<"phase", [
+    IsolatedFromAbove, NoRegionArguments, NoTerminator, SingleBlock, Symbol,
+    HasParent<"ModelOp">]> {
+  let summary = "a train or eval block: what one step does";
+  let description = [{
+    A `train` phase is one training iteration: its statements run in order,
+    and each `gm.minimize` sees the variables as updated by the statements
+    before it. An `eval` phase runs once per test batch; its reports are
+    averaged over the test split. `./trainer train --phase NAME` runs a
+    named train phase.
+
+    ```mlir
+    gm.phase train @stage1 {
+      %x = gm.next @train : tensor<64x1x28x28xf32>
+      ...
+      gm.minimize %loss : tensor<f32> over [@dec.linear_0.weight] with #gm.adam<lr = 1.0e-3>
+      gm.report "loss", %loss : tensor<f32>
+    }
+    ```
+  }];
+  let arguments = (ins Gm_PhaseKind:$kind, SymbolNameAttr:$sym_name);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$kind $sym_name attr-dict-with-keyword $body";
+  // The builder creates the body block.
+  let skipDefaultBuilders = 1;
+  let builders = [OpBuilder<(ins "PhaseKind":$kind, "::llvm::StringRef":$name)>];
+  let extraClassDeclaration = [{
+    ::mlir::Block &getBodyBlock() { return getBody().front(); }
+  }];
+}
+
+def Gm_RepeatOp : Gm_Op<"repeat", [
+    NoRegionArguments, NoTerminator, SingleBlock,
+    ParentOneOf<["PhaseOp", "RepeatOp"]>]> {
+  let summary = "runs its body a fixed number of times";
+  let description = [{
+    WGAN-GP's critic rounds: each iteration draws fresh batches and fresh
+    random numbers (the random streams are keyed by the iteration too).
+
+    ```mlir
+    gm.repeat 5 {
+      %x = gm.next @train : tensor<64x1x28x28xf32>
+      ...
+    }
+    ```
+  }];
+  let arguments = (ins ConfinedAttr<I64Attr, [IntPositive]>:$count);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$count attr-dict-with-keyword $body";
+  // The builder creates the body block.
+  let skipDefaultBuilders = 1;
+  let builders = [OpBuilder<(ins "int64_t":$count)>];
+  let extraClassDeclaration = [{
+    ::mlir::Block &getBodyBlock() { return getBody().front(); }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Data: gm.dataset, gm.next
+//===----------------------------------------------------------------------===//
+
+def Gm_DatasetOp : Gm_Op<"dataset", [Symbol, HasParent<"ModelOp">]> {
+  let summary = "declares a dataset split and the tensors of one example";
+  let description = [{
+    `source` names a known dataset (`fashion-mnist`, `mnist`) or an NPY file;
+    `fields` are the per-example tensors: a float image is scaled to [0, 1],
+    an integer image keeps its byte values, a 0-d integer is the label.
+
+    ```mlir
+    gm.dataset @train "fashion-mnist" split "train" fields [tensor<1x28x28xf32>, tensor<i32>]
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, StrAttr:$source,
+                       StrAttr:$split, TypeArrayAttr:$fields);
+  let assemblyFormat = [{
+    $sym_name $source `split` $split `fields` $fields attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+def Gm_NextOp : Gm_Op<"next", [
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>,
+    MemoryEffects<[MemWrite<Gm_DataResource>]>]> {
+  let summary = "draws the next batch of a dataset";
+  let description = [{
+    One result per field of the dataset, each with a leading batch dimension.
+
+    ```mlir
+    %x, %y = gm.next @train : tensor<64x1x28x28xf32>, tensor<64xi32>
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$dataset);
+  let results = (outs Variadic<Gm_Tensor>:$results);
+  let assemblyFormat = "$dataset attr-dict `:` type($results)";
+}
+
+//===----------------------------------------------------------------------===//
+// Training: gm.minimize, gm.report, gm.grad
+//===----------------------------------------------------------------------===//
+
+def Gm_MinimizeOp : Gm_Op<"minimize", [
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>,
+    MemoryEffects<[MemRead<Gm_VariableResource>, MemWrite<Gm_VariableResource>]>]> {
+  let summary = "takes one optimizer step on a loss over a parameter group";
+  let description = [{
+    Differentiates `loss` with respect to every parameter in the group
+    (`gm-autodiff`) and applies the optimizer (`gm-expand-optimizers`).
+    `clip_norm`, when present, rescales the group's gradients to at most that
+    global L2 norm first.
+
+    ```mlir
+    gm.minimize %loss : tensor<f32> over [@D.conv2d_0.weight, @D.conv2d_0.bias]
+        with #gm.adam<lr = 2.0e-4, beta1 = 0.5>
+    ```
+  }];
+  let arguments = (ins Gm_ScalarFloatTensor:$loss,
+                       FlatSymbolRefArrayAttr:$params,
+                       Gm_OptimizerAttr:$optimizer,
+                       OptionalAttr<F64Attr>:$clip_norm);
+  let assemblyFormat = [{
+    $loss `:` type($loss) `over` $params `with` $optimizer attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+def Gm_ReportOp : Gm_Op<"report", [MemoryEffects<[MemWrite<Gm_OutputResource>]>]> {
+  let summary = "reports a scalar metric of the step";
+  let description = [{
+    Train phases log reports per step (progress bar, metrics.jsonl); eval
+    phases average them over the test split.
+
+    ```mlir
+    gm.report "kl", %kl : tensor<f32>
+    ```
+  }];
+  let arguments = (ins StrAttr:$name, Gm_ScalarFloatTensor:$value);
+  let assemblyFormat = "$name `,` $value attr-dict `:` type($value)";
+  let hasVerifier = 1;
+}
+
+def Gm_GradOp : Gm_Op<"grad", [Pure, InferTypeOpAdaptor]> {
+  let summary = "the gradient of a scalar with respect to values";
+  let description = [{
+    The results are d`value`/d`wrt`, one per `wrt` operand, of the same
+    types. `gm-autodiff` replaces the op by the reverse-mode gradient built
+    from gm ops, so a gradient may itself be part of a loss (WGAN-GP's
+    penalty differentiates its own gradient).
+
+    ```mlir
+    %g = gm.grad %out wrt %xhat : tensor<f32> wrt tensor<64x1x28x28xf32>
+    ```
+  }];
+  let arguments = (ins Gm_ScalarFloatTensor:$value,
+                       Variadic<Gm_FloatTensor>:$wrt);
+  let results = (outs Variadic<Gm_FloatTensor>:$gradients);
+  let assemblyFormat = [{
+    $value `wrt` $wrt attr-dict `:` type($value) `wrt` type($wrt)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Sampling: gm.sampler, gm.autoregressive, gm.yield
+//===----------------------------------------------------------------------===//
+
+def Gm_SamplerOp : Gm_Op<"sampler", [
+    FunctionOpInterface, IsolatedFromAbove, HasParent<"ModelOp">]> {
+  let summary = "draws a batch of samples from the model";
+  let description = [{
+    A function without arguments whose results are samples (images are
+    N x C x H x W in the data's range). `./trainer sample` calls it as many
+    times as it needs.
+
+    ```mlir
+    gm.sampler @sample() -> tensor<64x1x28x28xf32> {
+      %z = gm.normal {id = 7 : i64} : tensor<64x20xf32>
+      %x = gm.call @decoder(%z) : (tensor<64x20xf32>) -> tensor<64x1x28x28xf32>
+      gm.return %x : tensor<64x1x28x28xf32>
+    }
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name,
+                       TypeAttrOf<FunctionType>:$function_type,
+                       OptionalAttr<DictArrayAttr>:$arg_attrs,
+                       OptionalAttr<DictArrayAttr>:$res_attrs);
+  let regions = (region SizedRegion<1>:$body);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let builders = [OpBuilder<(ins "::llvm::StringRef":$name,
+                                 "::mlir::TypeRange":$results)>];
+  let extraClassDeclaration = [{
+    ::mlir::Region *getCallableRegion() { return &getBody(); }
+    ::llvm::ArrayRef<::mlir::Type> getArgumentTypes() {
+      return getFunctionType().getInputs();
+    }
+    ::llvm::ArrayRef<::mlir::Type> getResultTypes() {
+      return getFunctionType().getResults();
+    }
+    bool isDeclaration() { return false; }
+  }];
+}
+
+def Gm_AutoregressiveOp : Gm_Op<"autoregressive", [
+    AllTypesMatch<["init", "result"]>,
+    SingleBlock, RecursiveMemoryEffects]> {
+  let summary = "fills a tensor position by position in raster order";
+  let description = [{
+    `over` names the sizes of the trailing dimensions that are filled. For each
+    position p of those dimensions in raster order, the body runs on the
+    current canvas (its block argument) and position p of the canvas becomes
+    position p of the yielded tensor. The result is the final canvas. Written
+    this way, the compiler knows that step p only needs the body's value at p.
+
+    ```mlir
+    %img = gm.autoregressive %zeros over [28, 28] : tensor<16x1x28x28xf32> {
+    ^bb0(%canvas: tensor<16x1x28x28xf32>):
+      ...
+      gm.yield %next : tensor<16x1x28x28xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Gm_Tensor:$init, DenseI64ArrayAttr:$over);
+  let results = (outs Gm_Tensor:$result);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    $init `over` $over attr-dict-with-keyword `:` type($init) $body
+  }];
+  let hasVerifier = 1;
+}
+
+def Gm_YieldOp : Gm_Op<"yield", [
+    Pure, ReturnLike, Terminator, HasParent<"AutoregressiveOp">]> {
+  let summary = "yields the next canvas of a gm.autoregressive body";
+  let arguments = (ins Gm_Tensor:$value);
+  let assemblyFormat = "$value attr-dict `:` type($value)";
+}
+
+#endif // GM_STRUCTURE_OPS_TD

@@ -1,0 +1,346 @@
+//===- StructureOps.cpp - model, variables, nets, phases, data, training ----===//
+//
+// Verifiers, builders and custom assembly of the structural ops. Symbol
+// references (variables, nets, datasets) are checked in verifySymbolUses, so
+// each op looks its symbols up once per verification.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gm/GmOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/Interfaces/FunctionImplementation.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+
+using namespace mlir;
+using namespace mlir::gm;
+
+//===----------------------------------------------------------------------===//
+// gm.model
+//===----------------------------------------------------------------------===//
+
+void ModelOp::build(OpBuilder &builder, OperationState &state, StringRef name) {
+  state.addAttribute(getSymNameAttrName(state.name),
+                     builder.getStringAttr(name));
+  state.addRegion()->push_back(new Block);
+}
+
+LogicalResult ModelOp::verify() {
+  // Every random op draws its own stream: ids must be unique in the model.
+  llvm::DenseMap<uint64_t, Operation *> seen;
+  WalkResult result = walk([&](RandomOpInterface random) {
+    auto [it, inserted] = seen.try_emplace(random.getId(), random);
+    if (inserted)
+      return WalkResult::advance();
+    InFlightDiagnostic diag = random->emitOpError()
+                              << "reuses random stream id " << random.getId()
+                              << "; every random op needs its own id";
+    diag.attachNote(it->second->getLoc()) << "first used here";
+    return WalkResult::interrupt();
+  });
+  return failure(result.wasInterrupted());
+}
+
+//===----------------------------------------------------------------------===//
+// Variables
+//===----------------------------------------------------------------------===//
+
+/// Returns the type of the gm.param or gm.state `name` refers to from `user`,
+/// or emits an error at `user`. With `trainableOnly`, gm.state is refused.
+static FailureOr<RankedTensorType>
+lookupVariable(SymbolTableCollection &symbols, Operation *user,
+               FlatSymbolRefAttr name, bool trainableOnly = false) {
+  Operation *def = symbols.lookupNearestSymbolFrom(user, name);
+  if (auto param = dyn_cast_or_null<ParamOp>(def))
+    return cast<RankedTensorType>(param.getType());
+  if (auto state = dyn_cast_or_null<StateOp>(def)) {
+    if (!trainableOnly)
+      return cast<RankedTensorType>(state.getType());
+    user->emitOpError() << name << " is model state, not a trainable gm.param";
+    return failure();
+  }
+  user->emitOpError() << "refers to " << name
+                      << ", which is not a gm.param or gm.state of the model";
+  return failure();
+}
+
+/// Checks that a load/store's tensor type is the variable's.
+static LogicalResult verifyVariableAccess(SymbolTableCollection &symbols,
+                                          Operation *op, FlatSymbolRefAttr name,
+                                          Type accessType) {
+  FailureOr<RankedTensorType> type = lookupVariable(symbols, op, name);
+  if (failed(type))
+    return failure();
+  if (*type != accessType)
+    return op->emitOpError() << "type " << accessType << " does not match "
+                             << name << " of type " << *type;
+  return success();
+}
+
+LogicalResult LoadOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  return verifyVariableAccess(symbols, *this, getVariableAttr(), getType());
+}
+
+LogicalResult StoreOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  return verifyVariableAccess(symbols, *this, getVariableAttr(),
+                              getValue().getType());
+}
+
+//===----------------------------------------------------------------------===//
+// Function-like ops: gm.net, gm.sampler
+//===----------------------------------------------------------------------===//
+
+template <typename FuncOpT>
+static ParseResult parseFunctionLike(OpAsmParser &parser,
+                                     OperationState &result) {
+  auto buildType = [](Builder &builder, ArrayRef<Type> args,
+                      ArrayRef<Type> results,
+                      function_interface_impl::VariadicFlag, std::string &) {
+    return builder.getFunctionType(args, results);
+  };
+  return function_interface_impl::parseFunctionOp(
+      parser, result, /*allowVariadic=*/false,
+      FuncOpT::getFunctionTypeAttrName(result.name), buildType,
+      FuncOpT::getArgAttrsAttrName(result.name),
+      FuncOpT::getResAttrsAttrName(result.name));
+}
+
+template <typename FuncOpT>
+static void printFunctionLike(OpAsmPrinter &p, FuncOpT op) {
+  function_interface_impl::printFunctionOp(
+      p, op, /*isVariadic=*/false, op.getFunctionTypeAttrName(),
+      op.getArgAttrsAttrName(), op.getResAttrsAttrName());
+}
+
+/// Creates the symbol, the type and an entry block with one argument per input.
+static void buildFunctionLike(OpBuilder &builder, OperationState &state,
+                              StringRef name, FunctionType type,
+                              StringAttr typeAttrName) {
+  state.addAttribute(SymbolTable::getSymbolAttrName(),
+                     builder.getStringAttr(name));
+  state.addAttribute(typeAttrName, TypeAttr::get(type));
+  Block *entry = new Block;
+  for (Type input : type.getInputs())
+    entry->addArgument(input, state.location);
+  state.addRegion()->push_back(entry);
+}
+
+/// Arguments and results of nets and samplers are gm tensors.
+static LogicalResult verifyFunctionTypes(Operation *op, FunctionType type) {
+  auto isGmTensor = [](Type t) {
+    auto tensor = dyn_cast<RankedTensorType>(t);
+    return tensor && tensor.hasStaticShape();
+  };
+  for (Type t : llvm::concat<const Type>(type.getInputs(), type.getResults()))
+    if (!isGmTensor(t))
+      return op->emitOpError()
+             << "arguments and results must be statically shaped tensors, got "
+             << t;
+  return success();
+}
+
+ParseResult NetOp::parse(OpAsmParser &parser, OperationState &result) {
+  return parseFunctionLike<NetOp>(parser, result);
+}
+void NetOp::print(OpAsmPrinter &p) { printFunctionLike(p, *this); }
+void NetOp::build(OpBuilder &builder, OperationState &state, StringRef name,
+                  FunctionType type) {
+  buildFunctionLike(builder, state, name, type,
+                    getFunctionTypeAttrName(state.name));
+}
+LogicalResult NetOp::verify() {
+  return verifyFunctionTypes(*this, getFunctionType());
+}
+
+ParseResult SamplerOp::parse(OpAsmParser &parser, OperationState &result) {
+  return parseFunctionLike<SamplerOp>(parser, result);
+}
+void SamplerOp::print(OpAsmPrinter &p) { printFunctionLike(p, *this); }
+void SamplerOp::build(OpBuilder &builder, OperationState &state, StringRef name,
+                      TypeRange results) {
+  buildFunctionLike(builder, state, name,
+                    builder.getFunctionType({}, results),
+                    getFunctionTypeAttrName(state.name));
+}
+LogicalResult SamplerOp::verify() {
+  if (getFunctionType().getNumInputs() != 0)
+    return emitOpError() << "takes no arguments, got "
+                         << getFunctionType().getNumInputs();
+  if (getFunctionType().getNumResults() == 0)
+    return emitOpError() << "must return at least one tensor of samples";
+  return verifyFunctionTypes(*this, getFunctionType());
+}
+
+LogicalResult CallOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  auto net = symbols.lookupNearestSymbolFrom<NetOp>(*this, getCalleeAttr());
+  if (!net)
+    return emitOpError() << "calls " << getCalleeAttr()
+                         << ", which is not a gm.net of the model";
+  FunctionType type = net.getFunctionType();
+  if (TypeRange(type.getInputs()) != TypeRange(getOperandTypes()))
+    return emitOpError() << "passes " << getOperandTypes() << " but "
+                         << getCalleeAttr() << " takes " << type.getInputs();
+  if (TypeRange(type.getResults()) != TypeRange(getResultTypes()))
+    return emitOpError() << "expects results " << getResultTypes() << " but "
+                         << getCalleeAttr() << " returns " << type.getResults();
+  return success();
+}
+
+LogicalResult ReturnOp::verify() {
+  auto func = cast<FunctionOpInterface>((*this)->getParentOp());
+  ArrayRef<Type> expected = func.getResultTypes();
+  if (TypeRange(expected) != TypeRange(getOperandTypes()))
+    return emitOpError() << "returns " << getOperandTypes() << " but "
+                         << func->getName() << " @" << func.getName()
+                         << " declares " << expected;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Phases
+//===----------------------------------------------------------------------===//
+
+void PhaseOp::build(OpBuilder &builder, OperationState &state, PhaseKind kind,
+                    StringRef name) {
+  state.addAttribute(getKindAttrName(state.name),
+                     PhaseKindAttr::get(builder.getContext(), kind));
+  state.addAttribute(getSymNameAttrName(state.name),
+                     builder.getStringAttr(name));
+  state.addRegion()->push_back(new Block);
+}
+
+void RepeatOp::build(OpBuilder &builder, OperationState &state,
+                     int64_t count) {
+  state.addAttribute(getCountAttrName(state.name),
+                     builder.getI64IntegerAttr(count));
+  state.addRegion()->push_back(new Block);
+}
+
+//===----------------------------------------------------------------------===//
+// Data
+//===----------------------------------------------------------------------===//
+
+LogicalResult DatasetOp::verify() {
+  if (getSource().empty())
+    return emitOpError() << "needs a source";
+  if (getFields().empty())
+    return emitOpError() << "needs at least one field";
+  for (Attribute field : getFields()) {
+    auto tensor = dyn_cast<RankedTensorType>(cast<TypeAttr>(field).getValue());
+    if (!tensor || !tensor.hasStaticShape())
+      return emitOpError() << "fields must be statically shaped tensors, got "
+                           << field;
+  }
+  return success();
+}
+
+LogicalResult NextOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  auto dataset = symbols.lookupNearestSymbolFrom<DatasetOp>(*this, getDatasetAttr());
+  if (!dataset)
+    return emitOpError() << "reads " << getDatasetAttr()
+                         << ", which is not a gm.dataset of the model";
+  ArrayAttr fields = dataset.getFields();
+  if (fields.size() != getNumResults())
+    return emitOpError() << "has " << getNumResults() << " results but "
+                         << getDatasetAttr() << " has " << fields.size()
+                         << " fields";
+  std::optional<int64_t> batch;
+  for (auto [field, result] : llvm::zip(fields, getResults())) {
+    auto example = cast<RankedTensorType>(cast<TypeAttr>(field).getValue());
+    auto type = cast<RankedTensorType>(result.getType());
+    bool matches = type.getRank() == example.getRank() + 1 &&
+                   type.getShape().drop_front() == example.getShape() &&
+                   type.getElementType() == example.getElementType();
+    if (!matches)
+      return emitOpError() << "result " << type
+                           << " is not a batch of the field " << example;
+    if (batch && *batch != type.getDimSize(0))
+      return emitOpError() << "results disagree on the batch size ("
+                           << *batch << " vs " << type.getDimSize(0) << ")";
+    batch = type.getDimSize(0);
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Training
+//===----------------------------------------------------------------------===//
+
+LogicalResult MinimizeOp::verify() {
+  auto phase = (*this)->getParentOfType<PhaseOp>();
+  if (!phase || phase.getKind() != PhaseKind::train)
+    return emitOpError() << "must be inside a train phase";
+  if (getParams().empty())
+    return emitOpError() << "needs at least one parameter to update";
+  if (std::optional<APFloat> clip = getClipNorm();
+      clip && !(clip->convertToDouble() > 0))
+    return emitOpError() << "needs a positive clip_norm, got "
+                         << clip->convertToDouble();
+  llvm::DenseSet<Attribute> seen;
+  for (Attribute param : getParams())
+    if (!seen.insert(param).second)
+      return emitOpError() << "lists " << param << " twice";
+  return success();
+}
+
+LogicalResult MinimizeOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  for (Attribute param : getParams())
+    if (failed(lookupVariable(symbols, *this, cast<FlatSymbolRefAttr>(param),
+                              /*trainableOnly=*/true)))
+      return failure();
+  return success();
+}
+
+LogicalResult ReportOp::verify() {
+  if (getName().empty())
+    return emitOpError() << "needs a non-empty name";
+  if (!(*this)->getParentOfType<PhaseOp>())
+    return emitOpError() << "must be inside a train or eval phase";
+  return success();
+}
+
+LogicalResult GradOp::inferReturnTypes(MLIRContext *context,
+                                       std::optional<Location> location,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &types) {
+  // d value / d x has the type of x.
+  for (Value x : adaptor.getWrt())
+    types.push_back(x.getType());
+  return success();
+}
+
+LogicalResult GradOp::verify() {
+  if (getWrt().empty())
+    return emitOpError() << "needs at least one value to differentiate by";
+  if (getValue().getType().getElementType() !=
+      cast<RankedTensorType>(getWrt().front().getType()).getElementType())
+    return emitOpError() << "differentiates " << getValue().getType()
+                         << " by " << getWrt().front().getType()
+                         << ": element types differ";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Sampling
+//===----------------------------------------------------------------------===//
+
+LogicalResult AutoregressiveOp::verify() {
+  auto type = cast<RankedTensorType>(getInit().getType());
+  ArrayRef<int64_t> over = getOver();
+  if (over.empty() || over.size() > static_cast<size_t>(type.getRank()) ||
+      type.getShape().take_back(over.size()) != over)
+    return emitOpError() << "fills " << shape::format(over)
+                         << ", which must be the trailing dimensions of "
+                         << type;
+  Block &body = getBody().front();
+  if (body.getNumArguments() != 1 || body.getArgument(0).getType() != type)
+    return emitOpError() << "body must take the canvas (" << type
+                         << ") as its only argument";
+  auto yield = body.mightHaveTerminator()
+                   ? dyn_cast<YieldOp>(body.getTerminator())
+                   : YieldOp();
+  if (!yield || yield.getValue().getType() != type)
+    return emitOpError() << "body must yield a tensor of type " << type;
+  return success();
+}

@@ -1,0 +1,21 @@
+# lit configuration of gmc's FileCheck tests.
+import os
+
+import lit.formats
+
+config.name = "gmc"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".mlir", ".gm", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.gmc_obj_root, "test")
+# unit/ is its own suite (GoogleTest); Inputs/ hold files that tests read.
+config.excludes = ["unit", "Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+
+# Our tools first, then LLVM's FileCheck, not, split-file.
+config.environment["PATH"] = os.pathsep.join(
+    [config.gmc_tools_dir, config.llvm_tools_dir, os.environ.get("PATH", "")]
+)
+config.substitutions.append(("%gmc_src_root", config.gmc_src_root))
+config.substitutions.append(("%gmc_obj_root", config.gmc_obj_root))
+if config.cuda_enabled:
+    config.available_features.add("cuda")

@@ -1,0 +1,22 @@
+//===- gm-opt.cpp - the mlir-opt of gmc --------------------------------------===//
+//
+// Parses gm IR, runs any registered pass or pipeline on it and prints the
+// result. Every gm pass is reachable from here; that is how passes are tested.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gm/GmDialect.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/Transforms/Passes.h"
+
+int main(int argc, char **argv) {
+  mlir::DialectRegistry registry;
+  registry.insert<mlir::gm::GmDialect>();
+  // canonicalize, cse, inline, symbol-dce, ...: the generic passes of the
+  // pipeline.
+  mlir::registerTransformsPasses();
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "gmc optimizer driver\n", registry));
+}
