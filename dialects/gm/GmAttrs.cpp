@@ -1,4 +1,5 @@
-//===- GmAttrs.cpp - gm attributes: initializers, optimizers, enums ---------===//
+//===- GmAttrs.cpp - gm attributes: initializers, optimizers, enums
+//---------===//
 //
 // Parsing helpers for double and bool parameters and the attributes'
 // verifiers: an invalid hyper-parameter is an error where it is written.
@@ -26,23 +27,29 @@ FailureOr<Real> gm::parseDoubleParameter(AsmParser &parser) {
   return Real(value);
 }
 
-void gm::printDoubleParameter(AsmPrinter &printer, double value) {
+std::string gm::formatReal(double value) {
+  if (!std::isfinite(value))
+    return value != value ? "nan" : (value > 0 ? "inf" : "-inf");
   // The shortest %g form that reads back exactly: `0.001`, not `1.000000e-03`.
-  if (std::isfinite(value)) {
-    for (int precision = 1; precision <= 17; ++precision) {
-      char buffer[32];
-      std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
-      std::string text = buffer;
-      if (std::strtod(text.c_str(), nullptr) != value)
-        continue;
-      // MLIR float literals need a dot: `1.0`, `1.0e-20`, never `1e-20`.
-      if (text.find('.') == std::string::npos)
-        text.insert(std::min(text.find('e'), text.size()), ".0");
-      printer.getStream() << text;
-      return;
-    }
+  std::string text;
+  for (int precision = 1; precision <= 17; ++precision) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
+    text = buffer;
+    if (std::strtod(buffer, nullptr) == value)
+      break;
   }
-  printer.printFloat(llvm::APFloat(value));
+  // MLIR float literals need a dot: `1.0`, `1.0e-20`, never `1e-20`.
+  if (text.find('.') == std::string::npos)
+    text.insert(std::min(text.find('e'), text.size()), ".0");
+  return text;
+}
+
+void gm::printDoubleParameter(AsmPrinter &printer, double value) {
+  if (std::isfinite(value))
+    printer.getStream() << formatReal(value);
+  else
+    printer.printFloat(llvm::APFloat(value)); // The hex form reads back.
 }
 
 FailureOr<bool> gm::parseBoolParameter(AsmParser &parser) {
@@ -74,7 +81,7 @@ LogicalResult UniformAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                   Real low, Real high) {
   if (!(low <= high))
     return emitError() << "uniform initializer needs low <= high, got ["
-                       << low.value << ", " << high.value << ")";
+                       << formatReal(low) << ", " << formatReal(high) << ")";
   return success();
 }
 
@@ -82,7 +89,7 @@ LogicalResult NormalAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  Real mean, Real std) {
   if (!(std >= 0))
     return emitError() << "normal initializer needs std >= 0, got "
-                       << std.value;
+                       << formatReal(std);
   return success();
 }
 
@@ -92,10 +99,11 @@ static LogicalResult verifyCommon(function_ref<InFlightDiagnostic()> emitError,
                                   StringRef name, double lr,
                                   double weightDecay) {
   if (!(lr > 0))
-    return emitError() << name << " needs a positive learning rate, got " << lr;
+    return emitError() << name << " needs a positive learning rate, got "
+                       << formatReal(lr);
   if (!(weightDecay >= 0))
     return emitError() << name << " needs weight_decay >= 0, got "
-                       << weightDecay;
+                       << formatReal(weightDecay);
   return success();
 }
 
@@ -105,7 +113,8 @@ LogicalResult SGDAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (failed(verifyCommon(emitError, "sgd", lr, weightDecay)))
     return failure();
   if (!(momentum >= 0 && momentum < 1))
-    return emitError() << "sgd needs 0 <= momentum < 1, got " << momentum.value;
+    return emitError() << "sgd needs 0 <= momentum < 1, got "
+                       << formatReal(momentum);
   if (nesterov && momentum == 0)
     return emitError() << "sgd with nesterov = true needs a momentum > 0";
   return success();
@@ -117,9 +126,9 @@ LogicalResult AdamAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (failed(verifyCommon(emitError, "adam", lr, weightDecay)))
     return failure();
   if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1))
-    return emitError() << "adam needs betas in [0, 1), got (" << beta1.value
-                       << ", " << beta2.value << ")";
+    return emitError() << "adam needs betas in [0, 1), got ("
+                       << formatReal(beta1) << ", " << formatReal(beta2) << ")";
   if (!(eps > 0))
-    return emitError() << "adam needs eps > 0, got " << eps.value;
+    return emitError() << "adam needs eps > 0, got " << formatReal(eps);
   return success();
 }

@@ -33,6 +33,9 @@ inline bool sameBits(Real a, Real b) {
 
 /// Parses a float written as a float or integer literal (`1e-3`, `0.5`, `2`).
 FailureOr<Real> parseDoubleParameter(AsmParser &parser);
+/// The shortest text that reads back as `value`, always with a dot (`1.0`,
+/// `0.001`, `1.0e-20`): how hyper-parameters print in IR and diagnostics.
+std::string formatReal(double value);
 /// Prints a double in a form that parses back to the same value.
 void printDoubleParameter(AsmPrinter &printer, double value);
 /// Parses the keyword `true` or `false`.

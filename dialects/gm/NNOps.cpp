@@ -1,4 +1,5 @@
-//===- NNOps.cpp - matmul, convolutions, batch norm, softmax, VQ helpers ----===//
+//===- NNOps.cpp - matmul, convolutions, batch norm, softmax, VQ helpers
+//----===//
 //
 // Type inference and verifiers of the library ops. The shape arithmetic is
 // in ShapeRules.cpp; this file maps ops onto it and names the operands.
@@ -61,7 +62,8 @@ static shape::ConvGeometry geometryOf(AdaptorT &adaptor) {
 }
 
 /// A mask must cover the kernel: shape [KH, KW] of the OIHW weight.
-static LogicalResult checkMask(StringRef opName, std::optional<Location> location,
+static LogicalResult checkMask(StringRef opName,
+                               std::optional<Location> location,
                                std::optional<DenseIntElementsAttr> mask,
                                ArrayRef<int64_t> weight) {
   if (!mask || weight.size() != 4)
@@ -84,20 +86,21 @@ LogicalResult Conv2dOp::inferReturnTypes(MLIRContext *context,
       failed(checkMask(getOperationName(), location, adaptor.getMask(),
                        shapeOf(w))))
     return failure();
-  return pushShapeResult(getOperationName(), location,
-                         shape::conv2d(shapeOf(x), shapeOf(w), geometryOf(adaptor)),
-                         elementOf(x), types);
+  return pushShapeResult(
+      getOperationName(), location,
+      shape::conv2d(shapeOf(x), shapeOf(w), geometryOf(adaptor)), elementOf(x),
+      types);
 }
 
 /// Both conv gradients are checked by running conv2d's shape rule forward:
 /// conv2d(input, weight) must produce the output gradient's shape.
-static LogicalResult verifyConvGradient(Operation *op,
-                                        const shape::ConvGeometry &g,
-                                        ArrayRef<int64_t> input,
-                                        ArrayRef<int64_t> weight,
-                                        ArrayRef<int64_t> outputGrad,
-                                        std::optional<DenseIntElementsAttr> mask) {
-  if (failed(checkMask(op->getName().getStringRef(), op->getLoc(), mask, weight)))
+static LogicalResult
+verifyConvGradient(Operation *op, const shape::ConvGeometry &g,
+                   ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
+                   ArrayRef<int64_t> outputGrad,
+                   std::optional<DenseIntElementsAttr> mask) {
+  if (failed(
+          checkMask(op->getName().getStringRef(), op->getLoc(), mask, weight)))
     return failure();
   shape::ShapeResult forward = shape::conv2d(input, weight, g);
   if (!forward)
@@ -111,7 +114,8 @@ static LogicalResult verifyConvGradient(Operation *op,
   if (op->getNumOperands() == 2 &&
       (elementOf(op->getOperand(0)) != elementOf(op->getOperand(1)) ||
        elementOf(op->getOperand(0)) != elementOf(op->getResult(0))))
-    return op->emitOpError() << "operands and result must share one element type";
+    return op->emitOpError()
+           << "operands and result must share one element type";
   return success();
 }
 
@@ -147,13 +151,14 @@ LogicalResult ConvTranspose2dOp::inferReturnTypes(
 //===----------------------------------------------------------------------===//
 
 /// Checks every per-channel operand against the input; returns its [C] type.
-static FailureOr<Type> checkBatchNormOperands(StringRef opName,
-                                              std::optional<Location> location,
-                                              Value input,
-                                              ArrayRef<std::pair<Value, StringRef>> perChannel) {
+static FailureOr<Type>
+checkBatchNormOperands(StringRef opName, std::optional<Location> location,
+                       Value input,
+                       ArrayRef<std::pair<Value, StringRef>> perChannel) {
   SmallVector<Value> all{input};
   for (auto [value, name] : perChannel) {
-    std::string e = shape::checkPerChannel(shapeOf(input), shapeOf(value), name);
+    std::string e =
+        shape::checkPerChannel(shapeOf(input), shapeOf(value), name);
     if (!e.empty())
       return emitInferenceError(opName, location, e);
     all.push_back(value);
@@ -199,11 +204,11 @@ LogicalResult BatchNormBackwardOp::inferReturnTypes(
                               "output gradient " + shape::format(shapeOf(dy)) +
                                   " must have the input's type " +
                                   shape::format(shapeOf(x)));
-  FailureOr<Type> channel = checkBatchNormOperands(
-      getOperationName(), location, x,
-      {{adaptor.getScale(), "scale"},
-       {adaptor.getMean(), "mean"},
-       {adaptor.getVariance(), "variance"}});
+  FailureOr<Type> channel =
+      checkBatchNormOperands(getOperationName(), location, x,
+                             {{adaptor.getScale(), "scale"},
+                              {adaptor.getMean(), "mean"},
+                              {adaptor.getVariance(), "variance"}});
   if (failed(channel))
     return failure();
   types.append({x.getType(), *channel, *channel});
@@ -214,8 +219,7 @@ LogicalResult BatchNormBackwardOp::inferReturnTypes(
 // Softmax
 //===----------------------------------------------------------------------===//
 
-template <typename OpT>
-static LogicalResult verifySoftmaxAxis(OpT op) {
+template <typename OpT> static LogicalResult verifySoftmaxAxis(OpT op) {
   std::string e = shape::checkAxis(op.getType().getShape(), op.getAxis());
   if (!e.empty())
     return op.emitOpError() << e;
@@ -234,7 +238,8 @@ LogicalResult NearestOp::inferReturnTypes(MLIRContext *context,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &types) {
   Value z = adaptor.getInput(), codebook = adaptor.getCodebook();
-  if (failed(requireSameElementType(getOperationName(), location, {z, codebook})))
+  if (failed(
+          requireSameElementType(getOperationName(), location, {z, codebook})))
     return failure();
   return pushShapeResult(getOperationName(), location,
                          shape::nearest(shapeOf(z), shapeOf(codebook)),
@@ -246,9 +251,10 @@ LogicalResult LookupOp::inferReturnTypes(MLIRContext *context,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &types) {
   Value table = adaptor.getTable();
-  return pushShapeResult(getOperationName(), location,
-                         shape::lookup(shapeOf(table), shapeOf(adaptor.getIndices())),
-                         elementOf(table), types);
+  return pushShapeResult(
+      getOperationName(), location,
+      shape::lookup(shapeOf(table), shapeOf(adaptor.getIndices())),
+      elementOf(table), types);
 }
 
 LogicalResult OneHotOp::verify() {
@@ -257,8 +263,9 @@ LogicalResult OneHotOp::verify() {
   if (!expected)
     return emitOpError() << expected.message();
   if (getType().getShape() != ArrayRef<int64_t>(expected.shape()))
-    return emitOpError() << "result shape " << shape::format(getType().getShape())
-                         << " should be " << shape::format(expected.shape());
+    return emitOpError() << "result shape "
+                         << shape::format(getType().getShape()) << " should be "
+                         << shape::format(expected.shape());
   return success();
 }
 
@@ -266,8 +273,8 @@ LogicalResult ArgmaxOp::inferReturnTypes(MLIRContext *context,
                                          std::optional<Location> location,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &types) {
-  return pushShapeResult(getOperationName(), location,
-                         shape::dropAxis(shapeOf(adaptor.getInput()),
-                                         adaptor.getAxis()),
-                         IntegerType::get(context, 32), types);
+  return pushShapeResult(
+      getOperationName(), location,
+      shape::dropAxis(shapeOf(adaptor.getInput()), adaptor.getAxis()),
+      IntegerType::get(context, 32), types);
 }

@@ -1,4 +1,5 @@
-//===- RandomOps.cpp - counter-based random ops ------------------------------===//
+//===- RandomOps.cpp - counter-based random ops
+//------------------------------===//
 
 #include "gm/GmOps.h"
 
@@ -8,8 +9,8 @@ using namespace mlir::gm;
 LogicalResult UniformOp::verify() {
   if (!(getLow().convertToDouble() < getHigh().convertToDouble()))
     return emitOpError() << "needs low < high, got ["
-                         << getLow().convertToDouble() << ", "
-                         << getHigh().convertToDouble() << ")";
+                         << formatReal(getLow().convertToDouble()) << ", "
+                         << formatReal(getHigh().convertToDouble()) << ")";
   return success();
 }
 

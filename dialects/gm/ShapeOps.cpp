@@ -1,4 +1,5 @@
-//===- ShapeOps.cpp - reshape, transpose, broadcast, concat, slice, pad -----===//
+//===- ShapeOps.cpp - reshape, transpose, broadcast, concat, slice, pad
+//-----===//
 
 #include "gm/GmOps.h"
 
@@ -32,8 +33,9 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *context,
 LogicalResult BroadcastOp::verify() {
   RankedTensorType input = tensorOf(getInput());
   if (!shape::broadcastsTo(input.getShape(), getType().getShape()))
-    return emitOpError() << "cannot broadcast " << shape::format(input.getShape())
-                         << " to " << shape::format(getType().getShape());
+    return emitOpError() << "cannot broadcast "
+                         << shape::format(input.getShape()) << " to "
+                         << shape::format(getType().getShape());
   if (input.getElementType() != getType().getElementType())
     return emitOpError() << "cannot change the element type";
   return success();

@@ -1,4 +1,5 @@
-//===- ShapeRules.cpp - static shape rules of the gm ops --------------------===//
+//===- ShapeRules.cpp - static shape rules of the gm ops
+//--------------------===//
 //
 // See ShapeRules.h. Messages are lowercase, name the shapes involved and, where
 // one exists, say which value would fit.
@@ -32,7 +33,9 @@ int64_t numElements(ArrayRef<int64_t> shape) {
   return n;
 }
 
-static std::string formatList(ArrayRef<int64_t> values) { return format(values); }
+static std::string formatList(ArrayRef<int64_t> values) {
+  return format(values);
+}
 
 ShapeResult broadcast(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
   size_t rank = std::max(a.size(), b.size());
@@ -43,9 +46,9 @@ ShapeResult broadcast(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
     int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
     if (da != db && da != 1 && db != 1)
       return ShapeResult::error("shapes " + format(a) + " and " + format(b) +
-                                " are not broadcast-compatible (" +
-                                Twine(da) + " vs " + Twine(db) +
-                                " at result dimension " + Twine(i) + ")");
+                                " are not broadcast-compatible (" + Twine(da) +
+                                " vs " + Twine(db) + " at result dimension " +
+                                Twine(i) + ")");
     out[i] = da == 1 ? db : da;
   }
   return out;
@@ -96,8 +99,9 @@ ShapeResult reduce(ArrayRef<int64_t> input, ArrayRef<int64_t> dims,
 ShapeResult matmul(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
                    bool transposeLhs, bool transposeRhs) {
   if (lhs.size() != rhs.size() || (lhs.size() != 2 && lhs.size() != 3))
-    return ShapeResult::error("expects two rank-2 or two rank-3 operands, got " +
-                              format(lhs) + " and " + format(rhs));
+    return ShapeResult::error(
+        "expects two rank-2 or two rank-3 operands, got " + format(lhs) +
+        " and " + format(rhs));
   size_t r = lhs.size();
   if (r == 3 && lhs[0] != rhs[0])
     return ShapeResult::error("batch sizes differ: " + format(lhs) + " and " +
@@ -107,11 +111,11 @@ ShapeResult matmul(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
   int64_t kr = transposeRhs ? rhs[r - 1] : rhs[r - 2];
   int64_t n = transposeRhs ? rhs[r - 2] : rhs[r - 1];
   if (kl != kr)
-    return ShapeResult::error(
-        "contracting dimensions differ: " + format(lhs) +
-        (transposeLhs ? " (transposed)" : "") + " has " + Twine(kl) + ", " +
-        format(rhs) + (transposeRhs ? " (transposed)" : "") + " has " +
-        Twine(kr));
+    return ShapeResult::error("contracting dimensions differ: " + format(lhs) +
+                              (transposeLhs ? " (transposed)" : "") + " has " +
+                              Twine(kl) + ", " + format(rhs) +
+                              (transposeRhs ? " (transposed)" : "") + " has " +
+                              Twine(kr));
   Shape out;
   if (r == 3)
     out.push_back(lhs[0]);
@@ -121,7 +125,8 @@ ShapeResult matmul(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
 }
 
 std::string checkGeometry(const ConvGeometry &g) {
-  if (g.stride.size() != 2 || llvm::any_of(g.stride, [](int64_t s) { return s < 1; }))
+  if (g.stride.size() != 2 ||
+      llvm::any_of(g.stride, [](int64_t s) { return s < 1; }))
     return "stride must be two positive values [h, w], got " +
            formatList(g.stride);
   if (g.dilation.size() != 2 ||
@@ -157,15 +162,14 @@ ShapeResult conv2d(ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
   if (weight.size() != 4)
     return ShapeResult::error("expects an OIHW weight, got " + format(weight));
   if (input[1] % g.groups != 0 || weight[0] % g.groups != 0)
-    return ShapeResult::error(Twine(g.groups) +
-                              " groups must divide the input channels (" +
-                              Twine(input[1]) + ") and output channels (" +
-                              Twine(weight[0]) + ")");
-  if (weight[1] * g.groups != input[1])
     return ShapeResult::error(
-        "weight " + format(weight) + " expects " + Twine(weight[1] * g.groups) +
-        " input channels but input " + format(input) + " has " +
-        Twine(input[1]));
+        Twine(g.groups) + " groups must divide the input channels (" +
+        Twine(input[1]) + ") and output channels (" + Twine(weight[0]) + ")");
+  if (weight[1] * g.groups != input[1])
+    return ShapeResult::error("weight " + format(weight) + " expects " +
+                              Twine(weight[1] * g.groups) +
+                              " input channels but input " + format(input) +
+                              " has " + Twine(input[1]));
   int64_t oh = convOutputSize(input[2], weight[2], g.stride[0], g.padding[0],
                               g.padding[2], g.dilation[0]);
   int64_t ow = convOutputSize(input[3], weight[3], g.stride[1], g.padding[1],
@@ -186,8 +190,8 @@ ShapeResult convTranspose2d(ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
   if (input.size() != 4)
     return ShapeResult::error("expects an NCHW input, got " + format(input));
   if (weight.size() != 4)
-    return ShapeResult::error("expects a [C_in, C_out/groups, KH, KW] weight, got " +
-                              format(weight));
+    return ShapeResult::error(
+        "expects a [C_in, C_out/groups, KH, KW] weight, got " + format(weight));
   if (outputPadding.size() != 2)
     return ShapeResult::error("output_padding must be two values [h, w], got " +
                               formatList(outputPadding));
@@ -218,7 +222,8 @@ ShapeResult convTranspose2d(ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
   return out;
 }
 
-std::string checkPerChannel(ArrayRef<int64_t> input, ArrayRef<int64_t> perChannel,
+std::string checkPerChannel(ArrayRef<int64_t> input,
+                            ArrayRef<int64_t> perChannel,
                             llvm::StringRef what) {
   if (input.size() != 2 && input.size() != 4)
     return "expects an N x C or N x C x H x W input, got " + format(input);
@@ -247,7 +252,8 @@ ShapeResult transpose(ArrayRef<int64_t> input, ArrayRef<int64_t> perm) {
   return out;
 }
 
-ShapeResult concat(ArrayRef<llvm::SmallVector<int64_t, 4>> inputs, int64_t axis) {
+ShapeResult concat(ArrayRef<llvm::SmallVector<int64_t, 4>> inputs,
+                   int64_t axis) {
   if (inputs.empty())
     return ShapeResult::error("expects at least one input");
   ArrayRef<int64_t> first = inputs.front();
@@ -259,10 +265,9 @@ ShapeResult concat(ArrayRef<llvm::SmallVector<int64_t, 4>> inputs, int64_t axis)
     for (size_t i = 0; compatible && i < s.size(); ++i)
       compatible = static_cast<int64_t>(i) == axis || s[i] == first[i];
     if (!compatible)
-      return ShapeResult::error("cannot concatenate " + format(first) +
-                                " and " + format(s) + " along axis " +
-                                Twine(axis) +
-                                ": the other dimensions must agree");
+      return ShapeResult::error(
+          "cannot concatenate " + format(first) + " and " + format(s) +
+          " along axis " + Twine(axis) + ": the other dimensions must agree");
     out[axis] += s[axis];
   }
   return out;
@@ -280,11 +285,13 @@ ShapeResult slice(ArrayRef<int64_t> input, ArrayRef<int64_t> offsets,
     int64_t stride = strides.empty() ? 1 : strides[i];
     if (offsets[i] < 0 || sizes[i] < 1 || stride < 1 ||
         offsets[i] + (sizes[i] - 1) * stride >= input[i])
-      return ShapeResult::error(
-          "window offsets " + formatList(offsets) + " sizes " +
-          formatList(sizes) +
-          (strides.empty() ? std::string() : " strides " + formatList(strides)) +
-          " does not fit in " + format(input) + " (dimension " + Twine(i) + ")");
+      return ShapeResult::error("window offsets " + formatList(offsets) +
+                                " sizes " + formatList(sizes) +
+                                (strides.empty()
+                                     ? std::string()
+                                     : " strides " + formatList(strides)) +
+                                " does not fit in " + format(input) +
+                                " (dimension " + Twine(i) + ")");
   }
   return Shape(sizes.begin(), sizes.end());
 }
@@ -312,8 +319,8 @@ ShapeResult upsample(ArrayRef<int64_t> input, ArrayRef<int64_t> scale) {
   if (input.size() != 4)
     return ShapeResult::error("expects an NCHW input, got " + format(input));
   if (scale.size() != 2 || scale[0] < 1 || scale[1] < 1)
-    return ShapeResult::error("scale must be two positive factors [h, w], got " +
-                              formatList(scale));
+    return ShapeResult::error(
+        "scale must be two positive factors [h, w], got " + formatList(scale));
   return Shape{input[0], input[1], input[2] * scale[0], input[3] * scale[1]};
 }
 
@@ -331,10 +338,9 @@ ShapeResult nearest(ArrayRef<int64_t> input, ArrayRef<int64_t> codebook) {
     return ShapeResult::error("expects a [K, D] codebook, got " +
                               format(codebook));
   if (input.empty() || input.back() != codebook[1])
-    return ShapeResult::error("vectors " + format(input) +
-                              " must end in the codebook's dimension " +
-                              Twine(codebook[1]) + " (codebook " +
-                              format(codebook) + ")");
+    return ShapeResult::error(
+        "vectors " + format(input) + " must end in the codebook's dimension " +
+        Twine(codebook[1]) + " (codebook " + format(codebook) + ")");
   return Shape(input.begin(), input.end() - 1);
 }
 
@@ -352,8 +358,8 @@ ShapeResult oneHot(ArrayRef<int64_t> indices, int64_t classes,
   int64_t at = axis.value_or(rank);
   if (at < 0 || at > rank)
     return ShapeResult::error("axis " + Twine(at) + " is out of range for " +
-                              format(indices) + " (expected 0 <= axis <= " +
-                              Twine(rank) + ")");
+                              format(indices) +
+                              " (expected 0 <= axis <= " + Twine(rank) + ")");
   if (classes < 1)
     return ShapeResult::error("classes must be positive, got " +
                               Twine(classes));

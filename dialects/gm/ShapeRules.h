@@ -71,8 +71,8 @@ struct ConvGeometry {
 /// Checks the geometry's attribute sizes and values; the empty string if fine.
 std::string checkGeometry(const ConvGeometry &g);
 /// NCHW input, OIHW weight -> NOHW output.
-ShapeResult conv2d(llvm::ArrayRef<int64_t> input, llvm::ArrayRef<int64_t> weight,
-                   const ConvGeometry &g);
+ShapeResult conv2d(llvm::ArrayRef<int64_t> input,
+                   llvm::ArrayRef<int64_t> weight, const ConvGeometry &g);
 /// NCHW input, [C_in, C_out / groups, KH, KW] weight -> N C_out OH OW.
 ShapeResult convTranspose2d(llvm::ArrayRef<int64_t> input,
                             llvm::ArrayRef<int64_t> weight,
@@ -91,8 +91,10 @@ ShapeResult transpose(llvm::ArrayRef<int64_t> input,
 ShapeResult concat(llvm::ArrayRef<llvm::SmallVector<int64_t, 4>> inputs,
                    int64_t axis);
 /// Strided window; empty `strides` means 1.
-ShapeResult slice(llvm::ArrayRef<int64_t> input, llvm::ArrayRef<int64_t> offsets,
-                  llvm::ArrayRef<int64_t> sizes, llvm::ArrayRef<int64_t> strides);
+ShapeResult slice(llvm::ArrayRef<int64_t> input,
+                  llvm::ArrayRef<int64_t> offsets,
+                  llvm::ArrayRef<int64_t> sizes,
+                  llvm::ArrayRef<int64_t> strides);
 /// Constant padding; empty `interior` means 0.
 ShapeResult pad(llvm::ArrayRef<int64_t> input, llvm::ArrayRef<int64_t> low,
                 llvm::ArrayRef<int64_t> high, llvm::ArrayRef<int64_t> interior);

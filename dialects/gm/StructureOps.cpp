@@ -1,4 +1,5 @@
-//===- StructureOps.cpp - model, variables, nets, phases, data, training ----===//
+//===- StructureOps.cpp - model, variables, nets, phases, data, training
+//----===//
 //
 // Verifiers, builders and custom assembly of the structural ops. Symbol
 // references (variables, nets, datasets) are checked in verifySymbolUses, so
@@ -159,8 +160,7 @@ ParseResult SamplerOp::parse(OpAsmParser &parser, OperationState &result) {
 void SamplerOp::print(OpAsmPrinter &p) { printFunctionLike(p, *this); }
 void SamplerOp::build(OpBuilder &builder, OperationState &state, StringRef name,
                       TypeRange results) {
-  buildFunctionLike(builder, state, name,
-                    builder.getFunctionType({}, results),
+  buildFunctionLike(builder, state, name, builder.getFunctionType({}, results),
                     getFunctionTypeAttrName(state.name));
 }
 LogicalResult SamplerOp::verify() {
@@ -210,8 +210,7 @@ void PhaseOp::build(OpBuilder &builder, OperationState &state, PhaseKind kind,
   state.addRegion()->push_back(new Block);
 }
 
-void RepeatOp::build(OpBuilder &builder, OperationState &state,
-                     int64_t count) {
+void RepeatOp::build(OpBuilder &builder, OperationState &state, int64_t count) {
   state.addAttribute(getCountAttrName(state.name),
                      builder.getI64IntegerAttr(count));
   state.addRegion()->push_back(new Block);
@@ -236,7 +235,8 @@ LogicalResult DatasetOp::verify() {
 }
 
 LogicalResult NextOp::verifySymbolUses(SymbolTableCollection &symbols) {
-  auto dataset = symbols.lookupNearestSymbolFrom<DatasetOp>(*this, getDatasetAttr());
+  auto dataset =
+      symbols.lookupNearestSymbolFrom<DatasetOp>(*this, getDatasetAttr());
   if (!dataset)
     return emitOpError() << "reads " << getDatasetAttr()
                          << ", which is not a gm.dataset of the model";
@@ -256,8 +256,8 @@ LogicalResult NextOp::verifySymbolUses(SymbolTableCollection &symbols) {
       return emitOpError() << "result " << type
                            << " is not a batch of the field " << example;
     if (batch && *batch != type.getDimSize(0))
-      return emitOpError() << "results disagree on the batch size ("
-                           << *batch << " vs " << type.getDimSize(0) << ")";
+      return emitOpError() << "results disagree on the batch size (" << *batch
+                           << " vs " << type.getDimSize(0) << ")";
     batch = type.getDimSize(0);
   }
   return success();
@@ -276,7 +276,7 @@ LogicalResult MinimizeOp::verify() {
   if (std::optional<APFloat> clip = getClipNorm();
       clip && !(clip->convertToDouble() > 0))
     return emitOpError() << "needs a positive clip_norm, got "
-                         << clip->convertToDouble();
+                         << formatReal(clip->convertToDouble());
   llvm::DenseSet<Attribute> seen;
   for (Attribute param : getParams())
     if (!seen.insert(param).second)
@@ -315,8 +315,8 @@ LogicalResult GradOp::verify() {
     return emitOpError() << "needs at least one value to differentiate by";
   if (getValue().getType().getElementType() !=
       cast<RankedTensorType>(getWrt().front().getType()).getElementType())
-    return emitOpError() << "differentiates " << getValue().getType()
-                         << " by " << getWrt().front().getType()
+    return emitOpError() << "differentiates " << getValue().getType() << " by "
+                         << getWrt().front().getType()
                          << ": element types differ";
   return success();
 }

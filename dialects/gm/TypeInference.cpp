@@ -1,4 +1,5 @@
-//===- TypeInference.cpp - result types of gm ops from their operands -------===//
+//===- TypeInference.cpp - result types of gm ops from their operands
+//-------===//
 
 #include "gm/TypeInference.h"
 
@@ -12,9 +13,9 @@ LogicalResult emitInferenceError(StringRef opName,
   return emitOptionalError(location, "'", opName, "' op ", message.str());
 }
 
-FailureOr<RankedTensorType> requireRankedTensor(StringRef opName,
-                                                std::optional<Location> location,
-                                                Type type, StringRef what) {
+FailureOr<RankedTensorType>
+requireRankedTensor(StringRef opName, std::optional<Location> location,
+                    Type type, StringRef what) {
   auto tensor = dyn_cast_or_null<RankedTensorType>(type);
   if (!tensor) {
     (void)emitInferenceError(opName, location,
@@ -24,9 +25,10 @@ FailureOr<RankedTensorType> requireRankedTensor(StringRef opName,
   return tensor;
 }
 
-LogicalResult pushShapeResult(StringRef opName, std::optional<Location> location,
-                              const shape::ShapeResult &result, Type elementType,
-                              SmallVectorImpl<Type> &types) {
+LogicalResult pushShapeResult(StringRef opName,
+                              std::optional<Location> location,
+                              const shape::ShapeResult &result,
+                              Type elementType, SmallVectorImpl<Type> &types) {
   if (!result)
     return emitInferenceError(opName, location, result.message());
   types.push_back(RankedTensorType::get(result.shape(), elementType));
@@ -70,12 +72,14 @@ LogicalResult inferBroadcastResult(StringRef opName,
       return emitInferenceError(opName, location, message);
     }
   }
-  types.push_back(RankedTensorType::get(*shape, elementType ? elementType : common));
+  types.push_back(
+      RankedTensorType::get(*shape, elementType ? elementType : common));
   return success();
 }
 
-LogicalResult inferReduceResult(StringRef opName, std::optional<Location> location,
-                                Type input, ArrayRef<int64_t> dims, bool keepdim,
+LogicalResult inferReduceResult(StringRef opName,
+                                std::optional<Location> location, Type input,
+                                ArrayRef<int64_t> dims, bool keepdim,
                                 SmallVectorImpl<Type> &types) {
   auto tensor = requireRankedTensor(opName, location, input, "input");
   if (failed(tensor))

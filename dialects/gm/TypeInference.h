@@ -1,4 +1,5 @@
-//===- TypeInference.h - result types of gm ops from their operands -*- C++ -*-===//
+//===- TypeInference.h - result types of gm ops from their operands -*- C++
+//-*-===//
 //
 // Helpers shared by the ops' `inferReturnTypes`: they apply ShapeRules to
 // tensor types and report failures as `'gm.op' op ...` at the op's location.
@@ -26,15 +27,16 @@ LogicalResult emitInferenceError(StringRef opName,
                                  const Twine &message);
 
 /// Returns `type` as a ranked tensor, or emits an error naming `what`.
-FailureOr<RankedTensorType> requireRankedTensor(StringRef opName,
-                                                std::optional<Location> location,
-                                                Type type, StringRef what);
+FailureOr<RankedTensorType>
+requireRankedTensor(StringRef opName, std::optional<Location> location,
+                    Type type, StringRef what);
 
 /// Pushes a tensor type of `result`'s shape and `elementType`, or emits the
 /// shape error.
-LogicalResult pushShapeResult(StringRef opName, std::optional<Location> location,
-                              const shape::ShapeResult &result, Type elementType,
-                              SmallVectorImpl<Type> &types);
+LogicalResult pushShapeResult(StringRef opName,
+                              std::optional<Location> location,
+                              const shape::ShapeResult &result,
+                              Type elementType, SmallVectorImpl<Type> &types);
 
 /// The numpy broadcast of the operands' shapes.
 FailureOr<shape::Shape> inferBroadcastShape(StringRef opName,
@@ -50,8 +52,9 @@ LogicalResult inferBroadcastResult(StringRef opName,
                                    SmallVectorImpl<Type> &types);
 
 /// Reductions over `dims`, optionally keeping them with size 1.
-LogicalResult inferReduceResult(StringRef opName, std::optional<Location> location,
-                                Type input, ArrayRef<int64_t> dims, bool keepdim,
+LogicalResult inferReduceResult(StringRef opName,
+                                std::optional<Location> location, Type input,
+                                ArrayRef<int64_t> dims, bool keepdim,
                                 SmallVectorImpl<Type> &types);
 
 } // namespace mlir::gm

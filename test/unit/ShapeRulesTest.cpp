@@ -1,4 +1,5 @@
-//===- ShapeRulesTest.cpp - shape arithmetic of the gm ops -------------------===//
+//===- ShapeRulesTest.cpp - shape arithmetic of the gm ops
+//-------------------===//
 //
 // The rules the dialect and the front end share: each rule on shapes from the
 // reference models, and each failure with the facts its message must name.
@@ -115,18 +116,18 @@ TEST(ShapeRules, ConvTranspose2d) {
   ConvGeometry g;
   g.stride = {2, 2};
   g.padding = {1, 1, 1, 1};
-  EXPECT_EQ(convTranspose2d(S({64, 64, 7, 7}), S({64, 32, 4, 4}), g, {0, 0})
-                .shape(),
-            S({64, 32, 14, 14}));
-  EXPECT_EQ(convTranspose2d(S({64, 32, 14, 14}), S({32, 1, 4, 4}), g, {0, 0})
-                .shape(),
-            S({64, 1, 28, 28}));
+  EXPECT_EQ(
+      convTranspose2d(S({64, 64, 7, 7}), S({64, 32, 4, 4}), g, {0, 0}).shape(),
+      S({64, 32, 14, 14}));
+  EXPECT_EQ(
+      convTranspose2d(S({64, 32, 14, 14}), S({32, 1, 4, 4}), g, {0, 0}).shape(),
+      S({64, 1, 28, 28}));
   ConvGeometry s2;
   s2.stride = {2, 2};
   s2.padding = {1, 1, 1, 1};
-  EXPECT_EQ(convTranspose2d(S({1, 1, 4, 4}), S({1, 1, 3, 3}), s2, {1, 1})
-                .shape(),
-            S({1, 1, 8, 8}));
+  EXPECT_EQ(
+      convTranspose2d(S({1, 1, 4, 4}), S({1, 1, 3, 3}), s2, {1, 1}).shape(),
+      S({1, 1, 8, 8}));
   EXPECT_FALSE(
       convTranspose2d(S({1, 1, 4, 4}), S({1, 1, 3, 3}), s2, {2, 0}).ok());
   EXPECT_FALSE(
@@ -177,6 +178,7 @@ TEST(ShapeRules, VectorQuantizationAndIndices) {
   EXPECT_EQ(oneHot(S({64}), 10, std::nullopt).shape(), S({64, 10}));
   EXPECT_EQ(oneHot(S({64, 28, 28}), 256, 1).shape(), S({64, 256, 28, 28}));
   EXPECT_FALSE(oneHot(S({64}), 10, 3).ok());
+  EXPECT_FALSE(oneHot(S({64}), 0, std::nullopt).ok());
   EXPECT_EQ(dropAxis(S({64, 10}), 1).shape(), S({64}));
   EXPECT_FALSE(dropAxis(S({64, 10}), 2).ok());
 }

@@ -1,4 +1,5 @@
-//===- TypeInferenceTest.cpp - building gm ops the way the front end does ----===//
+//===- TypeInferenceTest.cpp - building gm ops the way the front end does
+//----===//
 //
 // The front end builds ops without spelling result types: they come from the
 // ops' inferReturnTypes. These tests build ops through OpBuilder, check the
@@ -37,8 +38,7 @@ protected:
 
   /// A value of the given type (a splat constant stands in for any operand).
   Value value(RankedTensorType type) {
-    return ConstantOp::create(builder, loc,
-                              DenseElementsAttr::get(type, 0.5f));
+    return ConstantOp::create(builder, loc, DenseElementsAttr::get(type, 0.5f));
   }
 
   MLIRContext context;
@@ -48,7 +48,8 @@ protected:
 };
 
 TEST_F(TypeInferenceTest, BinaryOpsBroadcast) {
-  auto add = AddOp::create(builder, loc, value(f32({64, 256})), value(f32({256})));
+  auto add =
+      AddOp::create(builder, loc, value(f32({64, 256})), value(f32({256})));
   EXPECT_EQ(add.getType(), f32({64, 256}));
   auto cmp = CompareOp::create(builder, loc, ComparePredicate::gt,
                                value(f32({64, 1})), value(f32({1, 10})));
@@ -93,7 +94,8 @@ TEST_F(TypeInferenceTest, FailureIsADiagnosticAtTheLocation) {
   MatmulOp::Properties properties;
   properties.transpose_rhs = builder.getUnitAttr();
   MatmulOp::Adaptor adaptor(ValueRange{lhs, rhs}, nullptr, properties);
-  EXPECT_TRUE(failed(MatmulOp::inferReturnTypes(&context, loc, adaptor, types)));
+  EXPECT_TRUE(
+      failed(MatmulOp::inferReturnTypes(&context, loc, adaptor, types)));
   EXPECT_NE(message.find("'gm.matmul' op contracting dimensions differ"),
             std::string::npos)
       << message;
@@ -102,7 +104,8 @@ TEST_F(TypeInferenceTest, FailureIsADiagnosticAtTheLocation) {
 }
 
 TEST_F(TypeInferenceTest, OptimizerAttributesRoundTripHyperParameters) {
-  Attribute attr = parseAttribute("#gm.adam<lr = 2.0e-4, beta1 = 0.5>", &context);
+  Attribute attr =
+      parseAttribute("#gm.adam<lr = 2.0e-4, beta1 = 0.5>", &context);
   auto adam = dyn_cast_or_null<AdamAttr>(attr);
   ASSERT_TRUE(adam);
   EXPECT_DOUBLE_EQ(adam.getLr(), 2.0e-4);

@@ -1,0 +1,1158 @@
+// Every verifier error of the gm dialect, one case each.
+// RUN: gm-opt %s -split-input-file -verify-diagnostics
+
+//===----------------------------------------------------------------------===//
+// Model, variables
+//===----------------------------------------------------------------------===//
+
+gm.model @m {
+  gm.sampler @s() -> tensor<2xf32> {
+    // expected-note @+1 {{first used here}}
+    %a = gm.normal {id = 7 : i64} : tensor<2xf32>
+    // expected-error @+1 {{reuses random stream id 7; every random op needs its own id}}
+    %b = gm.uniform {id = 7 : i64} : tensor<2xf32>
+    gm.return %a : tensor<2xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f() -> tensor<2xf32> {
+    // expected-error @+1 {{refers to @nowhere, which is not a gm.param or gm.state of the model}}
+    %w = gm.load @nowhere : tensor<2xf32>
+    gm.return %w : tensor<2xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.param @w : tensor<3xf32> = #gm.fill<0.0>
+  gm.net @f() -> tensor<2xf32> {
+    // expected-error @+1 {{type 'tensor<2xf32>' does not match @w of type 'tensor<3xf32>'}}
+    %w = gm.load @w : tensor<2xf32>
+    gm.return %w : tensor<2xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.state @s : tensor<3xf32> = #gm.fill<0.0>
+  gm.phase train @p {
+    %v = gm.constant dense<1.0> : tensor<4xf32>
+    // expected-error @+1 {{type 'tensor<4xf32>' does not match @s of type 'tensor<3xf32>'}}
+    gm.store %v to @s : tensor<4xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  // expected-error @+1 {{uniform initializer needs low <= high, got [1.0, 0.0)}}
+  gm.param @w : tensor<3xf32> = #gm.uniform<1.0, 0.0>
+}
+
+// -----
+
+gm.model @m {
+  // expected-error @+1 {{normal initializer needs std >= 0, got -1.0}}
+  gm.param @w : tensor<3xf32> = #gm.normal<0.0, -1.0>
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Nets, calls, samplers
+//===----------------------------------------------------------------------===//
+
+gm.model @m {
+  // expected-error @+1 {{arguments and results must be statically shaped tensors, got 'tensor<?xf32>'}}
+  gm.net @f(%x: tensor<?xf32>) -> tensor<2xf32> {
+    %c = gm.constant dense<1.0> : tensor<2xf32>
+    gm.return %c : tensor<2xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2xf32>) -> tensor<2xf32> {
+    %c = gm.constant dense<1.0> : tensor<3xf32>
+    // expected-error @+1 {{returns 'tensor<3xf32>' but gm.net @f declares 'tensor<2xf32>'}}
+    gm.return %c : tensor<3xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.param @w : tensor<3xf32> = #gm.fill<0.0>
+  gm.net @f() -> tensor<3xf32> {
+    // expected-error @+1 {{calls @w, which is not a gm.net of the model}}
+    %r = gm.call @w() : () -> tensor<3xf32>
+    gm.return %r : tensor<3xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @g(%x: tensor<2xf32>) -> tensor<2xf32> {
+    gm.return %x : tensor<2xf32>
+  }
+  gm.net @f(%x: tensor<3xf32>) -> tensor<2xf32> {
+    // expected-error @+1 {{passes 'tensor<3xf32>' but @g takes 'tensor<2xf32>'}}
+    %r = gm.call @g(%x) : (tensor<3xf32>) -> tensor<2xf32>
+    gm.return %r : tensor<2xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @g(%x: tensor<2xf32>) -> tensor<2xf32> {
+    gm.return %x : tensor<2xf32>
+  }
+  gm.net @f(%x: tensor<2xf32>) -> tensor<3xf32> {
+    // expected-error @+1 {{expects results 'tensor<3xf32>' but @g returns 'tensor<2xf32>'}}
+    %r = gm.call @g(%x) : (tensor<2xf32>) -> tensor<3xf32>
+    gm.return %r : tensor<3xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  // expected-error @+1 {{takes no arguments, got 1}}
+  gm.sampler @s(%x: tensor<2xf32>) -> tensor<2xf32> {
+    gm.return %x : tensor<2xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  // expected-error @+1 {{must return at least one tensor of samples}}
+  gm.sampler @s() {
+    gm.return
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.sampler @s() -> tensor<2x3x3xf32> {
+    %z = gm.constant dense<0.0> : tensor<2x3x3xf32>
+    // expected-error @+1 {{fills [3, 2], which must be the trailing dimensions of 'tensor<2x3x3xf32>'}}
+    %r = gm.autoregressive %z over [3, 2] : tensor<2x3x3xf32> {
+    ^bb0(%c: tensor<2x3x3xf32>):
+      gm.yield %c : tensor<2x3x3xf32>
+    }
+    gm.return %r : tensor<2x3x3xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.sampler @s() -> tensor<2x3x3xf32> {
+    %z = gm.constant dense<0.0> : tensor<2x3x3xf32>
+    // expected-error @+1 {{body must take the canvas ('tensor<2x3x3xf32>') as its only argument}}
+    %r = gm.autoregressive %z over [3, 3] : tensor<2x3x3xf32> {
+    ^bb0(%c: tensor<2x3x3xf64>):
+      gm.yield %z : tensor<2x3x3xf32>
+    }
+    gm.return %r : tensor<2x3x3xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.sampler @s() -> tensor<2x3x3xf32> {
+    %z = gm.constant dense<0.0> : tensor<2x3x3xf32>
+    // expected-error @+1 {{body must yield a tensor of type 'tensor<2x3x3xf32>'}}
+    %r = gm.autoregressive %z over [3, 3] : tensor<2x3x3xf32> {
+    ^bb0(%c: tensor<2x3x3xf32>):
+      %o = gm.constant dense<0.0> : tensor<3x3xf32>
+      gm.yield %o : tensor<3x3xf32>
+    }
+    gm.return %r : tensor<2x3x3xf32>
+  }
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Data
+//===----------------------------------------------------------------------===//
+
+gm.model @m {
+  // expected-error @+1 {{needs a source}}
+  gm.dataset @d "" split "train" fields [tensor<1x28x28xf32>]
+}
+
+// -----
+
+gm.model @m {
+  // expected-error @+1 {{needs at least one field}}
+  gm.dataset @d "mnist" split "train" fields []
+}
+
+// -----
+
+gm.model @m {
+  // expected-error @+1 {{fields must be statically shaped tensors, got f32}}
+  gm.dataset @d "mnist" split "train" fields [f32]
+}
+
+// -----
+
+gm.model @m {
+  gm.param @d : tensor<3xf32> = #gm.fill<0.0>
+  gm.phase train @p {
+    // expected-error @+1 {{reads @d, which is not a gm.dataset of the model}}
+    %x = gm.next @d : tensor<2x3xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.dataset @d "mnist" split "train" fields [tensor<1x28x28xf32>, tensor<i32>]
+  gm.phase train @p {
+    // expected-error @+1 {{has 1 results but @d has 2 fields}}
+    %x = gm.next @d : tensor<2x1x28x28xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.dataset @d "mnist" split "train" fields [tensor<1x28x28xf32>]
+  gm.phase train @p {
+    // expected-error @+1 {{result 'tensor<2x28x28xf32>' is not a batch of the field 'tensor<1x28x28xf32>'}}
+    %x = gm.next @d : tensor<2x28x28xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.dataset @d "mnist" split "train" fields [tensor<1x28x28xf32>, tensor<i32>]
+  gm.phase train @p {
+    // expected-error @+1 {{results disagree on the batch size (2 vs 3)}}
+    %x, %y = gm.next @d : tensor<2x1x28x28xf32>, tensor<3xi32>
+  }
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Training
+//===----------------------------------------------------------------------===//
+
+gm.model @m {
+  gm.param @w : tensor<3xf32> = #gm.fill<0.0>
+  gm.phase eval @p {
+    %l = gm.constant dense<1.0> : tensor<f32>
+    // expected-error @+1 {{must be inside a train phase}}
+    gm.minimize %l : tensor<f32> over [@w] with #gm.sgd<lr = 0.1>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.phase train @p {
+    %l = gm.constant dense<1.0> : tensor<f32>
+    // expected-error @+1 {{needs at least one parameter to update}}
+    gm.minimize %l : tensor<f32> over [] with #gm.sgd<lr = 0.1>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.param @w : tensor<3xf32> = #gm.fill<0.0>
+  gm.phase train @p {
+    %l = gm.constant dense<1.0> : tensor<f32>
+    // expected-error @+1 {{needs a positive clip_norm, got -1.0}}
+    gm.minimize %l : tensor<f32> over [@w] with #gm.sgd<lr = 0.1> {clip_norm = -1.0 : f64}
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.param @w : tensor<3xf32> = #gm.fill<0.0>
+  gm.phase train @p {
+    %l = gm.constant dense<1.0> : tensor<f32>
+    // expected-error @+1 {{lists @w twice}}
+    gm.minimize %l : tensor<f32> over [@w, @w] with #gm.sgd<lr = 0.1>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.state @s : tensor<3xf32> = #gm.fill<0.0>
+  gm.phase train @p {
+    %l = gm.constant dense<1.0> : tensor<f32>
+    // expected-error @+1 {{@s is model state, not a trainable gm.param}}
+    gm.minimize %l : tensor<f32> over [@s] with #gm.sgd<lr = 0.1>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.param @w : tensor<3xf32> = #gm.fill<0.0>
+  gm.phase train @p {
+    %l = gm.constant dense<1.0> : tensor<f32>
+    // expected-error @+1 {{sgd needs a positive learning rate, got 0.0}}
+    gm.minimize %l : tensor<f32> over [@w] with #gm.sgd<lr = 0.0>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.param @w : tensor<3xf32> = #gm.fill<0.0>
+  gm.phase train @p {
+    %l = gm.constant dense<1.0> : tensor<f32>
+    // expected-error @+1 {{sgd needs weight_decay >= 0, got -0.1}}
+    gm.minimize %l : tensor<f32> over [@w] with #gm.sgd<lr = 0.1, weight_decay = -0.1>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.param @w : tensor<3xf32> = #gm.fill<0.0>
+  gm.phase train @p {
+    %l = gm.constant dense<1.0> : tensor<f32>
+    // expected-error @+1 {{sgd needs 0 <= momentum < 1, got 1.0}}
+    gm.minimize %l : tensor<f32> over [@w] with #gm.sgd<lr = 0.1, momentum = 1.0>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.param @w : tensor<3xf32> = #gm.fill<0.0>
+  gm.phase train @p {
+    %l = gm.constant dense<1.0> : tensor<f32>
+    // expected-error @+1 {{sgd with nesterov = true needs a momentum > 0}}
+    gm.minimize %l : tensor<f32> over [@w] with #gm.sgd<lr = 0.1, nesterov = true>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.param @w : tensor<3xf32> = #gm.fill<0.0>
+  gm.phase train @p {
+    %l = gm.constant dense<1.0> : tensor<f32>
+    // expected-error @+2 {{expected 'true' or 'false'}}
+    // expected-error @+1 {{failed to parse Gm_SGDAttr parameter 'nesterov'}}
+    gm.minimize %l : tensor<f32> over [@w] with #gm.sgd<lr = 0.1, nesterov = 1>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.param @w : tensor<3xf32> = #gm.fill<0.0>
+  gm.phase train @p {
+    %l = gm.constant dense<1.0> : tensor<f32>
+    // expected-error @+1 {{adam needs betas in [0, 1), got (0.9, 1.0)}}
+    gm.minimize %l : tensor<f32> over [@w] with #gm.adam<lr = 0.1, beta2 = 1.0>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.param @w : tensor<3xf32> = #gm.fill<0.0>
+  gm.phase train @p {
+    %l = gm.constant dense<1.0> : tensor<f32>
+    // expected-error @+1 {{adam needs eps > 0, got 0.0}}
+    gm.minimize %l : tensor<f32> over [@w] with #gm.adam<lr = 0.1, eps = 0.0>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.phase train @p {
+    %l = gm.constant dense<1.0> : tensor<f32>
+    // expected-error @+1 {{needs a non-empty name}}
+    gm.report "", %l : tensor<f32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.sampler @s() -> tensor<f32> {
+    %l = gm.constant dense<1.0> : tensor<f32>
+    // expected-error @+1 {{must be inside a train or eval phase}}
+    gm.report "x", %l : tensor<f32>
+    gm.return %l : tensor<f32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%l: tensor<f32>) -> tensor<f32> {
+    // expected-error @+1 {{needs at least one value to differentiate by}}
+    "gm.grad"(%l) : (tensor<f32>) -> ()
+    gm.return %l : tensor<f32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%l: tensor<f32>, %x: tensor<2xf64>) -> tensor<f32> {
+    // expected-error @+1 {{differentiates 'tensor<f32>' by 'tensor<2xf64>': element types differ}}
+    %g = gm.grad %l wrt %x : tensor<f32> wrt tensor<2xf64>
+    gm.return %l : tensor<f32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%l: tensor<2xf32>, %x: tensor<2xf32>) -> tensor<2xf32> {
+    // expected-error @+1 {{operand #0 must be 0-d float tensor}}
+    %g = gm.grad %l wrt %x : tensor<2xf32> wrt tensor<2xf32>
+    gm.return %g : tensor<2xf32>
+  }
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Elementwise and reductions
+//===----------------------------------------------------------------------===//
+
+gm.model @m {
+  gm.net @f(%a: tensor<2x3xf32>, %b: tensor<4x3xf32>) -> tensor<2x3xf32> {
+    // expected-error @+2 {{'gm.add' op operand shapes [2, 3] and [4, 3] are not broadcast-compatible (2 vs 4 at result dimension 0)}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %c = gm.add %a, %b : (tensor<2x3xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
+    gm.return %c : tensor<2x3xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%a: tensor<2x3xf32>, %b: tensor<3xf64>) -> tensor<2x3xf32> {
+    // expected-error @+2 {{'gm.mul' op operand element types differ (f32 vs f64)}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %c = gm.mul %a, %b : (tensor<2x3xf32>, tensor<3xf64>) -> tensor<2x3xf32>
+    gm.return %c : tensor<2x3xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%a: tensor<2x3xf32>, %b: tensor<3xf32>) -> tensor<3xf32> {
+    // expected-error @+2 {{'gm.sub' op inferred type(s) 'tensor<2x3xf32>' are incompatible with return type(s) of operation 'tensor<3xf32>'}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %c = gm.sub %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<3xf32>
+    gm.return %c : tensor<3xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%a: tensor<2x3xf32>, %b: tensor<2xf32>) -> tensor<2x3xi1> {
+    // expected-error @+2 {{'gm.compare' op operand shapes [2, 3] and [2] are not broadcast-compatible}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %c = gm.compare lt, %a, %b : (tensor<2x3xf32>, tensor<2xf32>) -> tensor<2x3xi1>
+    gm.return %c : tensor<2x3xi1>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%c: tensor<2x3xi1>, %a: tensor<2x3xf32>, %b: tensor<f64>) -> tensor<2x3xf32> {
+    // expected-error @+2 {{true and false values differ in element type}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.select %c, %a, %b : (tensor<2x3xi1>, tensor<2x3xf32>, tensor<f64>) -> tensor<2x3xf32>
+    gm.return %r : tensor<2x3xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%c: tensor<4xi1>, %a: tensor<2x3xf32>) -> tensor<2x3xf32> {
+    // expected-error @+2 {{'gm.select' op operand shapes [4] and [2, 3] are not broadcast-compatible}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.select %c, %a, %a : (tensor<4xi1>, tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+    gm.return %r : tensor<2x3xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%a: tensor<2x3xf32>) -> tensor<2xf32> {
+    // expected-error @+2 {{reduction axis 2 is out of range for shape [2, 3] (expected 0 <= axis < 2)}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.reduce_sum %a dims [2] : tensor<2x3xf32> -> tensor<2xf32>
+    gm.return %r : tensor<2xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%a: tensor<2x3xf32>) -> tensor<2xf32> {
+    // expected-error @+2 {{reduction dimension 1 appears twice in [1, 1]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.reduce_max %a dims [1, 1] : tensor<2x3xf32> -> tensor<2xf32>
+    gm.return %r : tensor<2xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
+    // expected-error @+2 {{expects at least one dimension to reduce}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.reduce_mean %a dims [] : tensor<2x3xf32> -> tensor<2x3xf32>
+    gm.return %r : tensor<2x3xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%a: tensor<2x3xi32>) -> tensor<2x3xi32> {
+    // expected-error @+1 {{operand #0 must be statically shaped tensor of 32-bit float or bfloat16 type or 64-bit float values}}
+    %r = gm.exp %a : tensor<2x3xi32>
+    gm.return %r : tensor<2x3xi32>
+  }
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Matmul and convolutions
+//===----------------------------------------------------------------------===//
+
+gm.model @m {
+  gm.net @f(%a: tensor<64x4096xf32>, %w: tensor<256x3136xf32>) -> tensor<64x256xf32> {
+    // expected-error @+2 {{contracting dimensions differ: [64, 4096] has 4096, [256, 3136] (transposed) has 3136}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.matmul %a, %w {transpose_rhs} : (tensor<64x4096xf32>, tensor<256x3136xf32>) -> tensor<64x256xf32>
+    gm.return %r : tensor<64x256xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%a: tensor<4x3x5xf32>, %b: tensor<5x6xf32>) -> tensor<4x3x6xf32> {
+    // expected-error @+2 {{expects two rank-2 or two rank-3 operands, got [4, 3, 5] and [5, 6]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.matmul %a, %b : (tensor<4x3x5xf32>, tensor<5x6xf32>) -> tensor<4x3x6xf32>
+    gm.return %r : tensor<4x3x6xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%a: tensor<4x3x5xf32>, %b: tensor<2x5x6xf32>) -> tensor<4x3x6xf32> {
+    // expected-error @+2 {{batch sizes differ: [4, 3, 5] and [2, 5, 6]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.matmul %a, %b : (tensor<4x3x5xf32>, tensor<2x5x6xf32>) -> tensor<4x3x6xf32>
+    gm.return %r : tensor<4x3x6xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%a: tensor<3x5xf32>, %b: tensor<5x6xf64>) -> tensor<3x6xf32> {
+    // expected-error @+2 {{'gm.matmul' op operands must share one element type}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.matmul %a, %b : (tensor<3x5xf32>, tensor<5x6xf64>) -> tensor<3x6xf32>
+    gm.return %r : tensor<3x6xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x3x28x28xf32>, %w: tensor<32x1x4x4xf32>) -> tensor<2x32x25x25xf32> {
+    // expected-error @+2 {{weight [32, 1, 4, 4] expects 1 input channels but input [2, 3, 28, 28] has 3}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.conv2d %x, %w : (tensor<2x3x28x28xf32>, tensor<32x1x4x4xf32>) -> tensor<2x32x25x25xf32>
+    gm.return %r : tensor<2x32x25x25xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x28x28xf32>, %w: tensor<32x1x4x4xf32>) -> tensor<2x32x25x25xf32> {
+    // expected-error @+2 {{expects an NCHW input, got [2, 28, 28]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.conv2d %x, %w : (tensor<2x28x28xf32>, tensor<32x1x4x4xf32>) -> tensor<2x32x25x25xf32>
+    gm.return %r : tensor<2x32x25x25xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x1x28x28xf32>, %w: tensor<32x1x4xf32>) -> tensor<2x32x25x25xf32> {
+    // expected-error @+2 {{expects an OIHW weight, got [32, 1, 4]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.conv2d %x, %w : (tensor<2x1x28x28xf32>, tensor<32x1x4xf32>) -> tensor<2x32x25x25xf32>
+    gm.return %r : tensor<2x32x25x25xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x1x2x2xf32>, %w: tensor<32x1x4x4xf32>) -> tensor<2x32x1x1xf32> {
+    // expected-error @+2 {{kernel [4, 4] with dilation [1, 1] does not fit the padded input [2, 1, 2, 2]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.conv2d %x, %w : (tensor<2x1x2x2xf32>, tensor<32x1x4x4xf32>) -> tensor<2x32x1x1xf32>
+    gm.return %r : tensor<2x32x1x1xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x1x8x8xf32>, %w: tensor<4x1x3x3xf32>) -> tensor<2x4x8x8xf32> {
+    // expected-error @+2 {{stride must be two positive values [h, w], got [0, 1]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.conv2d %x, %w {stride = array<i64: 0, 1>} : (tensor<2x1x8x8xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x8x8xf32>
+    gm.return %r : tensor<2x4x8x8xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x1x8x8xf32>, %w: tensor<4x1x3x3xf32>) -> tensor<2x4x8x8xf32> {
+    // expected-error @+2 {{dilation must be two positive values [h, w], got [1]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.conv2d %x, %w {dilation = array<i64: 1>} : (tensor<2x1x8x8xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x8x8xf32>
+    gm.return %r : tensor<2x4x8x8xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x1x8x8xf32>, %w: tensor<4x1x3x3xf32>) -> tensor<2x4x8x8xf32> {
+    // expected-error @+2 {{padding must be four non-negative values [top, left, bottom, right], got [1, 1]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.conv2d %x, %w {padding = array<i64: 1, 1>} : (tensor<2x1x8x8xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x8x8xf32>
+    gm.return %r : tensor<2x4x8x8xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x1x8x8xf32>, %w: tensor<4x1x3x3xf32>) -> tensor<2x4x6x6xf32> {
+    // expected-error @+2 {{groups must be positive, got 0}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.conv2d %x, %w {groups = 0 : i64} : (tensor<2x1x8x8xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x6x6xf32>
+    gm.return %r : tensor<2x4x6x6xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x4x8x8xf32>, %w: tensor<6x2x3x3xf32>) -> tensor<2x6x6x6xf32> {
+    // expected-error @+2 {{3 groups must divide the input channels (4) and output channels (6)}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.conv2d %x, %w {groups = 3 : i64} : (tensor<2x4x8x8xf32>, tensor<6x2x3x3xf32>) -> tensor<2x6x6x6xf32>
+    gm.return %r : tensor<2x6x6x6xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x1x8x8xf32>, %w: tensor<4x1x3x3xf32>) -> tensor<2x4x6x6xf32> {
+    // expected-error @+2 {{mask [5, 5] must match the kernel [3, 3]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.conv2d %x, %w {mask = dense<true> : tensor<5x5xi1>} : (tensor<2x1x8x8xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x6x6xf32>
+    gm.return %r : tensor<2x4x6x6xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%dy: tensor<2x32x13x13xf32>, %w: tensor<32x1x4x4xf32>) -> tensor<2x1x28x28xf32> {
+    // expected-error @+1 {{conv2d of input [2, 1, 28, 28] with weight [32, 1, 4, 4] gives [2, 32, 14, 14], not the output gradient's [2, 32, 13, 13]}}
+    %r = gm.conv2d_backward_data %dy, %w {stride = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<2x32x13x13xf32>, tensor<32x1x4x4xf32>) -> tensor<2x1x28x28xf32>
+    gm.return %r : tensor<2x1x28x28xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%dy: tensor<2x32x14x14xf32>, %w: tensor<32x1x4x4xf32>) -> tensor<2x1x28x28xf32> {
+    // expected-error @+1 {{mask [2, 2] must match the kernel [4, 4]}}
+    %r = gm.conv2d_backward_data %dy, %w {stride = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>, mask = dense<true> : tensor<2x2xi1>} : (tensor<2x32x14x14xf32>, tensor<32x1x4x4xf32>) -> tensor<2x1x28x28xf32>
+    gm.return %r : tensor<2x1x28x28xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%dy: tensor<2x32x14x14xf32>, %w: tensor<32x1x4x4xf64>) -> tensor<2x1x28x28xf32> {
+    // expected-error @+1 {{operands and result must share one element type}}
+    %r = gm.conv2d_backward_data %dy, %w {stride = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<2x32x14x14xf32>, tensor<32x1x4x4xf64>) -> tensor<2x1x28x28xf32>
+    gm.return %r : tensor<2x1x28x28xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x1x28x28xf32>, %dy: tensor<2x32x14x14xf32>) -> tensor<32x2x4x4xf32> {
+    // expected-error @+1 {{weight [32, 2, 4, 4] expects 2 input channels but input [2, 1, 28, 28] has 1}}
+    %r = gm.conv2d_backward_weights %x, %dy {stride = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<2x1x28x28xf32>, tensor<2x32x14x14xf32>) -> tensor<32x2x4x4xf32>
+    gm.return %r : tensor<32x2x4x4xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x64x7x7xf32>, %w: tensor<32x32x4x4xf32>) -> tensor<2x32x14x14xf32> {
+    // expected-error @+2 {{weight [32, 32, 4, 4] expects 32 input channels but input [2, 64, 7, 7] has 64}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.conv_transpose2d %x, %w {stride = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<2x64x7x7xf32>, tensor<32x32x4x4xf32>) -> tensor<2x32x14x14xf32>
+    gm.return %r : tensor<2x32x14x14xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x64x7x7xf32>, %w: tensor<64x32x4x4xf32>) -> tensor<2x32x16x16xf32> {
+    // expected-error @+2 {{output_padding [2, 2] must be non-negative and smaller than the stride [2, 2] or the dilation [1, 1]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.conv_transpose2d %x, %w {stride = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>, output_padding = array<i64: 2, 2>} : (tensor<2x64x7x7xf32>, tensor<64x32x4x4xf32>) -> tensor<2x32x16x16xf32>
+    gm.return %r : tensor<2x32x16x16xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x64x7x7xf32>, %w: tensor<64x32x4x4xf32>) -> tensor<2x32x14x14xf32> {
+    // expected-error @+2 {{output_padding must be two values [h, w], got [1]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.conv_transpose2d %x, %w {stride = array<i64: 2, 2>, output_padding = array<i64: 1>} : (tensor<2x64x7x7xf32>, tensor<64x32x4x4xf32>) -> tensor<2x32x14x14xf32>
+    gm.return %r : tensor<2x32x14x14xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x64x7x7xf32>, %w: tensor<64x32x4xf32>) -> tensor<2x32x14x14xf32> {
+    // expected-error @+2 {{expects a [C_in, C_out/groups, KH, KW] weight, got [64, 32, 4]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.conv_transpose2d %x, %w : (tensor<2x64x7x7xf32>, tensor<64x32x4xf32>) -> tensor<2x32x14x14xf32>
+    gm.return %r : tensor<2x32x14x14xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x64x1x1xf32>, %w: tensor<64x32x1x1xf32>) -> tensor<2x32x1x1xf32> {
+    // expected-error @+2 {{padding [1, 1, 1, 1] leaves no output for input [2, 64, 1, 1]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.conv_transpose2d %x, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x64x1x1xf32>, tensor<64x32x1x1xf32>) -> tensor<2x32x1x1xf32>
+    gm.return %r : tensor<2x32x1x1xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x6x7x7xf32>, %w: tensor<6x2x1x1xf32>) -> tensor<2x8x7x7xf32> {
+    // expected-error @+2 {{4 groups must divide the input channels (6)}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.conv_transpose2d %x, %w {groups = 4 : i64} : (tensor<2x6x7x7xf32>, tensor<6x2x1x1xf32>) -> tensor<2x8x7x7xf32>
+    gm.return %r : tensor<2x8x7x7xf32>
+  }
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Batch norm, softmax, helpers
+//===----------------------------------------------------------------------===//
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x4x3x3xf32>, %g: tensor<3xf32>, %b: tensor<4xf32>) -> tensor<2x4x3x3xf32> {
+    // expected-error @+2 {{scale must have shape [4] for input [2, 4, 3, 3], got [3]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %y, %m, %v = gm.batch_norm %x, %g, %b : (tensor<2x4x3x3xf32>, tensor<3xf32>, tensor<4xf32>) -> (tensor<2x4x3x3xf32>, tensor<4xf32>, tensor<4xf32>)
+    gm.return %y : tensor<2x4x3x3xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x4x3xf32>, %g: tensor<4xf32>) -> tensor<2x4x3xf32> {
+    // expected-error @+2 {{expects an N x C or N x C x H x W input, got [2, 4, 3]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %y = gm.batch_norm_inference %x, %g, %g, %g, %g : (tensor<2x4x3xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4x3xf32>
+    gm.return %y : tensor<2x4x3xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x4xf32>, %g: tensor<4xf32>, %v: tensor<4xf64>) -> tensor<2x4xf32> {
+    // expected-error @+2 {{'gm.batch_norm_inference' op operands must share one element type}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %y = gm.batch_norm_inference %x, %g, %g, %g, %v : (tensor<2x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf64>) -> tensor<2x4xf32>
+    gm.return %y : tensor<2x4xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%dy: tensor<2x5xf32>, %x: tensor<2x4xf32>, %g: tensor<4xf32>) -> tensor<2x4xf32> {
+    // expected-error @+2 {{output gradient [2, 5] must have the input's type [2, 4]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %dx, %dg, %db = gm.batch_norm_backward %dy, %x, %g, %g, %g : (tensor<2x5xf32>, tensor<2x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<2x4xf32>, tensor<4xf32>, tensor<4xf32>)
+    gm.return %dx : tensor<2x4xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x10xf32>) -> tensor<2x10xf32> {
+    // expected-error @+1 {{axis 2 is out of range for shape [2, 10] (expected 0 <= axis < 2)}}
+    %y = gm.softmax %x axis 2 : tensor<2x10xf32>
+    gm.return %y : tensor<2x10xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x10xf32>) -> tensor<2x10xf32> {
+    // expected-error @+1 {{axis -1 is out of range for shape [2, 10] (expected 0 <= axis < 2)}}
+    %y = gm.log_softmax %x axis -1 : tensor<2x10xf32>
+    gm.return %y : tensor<2x10xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%z: tensor<8x16xf32>, %c: tensor<64x32xf32>) -> tensor<8xi32> {
+    // expected-error @+2 {{vectors [8, 16] must end in the codebook's dimension 32 (codebook [64, 32])}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %i = gm.nearest %z, %c : (tensor<8x16xf32>, tensor<64x32xf32>) -> tensor<8xi32>
+    gm.return %i : tensor<8xi32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%z: tensor<8x32xf32>, %c: tensor<64x32x1xf32>) -> tensor<8xi32> {
+    // expected-error @+2 {{expects a [K, D] codebook, got [64, 32, 1]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %i = gm.nearest %z, %c : (tensor<8x32xf32>, tensor<64x32x1xf32>) -> tensor<8xi32>
+    gm.return %i : tensor<8xi32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%t: tensor<64xf32>, %i: tensor<8xi32>) -> tensor<8x1xf32> {
+    // expected-error @+2 {{expects a [K, D] table, got [64]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %e = gm.lookup %t, %i : (tensor<64xf32>, tensor<8xi32>) -> tensor<8x1xf32>
+    gm.return %e : tensor<8x1xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%i: tensor<8xi32>) -> tensor<8x10xf32> {
+    // expected-error @+1 {{axis 3 is out of range for [8] (expected 0 <= axis <= 1)}}
+    %t = gm.one_hot %i classes 10 {axis = 3 : i64} : tensor<8xi32> -> tensor<8x10xf32>
+    gm.return %t : tensor<8x10xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%i: tensor<8xi32>) -> tensor<8x9xf32> {
+    // expected-error @+1 {{result shape [8, 9] should be [8, 10]}}
+    %t = gm.one_hot %i classes 10 : tensor<8xi32> -> tensor<8x9xf32>
+    gm.return %t : tensor<8x9xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<8x10xf32>) -> tensor<8xi32> {
+    // expected-error @+2 {{axis 5 is out of range for shape [8, 10]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %t = gm.argmax %x axis 5 : tensor<8x10xf32> -> tensor<8xi32>
+    gm.return %t : tensor<8xi32>
+  }
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Shape ops
+//===----------------------------------------------------------------------===//
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x3136xf32>) -> tensor<2x64x7x8xf32> {
+    // expected-error @+1 {{cannot reshape [2, 3136] (6272 elements) to [2, 64, 7, 8] (7168 elements)}}
+    %r = gm.reshape %x : tensor<2x3136xf32> -> tensor<2x64x7x8xf32>
+    gm.return %r : tensor<2x64x7x8xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<6xf32>) -> tensor<2x3xf64> {
+    // expected-error @+1 {{cannot change the element type}}
+    %r = gm.reshape %x : tensor<6xf32> -> tensor<2x3xf64>
+    gm.return %r : tensor<2x3xf64>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
+    // expected-error @+2 {{[0, 0] is not a permutation of the dimensions of [2, 3]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.transpose %x perm [0, 0] : tensor<2x3xf32> -> tensor<3x2xf32>
+    gm.return %r : tensor<3x2xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
+    // expected-error @+2 {{permutation [1] has 1 entries for shape [2, 3]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.transpose %x perm [1] : tensor<2x3xf32> -> tensor<3x2xf32>
+    gm.return %r : tensor<3x2xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<3xf32>) -> tensor<2x4xf32> {
+    // expected-error @+1 {{cannot broadcast [3] to [2, 4]}}
+    %r = gm.broadcast %x : tensor<3xf32> -> tensor<2x4xf32>
+    gm.return %r : tensor<2x4xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<3xf32>) -> tensor<2x3xf64> {
+    // expected-error @+1 {{cannot change the element type}}
+    %r = gm.broadcast %x : tensor<3xf32> -> tensor<2x3xf64>
+    gm.return %r : tensor<2x3xf64>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%a: tensor<2x64x14x14xf32>, %b: tensor<2x32x7x7xf32>) -> tensor<2x96x14x14xf32> {
+    // expected-error @+2 {{cannot concatenate [2, 64, 14, 14] and [2, 32, 7, 7] along axis 1: the other dimensions must agree}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.concat %a, %b axis 1 : (tensor<2x64x14x14xf32>, tensor<2x32x7x7xf32>) -> tensor<2x96x14x14xf32>
+    gm.return %r : tensor<2x96x14x14xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%a: tensor<2x3xf32>, %b: tensor<2x3xf64>) -> tensor<4x3xf32> {
+    // expected-error @+2 {{inputs must share one element type}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.concat %a, %b axis 0 : (tensor<2x3xf32>, tensor<2x3xf64>) -> tensor<4x3xf32>
+    gm.return %r : tensor<4x3xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
+    // expected-error @+2 {{axis 2 is out of range for shape [2, 3]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.concat %a axis 2 : (tensor<2x3xf32>) -> tensor<2x3xf32>
+    gm.return %r : tensor<2x3xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f() -> tensor<2x3xf32> {
+    // expected-error @+2 {{'gm.concat' op expects at least one input}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.concat axis 0 : () -> tensor<2x3xf32>
+    gm.return %r : tensor<2x3xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<10xf32>) -> tensor<6xf32> {
+    // expected-error @+2 {{window offsets [1] sizes [6] strides [2] does not fit in [10] (dimension 0)}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.slice %x offsets [1] sizes [6] strides [2] : tensor<10xf32> -> tensor<6xf32>
+    gm.return %r : tensor<6xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<10x2xf32>) -> tensor<6xf32> {
+    // expected-error @+2 {{offsets, sizes and strides need one entry per dimension of [10, 2]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.slice %x offsets [1] sizes [6] : tensor<10x2xf32> -> tensor<6xf32>
+    gm.return %r : tensor<6xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<10xf32>) -> tensor<10xf32> {
+    // expected-error @+2 {{padding must be non-negative, got low [-1] high [1]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.pad %x low [-1] high [1] : tensor<10xf32> -> tensor<10xf32>
+    gm.return %r : tensor<10xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<10xf32>) -> tensor<10xf32> {
+    // expected-error @+2 {{low, high and interior need one entry per dimension of [10]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.pad %x low [0, 0] high [0, 0] : tensor<10xf32> -> tensor<10xf32>
+    gm.return %r : tensor<10xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<2x3x4xf32>) -> tensor<2x3x8xf32> {
+    // expected-error @+2 {{expects an NCHW input, got [2, 3, 4]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.upsample %x scale [2, 2] : tensor<2x3x4xf32> -> tensor<2x3x8xf32>
+    gm.return %r : tensor<2x3x8xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.net @f(%x: tensor<1x2x3x4xf32>) -> tensor<1x2x3x4xf32> {
+    // expected-error @+2 {{scale must be two positive factors [h, w], got [0, 1]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.upsample %x scale [0, 1] : tensor<1x2x3x4xf32> -> tensor<1x2x3x4xf32>
+    gm.return %r : tensor<1x2x3x4xf32>
+  }
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Random ops
+//===----------------------------------------------------------------------===//
+
+gm.model @m {
+  gm.sampler @s() -> tensor<2xf32> {
+    // expected-error @+1 {{needs low < high, got [1.0, 1.0)}}
+    %u = gm.uniform {id = 0 : i64, low = 1.0 : f64, high = 1.0 : f64} : tensor<2xf32>
+    gm.return %u : tensor<2xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.sampler @s() -> tensor<2xi32> {
+    %l = gm.constant dense<0.0> : tensor<2x10xf32>
+    // expected-error @+2 {{axis 2 is out of range for shape [2, 10]}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %c = gm.categorical %l axis 2 {id = 0 : i64} : tensor<2x10xf32> -> tensor<2xi32>
+    gm.return %c : tensor<2xi32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.sampler @s() -> tensor<2xf32> {
+    // expected-error @+2 {{'gm.constant' op inferred type(s) 'tensor<3xf32>' are incompatible with return type(s) of operation 'tensor<2xf32>'}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %c = "gm.constant"() {value = dense<0.0> : tensor<3xf32>} : () -> tensor<2xf32>
+    gm.return %c : tensor<2xf32>
+  }
+}
