@@ -10,6 +10,7 @@
 
 include "GmBase.td"
 include "GmAttrs.td"
+include "GmInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 
 //===----------------------------------------------------------------------===//
@@ -32,7 +33,7 @@ def Gm_ConstantOp : Gm_Op<"constant", [
 }
 
 def Gm_StopGradientOp : Gm_Op<"stop_gradient", [
-    Pure, SameOperandsAndResultType]> {
+    Pure, SameOperandsAndResultType, DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "identity whose gradient is zero";
   let description = [{
     The straight-through estimator of VQ-VAE is written with it:
@@ -49,7 +50,8 @@ def Gm_StopGradientOp : Gm_Op<"stop_gradient", [
   let hasCanonicalizer = 1;
 }
 
-def Gm_CastOp : Gm_Op<"cast", [Pure, SameOperandsAndResultShape]> {
+def Gm_CastOp : Gm_Op<"cast", [
+    Pure, SameOperandsAndResultShape, DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "converts element types";
   let description = [{
     Float to float rounds to nearest even; float to integer truncates toward
@@ -71,7 +73,8 @@ def Gm_CastOp : Gm_Op<"cast", [Pure, SameOperandsAndResultShape]> {
 
 class Gm_UnaryOp<string mnemonic, Type type, string formula,
                  list<Trait> traits = []>
-    : Gm_Op<mnemonic, traits # [Pure, Elementwise, SameOperandsAndResultType]> {
+    : Gm_Op<mnemonic, traits # [Pure, Elementwise, SameOperandsAndResultType,
+                                DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "elementwise " # formula;
   let description = [{
     ```mlir
@@ -104,7 +107,7 @@ def Gm_RoundOp : Gm_UnaryOp<"round", Gm_FloatTensor,
                             "round half to even">;
 
 def Gm_LeakyReluOp : Gm_Op<"leaky_relu", [
-    Pure, Elementwise, SameOperandsAndResultType]> {
+    Pure, Elementwise, SameOperandsAndResultType, DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "elementwise x if x > 0 else alpha * x";
   let description = [{
     ```mlir
@@ -123,7 +126,7 @@ def Gm_LeakyReluOp : Gm_Op<"leaky_relu", [
 
 class Gm_BinaryOp<string mnemonic, Type type, string formula,
                   list<Trait> traits = []>
-    : Gm_Op<mnemonic, traits # [Pure, InferTypeOpAdaptor]> {
+    : Gm_Op<mnemonic, traits # [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "elementwise " # formula # " with broadcasting";
   let description = [{
     The operands broadcast numpy-style: shapes align at the trailing
@@ -185,7 +188,7 @@ def Gm_CompareOp : Gm_Op<"compare", [Pure, InferTypeOpAdaptor]> {
   }];
 }
 
-def Gm_SelectOp : Gm_Op<"select", [Pure, InferTypeOpAdaptor]> {
+def Gm_SelectOp : Gm_Op<"select", [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "elementwise choice: cond ? a : b, with broadcasting";
   let description = [{
     ```mlir
@@ -206,7 +209,7 @@ def Gm_SelectOp : Gm_Op<"select", [Pure, InferTypeOpAdaptor]> {
 //===----------------------------------------------------------------------===//
 
 class Gm_ReduceOp<string mnemonic, string what>
-    : Gm_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+    : Gm_Op<mnemonic, [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "the " # what # " over some dimensions";
   let description = [{
     `dims` are distinct dimensions of the input; they are removed from the

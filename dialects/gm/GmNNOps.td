@@ -10,13 +10,14 @@
 #define GM_NN_OPS_TD
 
 include "GmBase.td"
+include "GmInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 
 //===----------------------------------------------------------------------===//
 // Matmul
 //===----------------------------------------------------------------------===//
 
-def Gm_MatmulOp : Gm_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
+def Gm_MatmulOp : Gm_Op<"matmul", [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "matrix product, optionally batched and transposed";
   let description = [{
     Rank-2 operands multiply as matrices; rank-3 operands are batches of
@@ -63,7 +64,7 @@ class Gm_ConvOp<string mnemonic, list<Trait> traits = []>
   }];
 }
 
-def Gm_Conv2dOp : Gm_ConvOp<"conv2d", [InferTypeOpAdaptor]> {
+def Gm_Conv2dOp : Gm_ConvOp<"conv2d", [InferTypeOpAdaptor, DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "2-D convolution (cross-correlation)";
   let description = convDescription # [{
     ```mlir
@@ -76,7 +77,7 @@ def Gm_Conv2dOp : Gm_ConvOp<"conv2d", [InferTypeOpAdaptor]> {
   let results = (outs Gm_FloatTensor:$result);
 }
 
-def Gm_Conv2dBackwardDataOp : Gm_ConvOp<"conv2d_backward_data"> {
+def Gm_Conv2dBackwardDataOp : Gm_ConvOp<"conv2d_backward_data", [DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "gradient of conv2d with respect to its input";
   let description = convDescription # [{
     The result type is the shape of conv2d's input (it is not implied by the
@@ -93,7 +94,7 @@ def Gm_Conv2dBackwardDataOp : Gm_ConvOp<"conv2d_backward_data"> {
   let hasVerifier = 1;
 }
 
-def Gm_Conv2dBackwardWeightsOp : Gm_ConvOp<"conv2d_backward_weights"> {
+def Gm_Conv2dBackwardWeightsOp : Gm_ConvOp<"conv2d_backward_weights", [DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "gradient of conv2d with respect to its weight";
   let description = convDescription # [{
     The result has the weight's shape; with a mask, masked taps are zero.
@@ -109,7 +110,7 @@ def Gm_Conv2dBackwardWeightsOp : Gm_ConvOp<"conv2d_backward_weights"> {
   let hasVerifier = 1;
 }
 
-def Gm_ConvTranspose2dOp : Gm_Op<"conv_transpose2d", [Pure, InferTypeOpAdaptor]> {
+def Gm_ConvTranspose2dOp : Gm_Op<"conv_transpose2d", [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "2-D transposed convolution (PyTorch's ConvTranspose2d)";
   let description = [{
     Weights are [C_in, C_out / groups, KH, KW]. The output size is
@@ -137,7 +138,7 @@ def Gm_ConvTranspose2dOp : Gm_Op<"conv_transpose2d", [Pure, InferTypeOpAdaptor]>
 // Batch normalization
 //===----------------------------------------------------------------------===//
 
-def Gm_BatchNormOp : Gm_Op<"batch_norm", [Pure, InferTypeOpAdaptor]> {
+def Gm_BatchNormOp : Gm_Op<"batch_norm", [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "batch normalization with batch statistics (training mode)";
   let description = [{
     Normalizes over every dimension but 1 (channels) of an N x C or
@@ -162,7 +163,7 @@ def Gm_BatchNormOp : Gm_Op<"batch_norm", [Pure, InferTypeOpAdaptor]> {
 }
 
 def Gm_BatchNormInferenceOp : Gm_Op<"batch_norm_inference", [
-    Pure, InferTypeOpAdaptor]> {
+    Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "batch normalization with given statistics (eval mode)";
   let description = [{
     y = (x - mean) / sqrt(variance + epsilon) * scale + shift, per channel.
@@ -212,7 +213,7 @@ def Gm_BatchNormBackwardOp : Gm_Op<"batch_norm_backward", [
 //===----------------------------------------------------------------------===//
 
 class Gm_SoftmaxBase<string mnemonic, string what>
-    : Gm_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+    : Gm_Op<mnemonic, [Pure, SameOperandsAndResultType, DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = what # " along one axis";
   let description = [{
     ```mlir
@@ -250,7 +251,7 @@ def Gm_NearestOp : Gm_Op<"nearest", [Pure, InferTypeOpAdaptor]> {
   }];
 }
 
-def Gm_LookupOp : Gm_Op<"lookup", [Pure, InferTypeOpAdaptor]> {
+def Gm_LookupOp : Gm_Op<"lookup", [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "gathers rows of a table";
   let description = [{
     For a table [K, D] and indices of any shape S, the result is S x D.

@@ -8,9 +8,10 @@
 #define GM_SHAPE_OPS_TD
 
 include "GmBase.td"
+include "GmInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 
-def Gm_ReshapeOp : Gm_Op<"reshape", [Pure]> {
+def Gm_ReshapeOp : Gm_Op<"reshape", [Pure, DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "same elements in row-major order, new shape";
   let description = [{
     ```mlir
@@ -24,7 +25,8 @@ def Gm_ReshapeOp : Gm_Op<"reshape", [Pure]> {
   let hasFolder = 1;
 }
 
-def Gm_TransposeOp : Gm_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
+def Gm_TransposeOp : Gm_Op<"transpose", [Pure, InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "permutes dimensions";
   let description = [{
     Result dimension i is input dimension perm[i].
@@ -41,7 +43,7 @@ def Gm_TransposeOp : Gm_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
-def Gm_BroadcastOp : Gm_Op<"broadcast", [Pure]> {
+def Gm_BroadcastOp : Gm_Op<"broadcast", [Pure, DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "stretches a tensor to a larger shape (numpy rules)";
   let description = [{
     The input's shape aligns with the result's trailing dimensions; each
@@ -58,7 +60,8 @@ def Gm_BroadcastOp : Gm_Op<"broadcast", [Pure]> {
   let hasFolder = 1;
 }
 
-def Gm_ConcatOp : Gm_Op<"concat", [Pure, InferTypeOpAdaptor]> {
+def Gm_ConcatOp : Gm_Op<"concat", [Pure, InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "joins tensors along one axis";
   let description = [{
     ```mlir
@@ -72,7 +75,8 @@ def Gm_ConcatOp : Gm_Op<"concat", [Pure, InferTypeOpAdaptor]> {
   }];
 }
 
-def Gm_SliceOp : Gm_Op<"slice", [Pure, InferTypeOpAdaptor]> {
+def Gm_SliceOp : Gm_Op<"slice", [Pure, InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "a strided window of a tensor";
   let description = [{
     Result element i is input element offsets + i * strides (per dimension);
@@ -93,7 +97,8 @@ def Gm_SliceOp : Gm_Op<"slice", [Pure, InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
-def Gm_PadOp : Gm_Op<"pad", [Pure, InferTypeOpAdaptor]> {
+def Gm_PadOp : Gm_Op<"pad", [Pure, InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "pads with a constant: before, after and between elements";
   let description = [{
     Each dimension of size n becomes low + n + (n - 1) * interior + high.
@@ -115,7 +120,8 @@ def Gm_PadOp : Gm_Op<"pad", [Pure, InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
-def Gm_UpsampleOp : Gm_Op<"upsample", [Pure, InferTypeOpAdaptor]> {
+def Gm_UpsampleOp : Gm_Op<"upsample", [Pure, InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "nearest-neighbour upsampling of NCHW by integer factors";
   let description = [{
     ```mlir

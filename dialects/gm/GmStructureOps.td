@@ -332,6 +332,32 @@ def Gm_MinimizeOp : Gm_Op<"minimize", [
   let hasVerifier = 1;
 }
 
+def Gm_ApplyGradientsOp : Gm_Op<"apply_gradients", [
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>,
+    MemoryEffects<[MemRead<Gm_VariableResource>, MemWrite<Gm_VariableResource>]>]> {
+  let summary = "one optimizer step with given gradients";
+  let description = [{
+    What `gm-autodiff` leaves of a `gm.minimize`: the gradient of each
+    parameter of the group, one per entry of `params`. `gm-expand-optimizers`
+    replaces it by the optimizer's update, written with gm ops, loads and
+    stores (its moments become `gm.state`).
+
+    ```mlir
+    gm.apply_gradients [@w, @b] with #gm.adam<lr = 0.001>
+        gradients(%gw, %gb : tensor<4x3xf32>, tensor<4xf32>)
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefArrayAttr:$params,
+                       Gm_OptimizerAttr:$optimizer,
+                       Variadic<Gm_FloatTensor>:$gradients,
+                       OptionalAttr<F64Attr>:$clip_norm);
+  let assemblyFormat = [{
+    $params `with` $optimizer `gradients` `(` $gradients `:` type($gradients) `)`
+    attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
 def Gm_ReportOp : Gm_Op<"report", [MemoryEffects<[MemWrite<Gm_OutputResource>]>]> {
   let summary = "reports a scalar metric of the step";
   let description = [{

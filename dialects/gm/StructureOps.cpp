@@ -267,21 +267,27 @@ LogicalResult NextOp::verifySymbolUses(SymbolTableCollection &symbols) {
 // Training
 //===----------------------------------------------------------------------===//
 
-LogicalResult MinimizeOp::verify() {
-  auto phase = (*this)->getParentOfType<PhaseOp>();
+/// Shared by minimize and apply_gradients: a train phase, a non-empty
+/// parameter group without repeats, a positive clip norm.
+static LogicalResult verifyParameterGroup(Operation *op, ArrayAttr params,
+                                          std::optional<APFloat> clipNorm) {
+  auto phase = op->getParentOfType<PhaseOp>();
   if (!phase || phase.getKind() != PhaseKind::train)
-    return emitOpError() << "must be inside a train phase";
-  if (getParams().empty())
-    return emitOpError() << "needs at least one parameter to update";
-  if (std::optional<APFloat> clip = getClipNorm();
-      clip && !(clip->convertToDouble() > 0))
-    return emitOpError() << "needs a positive clip_norm, got "
-                         << formatReal(clip->convertToDouble());
+    return op->emitOpError() << "must be inside a train phase";
+  if (params.empty())
+    return op->emitOpError() << "needs at least one parameter to update";
+  if (clipNorm && !(clipNorm->convertToDouble() > 0))
+    return op->emitOpError() << "needs a positive clip_norm, got "
+                             << formatReal(clipNorm->convertToDouble());
   llvm::DenseSet<Attribute> seen;
-  for (Attribute param : getParams())
+  for (Attribute param : params)
     if (!seen.insert(param).second)
-      return emitOpError() << "lists " << param << " twice";
+      return op->emitOpError() << "lists " << param << " twice";
   return success();
+}
+
+LogicalResult MinimizeOp::verify() {
+  return verifyParameterGroup(*this, getParams(), getClipNorm());
 }
 
 LogicalResult MinimizeOp::verifySymbolUses(SymbolTableCollection &symbols) {
@@ -289,6 +295,29 @@ LogicalResult MinimizeOp::verifySymbolUses(SymbolTableCollection &symbols) {
     if (failed(lookupVariable(symbols, *this, cast<FlatSymbolRefAttr>(param),
                               /*trainableOnly=*/true)))
       return failure();
+  return success();
+}
+
+LogicalResult ApplyGradientsOp::verify() {
+  if (getGradients().size() != getParams().size())
+    return emitOpError() << "has " << getGradients().size()
+                         << " gradients for " << getParams().size()
+                         << " parameters";
+  return verifyParameterGroup(*this, getParams(), getClipNorm());
+}
+
+LogicalResult
+ApplyGradientsOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  for (auto [param, gradient] : llvm::zip(getParams(), getGradients())) {
+    FailureOr<RankedTensorType> type = lookupVariable(
+        symbols, *this, cast<FlatSymbolRefAttr>(param), /*trainableOnly=*/true);
+    if (failed(type))
+      return failure();
+    if (*type != gradient.getType())
+      return emitOpError() << "gradient " << gradient.getType()
+                           << " does not match " << param << " of type "
+                           << *type;
+  }
   return success();
 }
 

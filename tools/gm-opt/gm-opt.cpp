@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Transforms/Passes.h"
 #include "gm/GmDialect.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -18,6 +19,8 @@ int main(int argc, char **argv) {
   // canonicalize, cse, inline, symbol-dce, ...: the generic passes of the
   // pipeline.
   mlir::registerTransformsPasses();
+  // Every gm pass, and gm-train-pipeline.
+  mlir::gm::registerGmPassesAndPipelines();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "gmc optimizer driver\n", registry));
 }

@@ -1,0 +1,177 @@
+//===- ExpandOptimizers.cpp - gm-expand-optimizers ---------------------------===//
+//
+// Replaces each gm.apply_gradients by its optimizer's update in gm ops, with
+// the optimizer's moments and step count as zero-initialized gm.state. The
+// formulas are PyTorch's (torch.optim.SGD, Adam, AdamW, clip_grad_norm_), so
+// results compare step for step.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Transforms/Passes.h"
+
+#include "gm/TensorBuilder.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+namespace mlir::gm {
+#define GEN_PASS_DEF_GMEXPANDOPTIMIZERS
+#include "compiler/Transforms/Passes.h.inc"
+} // namespace mlir::gm
+
+using namespace mlir;
+using namespace mlir::gm;
+
+namespace {
+
+/// One update's view of the model: creating state, loading, storing.
+class UpdateBuilder {
+public:
+  UpdateBuilder(ApplyGradientsOp op, SymbolTable &symbols)
+      : op_(op), symbols_(symbols), builder_(op), t_(builder_, op.getLoc()) {}
+
+  TensorBuilder &math() { return t_; }
+
+  /// A new zero-initialized gm.state named `name` (uniqued if taken), placed
+  /// at `where` in the model.
+  FlatSymbolRefAttr createState(StringRef name, RankedTensorType type,
+                                Block::iterator where) {
+    OpBuilder b(op_.getContext());
+    auto state = StateOp::create(b, op_.getLoc(), name, type,
+                                 FillAttr::get(b.getContext(), 0.0));
+    symbols_.insert(state, where);
+    return FlatSymbolRefAttr::get(state.getSymNameAttr());
+  }
+
+  Value load(FlatSymbolRefAttr variable, RankedTensorType type) {
+    return LoadOp::create(builder_, op_.getLoc(), type, variable);
+  }
+  void store(Value value, FlatSymbolRefAttr variable) {
+    StoreOp::create(builder_, op_.getLoc(), value, variable);
+  }
+
+  /// A per-parameter state slot (`<param>.<slot>`), zero-initialized.
+  FlatSymbolRefAttr slot(FlatSymbolRefAttr param, StringRef slotName) {
+    ParamOp def = symbols_.lookup<ParamOp>(param.getValue());
+    return createState((param.getValue() + "." + slotName).str(),
+                       cast<RankedTensorType>(def.getType()),
+                       std::next(Block::iterator(def)));
+  }
+
+  ApplyGradientsOp op() { return op_; }
+
+private:
+  ApplyGradientsOp op_;
+  SymbolTable &symbols_;
+  OpBuilder builder_;
+  TensorBuilder t_;
+};
+
+/// clip_grad_norm_: scales all gradients by min(1, clip / (norm + 1e-6)).
+SmallVector<Value> clipGradients(TensorBuilder &t, ArrayRef<Value> grads,
+                                 double clipNorm) {
+  Value sumSq;
+  for (Value g : grads) {
+    Value s = t.reduceSumAll(t.square(g));
+    sumSq = sumSq ? t.add(sumSq, s) : s;
+  }
+  Value norm = t.sqrt(sumSq);
+  Value coef = t.minimum(
+      t.scalarLike(1.0, norm),
+      t.div(t.scalarLike(clipNorm, norm), t.add(norm, t.scalarLike(1e-6, norm))));
+  SmallVector<Value> clipped;
+  for (Value g : grads)
+    clipped.push_back(t.mul(g, t.cast(coef, t.elementTypeOf(g))));
+  return clipped;
+}
+
+void expandSGD(UpdateBuilder &u, SGDAttr sgd, ArrayRef<Value> grads) {
+  TensorBuilder &t = u.math();
+  for (auto [param, grad] : llvm::zip(u.op().getParams(), grads)) {
+    auto ref = cast<FlatSymbolRefAttr>(param);
+    RankedTensorType type = t.typeOf(grad);
+    Value p = u.load(ref, type);
+    Value g = grad;
+    if (sgd.getWeightDecay() != 0)
+      g = t.add(g, t.scale(p, sgd.getWeightDecay()));
+    if (sgd.getMomentum() != 0) {
+      // buf = momentum * buf + g (zero-initialized, so the first step is g).
+      FlatSymbolRefAttr bufRef = u.slot(ref, "momentum_buffer");
+      Value buf = t.add(t.scale(u.load(bufRef, type), sgd.getMomentum()), g);
+      u.store(buf, bufRef);
+      g = sgd.getNesterov() ? t.add(g, t.scale(buf, sgd.getMomentum())) : buf;
+    }
+    u.store(t.sub(p, t.scale(g, sgd.getLr())), ref);
+  }
+}
+
+void expandAdam(UpdateBuilder &u, AdamAttr adam, ArrayRef<Value> grads,
+                Block::iterator stepWhere, StringRef stepName) {
+  TensorBuilder &t = u.math();
+  // One step count per update; bias corrections 1 - beta^t.
+  Type element = t.elementTypeOf(grads.front());
+  FlatSymbolRefAttr stepRef = u.createState(
+      stepName, RankedTensorType::get({}, element), stepWhere);
+  Value step = t.add(u.load(stepRef, RankedTensorType::get({}, element)),
+                     t.scalar(1.0, element));
+  u.store(step, stepRef);
+  Value bc1 = t.sub(t.scalar(1.0, element),
+                    t.pow(t.scalar(adam.getBeta1(), element), step));
+  Value bc2 = t.sub(t.scalar(1.0, element),
+                    t.pow(t.scalar(adam.getBeta2(), element), step));
+  Value stepSize = t.div(t.scalar(adam.getLr(), element), bc1);
+  Value bc2Sqrt = t.sqrt(bc2);
+
+  for (auto [param, grad] : llvm::zip(u.op().getParams(), grads)) {
+    auto ref = cast<FlatSymbolRefAttr>(param);
+    RankedTensorType type = t.typeOf(grad);
+    Value p = u.load(ref, type);
+    Value g = grad;
+    if (adam.getWeightDecay() != 0) {
+      if (adam.getDecoupled()) // AdamW: p *= 1 - lr * wd
+        p = t.scale(p, 1.0 - adam.getLr() * adam.getWeightDecay());
+      else // Adam: L2 penalty in the gradient
+        g = t.add(g, t.scale(p, adam.getWeightDecay()));
+    }
+    FlatSymbolRefAttr mRef = u.slot(ref, "exp_avg");
+    FlatSymbolRefAttr vRef = u.slot(ref, "exp_avg_sq");
+    Value m = t.add(t.scale(u.load(mRef, type), adam.getBeta1()),
+                    t.scale(g, 1.0 - adam.getBeta1()));
+    Value v = t.add(t.scale(u.load(vRef, type), adam.getBeta2()),
+                    t.scale(t.square(g), 1.0 - adam.getBeta2()));
+    u.store(m, mRef);
+    u.store(v, vRef);
+    // p -= lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps)
+    Value denom = t.add(t.div(t.sqrt(v), bc2Sqrt),
+                        t.scalar(adam.getEps(), t.elementTypeOf(v)));
+    u.store(t.sub(p, t.mul(stepSize, t.div(m, denom))), ref);
+  }
+}
+
+struct GmExpandOptimizers
+    : gm::impl::GmExpandOptimizersBase<GmExpandOptimizers> {
+  void runOnOperation() override {
+    ModelOp model = getOperation();
+    SymbolTable symbols(model);
+    SmallVector<ApplyGradientsOp> updates;
+    model.walk([&](ApplyGradientsOp op) { updates.push_back(op); });
+    llvm::DenseMap<Operation *, unsigned> perPhase;
+    for (ApplyGradientsOp op : updates) {
+      auto phase = op->getParentOfType<PhaseOp>();
+      unsigned index = perPhase[phase]++;
+      UpdateBuilder u(op, symbols);
+      SmallVector<Value> grads(op.getGradients());
+      if (std::optional<APFloat> clip = op.getClipNorm())
+        grads = clipGradients(u.math(), grads, clip->convertToDouble());
+      std::string stepName =
+          (phase.getSymName() + ".update_" + Twine(index) + ".step").str();
+      llvm::TypeSwitch<Attribute>(op.getOptimizer())
+          .Case([&](SGDAttr sgd) { expandSGD(u, sgd, grads); })
+          .Case([&](AdamAttr adam) {
+            expandAdam(u, adam, grads, Block::iterator(phase), stepName);
+          });
+      op.erase();
+    }
+  }
+};
+
+} // namespace

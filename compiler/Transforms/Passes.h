@@ -1,0 +1,33 @@
+//===- Passes.h - gm transformation passes ---------------------*- C++ -*-===//
+//
+// Declarations and registration of the gm passes (Passes.td) and the named
+// pipelines built from them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GM_TRANSFORMS_PASSES_H
+#define GM_TRANSFORMS_PASSES_H
+
+#include "gm/GmOps.h"
+
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
+
+namespace mlir::gm {
+
+#define GEN_PASS_DECL
+#include "compiler/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "compiler/Transforms/Passes.h.inc"
+
+/// Adds the passes that turn a model as written (nets, grad, minimize) into
+/// straight-line gm arithmetic on model state, to a pass manager on modules.
+void buildGmTrainPipeline(OpPassManager &pm);
+
+/// Registers every gm pass and the named pipelines with the global registry.
+void registerGmPassesAndPipelines();
+
+} // namespace mlir::gm
+
+#endif // GM_TRANSFORMS_PASSES_H

@@ -1,0 +1,83 @@
+//===- Passes.td - gm transformation passes -----------------*- tablegen -*-===//
+//
+// Every gm pass, in pipeline order. Each runs on one gm.model.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GM_TRANSFORMS_PASSES_TD
+#define GM_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def GmInline : Pass<"gm-inline", "::mlir::gm::ModelOp"> {
+  let summary = "Inline every net call and remove the nets";
+  let description = [{
+    Replaces each `gm.call` by a copy of the callee's body, until no call is
+    left, then erases the nets: autodiff, fusion and the backends see one
+    straight-line program per phase and sampler. Parameters stay shared: the
+    copies load the same `gm.param` symbols.
+
+    Every copy of a random op gets a fresh stream id, so two calls of a net
+    that draws noise draw different noise. A net that calls itself, directly
+    or through other nets, is an error.
+
+    ```mlir
+    %y = gm.call @decoder(%z) : (tensor<64x20xf32>) -> tensor<64x1x28x28xf32>
+    // becomes the decoder's ops, with %z for its argument
+    ```
+  }];
+  let options = [
+    Option<"keepNets", "keep-nets", "bool", /*default=*/"false",
+           "Keep the nets (with their own calls inlined) for tools that call "
+           "nets directly, such as gm-eval">,
+  ];
+}
+
+def GmAutodiff : Pass<"gm-autodiff", "::mlir::gm::ModelOp"> {
+  let summary = "Expand gm.grad and gm.minimize by reverse-mode autodiff";
+  let description = [{
+    Builds gradients out of gm ops, asking each op's `GradientOpInterface`
+    for its vector-Jacobian product; fan-out accumulates by addition.
+
+    First every `gm.grad` is replaced, in program order, by its gradient
+    values; since those are ordinary gm ops, a loss that contains them (the
+    gradient penalty of WGAN-GP) is differentiated again by the minimize that
+    follows. Then each `gm.minimize` becomes a `gm.apply_gradients` holding
+    the gradient of each parameter of its group (the sum over the parameter's
+    loads the loss depends on); each minimize sees the parameters as updated
+    by the statements before it.
+
+    No gradient flows through `stop_gradient` or ops with integer results
+    (`nearest`, `argmax`, `categorical`, comparisons): they are piecewise
+    constant, so a `gm.grad` through them is zero (as through the kinks of
+    relu's own gradient, which second derivatives meet). A gradient that
+    reaches a float op without a rule (`bernoulli`) is an error there. For a
+    `gm.minimize`, a parameter that the loss depends on only through ops
+    without a gradient is an error at the first such op — it would never be
+    trained; the usual cause is a missing straight-through estimator. A
+    parameter on which the loss does not depend at all is a warning and is
+    left out of the update (like PyTorch's optimizers skip a missing
+    gradient). Gradient code no result needs is removed.
+
+    Requires `gm-inline` first.
+  }];
+}
+
+def GmExpandOptimizers : Pass<"gm-expand-optimizers", "::mlir::gm::ModelOp"> {
+  let summary = "Expand optimizer steps into gm arithmetic on model state";
+  let description = [{
+    Replaces each `gm.apply_gradients` by its optimizer's update, written with
+    gm elementwise ops, `gm.load` and `gm.store`:
+
+    - SGD with momentum, Nesterov momentum and weight decay
+      (`torch.optim.SGD`): state `<param>.momentum_buffer`;
+    - Adam and AdamW with bias correction (`torch.optim.Adam[W]`): state
+      `<param>.exp_avg`, `<param>.exp_avg_sq` and one step count per update;
+    - optional global-norm gradient clipping first (`clip_grad_norm_`).
+
+    The optimizer state becomes `gm.state`, zero-initialized, so it is
+    checkpointed with the parameters.
+  }];
+}
+
+#endif // GM_TRANSFORMS_PASSES_TD

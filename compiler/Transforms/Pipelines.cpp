@@ -1,0 +1,29 @@
+//===- Pipelines.cpp - named pipelines of gm passes --------------------------===//
+
+#include "compiler/Transforms/Passes.h"
+
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void gm::buildGmTrainPipeline(OpPassManager &pm) {
+  OpPassManager &model = pm.nest<ModelOp>();
+  // One straight-line program per phase: autodiff needs no call graph.
+  model.addPass(createGmInline());
+  // Gradients (and gradients of gradients) become gm ops.
+  model.addPass(createGmAutodiff());
+  // Optimizer steps become arithmetic on model state.
+  model.addPass(createGmExpandOptimizers());
+  // Fold what autodiff left trivial (x * 1, reshape of reshape) and share
+  // repeated subexpressions between forward and backward code.
+  model.addPass(createCanonicalizerPass());
+  model.addPass(createCSEPass());
+}
+
+void gm::registerGmPassesAndPipelines() {
+  registerGmTransformsPasses();
+  PassPipelineRegistration<>(
+      "gm-train-pipeline",
+      "inline, differentiate and expand optimizers, then clean up",
+      buildGmTrainPipeline);
+}

@@ -1,0 +1,55 @@
+//===- ReverseMode.h - reverse-mode differentiation of gm dataflow -*- C++ -*-===//
+//
+// The engine of gm-autodiff: the gradient of one scalar with respect to any
+// values it depends on, built from the ops' GradientOpInterface rules. It
+// knows no op by name.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GM_TRANSFORMS_REVERSEMODE_H
+#define GM_TRANSFORMS_REVERSEMODE_H
+
+#include "gm/GmOps.h"
+
+#include "llvm/ADT/DenseMap.h"
+
+namespace mlir::gm {
+
+class ReverseMode {
+public:
+  /// Records the ops `target` depends on, in topological order.
+  explicit ReverseMode(Value target);
+
+  /// The ops the target depends on, producers first.
+  ArrayRef<Operation *> tape() const { return tape_; }
+
+  /// Builds d target / d x for each x of `wrt` at the builder's insertion
+  /// point, which every value involved must dominate. An entry is null when
+  /// no gradient reaches x (zero). Fails, with a diagnostic, when a gradient
+  /// reaches an op that has no gradient rule.
+  FailureOr<SmallVector<Value>> gradients(OpBuilder &builder,
+                                          ArrayRef<Value> wrt);
+
+  /// When the target depends on `x` only through ops without a gradient
+  /// rule, the first such op on the way; null otherwise.
+  Operation *blockingOp(Value x) const;
+
+  /// Whether the target depends on `x` at all (through any ops).
+  bool dependsOn(Value x) const;
+
+private:
+  enum class Reach { None, Differentiable, Blocked };
+  struct Dependence {
+    llvm::DenseMap<Value, Reach> reach;
+    llvm::DenseMap<Value, Operation *> blocker;
+  };
+  /// Propagates dependence on `wrt` forward along the tape.
+  Dependence propagate(ArrayRef<Value> wrt) const;
+
+  Value target_;
+  SmallVector<Operation *> tape_;
+};
+
+} // namespace mlir::gm
+
+#endif // GM_TRANSFORMS_REVERSEMODE_H
