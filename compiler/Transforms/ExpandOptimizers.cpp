@@ -49,12 +49,19 @@ public:
     StoreOp::create(builder_, op_.getLoc(), value, variable);
   }
 
-  /// A per-parameter state slot (`<param>.<slot>`), zero-initialized.
+  /// A per-parameter state slot (`<param>.<slot>`), zero-initialized and
+  /// placed after the parameter and its earlier slots.
   FlatSymbolRefAttr slot(FlatSymbolRefAttr param, StringRef slotName) {
     ParamOp def = symbols_.lookup<ParamOp>(param.getValue());
-    return createState((param.getValue() + "." + slotName).str(),
-                       cast<RankedTensorType>(def.getType()),
-                       std::next(Block::iterator(def)));
+    std::string prefix = (param.getValue() + ".").str();
+    Block::iterator where = std::next(Block::iterator(def));
+    for (auto end = def->getBlock()->end(); where != end; ++where) {
+      auto state = dyn_cast<StateOp>(*where);
+      if (!state || !state.getSymName().starts_with(prefix))
+        break;
+    }
+    return createState(prefix + slotName.str(),
+                       cast<RankedTensorType>(def.getType()), where);
   }
 
   ApplyGradientsOp op() { return op_; }

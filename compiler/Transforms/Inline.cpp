@@ -78,13 +78,18 @@ struct GmInline : gm::impl::GmInlineBase<GmInline> {
       nextId = std::max(nextId, random.getId() + 1);
     });
 
-    // The copies bring the calls their callees make, which the worklist
-    // picks up in turn; without recursion, this ends.
+    // Calls in nets matter only when the nets stay. The copies bring the
+    // calls their callees make, which the worklist picks up in turn; without
+    // recursion, this ends.
     SmallVector<CallOp> worklist;
-    model.walk([&](CallOp call) { worklist.push_back(call); });
+    model.walk([&](CallOp call) {
+      if (keepNets || !call->getParentOfType<NetOp>())
+        worklist.push_back(call);
+    });
     SymbolTable symbols(model);
-    while (!worklist.empty()) {
-      CallOp call = worklist.pop_back_val();
+    // First in, first out: fresh ids follow program order.
+    for (size_t next = 0; next < worklist.size(); ++next) {
+      CallOp call = worklist[next];
       auto net = symbols.lookup<NetOp>(call.getCallee());
       Block &body = net.getBody().front();
       IRMapping mapping;

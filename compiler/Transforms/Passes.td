@@ -47,11 +47,11 @@ def GmAutodiff : Pass<"gm-autodiff", "::mlir::gm::ModelOp"> {
     loads the loss depends on); each minimize sees the parameters as updated
     by the statements before it.
 
-    No gradient flows through `stop_gradient` or ops with integer results
-    (`nearest`, `argmax`, `categorical`, comparisons): they are piecewise
+    No gradient flows through `stop_gradient` or the ops without a gradient
+    rule: ops with integer results (`nearest`, `argmax`, `categorical`,
+    comparisons) and `bernoulli`. With the noise fixed they are piecewise
     constant, so a `gm.grad` through them is zero (as through the kinks of
-    relu's own gradient, which second derivatives meet). A gradient that
-    reaches a float op without a rule (`bernoulli`) is an error there. For a
+    relu's own gradient, which second derivatives meet). For a
     `gm.minimize`, a parameter that the loss depends on only through ops
     without a gradient is an error at the first such op — it would never be
     trained; the usual cause is a missing straight-through estimator. A

@@ -114,11 +114,9 @@ FailureOr<SmallVector<Value>> ReverseMode::gradients(OpBuilder &builder,
     }
     if (!any || !anyNeeded)
       continue;
-    auto rule = dyn_cast<GradientOpInterface>(op);
-    if (!rule)
-      return op->emitOpError()
-             << "has no gradient, but the value being differentiated depends "
-                "on its result; cut the path with stop_gradient";
+    // Results of ops without a rule are never active (propagate() blocks
+    // them), so no gradient reaches such an op.
+    auto rule = cast<GradientOpInterface>(op);
     SmallVector<Value> operandGrads;
     if (failed(rule.buildGradients(builder, resultGrads, needed, operandGrads)))
       return failure();

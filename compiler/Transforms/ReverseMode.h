@@ -25,8 +25,8 @@ public:
 
   /// Builds d target / d x for each x of `wrt` at the builder's insertion
   /// point, which every value involved must dominate. An entry is null when
-  /// no gradient reaches x (zero). Fails, with a diagnostic, when a gradient
-  /// reaches an op that has no gradient rule.
+  /// no gradient reaches x (zero): ops without a gradient rule pass none, as
+  /// if piecewise constant. Fails when a rule fails.
   FailureOr<SmallVector<Value>> gradients(OpBuilder &builder,
                                           ArrayRef<Value> wrt);
 
