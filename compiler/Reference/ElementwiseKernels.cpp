@@ -1,4 +1,5 @@
-//===- ElementwiseKernels.cpp - reference semantics of the math ops ---------===//
+//===- ElementwiseKernels.cpp - reference semantics of the math ops
+//---------===//
 //
 // Constants, casts, elementwise unary/binary ops with broadcasting,
 // comparisons, select and reductions.
@@ -95,8 +96,9 @@ static double softplus(double v) {
 }
 static double sign(double v) { return v > 0 ? 1.0 : (v < 0 ? -1.0 : 0.0); }
 
-LogicalResult mlir::gm::reference::evaluateElementwise(
-    Operation *op, Operands in, SmallVectorImpl<RefTensor> &out) {
+LogicalResult
+mlir::gm::reference::evaluateElementwise(Operation *op, Operands in,
+                                         SmallVectorImpl<RefTensor> &out) {
   SmallVector<RefTensor> results = resultsOf(op);
   RefTensor &y = results.front();
   bool handled = true;
@@ -116,22 +118,42 @@ LogicalResult mlir::gm::reference::evaluateElementwise(
       })
       .Case<StopGradientOp, CastOp>([&](Operation *) { y.data = in[0]->data; })
       .Case([&](NegOp) { mapUnary(*in[0], y, [](double v) { return -v; }); })
-      .Case([&](AbsOp) { mapUnary(*in[0], y, [](double v) { return std::fabs(v); }); })
+      .Case([&](AbsOp) {
+        mapUnary(*in[0], y, [](double v) { return std::fabs(v); });
+      })
       .Case([&](SignOp) { mapUnary(*in[0], y, sign); })
-      .Case([&](ExpOp) { mapUnary(*in[0], y, [](double v) { return std::exp(v); }); })
-      .Case([&](LogOp) { mapUnary(*in[0], y, [](double v) { return std::log(v); }); })
-      .Case([&](Log1pOp) { mapUnary(*in[0], y, [](double v) { return std::log1p(v); }); })
-      .Case([&](SqrtOp) { mapUnary(*in[0], y, [](double v) { return std::sqrt(v); }); })
+      .Case([&](ExpOp) {
+        mapUnary(*in[0], y, [](double v) { return std::exp(v); });
+      })
+      .Case([&](LogOp) {
+        mapUnary(*in[0], y, [](double v) { return std::log(v); });
+      })
+      .Case([&](Log1pOp) {
+        mapUnary(*in[0], y, [](double v) { return std::log1p(v); });
+      })
+      .Case([&](SqrtOp) {
+        mapUnary(*in[0], y, [](double v) { return std::sqrt(v); });
+      })
       .Case([&](RsqrtOp) {
         mapUnary(*in[0], y, [](double v) { return 1.0 / std::sqrt(v); });
       })
-      .Case([&](SquareOp) { mapUnary(*in[0], y, [](double v) { return v * v; }); })
-      .Case([&](ReciprocalOp) { mapUnary(*in[0], y, [](double v) { return 1.0 / v; }); })
-      .Case([&](TanhOp) { mapUnary(*in[0], y, [](double v) { return std::tanh(v); }); })
+      .Case([&](SquareOp) {
+        mapUnary(*in[0], y, [](double v) { return v * v; });
+      })
+      .Case([&](ReciprocalOp) {
+        mapUnary(*in[0], y, [](double v) { return 1.0 / v; });
+      })
+      .Case([&](TanhOp) {
+        mapUnary(*in[0], y, [](double v) { return std::tanh(v); });
+      })
       .Case([&](SigmoidOp) { mapUnary(*in[0], y, sigmoid); })
       .Case([&](SoftplusOp) { mapUnary(*in[0], y, softplus); })
-      .Case([&](ReluOp) { mapUnary(*in[0], y, [](double v) { return v > 0 ? v : 0.0; }); })
-      .Case([&](FloorOp) { mapUnary(*in[0], y, [](double v) { return std::floor(v); }); })
+      .Case([&](ReluOp) {
+        mapUnary(*in[0], y, [](double v) { return v > 0 ? v : 0.0; });
+      })
+      .Case([&](FloorOp) {
+        mapUnary(*in[0], y, [](double v) { return std::floor(v); });
+      })
       .Case([&](RoundOp) {
         mapUnary(*in[0], y, [](double v) { return std::nearbyint(v); });
       })
@@ -139,9 +161,15 @@ LogicalResult mlir::gm::reference::evaluateElementwise(
         double alpha = l.getAlpha().convertToDouble();
         mapUnary(*in[0], y, [&](double v) { return v > 0 ? v : alpha * v; });
       })
-      .Case([&](AddOp) { mapBinary(*in[0], *in[1], y, [](double a, double b) { return a + b; }); })
-      .Case([&](SubOp) { mapBinary(*in[0], *in[1], y, [](double a, double b) { return a - b; }); })
-      .Case([&](MulOp) { mapBinary(*in[0], *in[1], y, [](double a, double b) { return a * b; }); })
+      .Case([&](AddOp) {
+        mapBinary(*in[0], *in[1], y, [](double a, double b) { return a + b; });
+      })
+      .Case([&](SubOp) {
+        mapBinary(*in[0], *in[1], y, [](double a, double b) { return a - b; });
+      })
+      .Case([&](MulOp) {
+        mapBinary(*in[0], *in[1], y, [](double a, double b) { return a * b; });
+      })
       .Case([&](DivOp d) {
         bool integer = !isa<FloatType>(y.elementType);
         mapBinary(*in[0], *in[1], y, [&](double a, double b) {
@@ -149,24 +177,33 @@ LogicalResult mlir::gm::reference::evaluateElementwise(
         });
       })
       .Case([&](PowOp) {
-        mapBinary(*in[0], *in[1], y, [](double a, double b) { return std::pow(a, b); });
+        mapBinary(*in[0], *in[1], y,
+                  [](double a, double b) { return std::pow(a, b); });
       })
       .Case([&](MaximumOp) {
-        mapBinary(*in[0], *in[1], y, [](double a, double b) { return std::max(a, b); });
+        mapBinary(*in[0], *in[1], y,
+                  [](double a, double b) { return std::max(a, b); });
       })
       .Case([&](MinimumOp) {
-        mapBinary(*in[0], *in[1], y, [](double a, double b) { return std::min(a, b); });
+        mapBinary(*in[0], *in[1], y,
+                  [](double a, double b) { return std::min(a, b); });
       })
       .Case([&](CompareOp c) {
         ComparePredicate p = c.getPredicate();
         mapBinary(*in[0], *in[1], y, [p](double a, double b) -> double {
           switch (p) {
-          case ComparePredicate::eq: return a == b;
-          case ComparePredicate::ne: return a != b;
-          case ComparePredicate::lt: return a < b;
-          case ComparePredicate::le: return a <= b;
-          case ComparePredicate::gt: return a > b;
-          case ComparePredicate::ge: return a >= b;
+          case ComparePredicate::eq:
+            return a == b;
+          case ComparePredicate::ne:
+            return a != b;
+          case ComparePredicate::lt:
+            return a < b;
+          case ComparePredicate::le:
+            return a <= b;
+          case ComparePredicate::gt:
+            return a > b;
+          case ComparePredicate::ge:
+            return a >= b;
           }
           return 0;
         });
@@ -176,14 +213,16 @@ LogicalResult mlir::gm::reference::evaluateElementwise(
         std::vector<int64_t> ia = broadcastIndices(in[1]->shape, y.shape);
         std::vector<int64_t> ib = broadcastIndices(in[2]->shape, y.shape);
         for (int64_t i = 0; i < y.size(); ++i)
-          y.data[i] = in[0]->data[ic[i]] != 0 ? in[1]->data[ia[i]]
-                                              : in[2]->data[ib[i]];
+          y.data[i] =
+              in[0]->data[ic[i]] != 0 ? in[1]->data[ia[i]] : in[2]->data[ib[i]];
       })
       .Case([&](ReduceSumOp r) {
-        reduce(*in[0], r.getDims(), y, 0.0, [](double a, double b) { return a + b; });
+        reduce(*in[0], r.getDims(), y, 0.0,
+               [](double a, double b) { return a + b; });
       })
       .Case([&](ReduceMeanOp r) {
-        reduce(*in[0], r.getDims(), y, 0.0, [](double a, double b) { return a + b; });
+        reduce(*in[0], r.getDims(), y, 0.0,
+               [](double a, double b) { return a + b; });
         double count = static_cast<double>(in[0]->size()) / y.size();
         for (double &v : y.data)
           v /= count;

@@ -1,4 +1,5 @@
-//===- Evaluator.cpp - the reference evaluator of gm IR ---------------------===//
+//===- Evaluator.cpp - the reference evaluator of gm IR
+//---------------------===//
 //
 // Runs blocks op by op on a frame mapping SSA values to tensors. Structural
 // ops (variables, data, reports, calls, repeat, autoregressive) are handled
@@ -47,17 +48,16 @@ static void initialize(RefTensor &t, Attribute init, StringRef name,
                        uint64_t seed) {
   gmrt::Stream stream{gmrt::initStreamId(name), gmrt::kInitStep, 0};
   for (int64_t e = 0; e < t.size(); ++e)
-    t.data[e] = llvm::TypeSwitch<Attribute, double>(init)
-                    .Case([&](FillAttr f) { return f.getValue(); })
-                    .Case([&](UniformAttr u) {
-                      return gmrt::uniformAt(seed, stream, e, u.getLow(),
-                                             u.getHigh());
-                    })
-                    .Case([&](NormalAttr n) {
-                      return n.getMean() +
-                             n.getStd() * gmrt::normalAt(seed, stream, e);
-                    })
-                    .Default([](Attribute) { return 0.0; });
+    t.data[e] =
+        llvm::TypeSwitch<Attribute, double>(init)
+            .Case([&](FillAttr f) { return f.getValue(); })
+            .Case([&](UniformAttr u) {
+              return gmrt::uniformAt(seed, stream, e, u.getLow(), u.getHigh());
+            })
+            .Case([&](NormalAttr n) {
+              return n.getMean() + n.getStd() * gmrt::normalAt(seed, stream, e);
+            })
+            .Default([](Attribute) { return 0.0; });
 }
 
 void Evaluator::initializeVariables() {
@@ -93,9 +93,9 @@ LogicalResult Evaluator::runPhase(PhaseOp phase, uint32_t step,
   return runBlock(phase.getBodyBlock(), frame);
 }
 
-FailureOr<SmallVector<RefTensor>>
-Evaluator::call(FunctionOpInterface function, ArrayRef<RefTensor> args,
-                uint32_t step) {
+FailureOr<SmallVector<RefTensor>> Evaluator::call(FunctionOpInterface function,
+                                                  ArrayRef<RefTensor> args,
+                                                  uint32_t step) {
   Block &body = function.getFunctionBody().front();
   if (args.size() != body.getNumArguments())
     return function.emitOpError()
@@ -225,8 +225,8 @@ LogicalResult Evaluator::runOp(Operation &op, Frame &frame) {
 // Synthetic data
 //===----------------------------------------------------------------------===//
 
-FailureOr<SmallVector<RefTensor>>
-SyntheticData::next(DatasetOp dataset, TypeRange batchTypes) {
+FailureOr<SmallVector<RefTensor>> SyntheticData::next(DatasetOp dataset,
+                                                      TypeRange batchTypes) {
   SmallVector<RefTensor> batch;
   uint32_t field = 0;
   for (Type type : batchTypes) {

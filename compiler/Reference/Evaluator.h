@@ -70,9 +70,9 @@ public:
   LogicalResult runPhase(PhaseOp phase, uint32_t step, DataSource &data,
                          std::vector<Report> &reports);
   /// Calls a net or sampler with `args`.
-  FailureOr<SmallVector<RefTensor>>
-  call(FunctionOpInterface function, ArrayRef<RefTensor> args,
-       uint32_t step = 0);
+  FailureOr<SmallVector<RefTensor>> call(FunctionOpInterface function,
+                                         ArrayRef<RefTensor> args,
+                                         uint32_t step = 0);
 
 private:
   struct Frame;

@@ -1,4 +1,5 @@
-//===- NNKernels.cpp - reference semantics of the library ops ---------------===//
+//===- NNKernels.cpp - reference semantics of the library ops
+//---------------===//
 //
 // Matmul, the convolutions (direct loops over every output and tap), batch
 // normalization, softmax and the vector-quantization helpers.
@@ -88,11 +89,23 @@ template <typename OpT>
 Conv geometry(OpT op, ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
               ArrayRef<int64_t> output,
               std::optional<DenseIntElementsAttr> mask) {
-  Conv c{input[0],  input[1],  input[2],  input[3], weight[0], weight[2],
-         weight[3], output[2], output[3], op.getStride()[0],
-         op.getStride()[1], op.getPadding()[0], op.getPadding()[1],
-         op.getDilation()[0], op.getDilation()[1],
-         static_cast<int64_t>(op.getGroups()), {}};
+  Conv c{input[0],
+         input[1],
+         input[2],
+         input[3],
+         weight[0],
+         weight[2],
+         weight[3],
+         output[2],
+         output[3],
+         op.getStride()[0],
+         op.getStride()[1],
+         op.getPadding()[0],
+         op.getPadding()[1],
+         op.getDilation()[0],
+         op.getDilation()[1],
+         static_cast<int64_t>(op.getGroups()),
+         {}};
   c.mask.assign(weight[2] * weight[3], 1.0);
   if (mask) {
     int64_t i = 0;

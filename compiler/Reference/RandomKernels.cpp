@@ -1,4 +1,5 @@
-//===- RandomKernels.cpp - reference semantics of the random ops ------------===//
+//===- RandomKernels.cpp - reference semantics of the random ops
+//------------===//
 //
 // Element e of a random op's result draws element e of the stream (op id,
 // step, repeat iteration): see runtime/core/random.h, shared with the
@@ -19,9 +20,10 @@ using namespace mlir;
 using namespace mlir::gm;
 using namespace mlir::gm::reference;
 
-LogicalResult mlir::gm::reference::evaluateRandom(
-    Operation *op, Operands in, const RandomContext &random,
-    SmallVectorImpl<RefTensor> &out) {
+LogicalResult
+mlir::gm::reference::evaluateRandom(Operation *op, Operands in,
+                                    const RandomContext &random,
+                                    SmallVectorImpl<RefTensor> &out) {
   auto randomOp = dyn_cast<RandomOpInterface>(op);
   if (!randomOp)
     return failure();
@@ -62,8 +64,7 @@ LogicalResult mlir::gm::reference::evaluateRandom(
             double bestScore = -INFINITY;
             for (int64_t k = 0; k < classes; ++k) {
               int64_t e = (o * classes + k) * inner + i;
-              double score =
-                  logits.data[e] + gmrt::gumbelAt(seed, stream, e);
+              double score = logits.data[e] + gmrt::gumbelAt(seed, stream, e);
               if (score > bestScore) {
                 bestScore = score;
                 best = k;

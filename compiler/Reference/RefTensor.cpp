@@ -1,4 +1,5 @@
-//===- RefTensor.cpp - tensors of the reference evaluator -------------------===//
+//===- RefTensor.cpp - tensors of the reference evaluator
+//-------------------===//
 
 #include "compiler/Reference/RefTensor.h"
 
@@ -20,7 +21,8 @@ RefTensor RefTensor::zeros(RankedTensorType type) {
   return t;
 }
 
-SmallVector<int64_t, 4> mlir::gm::reference::stridesOf(ArrayRef<int64_t> shape) {
+SmallVector<int64_t, 4>
+mlir::gm::reference::stridesOf(ArrayRef<int64_t> shape) {
   SmallVector<int64_t, 4> strides(shape.size(), 1);
   for (int64_t i = static_cast<int64_t>(shape.size()) - 2; i >= 0; --i)
     strides[i] = strides[i + 1] * shape[i + 1];

@@ -1,4 +1,5 @@
-//===- ShapeKernels.cpp - reference semantics of the shape ops --------------===//
+//===- ShapeKernels.cpp - reference semantics of the shape ops
+//--------------===//
 
 #include "compiler/Reference/Kernels.h"
 
@@ -26,15 +27,16 @@ static void forEachWindowElement(ArrayRef<int64_t> inShape,
     int64_t source = 0;
     for (size_t d = 0; d < outShape.size(); ++d) {
       int64_t p = linear / outStrides[d] % outShape[d];
-      source += (offsets[d] + p * (strides.empty() ? 1 : strides[d])) *
-                inStrides[d];
+      source +=
+          (offsets[d] + p * (strides.empty() ? 1 : strides[d])) * inStrides[d];
     }
     f(linear, source);
   }
 }
 
-LogicalResult mlir::gm::reference::evaluateShape(
-    Operation *op, Operands in, SmallVectorImpl<RefTensor> &out) {
+LogicalResult
+mlir::gm::reference::evaluateShape(Operation *op, Operands in,
+                                   SmallVectorImpl<RefTensor> &out) {
   SmallVector<RefTensor> results = resultsOf(op);
   RefTensor &y = results.front();
   bool handled = true;
@@ -61,10 +63,9 @@ LogicalResult mlir::gm::reference::evaluateShape(
         for (const RefTensor *input : in) {
           SmallVector<int64_t, 4> offsets(y.shape.size(), 0);
           offsets[axis] = offset;
-          forEachWindowElement(y.shape, input->shape, offsets, {},
-                               [&](int64_t i, int64_t o) {
-                                 y.data[o] = input->data[i];
-                               });
+          forEachWindowElement(
+              y.shape, input->shape, offsets, {},
+              [&](int64_t i, int64_t o) { y.data[o] = input->data[i]; });
           offset += input->shape[axis];
         }
       })
@@ -72,10 +73,9 @@ LogicalResult mlir::gm::reference::evaluateShape(
         ArrayRef<int64_t> strides;
         if (s.getStrides())
           strides = *s.getStrides();
-        forEachWindowElement(in[0]->shape, y.shape, s.getOffsets(), strides,
-                             [&](int64_t o, int64_t i) {
-                               y.data[o] = in[0]->data[i];
-                             });
+        forEachWindowElement(
+            in[0]->shape, y.shape, s.getOffsets(), strides,
+            [&](int64_t o, int64_t i) { y.data[o] = in[0]->data[i]; });
       })
       .Case([&](PadOp p) {
         // The input is a strided window of the output (stride interior + 1).
@@ -83,10 +83,9 @@ LogicalResult mlir::gm::reference::evaluateShape(
         SmallVector<int64_t, 4> strides;
         for (size_t d = 0; d < y.shape.size(); ++d)
           strides.push_back(p.getInterior() ? (*p.getInterior())[d] + 1 : 1);
-        forEachWindowElement(y.shape, in[0]->shape, p.getLow(), strides,
-                             [&](int64_t i, int64_t o) {
-                               y.data[o] = in[0]->data[i];
-                             });
+        forEachWindowElement(
+            y.shape, in[0]->shape, p.getLow(), strides,
+            [&](int64_t i, int64_t o) { y.data[o] = in[0]->data[i]; });
       })
       .Case([&](UpsampleOp u) {
         int64_t sh = u.getScale()[0], sw = u.getScale()[1];

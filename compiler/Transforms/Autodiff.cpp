@@ -1,4 +1,5 @@
-//===- Autodiff.cpp - gm-autodiff: expand gm.grad and gm.minimize -----------===//
+//===- Autodiff.cpp - gm-autodiff: expand gm.grad and gm.minimize
+//-----------===//
 //
 // gm.grad first, in program order (so gradients of gradients are ordinary
 // ops by the time a minimize differentiates them), then every gm.minimize
@@ -94,7 +95,9 @@ LogicalResult expandMinimize(MinimizeOp op) {
     }
     for (Value load : values)
       if (Operation *blocker = reverse.blockingOp(load)) {
-        reportBlocked(blocker, op, "parameter " + cast<FlatSymbolRefAttr>(param).getValue().str());
+        reportBlocked(blocker, op,
+                      "parameter " +
+                          cast<FlatSymbolRefAttr>(param).getValue().str());
         return failure();
       }
     op.emitWarning() << "the loss does not depend on " << param

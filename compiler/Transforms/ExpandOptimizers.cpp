@@ -1,4 +1,5 @@
-//===- ExpandOptimizers.cpp - gm-expand-optimizers ---------------------------===//
+//===- ExpandOptimizers.cpp - gm-expand-optimizers
+//---------------------------===//
 //
 // Replaces each gm.apply_gradients by its optimizer's update in gm ops, with
 // the optimizer's moments and step count as zero-initialized gm.state. The
@@ -82,9 +83,9 @@ SmallVector<Value> clipGradients(TensorBuilder &t, ArrayRef<Value> grads,
     sumSq = sumSq ? t.add(sumSq, s) : s;
   }
   Value norm = t.sqrt(sumSq);
-  Value coef = t.minimum(
-      t.scalarLike(1.0, norm),
-      t.div(t.scalarLike(clipNorm, norm), t.add(norm, t.scalarLike(1e-6, norm))));
+  Value coef = t.minimum(t.scalarLike(1.0, norm),
+                         t.div(t.scalarLike(clipNorm, norm),
+                               t.add(norm, t.scalarLike(1e-6, norm))));
   SmallVector<Value> clipped;
   for (Value g : grads)
     clipped.push_back(t.mul(g, t.cast(coef, t.elementTypeOf(g))));
@@ -116,8 +117,8 @@ void expandAdam(UpdateBuilder &u, AdamAttr adam, ArrayRef<Value> grads,
   TensorBuilder &t = u.math();
   // One step count per update; bias corrections 1 - beta^t.
   Type element = t.elementTypeOf(grads.front());
-  FlatSymbolRefAttr stepRef = u.createState(
-      stepName, RankedTensorType::get({}, element), stepWhere);
+  FlatSymbolRefAttr stepRef =
+      u.createState(stepName, RankedTensorType::get({}, element), stepWhere);
   Value step = t.add(u.load(stepRef, RankedTensorType::get({}, element)),
                      t.scalar(1.0, element));
   u.store(step, stepRef);

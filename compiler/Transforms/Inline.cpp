@@ -1,4 +1,5 @@
-//===- Inline.cpp - gm-inline: inline every net call -------------------------===//
+//===- Inline.cpp - gm-inline: inline every net call
+//-------------------------===//
 //
 // Replaces calls by copies of the callees' bodies until no call is left and
 // erases the nets. Copies of random ops get fresh stream ids. See Passes.td.
@@ -29,9 +30,7 @@ namespace {
 LogicalResult checkNoRecursion(ModelOp model) {
   llvm::DenseMap<StringAttr, SmallVector<CallOp>> calls;
   for (NetOp net : model.getOps<NetOp>())
-    net.walk([&](CallOp call) {
-      calls[net.getSymNameAttr()].push_back(call);
-    });
+    net.walk([&](CallOp call) { calls[net.getSymNameAttr()].push_back(call); });
   // Depth-first search with the current path on a stack.
   llvm::DenseSet<StringAttr> done;
   llvm::SetVector<StringAttr> path;
@@ -105,9 +104,11 @@ struct GmInline : gm::impl::GmInlineBase<GmInline> {
         });
       }
       auto ret = cast<ReturnOp>(body.getTerminator());
-      for (auto [result, value] : llvm::zip(call.getResults(), ret.getOperands()))
+      for (auto [result, value] :
+           llvm::zip(call.getResults(), ret.getOperands()))
         result.replaceAllUsesWith(mapping.lookupOrDefault(value));
-      LLVM_DEBUG(llvm::dbgs() << "inlined call of " << call.getCallee() << "\n");
+      LLVM_DEBUG(llvm::dbgs()
+                 << "inlined call of " << call.getCallee() << "\n");
       call.erase();
     }
 

@@ -1,4 +1,5 @@
-//===- Pipelines.cpp - named pipelines of gm passes --------------------------===//
+//===- Pipelines.cpp - named pipelines of gm passes
+//--------------------------===//
 
 #include "compiler/Transforms/Passes.h"
 

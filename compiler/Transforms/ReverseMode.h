@@ -1,4 +1,5 @@
-//===- ReverseMode.h - reverse-mode differentiation of gm dataflow -*- C++ -*-===//
+//===- ReverseMode.h - reverse-mode differentiation of gm dataflow -*- C++
+//-*-===//
 //
 // The engine of gm-autodiff: the gradient of one scalar with respect to any
 // values it depends on, built from the ops' GradientOpInterface rules. It

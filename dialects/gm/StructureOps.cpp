@@ -300,9 +300,8 @@ LogicalResult MinimizeOp::verifySymbolUses(SymbolTableCollection &symbols) {
 
 LogicalResult ApplyGradientsOp::verify() {
   if (getGradients().size() != getParams().size())
-    return emitOpError() << "has " << getGradients().size()
-                         << " gradients for " << getParams().size()
-                         << " parameters";
+    return emitOpError() << "has " << getGradients().size() << " gradients for "
+                         << getParams().size() << " parameters";
   return verifyParameterGroup(*this, getParams(), getClipNorm());
 }
 

@@ -1,4 +1,5 @@
-//===- TensorBuilder.cpp - arithmetic on gm values ---------------------------===//
+//===- TensorBuilder.cpp - arithmetic on gm values
+//---------------------------===//
 
 #include "gm/TensorBuilder.h"
 

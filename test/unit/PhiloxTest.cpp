@@ -1,4 +1,5 @@
-//===- PhiloxTest.cpp - Philox4x32-10 and gmc's random streams ---------------===//
+//===- PhiloxTest.cpp - Philox4x32-10 and gmc's random streams
+//---------------===//
 
 #include "runtime/core/philox.h"
 #include "runtime/core/random.h"
@@ -12,17 +13,17 @@ namespace {
 
 // Known-answer vectors of the Random123 distribution (kat_vectors).
 TEST(Philox, KnownAnswers) {
-  EXPECT_EQ(gmrt::philox4x32({0, 0, 0, 0}, {0, 0}),
-            (gmrt::PhiloxCounter{0x6627e8d5, 0xe169c58d, 0xbc57ac4c,
-                                 0x9b00dbd8}));
-  EXPECT_EQ(gmrt::philox4x32({0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff},
-                             {0xffffffff, 0xffffffff}),
-            (gmrt::PhiloxCounter{0x408f276d, 0x41c83b0e, 0xa20bc7c6,
-                                 0x6d5451fd}));
-  EXPECT_EQ(gmrt::philox4x32({0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344},
-                             {0xa4093822, 0x299f31d0}),
-            (gmrt::PhiloxCounter{0xd16cfe09, 0x94fdcceb, 0x5001e420,
-                                 0x24126ea1}));
+  EXPECT_EQ(
+      gmrt::philox4x32({0, 0, 0, 0}, {0, 0}),
+      (gmrt::PhiloxCounter{0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}));
+  EXPECT_EQ(
+      gmrt::philox4x32({0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff},
+                       {0xffffffff, 0xffffffff}),
+      (gmrt::PhiloxCounter{0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd}));
+  EXPECT_EQ(
+      gmrt::philox4x32({0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344},
+                       {0xa4093822, 0x299f31d0}),
+      (gmrt::PhiloxCounter{0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1}));
 }
 
 TEST(Random, StreamsAreIndependentAndDeterministic) {

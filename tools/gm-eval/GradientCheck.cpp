@@ -1,4 +1,5 @@
-//===- GradientCheck.cpp - autodiff against finite differences --------------===//
+//===- GradientCheck.cpp - autodiff against finite differences
+//--------------===//
 //
 // Wraps the net under test in a net that computes s = sum(f(x) * w) and
 // gm.grad(s, x), runs gm-inline and gm-autodiff on it, and compares the
@@ -42,11 +43,12 @@ static FailureOr<NetOp> buildWrapper(ModelOp model, NetOp net, uint64_t seed) {
 
   OpBuilder builder(model.getContext());
   builder.setInsertionPointToEnd(&model.getBodyBlock());
-  SmallVector<Type> results{RankedTensorType::get({}, resultType.getElementType())};
+  SmallVector<Type> results{
+      RankedTensorType::get({}, resultType.getElementType())};
   results.append(wrtTypes);
-  auto wrapper = NetOp::create(builder, net.getLoc(),
-                               (net.getSymName() + ".gradcheck").str(),
-                               builder.getFunctionType(type.getInputs(), results));
+  auto wrapper = NetOp::create(
+      builder, net.getLoc(), (net.getSymName() + ".gradcheck").str(),
+      builder.getFunctionType(type.getInputs(), results));
   Block &body = wrapper.getBody().front();
   builder.setInsertionPointToEnd(&body);
   TensorBuilder t(builder, net.getLoc());
@@ -57,10 +59,10 @@ static FailureOr<NetOp> buildWrapper(ModelOp model, NetOp net, uint64_t seed) {
   for (int64_t e = 0; e < resultType.getNumElements(); ++e)
     direction.push_back(gmrt::normalAt(seed, {0xFFFFFFF0u, 0, 0}, e));
   auto directionType = resultType.clone(builder.getF64Type());
-  Value w = ConstantOp::create(
-      builder, net.getLoc(),
-      cast<ElementsAttr>(DenseElementsAttr::get(directionType,
-                                                ArrayRef<double>(direction))));
+  Value w =
+      ConstantOp::create(builder, net.getLoc(),
+                         cast<ElementsAttr>(DenseElementsAttr::get(
+                             directionType, ArrayRef<double>(direction))));
   w = t.cast(w, resultType.getElementType());
   Value s = t.reduceSumAll(t.mul(call.getResult(0), w));
   SmallVector<Value> wrt;
@@ -101,7 +103,8 @@ LogicalResult mlir::gm::checkGradients(ModelOp model, StringRef netName,
     RefTensor x = RefTensor::zeros(cast<RankedTensorType>(type));
     if (x.isFloat())
       for (int64_t e = 0; e < x.size(); ++e)
-        x.data[e] = gmrt::normalAt(options.seed, {0xFFFFFFF1u, 0, uint32_t(i)}, e);
+        x.data[e] =
+            gmrt::normalAt(options.seed, {0xFFFFFFF1u, 0, uint32_t(i)}, e);
     inputs.push_back(std::move(x));
   }
   FailureOr<SmallVector<RefTensor>> base = evaluator.call(checked, inputs);
@@ -143,8 +146,8 @@ LogicalResult mlir::gm::checkGradients(ModelOp model, StringRef netName,
     }
     bool pass = worstExcess <= 0;
     ok &= pass;
-    os << "gradcheck @" << netName << " argument #" << i << " ("
-       << x.type() << "): max error " << llvm::format("%.3g", worst);
+    os << "gradcheck @" << netName << " argument #" << i << " (" << x.type()
+       << "): max error " << llvm::format("%.3g", worst);
     if (pass)
       os << ": ok\n";
     else

@@ -1,4 +1,5 @@
-//===- gm-eval.cpp - run gm IR on the reference evaluator --------------------===//
+//===- gm-eval.cpp - run gm IR on the reference evaluator
+//--------------------===//
 //
 // Evaluates one function or phase of a gm model with the slow, obviously
 // correct reference evaluator and prints the results, or checks a net's
@@ -39,19 +40,21 @@ static cl::opt<std::string> netName("net", cl::desc("Call this net"));
 static cl::opt<std::string> samplerName("sampler",
                                         cl::desc("Call this sampler"));
 static cl::opt<std::string> phaseName("phase", cl::desc("Run this phase"));
-static cl::opt<std::string> gradcheckName(
-    "gradcheck", cl::desc("Check this net's gradients against finite "
-                          "differences"));
-static cl::opt<bool> gradcheckAll(
-    "gradcheck-all", cl::desc("Check the gradients of every net"));
+static cl::opt<std::string>
+    gradcheckName("gradcheck",
+                  cl::desc("Check this net's gradients against finite "
+                           "differences"));
+static cl::opt<bool> gradcheckAll("gradcheck-all",
+                                  cl::desc("Check the gradients of every net"));
 static cl::opt<unsigned> steps("steps", cl::desc("Steps of --phase to run"),
                                cl::init(1));
 static cl::opt<uint64_t> seed("seed", cl::desc("Seed of the random streams"),
                               cl::init(0));
 static cl::opt<bool> promote("f64", cl::desc("Compute every float in f64"));
-static cl::list<std::string> printVariables(
-    "print-variables", cl::desc("Variables to print after --phase"),
-    cl::CommaSeparated);
+static cl::list<std::string>
+    printVariables("print-variables",
+                   cl::desc("Variables to print after --phase"),
+                   cl::CommaSeparated);
 
 static int fail(const Twine &message) {
   llvm::errs() << "gm-eval: " << message << "\n";

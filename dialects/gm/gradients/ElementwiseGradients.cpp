@@ -1,4 +1,5 @@
-//===- ElementwiseGradients.cpp - VJPs of elementwise ops and reductions ----===//
+//===- ElementwiseGradients.cpp - VJPs of elementwise ops and reductions
+//----===//
 //
 // The reverse-mode rules of the math ops, one per op, in the notation
 // x = operand, y = result, g = dL/dy. Every rule is written with gm ops, so
@@ -25,8 +26,8 @@ static LogicalResult unary(Operation *op, OpBuilder &builder,
                            SmallVectorImpl<Value> &operandGradients,
                            Rule rule) {
   TensorBuilder t(builder, op->getLoc());
-  operandGradients.push_back(rule(t, op->getOperand(0), op->getResult(0),
-                                  resultGradients[0]));
+  operandGradients.push_back(
+      rule(t, op->getOperand(0), op->getResult(0), resultGradients[0]));
   return success();
 }
 
@@ -50,21 +51,19 @@ static LogicalResult binary(Operation *op, OpBuilder &builder,
   BinaryRule rules[] = {lhsRule, rhsRule};
   for (int i = 0; i < 2; ++i)
     operandGradients.push_back(
-        needed[i] ? t.sumToShape(rules[i](t, a, b, y, g),
-                                 t.typeOf(op->getOperand(i)))
-                  : Value());
+        needed[i]
+            ? t.sumToShape(rules[i](t, a, b, y, g), t.typeOf(op->getOperand(i)))
+            : Value());
   return success();
 }
 
 #define GM_UNARY_GRADIENT(OP, BODY)                                            \
-  LogicalResult OP::buildGradients(OpBuilder &builder,                         \
-                                   ArrayRef<Value> resultGradients,            \
-                                   ArrayRef<bool> needed,                      \
-                                   SmallVectorImpl<Value> &operandGradients) { \
-    return unary(*this, builder, resultGradients, operandGradients,           \
-                 [&](TensorBuilder &t, Value x, Value y, Value g) -> Value {   \
-                   BODY                                                        \
-                 });                                                           \
+  LogicalResult OP::buildGradients(                                            \
+      OpBuilder &builder, ArrayRef<Value> resultGradients,                     \
+      ArrayRef<bool> needed, SmallVectorImpl<Value> &operandGradients) {       \
+    return unary(                                                              \
+        *this, builder, resultGradients, operandGradients,                     \
+        [&](TensorBuilder &t, Value x, Value y, Value g) -> Value { BODY });   \
   }
 
 #define GM_ZERO_GRADIENT(OP)                                                   \
@@ -85,7 +84,8 @@ GM_UNARY_GRADIENT(LogOp, return t.div(g, x);)
 GM_UNARY_GRADIENT(Log1pOp, return t.div(g, t.add(x, t.scalarLike(1, x)));)
 GM_UNARY_GRADIENT(SqrtOp, return t.div(t.scale(g, 0.5), y);)
 // d/dx x^(-1/2) = -1/2 x^(-3/2) = -1/2 y^3
-GM_UNARY_GRADIENT(RsqrtOp, return t.mul(t.scale(g, -0.5), t.mul(y, t.square(y)));)
+GM_UNARY_GRADIENT(RsqrtOp,
+                  return t.mul(t.scale(g, -0.5), t.mul(y, t.square(y)));)
 GM_UNARY_GRADIENT(SquareOp, return t.mul(g, t.scale(x, 2));)
 GM_UNARY_GRADIENT(ReciprocalOp, return t.neg(t.mul(g, t.square(y)));)
 GM_UNARY_GRADIENT(TanhOp,
@@ -93,10 +93,9 @@ GM_UNARY_GRADIENT(TanhOp,
 GM_UNARY_GRADIENT(SigmoidOp,
                   return t.mul(g, t.mul(y, t.sub(t.scalarLike(1, y), y)));)
 GM_UNARY_GRADIENT(SoftplusOp, return t.mul(g, t.sigmoid(x));)
-GM_UNARY_GRADIENT(ReluOp,
-                  return t.select(t.compare(ComparePredicate::gt, x,
-                                            t.scalarLike(0, x)),
-                                  g, t.scalarLike(0, g));)
+GM_UNARY_GRADIENT(ReluOp, return t.select(t.compare(ComparePredicate::gt, x,
+                                                    t.scalarLike(0, x)),
+                                          g, t.scalarLike(0, g));)
 GM_UNARY_GRADIENT(LeakyReluOp,
                   return t.select(t.compare(ComparePredicate::gt, x,
                                             t.scalarLike(0, x)),
@@ -125,12 +124,11 @@ LogicalResult CastOp::buildGradients(OpBuilder &builder,
 //===----------------------------------------------------------------------===//
 
 #define GM_BINARY_GRADIENT(OP, LHS, RHS)                                       \
-  LogicalResult OP::buildGradients(OpBuilder &builder,                         \
-                                   ArrayRef<Value> resultGradients,            \
-                                   ArrayRef<bool> needed,                      \
-                                   SmallVectorImpl<Value> &operandGradients) { \
+  LogicalResult OP::buildGradients(                                            \
+      OpBuilder &builder, ArrayRef<Value> resultGradients,                     \
+      ArrayRef<bool> needed, SmallVectorImpl<Value> &operandGradients) {       \
     return binary(                                                             \
-        *this, builder, resultGradients, needed, operandGradients,            \
+        *this, builder, resultGradients, needed, operandGradients,             \
         [&](TensorBuilder &t, Value a, Value b, Value y, Value g) -> Value {   \
           LHS                                                                  \
         },                                                                     \
@@ -143,25 +141,28 @@ GM_BINARY_GRADIENT(AddOp, return g;, return g;)
 GM_BINARY_GRADIENT(SubOp, return g;, return t.neg(g);)
 GM_BINARY_GRADIENT(MulOp, return t.mul(g, b);, return t.mul(g, a);)
 // d(a/b)/db = -a/b^2 = -y/b
-GM_BINARY_GRADIENT(DivOp, return t.div(g, b);, return t.neg(t.div(t.mul(g, y), b));)
+GM_BINARY_GRADIENT(DivOp, return t.div(g, b);
+                   , return t.neg(t.div(t.mul(g, y), b));)
 // d(a^b)/da = b a^(b-1); d(a^b)/db = a^b log(a)
-GM_BINARY_GRADIENT(PowOp,
-                   return t.mul(g, t.mul(b, t.pow(a, t.sub(b, t.scalarLike(1, b)))));
-                   , return t.mul(g, t.mul(y, t.log(a)));)
+GM_BINARY_GRADIENT(
+    PowOp, return t.mul(g, t.mul(b, t.pow(a, t.sub(b, t.scalarLike(1, b)))));
+    , return t.mul(g, t.mul(y, t.log(a)));)
 // Ties send the gradient to the left operand.
-GM_BINARY_GRADIENT(
-    MaximumOp,
-    return t.select(t.compare(ComparePredicate::ge, a, b), g, t.scalarLike(0, g));
-    , return t.select(t.compare(ComparePredicate::ge, a, b), t.scalarLike(0, g), g);)
-GM_BINARY_GRADIENT(
-    MinimumOp,
-    return t.select(t.compare(ComparePredicate::le, a, b), g, t.scalarLike(0, g));
-    , return t.select(t.compare(ComparePredicate::le, a, b), t.scalarLike(0, g), g);)
+GM_BINARY_GRADIENT(MaximumOp,
+                   return t.select(t.compare(ComparePredicate::ge, a, b), g,
+                                   t.scalarLike(0, g));
+                   , return t.select(t.compare(ComparePredicate::ge, a, b),
+                                     t.scalarLike(0, g), g);)
+GM_BINARY_GRADIENT(MinimumOp,
+                   return t.select(t.compare(ComparePredicate::le, a, b), g,
+                                   t.scalarLike(0, g));
+                   , return t.select(t.compare(ComparePredicate::le, a, b),
+                                     t.scalarLike(0, g), g);)
 
-LogicalResult SelectOp::buildGradients(OpBuilder &builder,
-                                       ArrayRef<Value> resultGradients,
-                                       ArrayRef<bool> needed,
-                                       SmallVectorImpl<Value> &operandGradients) {
+LogicalResult
+SelectOp::buildGradients(OpBuilder &builder, ArrayRef<Value> resultGradients,
+                         ArrayRef<bool> needed,
+                         SmallVectorImpl<Value> &operandGradients) {
   TensorBuilder t(builder, getLoc());
   Value g = resultGradients[0], zero = t.scalarLike(0, g);
   operandGradients.push_back(Value()); // The condition is boolean.
@@ -189,20 +190,19 @@ static Value keptShape(TensorBuilder &t, ReduceOpT op, Value v) {
   return t.reshape(v, shape);
 }
 
-LogicalResult ReduceSumOp::buildGradients(OpBuilder &builder,
-                                          ArrayRef<Value> resultGradients,
-                                          ArrayRef<bool> needed,
-                                          SmallVectorImpl<Value> &operandGradients) {
+LogicalResult
+ReduceSumOp::buildGradients(OpBuilder &builder, ArrayRef<Value> resultGradients,
+                            ArrayRef<bool> needed,
+                            SmallVectorImpl<Value> &operandGradients) {
   TensorBuilder t(builder, getLoc());
   operandGradients.push_back(t.broadcastTo(
       keptShape(t, *this, resultGradients[0]), t.typeOf(getInput())));
   return success();
 }
 
-LogicalResult ReduceMeanOp::buildGradients(OpBuilder &builder,
-                                           ArrayRef<Value> resultGradients,
-                                           ArrayRef<bool> needed,
-                                           SmallVectorImpl<Value> &operandGradients) {
+LogicalResult ReduceMeanOp::buildGradients(
+    OpBuilder &builder, ArrayRef<Value> resultGradients, ArrayRef<bool> needed,
+    SmallVectorImpl<Value> &operandGradients) {
   TensorBuilder t(builder, getLoc());
   int64_t count = 1;
   for (int64_t d : getDims())
@@ -212,10 +212,10 @@ LogicalResult ReduceMeanOp::buildGradients(OpBuilder &builder,
   return success();
 }
 
-LogicalResult ReduceMaxOp::buildGradients(OpBuilder &builder,
-                                          ArrayRef<Value> resultGradients,
-                                          ArrayRef<bool> needed,
-                                          SmallVectorImpl<Value> &operandGradients) {
+LogicalResult
+ReduceMaxOp::buildGradients(OpBuilder &builder, ArrayRef<Value> resultGradients,
+                            ArrayRef<bool> needed,
+                            SmallVectorImpl<Value> &operandGradients) {
   // Ties share the gradient evenly (like torch.amax).
   TensorBuilder t(builder, getLoc());
   Value x = getInput();

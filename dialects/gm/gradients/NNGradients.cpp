@@ -1,4 +1,5 @@
-//===- NNGradients.cpp - VJPs of matmul, convolutions, norms, softmax -------===//
+//===- NNGradients.cpp - VJPs of matmul, convolutions, norms, softmax
+//-------===//
 //
 // The library ops' gradients are library ops too: convolution gradients are
 // convolutions (conv2d_backward_data/weights), whose own gradients are again
@@ -17,10 +18,10 @@ using namespace mlir::gm;
 // Matmul
 //===----------------------------------------------------------------------===//
 
-LogicalResult MatmulOp::buildGradients(OpBuilder &builder,
-                                       ArrayRef<Value> resultGradients,
-                                       ArrayRef<bool> needed,
-                                       SmallVectorImpl<Value> &operandGradients) {
+LogicalResult
+MatmulOp::buildGradients(OpBuilder &builder, ArrayRef<Value> resultGradients,
+                         ArrayRef<bool> needed,
+                         SmallVectorImpl<Value> &operandGradients) {
   // With A' = op(A), B' = op(B) and C = A'B': dA' = g B'^T, dB' = A'^T g,
   // each folded into one matmul with the right transposes.
   Location loc = getLoc();
@@ -71,17 +72,17 @@ static Value convBackwardWeights(OpBuilder &b, Location loc, Type weightType,
                                          a.mask);
 }
 
-LogicalResult Conv2dOp::buildGradients(OpBuilder &builder,
-                                       ArrayRef<Value> resultGradients,
-                                       ArrayRef<bool> needed,
-                                       SmallVectorImpl<Value> &operandGradients) {
+LogicalResult
+Conv2dOp::buildGradients(OpBuilder &builder, ArrayRef<Value> resultGradients,
+                         ArrayRef<bool> needed,
+                         SmallVectorImpl<Value> &operandGradients) {
   // y = conv(x, mask * w): dx = BD(g, mask * w), dw = mask * BW(x, g).
   ConvAttrs a = convAttrs(*this);
   Value g = resultGradients[0];
-  operandGradients.push_back(
-      needed[0] ? convBackwardData(builder, getLoc(), getInput().getType(), g,
-                                   getWeight(), a)
-                : Value());
+  operandGradients.push_back(needed[0] ? convBackwardData(builder, getLoc(),
+                                                          getInput().getType(),
+                                                          g, getWeight(), a)
+                                       : Value());
   operandGradients.push_back(
       needed[1] ? convBackwardWeights(builder, getLoc(), getWeight().getType(),
                                       getInput(), g, a)
@@ -110,10 +111,10 @@ LogicalResult Conv2dBackwardWeightsOp::buildGradients(
   // out = mask * BW(x, dy): d(x) = BD(dy, mask * G), d(dy) = conv(x, mask * G).
   ConvAttrs a = convAttrs(*this);
   Value g = resultGradients[0];
-  operandGradients.push_back(
-      needed[0] ? convBackwardData(builder, getLoc(), getInput().getType(),
-                                   getOutputGrad(), g, a)
-                : Value());
+  operandGradients.push_back(needed[0] ? convBackwardData(builder, getLoc(),
+                                                          getInput().getType(),
+                                                          getOutputGrad(), g, a)
+                                       : Value());
   operandGradients.push_back(
       needed[1] ? conv2d(builder, getLoc(), getInput(), g, a) : Value());
   return success();
@@ -148,19 +149,19 @@ static SmallVector<int64_t> nonChannelDims(Value x) {
   return dims;
 }
 
-LogicalResult BatchNormOp::buildGradients(OpBuilder &builder,
-                                          ArrayRef<Value> resultGradients,
-                                          ArrayRef<bool> needed,
-                                          SmallVectorImpl<Value> &operandGradients) {
+LogicalResult
+BatchNormOp::buildGradients(OpBuilder &builder, ArrayRef<Value> resultGradients,
+                            ArrayRef<bool> needed,
+                            SmallVectorImpl<Value> &operandGradients) {
   TensorBuilder t(builder, getLoc());
   Value x = getInput();
   Value dy = resultGradients[0], dmean = resultGradients[1],
         dvar = resultGradients[2];
   Value dx, dscale, dshift;
   if (dy) {
-    auto backward = BatchNormBackwardOp::create(builder, getLoc(), dy, x,
-                                                getScale(), getMean(),
-                                                getVariance(), getEpsilonAttr());
+    auto backward =
+        BatchNormBackwardOp::create(builder, getLoc(), dy, x, getScale(),
+                                    getMean(), getVariance(), getEpsilonAttr());
     dx = backward.getInputGrad();
     dscale = backward.getScaleGrad();
     dshift = backward.getShiftGrad();
@@ -220,10 +221,10 @@ LogicalResult BatchNormInferenceOp::buildGradients(
 // Softmax
 //===----------------------------------------------------------------------===//
 
-LogicalResult SoftmaxOp::buildGradients(OpBuilder &builder,
-                                        ArrayRef<Value> resultGradients,
-                                        ArrayRef<bool> needed,
-                                        SmallVectorImpl<Value> &operandGradients) {
+LogicalResult
+SoftmaxOp::buildGradients(OpBuilder &builder, ArrayRef<Value> resultGradients,
+                          ArrayRef<bool> needed,
+                          SmallVectorImpl<Value> &operandGradients) {
   // dx = y * (g - sum(g * y))
   TensorBuilder t(builder, getLoc());
   Value y = getResult(), g = resultGradients[0];
@@ -233,10 +234,9 @@ LogicalResult SoftmaxOp::buildGradients(OpBuilder &builder,
   return success();
 }
 
-LogicalResult LogSoftmaxOp::buildGradients(OpBuilder &builder,
-                                           ArrayRef<Value> resultGradients,
-                                           ArrayRef<bool> needed,
-                                           SmallVectorImpl<Value> &operandGradients) {
+LogicalResult LogSoftmaxOp::buildGradients(
+    OpBuilder &builder, ArrayRef<Value> resultGradients, ArrayRef<bool> needed,
+    SmallVectorImpl<Value> &operandGradients) {
   // dx = g - softmax(x) * sum(g), softmax(x) = exp(y)
   TensorBuilder t(builder, getLoc());
   Value g = resultGradients[0];
@@ -250,10 +250,10 @@ LogicalResult LogSoftmaxOp::buildGradients(OpBuilder &builder,
 // Lookup
 //===----------------------------------------------------------------------===//
 
-LogicalResult LookupOp::buildGradients(OpBuilder &builder,
-                                       ArrayRef<Value> resultGradients,
-                                       ArrayRef<bool> needed,
-                                       SmallVectorImpl<Value> &operandGradients) {
+LogicalResult
+LookupOp::buildGradients(OpBuilder &builder, ArrayRef<Value> resultGradients,
+                         ArrayRef<bool> needed,
+                         SmallVectorImpl<Value> &operandGradients) {
   // The rows' gradients scatter-add into the table: with the indices one-hot
   // encoded as [n, K], dtable = onehot^T g, a matmul (and differentiable).
   TensorBuilder t(builder, getLoc());

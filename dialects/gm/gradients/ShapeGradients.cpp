@@ -1,4 +1,5 @@
-//===- ShapeGradients.cpp - VJPs of the ops that move elements --------------===//
+//===- ShapeGradients.cpp - VJPs of the ops that move elements
+//--------------===//
 //
 // Each shape op's gradient moves the gradient back: reshape back, transpose
 // by the inverse permutation, slice <-> pad, broadcast -> sum.
@@ -11,20 +12,20 @@
 using namespace mlir;
 using namespace mlir::gm;
 
-LogicalResult ReshapeOp::buildGradients(OpBuilder &builder,
-                                        ArrayRef<Value> resultGradients,
-                                        ArrayRef<bool> needed,
-                                        SmallVectorImpl<Value> &operandGradients) {
+LogicalResult
+ReshapeOp::buildGradients(OpBuilder &builder, ArrayRef<Value> resultGradients,
+                          ArrayRef<bool> needed,
+                          SmallVectorImpl<Value> &operandGradients) {
   TensorBuilder t(builder, getLoc());
   operandGradients.push_back(
       t.reshape(resultGradients[0], t.typeOf(getInput()).getShape()));
   return success();
 }
 
-LogicalResult TransposeOp::buildGradients(OpBuilder &builder,
-                                          ArrayRef<Value> resultGradients,
-                                          ArrayRef<bool> needed,
-                                          SmallVectorImpl<Value> &operandGradients) {
+LogicalResult
+TransposeOp::buildGradients(OpBuilder &builder, ArrayRef<Value> resultGradients,
+                            ArrayRef<bool> needed,
+                            SmallVectorImpl<Value> &operandGradients) {
   TensorBuilder t(builder, getLoc());
   SmallVector<int64_t> inverse(getPerm().size());
   for (auto [i, p] : llvm::enumerate(getPerm()))
@@ -33,20 +34,20 @@ LogicalResult TransposeOp::buildGradients(OpBuilder &builder,
   return success();
 }
 
-LogicalResult BroadcastOp::buildGradients(OpBuilder &builder,
-                                          ArrayRef<Value> resultGradients,
-                                          ArrayRef<bool> needed,
-                                          SmallVectorImpl<Value> &operandGradients) {
+LogicalResult
+BroadcastOp::buildGradients(OpBuilder &builder, ArrayRef<Value> resultGradients,
+                            ArrayRef<bool> needed,
+                            SmallVectorImpl<Value> &operandGradients) {
   TensorBuilder t(builder, getLoc());
   operandGradients.push_back(
       t.sumToShape(resultGradients[0], t.typeOf(getInput())));
   return success();
 }
 
-LogicalResult ConcatOp::buildGradients(OpBuilder &builder,
-                                       ArrayRef<Value> resultGradients,
-                                       ArrayRef<bool> needed,
-                                       SmallVectorImpl<Value> &operandGradients) {
+LogicalResult
+ConcatOp::buildGradients(OpBuilder &builder, ArrayRef<Value> resultGradients,
+                         ArrayRef<bool> needed,
+                         SmallVectorImpl<Value> &operandGradients) {
   // Each input's gradient is its window of g along the axis.
   TensorBuilder t(builder, getLoc());
   int64_t axis = getAxis(), offset = 0;
@@ -55,10 +56,10 @@ LogicalResult ConcatOp::buildGradients(OpBuilder &builder,
     if (needed[i]) {
       SmallVector<int64_t> offsets(shape.size(), 0);
       offsets[axis] = offset;
-      operandGradients.push_back(SliceOp::create(
-          builder, getLoc(), resultGradients[0],
-          builder.getDenseI64ArrayAttr(offsets),
-          builder.getDenseI64ArrayAttr(shape), nullptr));
+      operandGradients.push_back(
+          SliceOp::create(builder, getLoc(), resultGradients[0],
+                          builder.getDenseI64ArrayAttr(offsets),
+                          builder.getDenseI64ArrayAttr(shape), nullptr));
     } else {
       operandGradients.push_back(Value());
     }
@@ -67,10 +68,10 @@ LogicalResult ConcatOp::buildGradients(OpBuilder &builder,
   return success();
 }
 
-LogicalResult SliceOp::buildGradients(OpBuilder &builder,
-                                      ArrayRef<Value> resultGradients,
-                                      ArrayRef<bool> needed,
-                                      SmallVectorImpl<Value> &operandGradients) {
+LogicalResult
+SliceOp::buildGradients(OpBuilder &builder, ArrayRef<Value> resultGradients,
+                        ArrayRef<bool> needed,
+                        SmallVectorImpl<Value> &operandGradients) {
   // Scatter g back into zeros: pad before, after and (for strides) between.
   TensorBuilder t(builder, getLoc());
   ArrayRef<int64_t> in = t.typeOf(getInput()).getShape();
@@ -112,16 +113,17 @@ LogicalResult PadOp::buildGradients(OpBuilder &builder,
   return success();
 }
 
-LogicalResult UpsampleOp::buildGradients(OpBuilder &builder,
-                                         ArrayRef<Value> resultGradients,
-                                         ArrayRef<bool> needed,
-                                         SmallVectorImpl<Value> &operandGradients) {
+LogicalResult
+UpsampleOp::buildGradients(OpBuilder &builder, ArrayRef<Value> resultGradients,
+                           ArrayRef<bool> needed,
+                           SmallVectorImpl<Value> &operandGradients) {
   // Output (h * sh + i, w * sw + j) copies input (h, w): view g as
   // [N, C, H, sh, W, sw] and sum the copies.
   TensorBuilder t(builder, getLoc());
   ArrayRef<int64_t> in = t.typeOf(getInput()).getShape();
   ArrayRef<int64_t> s = getScale();
-  Value g = t.reshape(resultGradients[0], {in[0], in[1], in[2], s[0], in[3], s[1]});
+  Value g =
+      t.reshape(resultGradients[0], {in[0], in[1], in[2], s[0], in[3], s[1]});
   operandGradients.push_back(t.reduceSum(g, {3, 5}, /*keepdim=*/false));
   return success();
 }

@@ -387,6 +387,39 @@ gm.model @m {
 // -----
 
 gm.model @m {
+  gm.param @w : tensor<3xf32> = #gm.fill<0.0>
+  gm.phase train @p {
+    %g = gm.constant dense<1.0> : tensor<3xf32>
+    // expected-error @+1 {{has 2 gradients for 1 parameters}}
+    gm.apply_gradients [@w] with #gm.sgd<lr = 0.1> gradients(%g, %g : tensor<3xf32>, tensor<3xf32>)
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.param @w : tensor<3xf32> = #gm.fill<0.0>
+  gm.phase train @p {
+    %g = gm.constant dense<1.0> : tensor<4xf32>
+    // expected-error @+1 {{gradient 'tensor<4xf32>' does not match @w of type 'tensor<3xf32>'}}
+    gm.apply_gradients [@w] with #gm.sgd<lr = 0.1> gradients(%g : tensor<4xf32>)
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.param @w : tensor<3xf32> = #gm.fill<0.0>
+  gm.phase eval @p {
+    %g = gm.constant dense<1.0> : tensor<3xf32>
+    // expected-error @+1 {{must be inside a train phase}}
+    gm.apply_gradients [@w] with #gm.sgd<lr = 0.1> gradients(%g : tensor<3xf32>)
+  }
+}
+
+// -----
+
+gm.model @m {
   gm.phase train @p {
     %l = gm.constant dense<1.0> : tensor<f32>
     // expected-error @+1 {{needs a non-empty name}}

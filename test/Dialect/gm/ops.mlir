@@ -42,6 +42,10 @@ gm.model @structure {
     gm.minimize %s : tensor<f32> over [@lin.bias] with #gm.sgd<lr = 0.1, momentum = 0.9, nesterov = true, weight_decay = 5.0e-4>
     // CHECK: gm.minimize %{{.*}} : tensor<f32> over [@lin.bias] with #gm.sgd<lr = 1.0>
     gm.minimize %s : tensor<f32> over [@lin.bias] with #gm.sgd<lr = 1.0>
+    // CHECK: gm.apply_gradients [@lin.weight, @lin.bias] with #gm.adam<lr = 0.001> gradients(%{{.*}}, %{{.*}} : tensor<4x3xf32>, tensor<4xf32>) {clip_norm = 5.000000e+00 : f64}
+    %gw = gm.constant dense<0.5> : tensor<4x3xf32>
+    %gbias = gm.constant dense<0.5> : tensor<4xf32>
+    gm.apply_gradients [@lin.weight, @lin.bias] with #gm.adam<lr = 0.001> gradients(%gw, %gbias : tensor<4x3xf32>, tensor<4xf32>) {clip_norm = 5.0 : f64}
     // CHECK: gm.report "loss", %{{.*}} : tensor<f32>
     gm.report "loss", %s : tensor<f32>
     %m = gm.load @bn.running_mean : tensor<4xf32>
