@@ -1,0 +1,72 @@
+//===- Diagnostics.cpp - errors of the .gm front end ------------------------===//
+
+#include "compiler/Frontend/Diagnostics.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+using namespace gmc;
+
+unsigned DiagnosticEngine::addSource(std::unique_ptr<llvm::MemoryBuffer> buffer) {
+  return sources_.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+}
+
+void DiagnosticEngine::print(llvm::SourceMgr::DiagKind kind, SourceRange where,
+                             const llvm::Twine &message) {
+  if (!where.valid()) {
+    const char *label = kind == llvm::SourceMgr::DK_Error     ? "error"
+                        : kind == llvm::SourceMgr::DK_Warning ? "warning"
+                                                              : "note";
+    os_ << "gmc: " << label << ": " << message << "\n";
+    return;
+  }
+  llvm::SmallVector<llvm::SMRange, 1> ranges;
+  if (where.end.isValid() && where.end.getPointer() > where.begin.getPointer())
+    ranges.push_back(llvm::SMRange(where.begin, where.end));
+  sources_.PrintMessage(os_, where.begin, kind, message, ranges,
+                        /*FixIts=*/{}, /*ShowColors=*/false);
+}
+
+void DiagnosticEngine::error(SourceRange where, const llvm::Twine &message) {
+  ++errors_;
+  print(llvm::SourceMgr::DK_Error, where, message);
+}
+
+void DiagnosticEngine::note(SourceRange where, const llvm::Twine &message) {
+  print(llvm::SourceMgr::DK_Note, where, message);
+}
+
+void DiagnosticEngine::warning(SourceRange where, const llvm::Twine &message) {
+  print(llvm::SourceMgr::DK_Warning, where, message);
+}
+
+std::string DiagnosticEngine::position(llvm::SMLoc loc) const {
+  if (!loc.isValid())
+    return "<unknown>";
+  unsigned id = sources_.FindBufferContainingLoc(loc);
+  auto [line, col] = sources_.getLineAndColumn(loc, id);
+  return (sources_.getMemoryBuffer(id)->getBufferIdentifier() + ":" +
+          llvm::Twine(line) + ":" + llvm::Twine(col))
+      .str();
+}
+
+mlir::Location DiagnosticEngine::location(mlir::MLIRContext *context,
+                                          llvm::SMLoc loc) const {
+  if (!loc.isValid())
+    return mlir::UnknownLoc::get(context);
+  unsigned id = sources_.FindBufferContainingLoc(loc);
+  auto [line, col] = sources_.getLineAndColumn(loc, id);
+  return mlir::FileLineColLoc::get(
+      context, sources_.getMemoryBuffer(id)->getBufferIdentifier(), line, col);
+}
+
+llvm::SMLoc DiagnosticEngine::locate(mlir::Location loc) {
+  auto fileLoc = llvm::dyn_cast<mlir::FileLineColLoc>(loc);
+  if (!fileLoc)
+    return {};
+  for (unsigned id = 1; id <= sources_.getNumBuffers(); ++id)
+    if (sources_.getMemoryBuffer(id)->getBufferIdentifier() ==
+        fileLoc.getFilename().getValue())
+      return sources_.FindLocForLineAndColumn(id, fileLoc.getLine(),
+                                              fileLoc.getColumn());
+  return {};
+}

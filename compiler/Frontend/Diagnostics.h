@@ -1,0 +1,66 @@
+//===- Diagnostics.h - errors of the .gm front end -------------*- C++ -*-===//
+//
+// Errors are the user's interface: `file:line:col: error: message`, the
+// source line, a caret under the span, and notes that point at the other
+// party. The engine keeps the sources (a model and its imports), counts the
+// errors, and prints each one as it is reported, so one run shows them all.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GM_FRONTEND_DIAGNOSTICS_H
+#define GM_FRONTEND_DIAGNOSTICS_H
+
+#include "mlir/IR/Location.h"
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/Twine.h"
+#include "llvm/Support/SMLoc.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+
+namespace gmc {
+
+/// A span of source text.
+struct SourceRange {
+  llvm::SMLoc begin, end;
+  bool valid() const { return begin.isValid(); }
+};
+
+class DiagnosticEngine {
+public:
+  explicit DiagnosticEngine(llvm::raw_ostream &os = llvm::errs()) : os_(os) {}
+
+  llvm::SourceMgr &sources() { return sources_; }
+
+  /// Adds a file's text; returns the buffer id.
+  unsigned addSource(std::unique_ptr<llvm::MemoryBuffer> buffer);
+
+  /// Reports an error with optional notes; printed at once.
+  void error(SourceRange where, const llvm::Twine &message);
+  void note(SourceRange where, const llvm::Twine &message);
+  void warning(SourceRange where, const llvm::Twine &message);
+
+  unsigned errorCount() const { return errors_; }
+  bool hasErrors() const { return errors_ > 0; }
+
+  /// `file:line:col` of a location, for messages that cite another place.
+  std::string position(llvm::SMLoc loc) const;
+  /// The MLIR location of a source position (for the ops built from it).
+  mlir::Location location(mlir::MLIRContext *context, llvm::SMLoc loc) const;
+  /// The source position of an MLIR location (for MLIR's own diagnostics).
+  llvm::SMLoc locate(mlir::Location loc);
+
+private:
+  void print(llvm::SourceMgr::DiagKind kind, SourceRange where,
+             const llvm::Twine &message);
+
+  llvm::raw_ostream &os_;
+  llvm::SourceMgr sources_;
+  unsigned errors_ = 0;
+};
+
+} // namespace gmc
+
+#endif // GM_FRONTEND_DIAGNOSTICS_H

@@ -1,0 +1,67 @@
+//===- Lexer.h - tokens of the .gm language --------------------*- C++ -*-===//
+//
+// Splits a .gm file into tokens. Newlines end statements, except inside
+// parentheses and brackets, where an expression may continue on the next
+// line. `#` starts a comment that runs to the end of the line.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GM_FRONTEND_LEXER_H
+#define GM_FRONTEND_LEXER_H
+
+#include "compiler/Frontend/Diagnostics.h"
+
+#include "llvm/ADT/StringRef.h"
+
+namespace gmc {
+
+enum class Tok {
+  Eof, Newline, Ident, Int, Float, String,
+  LParen, RParen, LBracket, RBracket, LBrace, RBrace,
+  Comma, Colon, Semicolon, Assign, Arrow,
+  Plus, Minus, Star, Slash, Caret, Lt, Le, Gt, Ge, EqEq, NotEq,
+  // Keywords. `train`, `eval` and `sample` are names everywhere except at
+  // the start of a declaration (a dataset may be called `train`).
+  KwModel, KwImport, KwConst, KwData, KwNet, KwParam, KwTrain, KwEval,
+  KwSample, KwReturn, KwMinimize, KwOver, KwWith, KwReport, KwRepeat,
+  KwAutoregressive, KwEmit, KwTrue, KwFalse,
+  Error,
+};
+
+/// How a token kind reads in messages: `'('`, `identifier`, `'minimize'`.
+llvm::StringRef spell(Tok kind);
+
+struct Token {
+  Tok kind = Tok::Eof;
+  llvm::StringRef text;
+  llvm::SMLoc loc;
+
+  bool is(Tok k) const { return kind == k; }
+  SourceRange range() const {
+    return {loc, llvm::SMLoc::getFromPointer(text.end())};
+  }
+};
+
+class Lexer {
+public:
+  Lexer(DiagnosticEngine &diags, unsigned bufferId);
+
+  /// The next token (Newline tokens collapse; none inside ( ) or [ ]).
+  Token next();
+  /// The kind of the token after the next, without consuming anything.
+  Tok peek();
+
+private:
+  Token make(Tok kind, const char *begin) const;
+  void skipSpaceAndComments();
+
+  DiagnosticEngine *diags_;
+  const char *cur_, *end_;
+  int nesting_ = 0; // depth of ( and [
+  bool lastWasNewline_ = true;
+  bool quiet_ = false; // no diagnostics while peeking
+};
+
+} // namespace gmc
+
+#endif // GM_FRONTEND_LEXER_H

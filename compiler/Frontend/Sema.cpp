@@ -1,0 +1,716 @@
+//===- Sema.cpp - declarations, nets and blocks of a .gm program ------------===//
+//
+// The top of the elaborator: consts (with -D overrides), datasets, net
+// instantiation, train/eval blocks, samplers, parameters and the final
+// resolution of `minimize ... over net` into parameter groups.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Frontend/SemaInternal.h"
+
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <cstdlib>
+
+using namespace gmc;
+using namespace mlir;
+namespace gm = mlir::gm;
+
+//===----------------------------------------------------------------------===//
+// Values in messages
+//===----------------------------------------------------------------------===//
+
+std::string gmc::describe(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor)
+    return "a non-tensor";
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  Type e = tensor.getElementType();
+  if (e.isF32())
+    os << "f32";
+  else if (e.isF64())
+    os << "f64";
+  else if (e.isBF16())
+    os << "bf16";
+  else if (e.isInteger(1))
+    os << "bool";
+  else if (e.isInteger(32))
+    os << "i32";
+  else if (e.isInteger(64))
+    os << "i64";
+  else
+    os << e;
+  os << gm::shape::format(tensor.getShape());
+  return s;
+}
+
+std::string gmc::describe(const Val &v) {
+  switch (v.kind) {
+  case Val::Tensor:
+    return describe(v.tensor.getType());
+  case Val::Int:
+  case Val::Float:
+    return "the number " + llvm::formatv("{0}", v.number).str();
+  case Val::Bool:
+    return v.boolean ? "true" : "false";
+  case Val::String:
+    return "the string \"" + v.text + "\"";
+  case Val::List:
+    return "a list of " + std::to_string(v.items.size());
+  case Val::Tuple:
+    return std::to_string(v.items.size()) + " values";
+  case Val::Invalid:
+    return "an invalid value";
+  }
+  return "a value";
+}
+
+//===----------------------------------------------------------------------===//
+// Construction and the whole program
+//===----------------------------------------------------------------------===//
+
+Sema::Sema(MLIRContext &context, const Program &program,
+           const CompileOptions &options, DiagnosticEngine &diags)
+    : context_(context), program_(program), options_(options), diags_(diags),
+      builder_(&context) {}
+
+Val Sema::error(SourceRange where, const llvm::Twine &message) {
+  diags_.error(where, message);
+  return Val::invalid();
+}
+
+OwningOpRef<ModuleOp> Sema::run() {
+  // MLIR's own diagnostics (attribute verifiers, the final verification)
+  // are reported like ours, at the source position of their location.
+  bool verifying = false;
+  ScopedDiagnosticHandler handler(&context_, [&](Diagnostic &d) {
+    llvm::SMLoc at = diags_.locate(d.getLocation());
+    std::string message = d.str();
+    if (verifying)
+      message = "internal error: the generated IR does not verify: " + message;
+    if (d.getSeverity() == DiagnosticSeverity::Error)
+      diags_.error({at, at}, message);
+    else if (d.getSeverity() == DiagnosticSeverity::Warning)
+      diags_.warning({at, at}, message);
+    else
+      diags_.note({at, at}, message);
+    for (Diagnostic &note : d.getNotes()) {
+      llvm::SMLoc noteAt = diags_.locate(note.getLocation());
+      diags_.note({noteAt, noteAt}, note.str());
+    }
+    return success();
+  });
+  Location where = loc(program_.model.range);
+  module_ = ModuleOp::create(where);
+  builder_.setInsertionPointToEnd(module_->getBody());
+  std::string name =
+      program_.model.name.empty() ? "model" : program_.model.name;
+  if (program_.model.name.empty())
+    diags_.error({}, "the file declares no model: start it with `model NAME`");
+  model_ = gm::ModelOp::create(builder_, where, name);
+  symbols_ = std::make_unique<SymbolTable>(model_);
+
+  Scope global;
+  ScopeGuard globalScope(*this, global);
+  declareConsts();
+  for (const NetDecl &net : program_.nets) {
+    auto [it, inserted] = nets_.try_emplace(net.name.name, &net);
+    if (!inserted) {
+      diags_.error(net.name.range, "net '" + net.name.name +
+                                       "' is declared twice");
+      diags_.note(it->second->name.range, "first declared here");
+    }
+  }
+  for (const DataDecl &data : program_.data)
+    declareData(data);
+  for (const PhaseDecl &phase : program_.phases)
+    elaboratePhase(phase);
+  for (const SampleDecl &sampler : program_.samplers)
+    elaborateSampler(sampler);
+  finishMinimizes();
+
+  if (diags_.hasErrors())
+    return nullptr;
+  // A verifier failure here is a front-end bug; say so rather than crash.
+  verifying = true;
+  if (failed(verify(*module_)))
+    return nullptr;
+  return std::move(module_);
+}
+
+OwningOpRef<ModuleOp> gmc::generateModel(MLIRContext &context,
+                                         const Program &program,
+                                         const CompileOptions &options,
+                                         DiagnosticEngine &diags) {
+  context.loadDialect<gm::GmDialect>();
+  Sema sema(context, program, options, diags);
+  return sema.run();
+}
+
+//===----------------------------------------------------------------------===//
+// Consts
+//===----------------------------------------------------------------------===//
+
+void Sema::declareConsts() {
+  llvm::StringMap<std::string> overrides;
+  for (const auto &[name, value] : options_.defines)
+    overrides[name] = value;
+  for (const ConstDecl &c : program_.consts) {
+    if (consts_.count(c.name.name)) {
+      diags_.error(c.name.range,
+                   "const '" + c.name.name + "' is declared twice");
+      continue;
+    }
+    Val value;
+    auto it = overrides.find(c.name.name);
+    if (it != overrides.end()) {
+      // -D NAME=VALUE replaces the written value.
+      llvm::StringRef text = it->second;
+      double number;
+      if (text.getAsDouble(number)) {
+        diags_.error(c.name.range, "-D " + c.name.name + "=" + text +
+                                       " is not a number");
+        continue;
+      }
+      long long integer;
+      bool isInt = !text.getAsInteger(10, integer);
+      value = Val::ofNumber(number, isInt, c.name.range);
+      overrides.erase(it);
+    } else {
+      value = elaborate(c.value.get());
+      if (!value.valid())
+        continue;
+      if (!value.isNumber() && value.kind != Val::Bool &&
+          value.kind != Val::String) {
+        diags_.error(c.value->range, "a const must be a number, a boolean or "
+                                     "a string; this is " +
+                                         describe(value));
+        continue;
+      }
+    }
+    consts_[c.name.name] = value;
+    bind(c.name.name, value);
+  }
+  for (const auto &entry : overrides)
+    diags_.error({}, "-D " + entry.getKey() + "=" + entry.getValue() +
+                         ": the model has no const named '" + entry.getKey() +
+                         "'");
+}
+
+//===----------------------------------------------------------------------===//
+// Datasets
+//===----------------------------------------------------------------------===//
+
+void Sema::declareData(const DataDecl &decl) {
+  if (datasets_.count(decl.name.name)) {
+    diags_.error(decl.name.range,
+                 "dataset '" + decl.name.name + "' is declared twice");
+    return;
+  }
+  CallSite site(*this, decl.source.get());
+  llvm::StringRef kind = decl.source->callee.name;
+  std::vector<RankedTensorType> fields;
+  std::string source, split = "train";
+  Type f32 = builder_.getF32Type();
+  if (kind == "images") {
+    if (!site.bind({"source", "split", "batch", "labels"}))
+      return;
+    std::optional<std::string> name = site.string("source");
+    if (!name)
+      return;
+    if (*name != "fashion-mnist" && *name != "mnist") {
+      diags_.error(site.range("source"),
+                   "unknown image dataset \"" + *name +
+                       "\"; known: \"fashion-mnist\", \"mnist\" (or "
+                       "npy(\"file.npy\", ...) for your own data)");
+      return;
+    }
+    source = *name;
+    fields.push_back(RankedTensorType::get({1, 28, 28}, f32));
+    if (site.boolOr("labels", false))
+      fields.push_back(RankedTensorType::get({}, builder_.getI32Type()));
+  } else if (kind == "npy") {
+    if (!site.bind({"path", "shape", "batch", "split"}))
+      return;
+    std::optional<std::string> path = site.string("path");
+    std::optional<std::vector<int64_t>> shape = site.intList("shape");
+    if (!path || !shape)
+      return;
+    source = *path;
+    fields.push_back(RankedTensorType::get(*shape, f32));
+  } else {
+    diags_.error(decl.source->callee.range,
+                 "unknown dataset source '" + kind +
+                     "'; use images(\"fashion-mnist\", split=\"train\", "
+                     "batch=B) or npy(\"file.npy\", shape=[...], batch=B)");
+    return;
+  }
+  if (site.has("split")) {
+    std::optional<std::string> s = site.string("split");
+    if (!s)
+      return;
+    if (*s != "train" && *s != "test") {
+      diags_.error(site.range("split"),
+                   "split must be \"train\" or \"test\", got \"" + *s + "\"");
+      return;
+    }
+    split = *s;
+  }
+  std::optional<int64_t> batch = site.positiveInt("batch");
+  if (!batch || !site.finish())
+    return;
+
+  OpBuilder::InsertionGuard guard(builder_);
+  builder_.setInsertionPoint(&model_.getBodyBlock(), declPoint());
+  SmallVector<Attribute> fieldAttrs;
+  std::vector<RankedTensorType> batchTypes;
+  for (RankedTensorType field : fields) {
+    fieldAttrs.push_back(TypeAttr::get(field));
+    SmallVector<int64_t> shape{*batch};
+    shape.append(field.getShape().begin(), field.getShape().end());
+    batchTypes.push_back(RankedTensorType::get(shape, field.getElementType()));
+  }
+  auto op = gm::DatasetOp::create(builder_, loc(decl.name.range),
+                                  "data." + decl.name.name, source, split,
+                                  builder_.getArrayAttr(fieldAttrs));
+  datasets_[decl.name.name] = {op, batchTypes, decl.name.range};
+}
+
+Val Sema::nextBatch(const CallExpr *call, const Ident &dataset) {
+  auto it = datasets_.find(dataset.name);
+  if (it == datasets_.end()) {
+    std::vector<std::string> names;
+    for (const auto &entry : datasets_)
+      names.push_back(entry.getKey().str());
+    return error(dataset.range, "'" + dataset.name + "' is not a dataset" +
+                                    suggest(dataset.name, names));
+  }
+  if (frame_->kind == Frame::NetBody || frame_->kind == Frame::Sample)
+    return error(call->range, "next() reads data, which only train and eval "
+                              "blocks do");
+  SmallVector<Type> types(it->second.batchTypes.begin(),
+                          it->second.batchTypes.end());
+  auto next = gm::NextOp::create(
+      builder_, loc(call->range), types,
+      FlatSymbolRefAttr::get(it->second.op.getSymNameAttr()));
+  if (next.getNumResults() == 1)
+    return Val::ofTensor(next.getResult(0), call->range);
+  std::vector<Val> items;
+  for (Value r : next.getResults())
+    items.push_back(Val::ofTensor(r, call->range));
+  return Val::ofList(std::move(items), Val::Tuple, call->range);
+}
+
+//===----------------------------------------------------------------------===//
+// Blocks
+//===----------------------------------------------------------------------===//
+
+void Sema::elaboratePhase(const PhaseDecl &phase) {
+  for (const PhaseDecl &other : program_.phases) {
+    if (&other == &phase)
+      break;
+    if (other.name.name == phase.name.name) {
+      diags_.error(phase.name.range, "block '" + phase.name.name +
+                                         "' is declared twice; name it: "
+                                         "`train stage2 { ... }`");
+      diags_.note(other.name.range, "first declared here");
+      return;
+    }
+  }
+  OpBuilder::InsertionGuard guard(builder_);
+  builder_.setInsertionPointToEnd(&model_.getBodyBlock());
+  auto op = gm::PhaseOp::create(
+      builder_, loc(phase.name.range),
+      phase.isTrain ? gm::PhaseKind::train : gm::PhaseKind::eval,
+      phase.name.name);
+  builder_.setInsertionPointToEnd(&op.getBodyBlock());
+  Frame frame;
+  frame.kind = phase.isTrain ? Frame::Train : Frame::Eval;
+  frame.training = phase.isTrain;
+  FrameGuard frameGuard(*this, frame);
+  Scope scope;
+  ScopeGuard scopeGuard(*this, scope);
+  elaborateBlock(phase.body);
+}
+
+void Sema::elaborateSampler(const SampleDecl &decl) {
+  int64_t batch = 64;
+  if (decl.batchSize) {
+    std::optional<int64_t> n = intOf(elaborate(decl.batchSize.get()),
+                                     "the sample batch size");
+    if (!n)
+      return;
+    if (*n < 1) {
+      diags_.error(decl.batchSize->range, "the sample batch size must be "
+                                          "positive");
+      return;
+    }
+    batch = *n;
+  }
+  std::string name = "sample";
+  for (int k = 1; symbols_->lookup(name); ++k)
+    name = "sample_" + std::to_string(k);
+  OpBuilder::InsertionGuard guard(builder_);
+  builder_.setInsertionPointToEnd(&model_.getBodyBlock());
+  auto op = gm::SamplerOp::create(builder_, loc(decl.range), name, TypeRange{});
+  symbols_->insert(op);
+  builder_.setInsertionPointToEnd(&op.getBody().front());
+  Frame frame;
+  frame.kind = Frame::Sample;
+  frame.training = false;
+  FrameGuard frameGuard(*this, frame);
+  Scope scope;
+  ScopeGuard scopeGuard(*this, scope);
+  bind(decl.batch.name, Val::ofNumber(batch, true, decl.batch.range));
+  elaborateBlock(decl.body);
+  if (!frame.returned) {
+    if (!diags_.hasErrors())
+      diags_.error(decl.range, "a sample block must end with `return` of the "
+                               "samples");
+    return;
+  }
+  SmallVector<Type> types;
+  SmallVector<Value> values;
+  for (const Val &v : *frame.returned) {
+    values.push_back(v.tensor);
+    types.push_back(v.tensor.getType());
+  }
+  gm::ReturnOp::create(builder_, loc(decl.range), values);
+  op.setFunctionType(builder_.getFunctionType({}, types));
+}
+
+//===----------------------------------------------------------------------===//
+// Nets
+//===----------------------------------------------------------------------===//
+
+const NetDecl *Sema::findNet(llvm::StringRef name) const {
+  return nets_.lookup(name);
+}
+
+Val Sema::callNet(const CallExpr *call, const NetDecl &net) {
+  if (call->args.size() != net.args.size() ||
+      llvm::any_of(call->args, [](const Arg &a) { return a.keyword; })) {
+    error(call->range, "net '" + net.name.name + "' takes " +
+                           std::to_string(net.args.size()) +
+                           " positional arguments, got " +
+                           std::to_string(call->args.size()) +
+                           (llvm::any_of(call->args,
+                                         [](const Arg &a) { return a.keyword; })
+                                ? " (nets take no keyword arguments)"
+                                : ""));
+    diags_.note(net.name.range, "net '" + net.name.name + "' declared here");
+    return Val::invalid();
+  }
+  // Arguments, then the shapes they bind.
+  SmallVector<Value> args;
+  std::vector<RankedTensorType> types;
+  bool ok = true;
+  for (const Arg &arg : call->args) {
+    Val v = elaborate(arg.value.get());
+    Value t = v.valid() ? tensorOf(v, "a net argument") : Value();
+    ok &= static_cast<bool>(t);
+    args.push_back(t);
+    types.push_back(t ? cast<RankedTensorType>(t.getType())
+                      : RankedTensorType());
+  }
+  if (!ok)
+    return Val::invalid();
+  NetInstance *instance = instantiate(net, types, call);
+  if (!instance || !instance->ok)
+    return Val::invalid();
+  if (frame_->owner.size())
+    netCallees_[frame_->owner].push_back(net.name.name);
+  auto callOp = gm::CallOp::create(
+      builder_, loc(call->range), instance->resultTypes,
+      FlatSymbolRefAttr::get(&context_, instance->symbol), args, nullptr,
+      nullptr);
+  if (callOp.getNumResults() == 1)
+    return Val::ofTensor(callOp.getResult(0), call->range);
+  std::vector<Val> results;
+  for (Value r : callOp.getResults())
+    results.push_back(Val::ofTensor(r, call->range));
+  return Val::ofList(std::move(results), Val::Tuple, call->range);
+}
+
+/// Matches the declared argument types against the actual ones, binding
+/// shape variables (dimension names that are not consts) in `scope`.
+bool Sema::bindShapes(const NetDecl &net,
+                      llvm::ArrayRef<RankedTensorType> types,
+                      const CallExpr *call) {
+  for (auto [decl, actual] : llvm::zip(net.args, types)) {
+    auto fail = [&](const llvm::Twine &why) {
+      diags_.error(call->args[&decl - net.args.data()].value->range,
+                   "net '" + net.name.name + "' expects argument '" +
+                       decl.name.name + "' of type " +
+                       spellType(decl.type) + ", got " + describe(actual) +
+                       ": " + why);
+      diags_.note(decl.name.range, "argument declared here");
+      return false;
+    };
+    Type element = elementType(decl.type.element);
+    if (!element)
+      return false;
+    if (element != actual.getElementType())
+      return fail("the element types differ");
+    if (decl.type.dims.size() != static_cast<size_t>(actual.getRank()))
+      return fail("the ranks differ");
+    for (auto [i, dim] : llvm::enumerate(decl.type.dims)) {
+      int64_t size = actual.getDimSize(i);
+      if (auto *name = dyn_cast<NameExpr>(dim.get());
+          name && !consts_.count(name->name) && !scope_->vars.count(name->name)) {
+        bind(name->name, Val::ofNumber(size, true, name->range));
+        continue;
+      }
+      std::optional<int64_t> expected =
+          intOf(elaborate(dim.get()), "a dimension");
+      if (!expected)
+        return false;
+      if (*expected != size)
+        return fail("dimension " + std::to_string(i) + " should be " +
+                    std::to_string(*expected));
+    }
+  }
+  return true;
+}
+
+Sema::NetInstance *Sema::instantiate(const NetDecl &net,
+                                     llvm::ArrayRef<RankedTensorType> types,
+                                     const CallExpr *call) {
+  for (auto &instance : instances_)
+    if (instance->decl == &net &&
+        llvm::ArrayRef<RankedTensorType>(instance->argTypes) == types &&
+        (instance->training == training() || !instance->modeDependent))
+      return instance.get();
+  if (llvm::any_of(stack_, [&](const NetDecl *n) { return n == &net; })) {
+    error(call->range, "net '" + net.name.name + "' calls itself; nets "
+                       "cannot recurse");
+    return nullptr;
+  }
+
+  auto instance = std::make_unique<NetInstance>();
+  instance->decl = &net;
+  instance->argTypes.assign(types.begin(), types.end());
+  instance->training = training();
+  instance->symbol = net.name.name;
+  for (int k = 1; symbols_->lookup(instance->symbol); ++k)
+    instance->symbol = net.name.name + "_" + std::to_string(k);
+  NetInstance *result = instance.get();
+  instances_.push_back(std::move(instance));
+
+  OpBuilder::InsertionGuard guard(builder_);
+  Scope scope;
+  ScopeGuard scopeGuard(*this, scope, /*isolated=*/true);
+  if (!bindShapes(net, types, call)) {
+    result->ok = false;
+    return result;
+  }
+  builder_.setInsertionPointToEnd(&model_.getBodyBlock());
+  SmallVector<Type> argTypes(types.begin(), types.end());
+  auto op = gm::NetOp::create(builder_, loc(net.name.range), result->symbol,
+                              builder_.getFunctionType(argTypes, {}));
+  symbols_->insert(op);
+  mlir::Block &body = op.getBody().front();
+  for (auto [arg, decl] : llvm::zip(body.getArguments(), net.args))
+    bind(decl.name.name, Val::ofTensor(arg, decl.name.range));
+  builder_.setInsertionPointToEnd(&body);
+
+  Frame frame;
+  frame.kind = Frame::NetBody;
+  frame.training = frame_->training;
+  frame.owner = net.name.name;
+  frame.instance = result;
+  FrameGuard frameGuard(*this, frame);
+  stack_.push_back(&net);
+  unsigned errorsBefore = diags_.errorCount();
+  elaborateBlock(net.body);
+  stack_.pop_back();
+  result->modeDependent = frame.modeDependent;
+  if (diags_.errorCount() != errorsBefore) {
+    result->ok = false;
+    return result;
+  }
+
+  // Results: the named result variables, or the returned values.
+  std::vector<Val> values;
+  if (!net.results.empty() && !net.results.front().name.name.empty()) {
+    for (const TypedName &r : net.results) {
+      auto it = scope.vars.find(r.name.name);
+      if (it == scope.vars.end()) {
+        diags_.error(r.name.range, "net '" + net.name.name +
+                                       "' never assigns its result '" +
+                                       r.name.name + "'");
+        result->ok = false;
+        return result;
+      }
+      values.push_back(it->second);
+    }
+  } else if (frame.returned) {
+    values = *frame.returned;
+  }
+  if (values.size() != net.results.size()) {
+    diags_.error(net.name.range,
+                 "net '" + net.name.name + "' declares " +
+                     std::to_string(net.results.size()) + " results but " +
+                     (frame.returned ? "returns " + std::to_string(values.size())
+                                     : std::string("has no return")));
+    result->ok = false;
+    return result;
+  }
+  SmallVector<Value> returned;
+  for (auto [decl, v] : llvm::zip(net.results, values)) {
+    Value t = tensorOf(v, "a net result");
+    RankedTensorType declared = typeOf(decl.type);
+    if (!t || !declared) {
+      result->ok = false;
+      return result;
+    }
+    if (t.getType() != declared) {
+      diags_.error(v.range, "net '" + net.name.name + "' declares result " +
+                                (decl.name.name.empty()
+                                     ? std::string()
+                                     : "'" + decl.name.name + "' ") +
+                                "of type " + describe(declared) +
+                                ", but this is " + describe(t.getType()));
+      diags_.note(decl.type.range, "declared here");
+      result->ok = false;
+      return result;
+    }
+    returned.push_back(t);
+    result->resultTypes.push_back(t.getType());
+  }
+  gm::ReturnOp::create(builder_, loc(net.range), returned);
+  op.setFunctionType(builder_.getFunctionType(argTypes, result->resultTypes));
+  return result;
+}
+
+bool Sema::training() const { return frame_->training; }
+
+mlir::Block::iterator Sema::declPoint() {
+  mlir::Block &body = model_.getBodyBlock();
+  return llvm::find_if(body, [](Operation &op) {
+    return isa<gm::NetOp, gm::PhaseOp, gm::SamplerOp>(op);
+  });
+}
+
+void Sema::markModeDependent() {
+  for (Frame *f = frame_; f; f = f->parent)
+    f->modeDependent = true;
+}
+
+//===----------------------------------------------------------------------===//
+// Parameters and state
+//===----------------------------------------------------------------------===//
+
+std::optional<std::string>
+Sema::layerName(SourceRange where, llvm::StringRef kind,
+                std::optional<std::string> explicitName) {
+  if (frame_->owner.empty()) {
+    diags_.error(where, kind + " creates parameters, so it belongs in a net; "
+                               "move it into one and call the net here");
+    return std::nullopt;
+  }
+  if (explicitName)
+    return *explicitName;
+  return (kind + "_" + llvm::Twine(frame_->layerCounts[kind.str()]++)).str();
+}
+
+Value Sema::variable(SourceRange where, llvm::StringRef local,
+                     RankedTensorType type, Attribute init, bool trainable) {
+  std::string name = (frame_->owner + "." + local).str();
+  auto it = variables_.find(name);
+  if (it != variables_.end()) {
+    if (it->second.second != type) {
+      diags_.error(where, "parameter '" + name + "' has type " +
+                              describe(type) + " here but " +
+                              describe(it->second.second) +
+                              " where it was first created (its shape must "
+                              "not depend on the net's argument shapes)");
+      diags_.note(it->second.first, "first created here");
+      return nullptr;
+    }
+  } else {
+    OpBuilder::InsertionGuard guard(builder_);
+    builder_.setInsertionPoint(&model_.getBodyBlock(), declPoint());
+    if (trainable)
+      gm::ParamOp::create(builder_, loc(where), name, type, init);
+    else
+      gm::StateOp::create(builder_, loc(where), name, type, init);
+    variables_[name] = {where, type};
+    if (trainable)
+      netParams_[frame_->owner].push_back(name);
+  }
+  return gm::LoadOp::create(builder_, loc(where), type,
+                            FlatSymbolRefAttr::get(&context_, name));
+}
+
+void Sema::storeState(SourceRange where, llvm::StringRef local, Value value) {
+  std::string name = (frame_->owner + "." + local).str();
+  gm::StoreOp::create(builder_, loc(where), value,
+                      FlatSymbolRefAttr::get(&context_, name));
+}
+
+//===----------------------------------------------------------------------===//
+// minimize ... over nets
+//===----------------------------------------------------------------------===//
+
+void Sema::finishMinimizes() {
+  std::vector<std::string> netNames;
+  for (const auto &entry : nets_)
+    netNames.push_back(entry.getKey().str());
+  for (PendingMinimize &pending : minimizes_) {
+    SmallVector<Attribute> params;
+    llvm::StringSet<> seen, visitedNets;
+    bool ok = true;
+    for (const Ident &net : pending.nets) {
+      if (!nets_.count(net.name)) {
+        diags_.error(net.range, "'" + net.name + "' is not a net" +
+                                    suggest(net.name, netNames));
+        ok = false;
+        continue;
+      }
+      // The net's parameters and those of the nets it calls.
+      SmallVector<std::string> work{net.name};
+      size_t before = params.size();
+      while (!work.empty()) {
+        std::string n = work.pop_back_val();
+        if (!visitedNets.insert(n).second)
+          continue;
+        for (const std::string &p : netParams_.lookup(n))
+          if (seen.insert(p).second)
+            params.push_back(FlatSymbolRefAttr::get(&context_, p));
+        for (const std::string &callee : netCallees_.lookup(n))
+          work.push_back(callee);
+      }
+      if (params.size() == before) {
+        diags_.error(net.range, "net '" + net.name +
+                                    "' has no parameters to train (it is "
+                                    "never called, or creates no layers)");
+        ok = false;
+      }
+    }
+    if (ok)
+      pending.op.setParamsAttr(builder_.getArrayAttr(params));
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Names
+//===----------------------------------------------------------------------===//
+
+std::string Sema::suggest(llvm::StringRef name,
+                          llvm::ArrayRef<std::string> candidates) const {
+  std::string best;
+  unsigned bestDistance = ~0u;
+  for (const std::string &c : candidates) {
+    unsigned d = name.edit_distance(c, true, bestDistance);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = c;
+    }
+  }
+  if (best.empty() || bestDistance > std::max<size_t>(2, name.size() / 3))
+    return "";
+  return "; did you mean '" + best + "'?";
+}

@@ -1,0 +1,265 @@
+//===- Statements.cpp - elaborating .gm statements --------------------------===//
+//
+// Assignments, minimize, report, repeat (a loop in train blocks, unrolled in
+// nets), return, emit and param. An error in a statement is reported and
+// elaboration goes on with the next one.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Frontend/SemaInternal.h"
+
+using namespace gmc;
+using namespace mlir;
+namespace gm = mlir::gm;
+
+void Sema::elaborateBlock(const Block &block) {
+  for (const auto &stmt : block) {
+    if (frame_->returned) {
+      diags_.error(stmt->range, "this statement follows `return` and would "
+                                "never run");
+      return;
+    }
+    elaborateStatement(stmt.get());
+  }
+}
+
+void Sema::elaborateStatement(const Stmt *stmt) {
+  switch (stmt->kind) {
+  case Stmt::Assign: return assign(cast<AssignStmt>(stmt));
+  case Stmt::Param: return param(cast<ParamStmt>(stmt));
+  case Stmt::Minimize: return minimize(cast<MinimizeStmt>(stmt));
+  case Stmt::Report: return report(cast<ReportStmt>(stmt));
+  case Stmt::Repeat: return repeat(cast<RepeatStmt>(stmt));
+  case Stmt::Return: return returnValues(cast<ReturnStmt>(stmt));
+  case Stmt::Emit: return emit(cast<EmitStmt>(stmt));
+  }
+}
+
+void Sema::assign(const AssignStmt *stmt) {
+  Val value = elaborate(stmt->value.get());
+  if (!value.valid()) {
+    // Bind the names anyway so that later uses do not cascade into
+    // "unknown name" errors.
+    for (const Ident &target : stmt->targets)
+      bind(target.name, Val::invalid());
+    return;
+  }
+  if (stmt->targets.size() == 1) {
+    if (value.kind == Val::Tuple) {
+      diags_.error(stmt->value->range,
+                   "this gives " + std::to_string(value.items.size()) +
+                       " values; assign each: a, b = ...");
+      bind(stmt->targets[0].name, Val::invalid());
+      return;
+    }
+    bind(stmt->targets[0].name, value);
+    return;
+  }
+  size_t count = value.kind == Val::Tuple ? value.items.size() : 1;
+  if (count != stmt->targets.size()) {
+    diags_.error(stmt->value->range,
+                 "this gives " + std::to_string(count) + " value" +
+                     (count == 1 ? "" : "s") + " for " +
+                     std::to_string(stmt->targets.size()) + " names");
+    for (const Ident &target : stmt->targets)
+      bind(target.name, Val::invalid());
+    return;
+  }
+  for (auto [target, item] : llvm::zip(stmt->targets, value.items))
+    bind(target.name, item);
+}
+
+void Sema::param(const ParamStmt *stmt) {
+  std::optional<std::string> name =
+      layerName(stmt->range, "param", stmt->name.name);
+  RankedTensorType type = typeOf(stmt->type);
+  Attribute init = initializerOf(*this, stmt->init.get());
+  if (!name || !type || !init) {
+    bind(stmt->name.name, Val::invalid());
+    return;
+  }
+  if (!isa<FloatType>(type.getElementType())) {
+    diags_.error(stmt->type.range, "a parameter must be a float tensor");
+    return;
+  }
+  Value v = variable(stmt->name.range, *name, type, init, /*trainable=*/true);
+  bind(stmt->name.name, v ? Val::ofTensor(v, stmt->name.range) : Val::invalid());
+}
+
+/// The optimizer attribute of `sgd(...)`, `adam(...)` or `adamw(...)`.
+static Attribute optimizerOf(Sema &sema, const CallExpr *call) {
+  CallSite site(sema, call);
+  MLIRContext *ctx = sema.context();
+  auto emitError = [&]() {
+    return mlir::emitError(sema.loc(call->range));
+  };
+  llvm::StringRef name = call->callee.name;
+  if (name == "sgd") {
+    if (!site.bind({"lr", "momentum", "nesterov", "weight_decay"}))
+      return {};
+    std::optional<double> lr = site.number("lr");
+    std::optional<double> momentum = site.numberOr("momentum", 0);
+    bool nesterov = site.boolOr("nesterov", false);
+    std::optional<double> wd = site.numberOr("weight_decay", 0);
+    if (!lr || !momentum || !wd || !site.finish())
+      return {};
+    return gm::SGDAttr::getChecked(emitError, ctx, gm::Real(*lr),
+                                   gm::Real(*momentum), nesterov,
+                                   gm::Real(*wd));
+  }
+  if (name == "adam" || name == "adamw") {
+    if (!site.bind({"lr", "beta1", "beta2", "eps", "weight_decay"}))
+      return {};
+    bool decoupled = name == "adamw";
+    std::optional<double> lr = site.numberOr("lr", 1e-3);
+    std::optional<double> b1 = site.numberOr("beta1", 0.9);
+    std::optional<double> b2 = site.numberOr("beta2", 0.999);
+    std::optional<double> eps = site.numberOr("eps", 1e-8);
+    std::optional<double> wd = site.numberOr("weight_decay", decoupled ? 0.01 : 0);
+    if (!lr || !b1 || !b2 || !eps || !wd || !site.finish())
+      return {};
+    return gm::AdamAttr::getChecked(emitError, ctx, gm::Real(*lr),
+                                    gm::Real(*b1), gm::Real(*b2),
+                                    gm::Real(*eps), gm::Real(*wd), decoupled);
+  }
+  sema.diags().error(call->callee.range,
+                     "unknown optimizer '" + name +
+                         "'; use sgd(lr=...), adam(...) or adamw(...)" +
+                         sema.suggest(name, {"sgd", "adam", "adamw"}));
+  return {};
+}
+
+void Sema::minimize(const MinimizeStmt *stmt) {
+  if (frame_->kind != Frame::Train) {
+    diags_.error(stmt->range, "minimize belongs in a train block");
+    return;
+  }
+  Val loss = elaborate(stmt->loss.get());
+  Attribute optimizer = optimizerOf(*this, stmt->optimizer.get());
+  std::optional<double> clip;
+  for (const Arg &option : stmt->options) {
+    if (!option.keyword || option.keyword->name != "clip_norm") {
+      diags_.error(option.keyword ? option.keyword->range : option.value->range,
+                   "minimize takes one option after the optimizer: "
+                   "clip_norm=<number>");
+      return;
+    }
+    clip = numberOf(elaborate(option.value.get()), "clip_norm");
+    if (!clip)
+      return;
+    if (*clip <= 0) {
+      diags_.error(option.value->range, "clip_norm must be positive");
+      return;
+    }
+  }
+  if (!loss.valid() || !optimizer)
+    return;
+  Value l = tensorOf(loss, "the loss");
+  if (!l)
+    return;
+  auto type = cast<RankedTensorType>(l.getType());
+  if (type.getRank() != 0 || !isa<FloatType>(type.getElementType())) {
+    diags_.error(stmt->loss->range,
+                 "the loss must be a float scalar; this is " + describe(type) +
+                     " (reduce it with sum() or mean())");
+    return;
+  }
+  auto op = gm::MinimizeOp::create(
+      builder_, loc(stmt->range), l, builder_.getArrayAttr({}), optimizer,
+      clip ? builder_.getF64FloatAttr(*clip) : FloatAttr());
+  minimizes_.push_back({op, stmt->nets});
+}
+
+void Sema::report(const ReportStmt *stmt) {
+  if (frame_->kind != Frame::Train && frame_->kind != Frame::Eval) {
+    diags_.error(stmt->range, "report belongs in a train or eval block");
+    return;
+  }
+  for (const ReportStmt::Item &item : stmt->items) {
+    Val v = item.value ? elaborate(item.value.get())
+                       : lookup(&*std::make_unique<NameExpr>(item.name.range,
+                                                             item.name.name));
+    if (!v.valid())
+      continue;
+    Value t = tensorOf(v, "a report");
+    if (!t)
+      continue;
+    auto type = cast<RankedTensorType>(t.getType());
+    if (type.getRank() != 0 || !isa<FloatType>(type.getElementType())) {
+      diags_.error(v.range, "report '" + item.name.name +
+                                "' needs a float scalar; this is " +
+                                describe(type) +
+                                " (reduce it with sum() or mean())");
+      continue;
+    }
+    gm::ReportOp::create(builder_, loc(item.name.range), item.name.name, t);
+  }
+}
+
+void Sema::repeat(const RepeatStmt *stmt) {
+  std::optional<int64_t> count =
+      intOf(elaborate(stmt->count.get()), "the repeat count");
+  if (!count)
+    return;
+  if (*count < 1) {
+    diags_.error(stmt->count->range, "repeat needs a positive count");
+    return;
+  }
+  if (frame_->kind == Frame::Train || frame_->kind == Frame::Eval) {
+    if (frame_->inAutoregressive) {
+      diags_.error(stmt->range, "repeat cannot appear in an autoregressive "
+                                "body");
+      return;
+    }
+    // A loop of the step: fresh batches and random numbers per round.
+    auto op = gm::RepeatOp::create(builder_, loc(stmt->range), *count);
+    OpBuilder::InsertionGuard guard(builder_);
+    builder_.setInsertionPointToEnd(&op.getBodyBlock());
+    Scope scope;
+    ScopeGuard scopeGuard(*this, scope);
+    elaborateBlock(stmt->body);
+    return;
+  }
+  // In nets and samplers: unrolled; each round creates its own layers.
+  for (int64_t i = 0; i < *count && !frame_->returned; ++i) {
+    unsigned errors = diags_.errorCount();
+    elaborateBlock(stmt->body);
+    if (diags_.errorCount() != errors)
+      return; // Report each error once, not per round.
+  }
+}
+
+void Sema::returnValues(const ReturnStmt *stmt) {
+  if (frame_->kind != Frame::NetBody && frame_->kind != Frame::Sample) {
+    diags_.error(stmt->range, "return belongs in a net or a sample block");
+    return;
+  }
+  if (frame_->inAutoregressive) {
+    diags_.error(stmt->range, "an autoregressive body ends with `emit`, not "
+                              "`return`");
+    return;
+  }
+  std::vector<Val> values;
+  for (const ExprPtr &e : stmt->values) {
+    Val v = elaborate(e.get());
+    if (!v.valid())
+      return;
+    if (v.kind == Val::Tuple)
+      values.insert(values.end(), v.items.begin(), v.items.end());
+    else if (Value t = tensorOf(v, "a returned value"))
+      values.push_back(Val::ofTensor(t, v.range));
+    else
+      return;
+  }
+  frame_->returned = std::move(values);
+}
+
+void Sema::emit(const EmitStmt *stmt) {
+  if (!frame_->inAutoregressive) {
+    diags_.error(stmt->range, "emit belongs in an autoregressive body");
+    return;
+  }
+  Val v = elaborate(stmt->value.get());
+  if (v.valid())
+    frame_->emitted = v;
+}
