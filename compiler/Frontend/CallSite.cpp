@@ -17,8 +17,9 @@ bool CallSite::bind(std::initializer_list<const char *> names) {
       name = arg.keyword->name;
       where = arg.keyword->range;
       if (llvm::find(all, name) == all.end()) {
-        fail("", callee() + " has no argument '" + name + "'" +
-                     sema_.suggest(name, all));
+        sema_.diags().error(where, callee() + " has no argument '" + name +
+                                       "'" + sema_.suggest(name, all));
+        ok_ = false;
         continue;
       }
     } else {

@@ -57,9 +57,14 @@ private:
   std::string found() const {
     if (at(Tok::Ident) || at(Tok::Int) || at(Tok::Float))
       return ("'" + tok_.text + "'").str();
+    if (tok_.kind >= Tok::KwModel && tok_.kind <= Tok::KwFalse)
+      return ("the keyword '" + tok_.text + "'").str();
     return spell(tok_.kind).str();
   }
   void error(SourceRange range, const llvm::Twine &message) {
+    // An invalid token was explained by the lexer; one error is enough.
+    if (at(Tok::Error))
+      return;
     diags_.error(range, message);
   }
   void skipNewlines() {
@@ -393,6 +398,7 @@ bool Parser::parseNet() {
 }
 
 std::optional<Block> Parser::parseBlock() {
+  Token open = tok_;
   if (!expect(Tok::LBrace, "to open the block"))
     return std::nullopt;
   Block body;
@@ -410,8 +416,10 @@ std::optional<Block> Parser::parseBlock() {
     }
     skipNewlines();
   }
-  if (!expect(Tok::RBrace, "to close the block"))
+  if (!expect(Tok::RBrace, "to close the block")) {
+    diags_.note(open.range(), "the block opened here");
     return std::nullopt;
+  }
   return body;
 }
 

@@ -11,6 +11,7 @@
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include <cmath>
 #include <cstdlib>
 
 using namespace gmc;
@@ -52,7 +53,9 @@ std::string gmc::describe(const Val &v) {
     return describe(v.tensor.getType());
   case Val::Int:
   case Val::Float:
-    return "the number " + llvm::formatv("{0}", v.number).str();
+    if (v.number == std::floor(v.number) && std::fabs(v.number) < 1e15)
+      return "the number " + std::to_string(static_cast<int64_t>(v.number));
+    return "the number " + gm::formatReal(v.number);
   case Val::Bool:
     return v.boolean ? "true" : "false";
   case Val::String:
@@ -121,7 +124,16 @@ OwningOpRef<ModuleOp> Sema::run() {
       diags_.error(net.name.range, "net '" + net.name.name +
                                        "' is declared twice");
       diags_.note(it->second->name.range, "first declared here");
+      continue;
     }
+    // Element types are checked once here; calls of a net with a broken
+    // signature fail quietly.
+    bool ok = true;
+    for (const auto *list : {&net.args, &net.results})
+      for (const TypedName &t : *list)
+        ok &= static_cast<bool>(elementType(t.type.element));
+    if (!ok)
+      brokenNets_.insert(&net);
   }
   for (const DataDecl &data : program_.data)
     declareData(data);
@@ -130,6 +142,7 @@ OwningOpRef<ModuleOp> Sema::run() {
   for (const SampleDecl &sampler : program_.samplers)
     elaborateSampler(sampler);
   finishMinimizes();
+  checkUncalledNets();
 
   if (diags_.hasErrors())
     return nullptr;
@@ -172,6 +185,7 @@ void Sema::declareConsts() {
       if (text.getAsDouble(number)) {
         diags_.error(c.name.range, "-D " + c.name.name + "=" + text +
                                        " is not a number");
+        overrides.erase(it);
         continue;
       }
       long long integer;
@@ -364,9 +378,10 @@ void Sema::elaborateSampler(const SampleDecl &decl) {
   Scope scope;
   ScopeGuard scopeGuard(*this, scope);
   bind(decl.batch.name, Val::ofNumber(batch, true, decl.batch.range));
+  unsigned errors = diags_.errorCount();
   elaborateBlock(decl.body);
   if (!frame.returned) {
-    if (!diags_.hasErrors())
+    if (diags_.errorCount() == errors)
       diags_.error(decl.range, "a sample block must end with `return` of the "
                                "samples");
     return;
@@ -390,6 +405,8 @@ const NetDecl *Sema::findNet(llvm::StringRef name) const {
 }
 
 Val Sema::callNet(const CallExpr *call, const NetDecl &net) {
+  if (brokenNets_.contains(&net))
+    return Val::invalid();
   if (call->args.size() != net.args.size() ||
       llvm::any_of(call->args, [](const Arg &a) { return a.keyword; })) {
     error(call->range, "net '" + net.name.name + "' takes " +
@@ -419,7 +436,7 @@ Val Sema::callNet(const CallExpr *call, const NetDecl &net) {
     return Val::invalid();
   NetInstance *instance = instantiate(net, types, call);
   if (!instance || !instance->ok)
-    return Val::invalid();
+    return placeholderResults(net, types, call);
   if (frame_->owner.size())
     netCallees_[frame_->owner].push_back(net.name.name);
   auto callOp = gm::CallOp::create(
@@ -438,10 +455,13 @@ Val Sema::callNet(const CallExpr *call, const NetDecl &net) {
 /// shape variables (dimension names that are not consts) in `scope`.
 bool Sema::bindShapes(const NetDecl &net,
                       llvm::ArrayRef<RankedTensorType> types,
-                      const CallExpr *call) {
+                      const CallExpr *call, bool report) {
   for (auto [decl, actual] : llvm::zip(net.args, types)) {
     auto fail = [&](const llvm::Twine &why) {
-      diags_.error(call->args[&decl - net.args.data()].value->range,
+      if (!report)
+        return false;
+      diags_.error(call ? call->args[&decl - net.args.data()].value->range
+                        : decl.name.range,
                    "net '" + net.name.name + "' expects argument '" +
                        decl.name.name + "' of type " +
                        spellType(decl.type) + ", got " + describe(actual) +
@@ -475,20 +495,43 @@ bool Sema::bindShapes(const NetDecl &net,
   return true;
 }
 
+/// After a failed call, zeros of the net's declared result types stand for
+/// its results, so that the statements using them are still checked (the
+/// module is discarded anyway).
+Val Sema::placeholderResults(const NetDecl &net,
+                             llvm::ArrayRef<RankedTensorType> types,
+                             const CallExpr *call) {
+  unsigned errors = diags_.errorCount();
+  Scope scope;
+  ScopeGuard scopeGuard(*this, scope, /*isolated=*/true);
+  // The mismatch (if any) is reported already; bind what can be bound.
+  (void)bindShapes(net, types, call, /*report=*/false);
+  std::vector<Val> results;
+  for (const TypedName &r : net.results) {
+    RankedTensorType type = typeOf(r.type);
+    if (!type || diags_.errorCount() != errors)
+      return Val::invalid();
+    results.push_back(
+        Val::ofTensor(math(call->range).splat(0, type), call->range));
+  }
+  if (results.size() == 1)
+    return results.front();
+  return Val::ofList(std::move(results), Val::Tuple, call->range);
+}
+
 Sema::NetInstance *Sema::instantiate(const NetDecl &net,
                                      llvm::ArrayRef<RankedTensorType> types,
                                      const CallExpr *call) {
+  if (llvm::any_of(stack_, [&](const NetDecl *n) { return n == &net; })) {
+    error(call ? call->range : net.name.range,
+          "net '" + net.name.name + "' calls itself; nets cannot recurse");
+    return nullptr;
+  }
   for (auto &instance : instances_)
     if (instance->decl == &net &&
         llvm::ArrayRef<RankedTensorType>(instance->argTypes) == types &&
         (instance->training == training() || !instance->modeDependent))
       return instance.get();
-  if (llvm::any_of(stack_, [&](const NetDecl *n) { return n == &net; })) {
-    error(call->range, "net '" + net.name.name + "' calls itself; nets "
-                       "cannot recurse");
-    return nullptr;
-  }
-
   auto instance = std::make_unique<NetInstance>();
   instance->decl = &net;
   instance->argTypes.assign(types.begin(), types.end());
@@ -511,6 +554,7 @@ Sema::NetInstance *Sema::instantiate(const NetDecl &net,
   auto op = gm::NetOp::create(builder_, loc(net.name.range), result->symbol,
                               builder_.getFunctionType(argTypes, {}));
   symbols_->insert(op);
+  result->op = op;
   mlir::Block &body = op.getBody().front();
   for (auto [arg, decl] : llvm::zip(body.getArguments(), net.args))
     bind(decl.name.name, Val::ofTensor(arg, decl.name.range));
@@ -523,14 +567,16 @@ Sema::NetInstance *Sema::instantiate(const NetDecl &net,
   frame.instance = result;
   FrameGuard frameGuard(*this, frame);
   stack_.push_back(&net);
+  result->bodyChecked = true;
   unsigned errorsBefore = diags_.errorCount();
   elaborateBlock(net.body);
   stack_.pop_back();
   result->modeDependent = frame.modeDependent;
-  if (diags_.errorCount() != errorsBefore) {
+  // After errors in the body, its results are still checked where they are
+  // known, but the instance is not used.
+  bool bodyFailed = diags_.errorCount() != errorsBefore;
+  if (bodyFailed)
     result->ok = false;
-    return result;
-  }
 
   // Results: the named result variables, or the returned values.
   std::vector<Val> values;
@@ -538,9 +584,10 @@ Sema::NetInstance *Sema::instantiate(const NetDecl &net,
     for (const TypedName &r : net.results) {
       auto it = scope.vars.find(r.name.name);
       if (it == scope.vars.end()) {
-        diags_.error(r.name.range, "net '" + net.name.name +
-                                       "' never assigns its result '" +
-                                       r.name.name + "'");
+        if (!bodyFailed)
+          diags_.error(r.name.range, "net '" + net.name.name +
+                                         "' never assigns its result '" +
+                                         r.name.name + "'");
         result->ok = false;
         return result;
       }
@@ -550,7 +597,8 @@ Sema::NetInstance *Sema::instantiate(const NetDecl &net,
     values = *frame.returned;
   }
   if (values.size() != net.results.size()) {
-    diags_.error(net.name.range,
+    if (!bodyFailed)
+      diags_.error(net.name.range,
                  "net '" + net.name.name + "' declares " +
                      std::to_string(net.results.size()) + " results but " +
                      (frame.returned ? "returns " + std::to_string(values.size())
@@ -560,6 +608,10 @@ Sema::NetInstance *Sema::instantiate(const NetDecl &net,
   }
   SmallVector<Value> returned;
   for (auto [decl, v] : llvm::zip(net.results, values)) {
+    if (!v.valid()) {
+      result->ok = false;
+      return result;
+    }
     Value t = tensorOf(v, "a net result");
     RankedTensorType declared = typeOf(decl.type);
     if (!t || !declared) {
@@ -580,6 +632,8 @@ Sema::NetInstance *Sema::instantiate(const NetDecl &net,
     returned.push_back(t);
     result->resultTypes.push_back(t.getType());
   }
+  if (bodyFailed)
+    return result;
   gm::ReturnOp::create(builder_, loc(net.range), returned);
   op.setFunctionType(builder_.getFunctionType(argTypes, result->resultTypes));
   return result;
@@ -597,6 +651,59 @@ mlir::Block::iterator Sema::declPoint() {
 void Sema::markModeDependent() {
   for (Frame *f = frame_; f; f = f->parent)
     f->modeDependent = true;
+}
+
+/// Nets no block calls are still checked: each shape variable is bound to 2
+/// and the net is elaborated into a scratch instance that creates no
+/// parameters and is erased afterwards.
+void Sema::checkUncalledNets() {
+  for (const NetDecl &net : program_.nets) {
+    if (llvm::any_of(instances_, [&](const auto &i) {
+          return i->decl == &net && i->bodyChecked;
+        }))
+      continue;
+    if (nets_.lookup(net.name.name) != &net || brokenNets_.contains(&net))
+      continue; // A duplicate or a broken signature, already reported.
+    std::vector<RankedTensorType> types;
+    bool known = true;
+    {
+      Scope scope;
+      ScopeGuard scopeGuard(*this, scope, /*isolated=*/true);
+      for (const TypedName &arg : net.args) {
+        for (const ExprPtr &dim : arg.type.dims)
+          if (auto *name = dyn_cast<NameExpr>(dim.get());
+              name && !consts_.count(name->name) &&
+              !scope.vars.count(name->name))
+            bind(name->name, Val::ofNumber(2, true, name->range));
+        RankedTensorType type = typeOf(arg.type);
+        known &= static_cast<bool>(type);
+        types.push_back(type);
+      }
+    }
+    if (!known)
+      continue;
+    unsigned errors = diags_.errorCount();
+    Frame frame;
+    frame.kind = Frame::Train;
+    frame.training = true;
+    FrameGuard frameGuard(*this, frame);
+    scratch_ = true;
+    NetInstance *instance = instantiate(net, types, nullptr);
+    scratch_ = false;
+    if (instance && instance->op)
+      instance->op->erase();
+    bool variables = llvm::any_of(net.args, [&](const TypedName &arg) {
+      return llvm::any_of(arg.type.dims, [&](const ExprPtr &dim) {
+        auto *name = dyn_cast<NameExpr>(dim.get());
+        return name && !consts_.count(name->name);
+      });
+    });
+    if (diags_.errorCount() != errors && variables)
+      diags_.note(net.name.range,
+                  "no block calls net '" + net.name.name +
+                      "' with valid arguments, so it was checked with its "
+                      "shape variables set to 2");
+  }
 }
 
 //===----------------------------------------------------------------------===//
@@ -619,6 +726,8 @@ Sema::layerName(SourceRange where, llvm::StringRef kind,
 Value Sema::variable(SourceRange where, llvm::StringRef local,
                      RankedTensorType type, Attribute init, bool trainable) {
   std::string name = (frame_->owner + "." + local).str();
+  if (scratch_)
+    return math(where).splat(0, type); // Checking an uncalled net only.
   auto it = variables_.find(name);
   if (it != variables_.end()) {
     if (it->second.second != type) {
@@ -646,6 +755,8 @@ Value Sema::variable(SourceRange where, llvm::StringRef local,
 }
 
 void Sema::storeState(SourceRange where, llvm::StringRef local, Value value) {
+  if (scratch_)
+    return;
   std::string name = (frame_->owner + "." + local).str();
   gm::StoreOp::create(builder_, loc(where), value,
                       FlatSymbolRefAttr::get(&context_, name));
@@ -656,18 +767,13 @@ void Sema::storeState(SourceRange where, llvm::StringRef local, Value value) {
 //===----------------------------------------------------------------------===//
 
 void Sema::finishMinimizes() {
-  std::vector<std::string> netNames;
-  for (const auto &entry : nets_)
-    netNames.push_back(entry.getKey().str());
   for (PendingMinimize &pending : minimizes_) {
     SmallVector<Attribute> params;
     llvm::StringSet<> seen, visitedNets;
     bool ok = true;
     for (const Ident &net : pending.nets) {
       if (!nets_.count(net.name)) {
-        diags_.error(net.range, "'" + net.name + "' is not a net" +
-                                    suggest(net.name, netNames));
-        ok = false;
+        ok = false; // Reported where the minimize was elaborated.
         continue;
       }
       // The net's parameters and those of the nets it calls.

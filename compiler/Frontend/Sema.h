@@ -26,6 +26,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 
 #include <map>
@@ -148,9 +149,13 @@ private:
   NetInstance *instantiate(const NetDecl &net,
                            llvm::ArrayRef<mlir::RankedTensorType> argTypes,
                            const CallExpr *call);
+  Val placeholderResults(const NetDecl &net,
+                         llvm::ArrayRef<mlir::RankedTensorType> types,
+                         const CallExpr *call);
+  void checkUncalledNets();
   bool bindShapes(const NetDecl &net,
                   llvm::ArrayRef<mlir::RankedTensorType> types,
-                  const CallExpr *call);
+                  const CallExpr *call, bool report = true);
 
   // Statements (Statements.cpp).
   void assign(const AssignStmt *stmt);
@@ -190,6 +195,7 @@ private:
   llvm::StringMap<Val> consts_;
   llvm::StringMap<DatasetInfo> datasets_;
   llvm::StringMap<const NetDecl *> nets_;
+  llvm::DenseSet<const NetDecl *> brokenNets_;
   std::vector<std::unique_ptr<NetInstance>> instances_;
   /// Parameters per net (for `minimize over net`), in creation order.
   llvm::StringMap<std::vector<std::string>> netParams_;
@@ -210,6 +216,8 @@ private:
   /// Where declarations (datasets, parameters, state) go: after the
   /// earlier ones, before the nets, phases and samplers.
   mlir::Block::iterator declPoint();
+  /// Checking a net no block calls: layers create no parameters.
+  bool scratch_ = false;
   /// The nets being elaborated (a net that calls itself is an error).
   std::vector<const NetDecl *> stack_;
 

@@ -52,7 +52,10 @@ struct Sema::NetInstance {
   bool modeDependent = false;
   std::string symbol;
   llvm::SmallVector<mlir::Type> resultTypes;
+  mlir::Operation *op = nullptr;
   bool ok = true;
+  /// Whether the body was elaborated (its errors reported).
+  bool bodyChecked = false;
 };
 
 class FrameGuard {

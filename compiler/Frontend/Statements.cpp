@@ -134,6 +134,16 @@ void Sema::minimize(const MinimizeStmt *stmt) {
     diags_.error(stmt->range, "minimize belongs in a train block");
     return;
   }
+  std::vector<std::string> netNames;
+  for (const auto &entry : nets_)
+    netNames.push_back(entry.getKey().str());
+  bool netsOk = true;
+  for (const Ident &net : stmt->nets)
+    if (!nets_.count(net.name)) {
+      diags_.error(net.range, "'" + net.name + "' is not a net" +
+                                  suggest(net.name, netNames));
+      netsOk = false;
+    }
   Val loss = elaborate(stmt->loss.get());
   Attribute optimizer = optimizerOf(*this, stmt->optimizer.get());
   std::optional<double> clip;
@@ -152,7 +162,7 @@ void Sema::minimize(const MinimizeStmt *stmt) {
       return;
     }
   }
-  if (!loss.valid() || !optimizer)
+  if (!loss.valid() || !optimizer || !netsOk)
     return;
   Value l = tensorOf(loss, "the loss");
   if (!l)
