@@ -1,4 +1,5 @@
-//===- AST.cpp - printing the syntax tree (gmc --emit=ast) ------------------===//
+//===- AST.cpp - printing the syntax tree (gmc --emit=ast)
+//------------------===//
 
 #include "compiler/Frontend/AST.h"
 
@@ -20,8 +21,9 @@ public:
       return;
     }
     if (auto *n = dyn_cast<NumberExpr>(e))
-      os << (n->isInt ? llvm::formatv("{0}", static_cast<int64_t>(n->value)).str()
-                      : llvm::formatv("{0}", n->value).str());
+      os << (n->isInt
+                 ? llvm::formatv("{0}", static_cast<int64_t>(n->value)).str()
+                 : llvm::formatv("{0}", n->value).str());
     else if (auto *s = dyn_cast<StringExpr>(e))
       os << '"' << s->value << '"';
     else if (auto *b = dyn_cast<BoolExpr>(e))

@@ -37,8 +37,18 @@ struct Ident {
 //===----------------------------------------------------------------------===//
 
 struct Expr {
-  enum Kind { Number, String, Bool, Name, List, Call, Unary, Binary, Index,
-              Autoregressive };
+  enum Kind {
+    Number,
+    String,
+    Bool,
+    Name,
+    List,
+    Call,
+    Unary,
+    Binary,
+    Index,
+    Autoregressive
+  };
   Expr(Kind kind, SourceRange range) : kind(kind), range(range) {}
   virtual ~Expr() = default;
   const Kind kind;

@@ -1,4 +1,5 @@
-//===- Builtins.cpp - the functions of the .gm language ---------------------===//
+//===- Builtins.cpp - the functions of the .gm language
+//---------------------===//
 //
 // One entry per builtin: bind the arguments, check them with the gm shape
 // rules (so a mistake is explained in the language's terms, at the call),
@@ -39,8 +40,7 @@ Value floatTensor(Sema &s, CallSite &site, llvm::StringRef name) {
 std::optional<int64_t> axisOf(CallSite &site, llvm::StringRef name,
                               int64_t rank, std::optional<int64_t> fallback,
                               bool allowEnd = false) {
-  std::optional<int64_t> axis =
-      site.has(name) ? site.integer(name) : fallback;
+  std::optional<int64_t> axis = site.has(name) ? site.integer(name) : fallback;
   if (!axis) {
     if (!site.has(name))
       site.fail("", site.callee() + " needs the argument '" + name + "'");
@@ -93,19 +93,26 @@ double roundHalfEven(double v) { return std::nearbyint(v); }
   Val NAME(Sema &s, CallSite &site) {                                          \
     return unary<gm::OP>(s, site, FOLD, FLOAT_ONLY);                           \
   }
-GM_UNARY(expFn, ExpOp, [](double v) { return std::exp(v); }, true)
-GM_UNARY(logFn, LogOp, [](double v) { return std::log(v); }, true)
-GM_UNARY(log1pFn, Log1pOp, [](double v) { return std::log1p(v); }, true)
-GM_UNARY(sqrtFn, SqrtOp, [](double v) { return std::sqrt(v); }, true)
+GM_UNARY(
+    expFn, ExpOp, [](double v) { return std::exp(v); }, true)
+GM_UNARY(
+    logFn, LogOp, [](double v) { return std::log(v); }, true)
+GM_UNARY(
+    log1pFn, Log1pOp, [](double v) { return std::log1p(v); }, true)
+GM_UNARY(
+    sqrtFn, SqrtOp, [](double v) { return std::sqrt(v); }, true)
 GM_UNARY(rsqrtFn, RsqrtOp, rsqrt, true)
-GM_UNARY(absFn, AbsOp, [](double v) { return std::fabs(v); }, false)
+GM_UNARY(
+    absFn, AbsOp, [](double v) { return std::fabs(v); }, false)
 GM_UNARY(signFn, SignOp, sign, false)
 GM_UNARY(squareFn, SquareOp, square, false)
-GM_UNARY(tanhFn, TanhOp, [](double v) { return std::tanh(v); }, true)
+GM_UNARY(
+    tanhFn, TanhOp, [](double v) { return std::tanh(v); }, true)
 GM_UNARY(sigmoidFn, SigmoidOp, sigmoid, true)
 GM_UNARY(softplusFn, SoftplusOp, softplus, true)
 GM_UNARY(reluFn, ReluOp, relu, true)
-GM_UNARY(floorFn, FloorOp, [](double v) { return std::floor(v); }, true)
+GM_UNARY(
+    floorFn, FloorOp, [](double v) { return std::floor(v); }, true)
 GM_UNARY(roundFn, RoundOp, roundHalfEven, true)
 GM_UNARY(stopGradientFn, StopGradientOp, nullptr, false)
 #undef GM_UNARY
@@ -117,9 +124,10 @@ Val leakyReluFn(Sema &s, CallSite &site) {
   std::optional<double> alpha = site.numberOr("alpha", 0.01);
   if (!x || !alpha)
     return Val::invalid();
-  return tensorResult(s.create<gm::LeakyReluOp>(site.callRange(), x,
-                                                 s.builder().getF64FloatAttr(*alpha)),
-                      site);
+  return tensorResult(
+      s.create<gm::LeakyReluOp>(site.callRange(), x,
+                                s.builder().getF64FloatAttr(*alpha)),
+      site);
 }
 
 /// maximum/minimum: numbers fold, tensors broadcast.
@@ -130,21 +138,21 @@ Val extremum(Sema &s, CallSite &site, bool isMax) {
   if (!a.valid() || !b.valid())
     return Val::invalid();
   if (a.isNumber() && b.isNumber())
-    return Val::ofNumber(isMax ? std::max(a.number, b.number)
-                               : std::min(a.number, b.number),
-                         a.kind == Val::Int && b.kind == Val::Int,
-                         site.callRange());
+    return Val::ofNumber(
+        isMax ? std::max(a.number, b.number) : std::min(a.number, b.number),
+        a.kind == Val::Int && b.kind == Val::Int, site.callRange());
   Type element = (a.isTensor() ? a : b).type().getElementType();
   Value x = s.tensorOf(a, "maximum's argument", element);
   Value y = s.tensorOf(b, "maximum's argument", element);
   if (!x || !y)
     return Val::invalid();
-  shape::ShapeResult r = shape::broadcast(typeOf(x).getShape(), typeOf(y).getShape());
+  shape::ShapeResult r =
+      shape::broadcast(typeOf(x).getShape(), typeOf(y).getShape());
   if (!r || typeOf(x).getElementType() != typeOf(y).getElementType()) {
-    site.fail("", site.callee() + " of " + describe(x.getType()) + " and " +
-                      describe(y.getType()) + ": " +
-                      (r ? std::string("the element types differ")
-                         : r.message()));
+    site.fail("",
+              site.callee() + " of " + describe(x.getType()) + " and " +
+                  describe(y.getType()) + ": " +
+                  (r ? std::string("the element types differ") : r.message()));
     return Val::invalid();
   }
   TensorBuilder t = s.math(site.callRange());
@@ -166,21 +174,25 @@ Val whereFn(Sema &s, CallSite &site) {
                                describe(c.getType()));
     return Val::invalid();
   }
-  Type element = (a.isTensor() ? a : b.isTensor() ? b : Val()).valid()
+  Type element = (a.isTensor()   ? a
+                  : b.isTensor() ? b
+                                 : Val())
+                         .valid()
                      ? (a.isTensor() ? a : b).type().getElementType()
                      : s.builder().getF32Type();
   Value x = s.tensorOf(a, "where's argument", element);
   Value y = s.tensorOf(b, "where's argument", element);
   if (!x || !y)
     return Val::invalid();
-  shape::ShapeResult r1 = shape::broadcast(typeOf(c).getShape(), typeOf(x).getShape());
+  shape::ShapeResult r1 =
+      shape::broadcast(typeOf(c).getShape(), typeOf(x).getShape());
   shape::ShapeResult r2 =
       r1 ? shape::broadcast(r1.shape(), typeOf(y).getShape()) : r1;
   if (!r2 || typeOf(x).getElementType() != typeOf(y).getElementType()) {
-    site.fail("", "where(" + describe(c.getType()) + ", " +
-                      describe(x.getType()) + ", " + describe(y.getType()) +
-                      "): " + (r2 ? std::string("the element types differ")
-                                  : r2.message()));
+    site.fail(
+        "", "where(" + describe(c.getType()) + ", " + describe(x.getType()) +
+                ", " + describe(y.getType()) + "): " +
+                (r2 ? std::string("the element types differ") : r2.message()));
     return Val::invalid();
   }
   return tensorResult(s.math(site.callRange()).select(c, x, y), site);
@@ -213,8 +225,7 @@ Val floatFn(Sema &s, CallSite &site) {
 //===----------------------------------------------------------------------===//
 
 /// sum/mean/max over `axis` (an int, a list, or all dimensions).
-template <typename OpT>
-Val reduction(Sema &s, CallSite &site) {
+template <typename OpT> Val reduction(Sema &s, CallSite &site) {
   if (!site.bind({"x", "axis", "keepdim"}))
     return Val::invalid();
   Value x = site.tensor("x");
@@ -248,8 +259,8 @@ Val reduction(Sema &s, CallSite &site) {
     return tensorResult(x, site);
   shape::ShapeResult r = shape::reduce(typeOf(x).getShape(), dims, keepdim);
   if (!r) {
-    site.fail("axis", site.callee() + " over " + describe(x.getType()) +
-                          ": " + r.message());
+    site.fail("axis", site.callee() + " over " + describe(x.getType()) + ": " +
+                          r.message());
     return Val::invalid();
   }
   return tensorResult(s.create<OpT>(site.callRange(), x, dims, keepdim), site);
@@ -268,6 +279,11 @@ Val reshapeFn(Sema &s, CallSite &site) {
     return Val::invalid();
   // One -1 takes what the others leave.
   int64_t known = 1, inferred = -1;
+  if (!sizeAcceptable(llvm::to_vector(llvm::map_range(
+          *target, [](int64_t d) { return d == -1 ? int64_t(1) : d; })))) {
+    site.fail("shape", "reshape: the shape is too large");
+    return Val::invalid();
+  }
   for (auto [i, d] : llvm::enumerate(*target)) {
     if (d == -1 && inferred < 0)
       inferred = i;
@@ -429,8 +445,10 @@ Val filled(Sema &s, CallSite &site, std::optional<double> fixed) {
   std::optional<double> value = fixed ? fixed : site.number("value");
   if (!shape || !value)
     return Val::invalid();
-  if (llvm::any_of(*shape, [](int64_t d) { return d < 1; })) {
-    site.fail("shape", site.callee() + ": dimensions must be positive");
+  if (llvm::any_of(*shape, [](int64_t d) { return d < 1; }) ||
+      !sizeAcceptable(*shape)) {
+    site.fail("shape", site.callee() + ": dimensions must be positive and "
+                                       "the shape not too large");
     return Val::invalid();
   }
   return tensorResult(s.math(site.callRange())
@@ -446,8 +464,7 @@ Val fullFn(Sema &s, CallSite &site) { return filled(s, site, std::nullopt); }
 // Softmax, classification, quantization
 //===----------------------------------------------------------------------===//
 
-template <typename OpT>
-Val softmaxLike(Sema &s, CallSite &site) {
+template <typename OpT> Val softmaxLike(Sema &s, CallSite &site) {
   if (!site.bind({"x", "axis"}))
     return Val::invalid();
   Value x = floatTensor(s, site, "x");
@@ -456,9 +473,9 @@ Val softmaxLike(Sema &s, CallSite &site) {
   std::optional<int64_t> axis = axisOf(site, "axis", typeOf(x).getRank(), 1);
   if (!axis)
     return Val::invalid();
-  return tensorResult(s.create<OpT>(site.callRange(), x,
-                                    s.builder().getI64IntegerAttr(*axis)),
-                      site);
+  return tensorResult(
+      s.create<OpT>(site.callRange(), x, s.builder().getI64IntegerAttr(*axis)),
+      site);
 }
 
 /// Indices must be integer tensors.
@@ -515,9 +532,10 @@ Val argmaxFn(Sema &s, CallSite &site) {
       axisOf(site, "axis", typeOf(x).getRank(), std::nullopt);
   if (!axis)
     return Val::invalid();
-  return tensorResult(s.create<gm::ArgmaxOp>(site.callRange(), x,
-                                             s.builder().getI64IntegerAttr(*axis)),
-                      site);
+  return tensorResult(
+      s.create<gm::ArgmaxOp>(site.callRange(), x,
+                             s.builder().getI64IntegerAttr(*axis)),
+      site);
 }
 
 Val nearestFn(Sema &s, CallSite &site) {
@@ -527,12 +545,13 @@ Val nearestFn(Sema &s, CallSite &site) {
   Value book = floatTensor(s, site, "codebook");
   if (!z || !book)
     return Val::invalid();
-  shape::ShapeResult r = shape::nearest(typeOf(z).getShape(), typeOf(book).getShape());
+  shape::ShapeResult r =
+      shape::nearest(typeOf(z).getShape(), typeOf(book).getShape());
   if (!r || typeOf(z).getElementType() != typeOf(book).getElementType()) {
-    site.fail("", "nearest(" + describe(z.getType()) + ", " +
-                      describe(book.getType()) + "): " +
-                      (r ? std::string("the element types differ")
-                         : r.message()));
+    site.fail("",
+              "nearest(" + describe(z.getType()) + ", " +
+                  describe(book.getType()) + "): " +
+                  (r ? std::string("the element types differ") : r.message()));
     return Val::invalid();
   }
   return tensorResult(s.create<gm::NearestOp>(site.callRange(), z, book), site);
@@ -545,8 +564,8 @@ Val lookupFn(Sema &s, CallSite &site) {
   Value indices = indexTensor(s, site, "indices");
   if (!table || !indices)
     return Val::invalid();
-  shape::ShapeResult r = shape::lookup(typeOf(table).getShape(),
-                                       typeOf(indices).getShape());
+  shape::ShapeResult r =
+      shape::lookup(typeOf(table).getShape(), typeOf(indices).getShape());
   if (!r) {
     site.fail("table", "lookup: " + r.message());
     return Val::invalid();
@@ -565,6 +584,10 @@ std::optional<RankedTensorType> shapeArg(Sema &s, CallSite &site) {
     return std::nullopt;
   if (llvm::any_of(*shape, [](int64_t d) { return d < 1; })) {
     site.fail("shape", site.callee() + ": dimensions must be positive");
+    return std::nullopt;
+  }
+  if (!sizeAcceptable(*shape)) {
+    site.fail("shape", site.callee() + ": the shape is too large");
     return std::nullopt;
   }
   return RankedTensorType::get(*shape, s.builder().getF32Type());
@@ -606,9 +629,8 @@ Val bernoulliFn(Sema &s, CallSite &site) {
   Value p = floatTensor(s, site, "p");
   if (!p)
     return Val::invalid();
-  return tensorResult(s.create<gm::BernoulliOp>(site.callRange(), p,
-                                                s.nextRandomId()),
-                      site);
+  return tensorResult(
+      s.create<gm::BernoulliOp>(site.callRange(), p, s.nextRandomId()), site);
 }
 
 Val categoricalFn(Sema &s, CallSite &site) {
@@ -617,7 +639,8 @@ Val categoricalFn(Sema &s, CallSite &site) {
   Value logits = floatTensor(s, site, "logits");
   if (!logits)
     return Val::invalid();
-  std::optional<int64_t> axis = axisOf(site, "axis", typeOf(logits).getRank(), 1);
+  std::optional<int64_t> axis =
+      axisOf(site, "axis", typeOf(logits).getRank(), 1);
   if (!axis)
     return Val::invalid();
   auto &b = s.builder();
@@ -679,12 +702,13 @@ bool pairOf(Sema &s, CallSite &site, const char *a, const char *b, Value &x,
   y = site.tensor(b, typeOf(x).getElementType());
   if (!y)
     return false;
-  shape::ShapeResult r = shape::broadcast(typeOf(x).getShape(), typeOf(y).getShape());
+  shape::ShapeResult r =
+      shape::broadcast(typeOf(x).getShape(), typeOf(y).getShape());
   if (!r || typeOf(x).getElementType() != typeOf(y).getElementType()) {
-    site.fail("", site.callee() + "(" + describe(x.getType()) + ", " +
-                      describe(y.getType()) + "): " +
-                      (r ? std::string("the element types differ")
-                         : r.message()));
+    site.fail("",
+              site.callee() + "(" + describe(x.getType()) + ", " +
+                  describe(y.getType()) + "): " +
+                  (r ? std::string("the element types differ") : r.message()));
     return false;
   }
   return true;
@@ -693,7 +717,8 @@ bool pairOf(Sema &s, CallSite &site, const char *a, const char *b, Value &x,
 /// Elementwise max(l, 0) - l * t + log(1 + exp(-|l|)), stable for any l.
 Val bceWithLogitsFn(Sema &s, CallSite &site) {
   Value l, t;
-  if (!site.bind({"logits", "target"}) || !pairOf(s, site, "logits", "target", l, t))
+  if (!site.bind({"logits", "target"}) ||
+      !pairOf(s, site, "logits", "target", l, t))
     return Val::invalid();
   TensorBuilder m = s.math(site.callRange());
   Value pos = m.maximum(l, m.scalarLike(0, l));
@@ -714,8 +739,8 @@ Val mseFn(Sema &s, CallSite &site) {
   SmallVector<int64_t> dims;
   for (int64_t d = 0; d < rank; ++d)
     dims.push_back(d);
-  return tensorResult(s.create<gm::ReduceMeanOp>(site.callRange(), sq, dims, false),
-                      site);
+  return tensorResult(
+      s.create<gm::ReduceMeanOp>(site.callRange(), sq, dims, false), site);
 }
 
 /// The negative log-likelihood of integer targets under softmax(logits)
@@ -733,10 +758,13 @@ Val crossEntropyFn(Sema &s, CallSite &site) {
     return Val::invalid();
   shape::ShapeResult expected =
       shape::dropAxis(typeOf(logits).getShape(), *axis);
-  if (!expected || ArrayRef<int64_t>(expected.shape()) != typeOf(target).getShape()) {
+  if (!expected ||
+      ArrayRef<int64_t>(expected.shape()) != typeOf(target).getShape()) {
     site.fail("target", "cross_entropy: the target " +
-                            describe(target.getType()) + " must have the "
-                            "logits' shape " + describe(logits.getType()) +
+                            describe(target.getType()) +
+                            " must have the "
+                            "logits' shape " +
+                            describe(logits.getType()) +
                             " without the class axis " + std::to_string(*axis));
     return Val::invalid();
   }
@@ -758,29 +786,59 @@ Val crossEntropyFn(Sema &s, CallSite &site) {
 
 const llvm::StringMap<BuiltinFn> &table() {
   static const llvm::StringMap<BuiltinFn> builtins = {
-      {"exp", expFn}, {"log", logFn}, {"log1p", log1pFn}, {"sqrt", sqrtFn},
-      {"rsqrt", rsqrtFn}, {"abs", absFn}, {"sign", signFn},
-      {"square", squareFn}, {"tanh", tanhFn}, {"sigmoid", sigmoidFn},
-      {"softplus", softplusFn}, {"relu", reluFn}, {"floor", floorFn},
-      {"round", roundFn}, {"leaky_relu", leakyReluFn},
-      {"stop_gradient", stopGradientFn}, {"maximum", maximumFn},
-      {"minimum", minimumFn}, {"where", whereFn}, {"int", intFn},
-      {"float", floatFn}, {"sum", reduction<gm::ReduceSumOp>},
+      {"exp", expFn},
+      {"log", logFn},
+      {"log1p", log1pFn},
+      {"sqrt", sqrtFn},
+      {"rsqrt", rsqrtFn},
+      {"abs", absFn},
+      {"sign", signFn},
+      {"square", squareFn},
+      {"tanh", tanhFn},
+      {"sigmoid", sigmoidFn},
+      {"softplus", softplusFn},
+      {"relu", reluFn},
+      {"floor", floorFn},
+      {"round", roundFn},
+      {"leaky_relu", leakyReluFn},
+      {"stop_gradient", stopGradientFn},
+      {"maximum", maximumFn},
+      {"minimum", minimumFn},
+      {"where", whereFn},
+      {"int", intFn},
+      {"float", floatFn},
+      {"sum", reduction<gm::ReduceSumOp>},
       {"mean", reduction<gm::ReduceMeanOp>},
-      {"max", reduction<gm::ReduceMaxOp>}, {"reshape", reshapeFn},
-      {"flatten", flattenFn}, {"transpose", transposeFn},
-      {"concat", concatFn}, {"pad", padFn}, {"upsample", upsampleFn},
-      {"shape", shapeFn}, {"zeros", zerosFn}, {"ones", onesFn},
-      {"full", fullFn}, {"softmax", softmaxLike<gm::SoftmaxOp>},
-      {"log_softmax", softmaxLike<gm::LogSoftmaxOp>}, {"one_hot", oneHotFn},
-      {"argmax", argmaxFn}, {"nearest", nearestFn}, {"lookup", lookupFn},
-      {"normal", normalFn}, {"uniform", uniformFn},
-      {"bernoulli", bernoulliFn}, {"categorical", categoricalFn},
-      {"grad", gradFn}, {"bce_with_logits", bceWithLogitsFn}, {"mse", mseFn},
+      {"max", reduction<gm::ReduceMaxOp>},
+      {"reshape", reshapeFn},
+      {"flatten", flattenFn},
+      {"transpose", transposeFn},
+      {"concat", concatFn},
+      {"pad", padFn},
+      {"upsample", upsampleFn},
+      {"shape", shapeFn},
+      {"zeros", zerosFn},
+      {"ones", onesFn},
+      {"full", fullFn},
+      {"softmax", softmaxLike<gm::SoftmaxOp>},
+      {"log_softmax", softmaxLike<gm::LogSoftmaxOp>},
+      {"one_hot", oneHotFn},
+      {"argmax", argmaxFn},
+      {"nearest", nearestFn},
+      {"lookup", lookupFn},
+      {"normal", normalFn},
+      {"uniform", uniformFn},
+      {"bernoulli", bernoulliFn},
+      {"categorical", categoricalFn},
+      {"grad", gradFn},
+      {"bce_with_logits", bceWithLogitsFn},
+      {"mse", mseFn},
       {"cross_entropy", crossEntropyFn},
       // Layers (Layers.cpp): they create parameters.
-      {"conv2d", conv2dLayer}, {"conv_transpose2d", convTranspose2dLayer},
-      {"linear", linearLayer}, {"batch_norm", batchNormLayer},
+      {"conv2d", conv2dLayer},
+      {"conv_transpose2d", convTranspose2dLayer},
+      {"linear", linearLayer},
+      {"batch_norm", batchNormLayer},
   };
   return builtins;
 }

@@ -1,4 +1,5 @@
-//===- CallSite.cpp - binding and checking call arguments -------------------===//
+//===- CallSite.cpp - binding and checking call arguments
+//-------------------===//
 
 #include "compiler/Frontend/SemaInternal.h"
 
@@ -24,18 +25,18 @@ bool CallSite::bind(std::initializer_list<const char *> names) {
       }
     } else {
       if (next >= all.size()) {
-        sema_.diags().error(arg.value->range,
-                            callee() + " takes at most " +
-                                std::to_string(all.size()) +
-                                " arguments (" + llvm::join(all, ", ") + ")");
+        sema_.diags().error(arg.value->range, callee() + " takes at most " +
+                                                  std::to_string(all.size()) +
+                                                  " arguments (" +
+                                                  llvm::join(all, ", ") + ")");
         ok_ = false;
         continue;
       }
       name = all[next++];
     }
     if (!exprs_.try_emplace(name, arg.value.get()).second) {
-      sema_.diags().error(where, callee() + " gets argument '" + name +
-                                     "' twice");
+      sema_.diags().error(where,
+                          callee() + " gets argument '" + name + "' twice");
       ok_ = false;
     }
   }
@@ -72,8 +73,8 @@ Value CallSite::tensor(llvm::StringRef name, Type numberType) {
   Val v = value(name);
   if (!v.valid())
     return nullptr;
-  Value t = sema_.tensorOf(v, callee() + "'s argument '" + name + "'",
-                           numberType);
+  Value t =
+      sema_.tensorOf(v, callee() + "'s argument '" + name + "'", numberType);
   ok_ &= static_cast<bool>(t);
   return t;
 }
@@ -110,11 +111,16 @@ std::optional<int64_t> CallSite::positiveInt(llvm::StringRef name) {
                    std::to_string(*n));
     return std::nullopt;
   }
+  if (n && *n > kMaxSize) {
+    fail(name, callee() + "'s argument '" + name + "' is " +
+                   std::to_string(*n) + ", more than the limit of " +
+                   std::to_string(kMaxSize));
+    return std::nullopt;
+  }
   return n;
 }
 
-std::optional<int64_t> CallSite::intOr(llvm::StringRef name,
-                                       int64_t fallback) {
+std::optional<int64_t> CallSite::intOr(llvm::StringRef name, int64_t fallback) {
   return has(name) ? integer(name) : fallback;
 }
 
@@ -150,8 +156,7 @@ std::optional<std::vector<int64_t>> CallSite::intList(llvm::StringRef name) {
 }
 
 std::optional<SmallVector<int64_t>> CallSite::ints(llvm::StringRef name,
-                                                   size_t n,
-                                                   int64_t fallback) {
+                                                   size_t n, int64_t fallback) {
   if (!has(name))
     return SmallVector<int64_t>(n, fallback);
   Val v = value(name);
@@ -161,6 +166,12 @@ std::optional<SmallVector<int64_t>> CallSite::ints(llvm::StringRef name,
     std::optional<int64_t> one = integer(name);
     if (!one)
       return std::nullopt;
+    if (*one < 0 || *one > kMaxSize) {
+      fail(name, callee() + "'s argument '" + name + "' is " +
+                     std::to_string(*one) + ", outside [0, " +
+                     std::to_string(kMaxSize) + "]");
+      return std::nullopt;
+    }
     return SmallVector<int64_t>(n, *one);
   }
   std::optional<std::vector<int64_t>> list = intList(name);
@@ -168,9 +179,15 @@ std::optional<SmallVector<int64_t>> CallSite::ints(llvm::StringRef name,
     return std::nullopt;
   if (list->size() != n) {
     fail(name, callee() + "'s argument '" + name + "' takes one integer or " +
-                   std::to_string(n) + ", got " +
-                   std::to_string(list->size()));
+                   std::to_string(n) + ", got " + std::to_string(list->size()));
     return std::nullopt;
   }
+  for (int64_t v : *list)
+    if (v < 0 || v > kMaxSize) {
+      fail(name, callee() + "'s argument '" + name + "' has " +
+                     std::to_string(v) + ", outside [0, " +
+                     std::to_string(kMaxSize) + "]");
+      return std::nullopt;
+    }
   return SmallVector<int64_t>(list->begin(), list->end());
 }

@@ -1,4 +1,5 @@
-//===- Diagnostics.cpp - errors of the .gm front end ------------------------===//
+//===- Diagnostics.cpp - errors of the .gm front end
+//------------------------===//
 
 #include "compiler/Frontend/Diagnostics.h"
 
@@ -6,7 +7,8 @@
 
 using namespace gmc;
 
-unsigned DiagnosticEngine::addSource(std::unique_ptr<llvm::MemoryBuffer> buffer) {
+unsigned
+DiagnosticEngine::addSource(std::unique_ptr<llvm::MemoryBuffer> buffer) {
   return sources_.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
 }
 

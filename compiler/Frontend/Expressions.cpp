@@ -1,4 +1,5 @@
-//===- Expressions.cpp - elaborating .gm expressions ------------------------===//
+//===- Expressions.cpp - elaborating .gm expressions
+//------------------------===//
 //
 // Names, numbers, lists, arithmetic with broadcasting, slicing, calls and
 // autoregressive loops. Numbers fold at compile time; tensors are checked
@@ -59,8 +60,10 @@ Val Sema::lookup(const NameExpr *name) {
     }
   }
   if (datasets_.count(name->name))
-    return error(name->range, "'" + name->name + "' is a dataset; draw a "
-                              "batch with next(" + name->name + ")");
+    return error(name->range, "'" + name->name +
+                                  "' is a dataset; draw a "
+                                  "batch with next(" +
+                                  name->name + ")");
   if (nets_.count(name->name))
     return error(name->range, "'" + name->name + "' is a net; call it: " +
                                   name->name + "(...)");
@@ -68,8 +71,8 @@ Val Sema::lookup(const NameExpr *name) {
   for (Scope *s = scope_; s; s = s->parent)
     for (const auto &entry : s->vars)
       known.push_back(entry.getKey().str());
-  return error(name->range,
-               "unknown name '" + name->name + "'" + suggest(name->name, known));
+  return error(name->range, "unknown name '" + name->name + "'" +
+                                suggest(name->name, known));
 }
 
 Val Sema::list(const ListExpr *expr) {
@@ -117,6 +120,12 @@ RankedTensorType Sema::typeOf(const TypeSpec &spec) {
     }
     shape.push_back(*size);
   }
+  if (!sizeAcceptable(shape)) {
+    diags_.error(spec.range, "the type " + sourceText(spec.range) +
+                                 " is too large (at most 2^40 elements of at "
+                                 "most 2^24 per dimension)");
+    return nullptr;
+  }
   return RankedTensorType::get(shape, element);
 }
 
@@ -136,8 +145,9 @@ std::optional<double> Sema::numberOf(const Val &v, const llvm::Twine &what) {
   if (v.isNumber())
     return v.number;
   if (v.valid())
-    diags_.error(v.range, what + " must be a number known at compile time, "
-                                 "this is " +
+    diags_.error(v.range, what +
+                              " must be a number known at compile time, "
+                              "this is " +
                               describe(v));
   return std::nullopt;
 }
@@ -147,8 +157,7 @@ std::optional<int64_t> Sema::intOf(const Val &v, const llvm::Twine &what) {
   if (!n)
     return std::nullopt;
   if (*n != std::floor(*n) || std::fabs(*n) > 1e15) {
-    diags_.error(v.range, what + " must be an integer, this is " +
-                              describe(v));
+    diags_.error(v.range, what + " must be an integer, this is " + describe(v));
     return std::nullopt;
   }
   return static_cast<int64_t>(*n);
@@ -158,8 +167,9 @@ std::optional<std::vector<int64_t>> Sema::intListOf(const Val &v,
                                                     const llvm::Twine &what) {
   if (v.kind != Val::List) {
     if (v.valid())
-      diags_.error(v.range, what + " must be a list of integers such as "
-                                   "[64, 20], this is " +
+      diags_.error(v.range, what +
+                                " must be a list of integers such as "
+                                "[64, 20], this is " +
                                 describe(v));
     return std::nullopt;
   }
@@ -179,24 +189,37 @@ std::optional<std::vector<int64_t>> Sema::intListOf(const Val &v,
 
 static std::optional<double> fold(Tok op, double a, double b) {
   switch (op) {
-  case Tok::Plus: return a + b;
-  case Tok::Minus: return a - b;
-  case Tok::Star: return a * b;
-  case Tok::Slash: return a / b;
-  case Tok::Caret: return std::pow(a, b);
-  default: return std::nullopt;
+  case Tok::Plus:
+    return a + b;
+  case Tok::Minus:
+    return a - b;
+  case Tok::Star:
+    return a * b;
+  case Tok::Slash:
+    return a / b;
+  case Tok::Caret:
+    return std::pow(a, b);
+  default:
+    return std::nullopt;
   }
 }
 
 static std::optional<gm::ComparePredicate> predicateOf(Tok op) {
   switch (op) {
-  case Tok::Lt: return gm::ComparePredicate::lt;
-  case Tok::Le: return gm::ComparePredicate::le;
-  case Tok::Gt: return gm::ComparePredicate::gt;
-  case Tok::Ge: return gm::ComparePredicate::ge;
-  case Tok::EqEq: return gm::ComparePredicate::eq;
-  case Tok::NotEq: return gm::ComparePredicate::ne;
-  default: return std::nullopt;
+  case Tok::Lt:
+    return gm::ComparePredicate::lt;
+  case Tok::Le:
+    return gm::ComparePredicate::le;
+  case Tok::Gt:
+    return gm::ComparePredicate::gt;
+  case Tok::Ge:
+    return gm::ComparePredicate::ge;
+  case Tok::EqEq:
+    return gm::ComparePredicate::eq;
+  case Tok::NotEq:
+    return gm::ComparePredicate::ne;
+  default:
+    return std::nullopt;
   }
 }
 
@@ -209,10 +232,10 @@ Val Sema::arithmetic(Tok op, const Val &lhs, const Val &rhs, SourceRange range,
   if (lhs.isNumber() && rhs.isNumber()) {
     if (std::optional<gm::ComparePredicate> p = predicateOf(op)) {
       double a = lhs.number, b = rhs.number;
-      bool r = op == Tok::Lt   ? a < b
-               : op == Tok::Le ? a <= b
-               : op == Tok::Gt ? a > b
-               : op == Tok::Ge ? a >= b
+      bool r = op == Tok::Lt     ? a < b
+               : op == Tok::Le   ? a <= b
+               : op == Tok::Gt   ? a > b
+               : op == Tok::Ge   ? a >= b
                : op == Tok::EqEq ? a == b
                                  : a != b;
       return Val::ofBool(r, range);
@@ -223,14 +246,17 @@ Val Sema::arithmetic(Tok op, const Val &lhs, const Val &rhs, SourceRange range,
     return Val::ofNumber(value, isInt, range);
   }
   if (!lhs.isTensor() && !lhs.isNumber())
-    return error(lhs.range, "'" + opText + "' needs numbers or tensors, the "
-                            "left side is " + describe(lhs));
+    return error(lhs.range, "'" + opText +
+                                "' needs numbers or tensors, the "
+                                "left side is " +
+                                describe(lhs));
   if (!rhs.isTensor() && !rhs.isNumber())
-    return error(rhs.range, "'" + opText + "' needs numbers or tensors, the "
-                            "right side is " + describe(rhs));
+    return error(rhs.range, "'" + opText +
+                                "' needs numbers or tensors, the "
+                                "right side is " +
+                                describe(rhs));
   // A number takes the element type of the tensor it meets.
-  Type element =
-      (lhs.isTensor() ? lhs : rhs).type().getElementType();
+  Type element = (lhs.isTensor() ? lhs : rhs).type().getElementType();
   gm::TensorBuilder t = math(opRange);
   // x ^ 2 is a square, x ^ 0.5 a square root.
   if (op == Tok::Caret && lhs.isTensor() && rhs.isNumber()) {
@@ -250,23 +276,29 @@ Val Sema::arithmetic(Tok op, const Val &lhs, const Val &rhs, SourceRange range,
   shape::ShapeResult shaped = shape::broadcast(ta.getShape(), tb.getShape());
   if (!shaped) {
     error(opRange, "'" + opText + "' cannot broadcast " + describe(ta) +
-                       " (left) with " + describe(tb) + " (right): " +
-                       shaped.message());
+                       " (left) with " + describe(tb) +
+                       " (right): " + shaped.message());
     return Val::invalid();
   }
   bool isFloat = isa<FloatType>(ta.getElementType());
   if (op == Tok::Caret && !isFloat)
-    return error(opRange, "'^' needs float operands, these are " +
-                              describe(ta));
+    return error(opRange,
+                 "'^' needs float operands, these are " + describe(ta));
   if (std::optional<gm::ComparePredicate> p = predicateOf(op))
     return Val::ofTensor(t.compare(*p, a, b), range);
   switch (op) {
-  case Tok::Plus: return Val::ofTensor(t.add(a, b), range);
-  case Tok::Minus: return Val::ofTensor(t.sub(a, b), range);
-  case Tok::Star: return Val::ofTensor(t.mul(a, b), range);
-  case Tok::Slash: return Val::ofTensor(t.div(a, b), range);
-  case Tok::Caret: return Val::ofTensor(t.pow(a, b), range);
-  default: return error(opRange, "unsupported operator '" + opText + "'");
+  case Tok::Plus:
+    return Val::ofTensor(t.add(a, b), range);
+  case Tok::Minus:
+    return Val::ofTensor(t.sub(a, b), range);
+  case Tok::Star:
+    return Val::ofTensor(t.mul(a, b), range);
+  case Tok::Slash:
+    return Val::ofTensor(t.div(a, b), range);
+  case Tok::Caret:
+    return Val::ofTensor(t.pow(a, b), range);
+  default:
+    return error(opRange, "unsupported operator '" + opText + "'");
   }
 }
 
@@ -306,9 +338,9 @@ Val Sema::index(const IndexExpr *expr) {
       return Val::invalid();
     int64_t n = base.items.size();
     if (*i < -n || *i >= n)
-      return error(expr->subscripts[0].range,
-                   "index " + std::to_string(*i) + " is out of range for " +
-                       describe(base));
+      return error(expr->subscripts[0].range, "index " + std::to_string(*i) +
+                                                  " is out of range for " +
+                                                  describe(base));
     return base.items[*i < 0 ? *i + n : *i];
   }
   Value t = tensorOf(base, "the indexed value");
@@ -333,7 +365,8 @@ Val Sema::index(const IndexExpr *expr) {
       continue;
     }
     const Subscript &s = expr->subscripts[d];
-    auto bound = [&](const ExprPtr &e, int64_t fallback) -> std::optional<int64_t> {
+    auto bound = [&](const ExprPtr &e,
+                     int64_t fallback) -> std::optional<int64_t> {
       if (!e)
         return fallback;
       std::optional<int64_t> v = intOf(elaborate(e.get()), "a subscript");
@@ -355,8 +388,9 @@ Val Sema::index(const IndexExpr *expr) {
       continue; // The dimension is dropped.
     }
     std::optional<int64_t> stop = bound(s.stop, dim);
-    std::optional<int64_t> step = s.step ? intOf(elaborate(s.step.get()), "a step")
-                                         : std::optional<int64_t>(1);
+    std::optional<int64_t> step = s.step
+                                      ? intOf(elaborate(s.step.get()), "a step")
+                                      : std::optional<int64_t>(1);
     if (!stop || !step)
       return Val::invalid();
     if (*step < 1)
@@ -410,8 +444,9 @@ Val Sema::callExpr(const CallExpr *call) {
     return fn(*this, site);
   }
   if (consts_.count(name))
-    return error(call->callee.range, "'" + name + "' is a const, not a "
-                                     "function");
+    return error(call->callee.range, "'" + name +
+                                         "' is a const, not a "
+                                         "function");
   return error(call->callee.range, "unknown function '" + name + "'" +
                                        suggest(name, callableNames()));
 }
@@ -434,9 +469,8 @@ Val Sema::autoregressive(const AutoregressiveExpr *expr) {
                      ", which must be the trailing dimensions of the canvas " +
                      describe(type));
   Value init = math(expr->range).splat(0, type);
-  auto op = gm::AutoregressiveOp::create(
-      builder_, loc(expr->range), type, init,
-      builder_.getDenseI64ArrayAttr(*over));
+  auto op = gm::AutoregressiveOp::create(builder_, loc(expr->range), type, init,
+                                         builder_.getDenseI64ArrayAttr(*over));
   mlir::Block *body = new mlir::Block;
   op.getBody().push_back(body);
   Value canvas = body->addArgument(type, loc(expr->var.range));
@@ -458,7 +492,8 @@ Val Sema::autoregressive(const AutoregressiveExpr *expr) {
   if (!frame.emitted)
     return error(expr->range, "an autoregressive body must `emit` the next "
                               "canvas");
-  Value next = tensorOf(*frame.emitted, "the emitted value", type.getElementType());
+  Value next =
+      tensorOf(*frame.emitted, "the emitted value", type.getElementType());
   if (!next)
     return Val::invalid();
   if (next.getType() != type)

@@ -1,4 +1,5 @@
-//===- Layers.cpp - conv2d, conv_transpose2d, linear, batch_norm ------------===//
+//===- Layers.cpp - conv2d, conv_transpose2d, linear, batch_norm
+//------------===//
 
 #include "compiler/Frontend/Layers.h"
 
@@ -13,7 +14,8 @@ namespace {
 
 RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
 
-/// PyTorch's default for weights and biases: U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+/// PyTorch's default for weights and biases: U(-1/sqrt(fan_in),
+/// 1/sqrt(fan_in)).
 Attribute defaultInit(Sema &s, int64_t fanIn) {
   double bound = 1.0 / std::sqrt(static_cast<double>(fanIn));
   return gm::UniformAttr::get(s.context(), -bound, bound);
@@ -56,8 +58,8 @@ std::optional<SmallVector<int64_t>> paddingOf(Sema &s, CallSite &site) {
 }
 
 /// PixelCNN masks by name, or an explicit 0/1 matrix. Null when absent.
-std::optional<DenseIntElementsAttr> maskOf(Sema &s, CallSite &site,
-                                           int64_t kh, int64_t kw) {
+std::optional<DenseIntElementsAttr> maskOf(Sema &s, CallSite &site, int64_t kh,
+                                           int64_t kw) {
   if (!site.has("mask"))
     return DenseIntElementsAttr();
   Val v = site.value("mask");
@@ -77,7 +79,8 @@ std::optional<DenseIntElementsAttr> maskOf(Sema &s, CallSite &site,
         bool on;
         if (family.empty()) // raster: above, and left of (A) / up to (B) centre
           on = i < ch || (i == ch && (typeA ? j < cw : j <= cw));
-        else if (family == "v") // vertical stack: rows above (A) / to (B) centre
+        else if (family ==
+                 "v") // vertical stack: rows above (A) / to (B) centre
           on = typeA ? i < ch : i <= ch;
         else if (family == "h") // horizontal stack: the centre row, left part
           on = i == ch && (typeA ? j < cw : j <= cw);
@@ -94,7 +97,8 @@ std::optional<DenseIntElementsAttr> maskOf(Sema &s, CallSite &site,
     bool ok = static_cast<int64_t>(v.items.size()) == kh;
     for (int64_t i = 0; ok && i < kh; ++i) {
       const Val &row = v.items[i];
-      ok = row.kind == Val::List && static_cast<int64_t>(row.items.size()) == kw;
+      ok =
+          row.kind == Val::List && static_cast<int64_t>(row.items.size()) == kw;
       for (int64_t j = 0; ok && j < kw; ++j) {
         ok = row.items[j].isNumber() &&
              (row.items[j].number == 0 || row.items[j].number == 1);
@@ -104,12 +108,14 @@ std::optional<DenseIntElementsAttr> maskOf(Sema &s, CallSite &site,
     }
     if (!ok) {
       site.fail("mask", "a mask matrix must be " + std::to_string(kh) + "x" +
-                            std::to_string(kw) + " zeros and ones (the kernel)");
+                            std::to_string(kw) +
+                            " zeros and ones (the kernel)");
       return std::nullopt;
     }
   } else {
     site.fail("mask", "mask must be a name (\"A\", \"B\", \"vA\", ...) or a "
-                      "0/1 matrix, this is " + describe(v));
+                      "0/1 matrix, this is " +
+                          describe(v));
     return std::nullopt;
   }
   auto type = RankedTensorType::get({kh, kw}, s.builder().getI1Type());
@@ -183,8 +189,8 @@ Val gmc::conv2dLayer(Sema &s, CallSite &site) {
   if (!mask || !name || !init)
     return Val::invalid();
   Value w = s.variable(site.callRange(), *name + ".weight",
-                       RankedTensorType::get(wshape, xt.getElementType()),
-                       init, /*trainable=*/true);
+                       RankedTensorType::get(wshape, xt.getElementType()), init,
+                       /*trainable=*/true);
   if (!w)
     return Val::invalid();
   auto &b = s.builder();
@@ -212,8 +218,8 @@ Val gmc::convTranspose2dLayer(Sema &s, CallSite &site) {
   std::optional<SmallVector<int64_t>> pad = paddingOf(s, site);
   std::optional<int64_t> groups = site.intOr("groups", 1);
   bool bias = site.boolOr("bias", true);
-  if (!x || !out || !kernel || !stride || !dilation || !outputPadding ||
-      !pad || !groups || !site.finish())
+  if (!x || !out || !kernel || !stride || !dilation || !outputPadding || !pad ||
+      !groups || !site.finish())
     return Val::invalid();
   if (!site.has("kernel")) {
     site.fail("", "conv_transpose2d needs a kernel size: "
@@ -223,7 +229,8 @@ Val gmc::convTranspose2dLayer(Sema &s, CallSite &site) {
   RankedTensorType xt = typeOf(x);
   if (!isa<FloatType>(xt.getElementType()) || xt.getRank() != 4) {
     site.fail("x", "conv_transpose2d needs an N x C x H x W float tensor, "
-                   "this is " + describe(xt));
+                   "this is " +
+                       describe(xt));
     return Val::invalid();
   }
   int64_t cin = xt.getDimSize(1);
@@ -253,8 +260,8 @@ Val gmc::convTranspose2dLayer(Sema &s, CallSite &site) {
   if (!name || !init)
     return Val::invalid();
   Value w = s.variable(site.callRange(), *name + ".weight",
-                       RankedTensorType::get(wshape, xt.getElementType()),
-                       init, /*trainable=*/true);
+                       RankedTensorType::get(wshape, xt.getElementType()), init,
+                       /*trainable=*/true);
   if (!w)
     return Val::invalid();
   auto &b = s.builder();
@@ -310,7 +317,8 @@ Val gmc::batchNormLayer(Sema &s, CallSite &site) {
   if (!isa<FloatType>(xt.getElementType()) ||
       (xt.getRank() != 2 && xt.getRank() != 4)) {
     site.fail("x", "batch_norm needs an N x C or N x C x H x W float tensor, "
-                   "this is " + describe(xt));
+                   "this is " +
+                       describe(xt));
     return Val::invalid();
   }
   if (*momentum < 0 || *momentum > 1) {
@@ -337,10 +345,10 @@ Val gmc::batchNormLayer(Sema &s, CallSite &site) {
   s.markModeDependent();
   FloatAttr epsAttr = s.builder().getF64FloatAttr(*eps);
   if (!s.training())
-    return Val::ofTensor(s.create<gm::BatchNormInferenceOp>(
-                             at, x, gamma, beta, runningMean, runningVar,
-                             epsAttr),
-                         at);
+    return Val::ofTensor(
+        s.create<gm::BatchNormInferenceOp>(at, x, gamma, beta, runningMean,
+                                           runningVar, epsAttr),
+        at);
   // Batch statistics; the running ones move by `momentum` (PyTorch: the
   // variance is stored unbiased).
   auto bn = s.create<gm::BatchNormOp>(at, x, gamma, beta, epsAttr);
@@ -348,8 +356,8 @@ Val gmc::batchNormLayer(Sema &s, CallSite &site) {
   double n = static_cast<double>(xt.getNumElements()) / c;
   Value mean = t.unary<gm::StopGradientOp>(bn.getMean());
   Value var = t.unary<gm::StopGradientOp>(bn.getVariance());
-  Value newMean = t.add(t.scale(runningMean, 1 - *momentum),
-                        t.scale(mean, *momentum));
+  Value newMean =
+      t.add(t.scale(runningMean, 1 - *momentum), t.scale(mean, *momentum));
   Value newVar = t.add(t.scale(runningVar, 1 - *momentum),
                        t.scale(var, *momentum * n / std::max(1.0, n - 1)));
   s.storeState(at, *name + ".running_mean", newMean);

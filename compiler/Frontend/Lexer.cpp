@@ -1,4 +1,5 @@
-//===- Lexer.cpp - tokens of the .gm language --------------------------------===//
+//===- Lexer.cpp - tokens of the .gm language
+//--------------------------------===//
 
 #include "compiler/Frontend/Lexer.h"
 
@@ -10,54 +11,102 @@ using namespace gmc;
 
 llvm::StringRef gmc::spell(Tok kind) {
   switch (kind) {
-  case Tok::Eof: return "end of file";
-  case Tok::Newline: return "end of line";
-  case Tok::Ident: return "a name";
-  case Tok::Int: return "an integer";
-  case Tok::Float: return "a number";
-  case Tok::String: return "a string";
-  case Tok::LParen: return "'('";
-  case Tok::RParen: return "')'";
-  case Tok::LBracket: return "'['";
-  case Tok::RBracket: return "']'";
-  case Tok::LBrace: return "'{'";
-  case Tok::RBrace: return "'}'";
-  case Tok::Comma: return "','";
-  case Tok::Colon: return "':'";
-  case Tok::Semicolon: return "';'";
-  case Tok::Assign: return "'='";
-  case Tok::Arrow: return "'->'";
-  case Tok::Plus: return "'+'";
-  case Tok::Minus: return "'-'";
-  case Tok::Star: return "'*'";
-  case Tok::Slash: return "'/'";
-  case Tok::Caret: return "'^'";
-  case Tok::Lt: return "'<'";
-  case Tok::Le: return "'<='";
-  case Tok::Gt: return "'>'";
-  case Tok::Ge: return "'>='";
-  case Tok::EqEq: return "'=='";
-  case Tok::NotEq: return "'!='";
-  case Tok::KwModel: return "'model'";
-  case Tok::KwImport: return "'import'";
-  case Tok::KwConst: return "'const'";
-  case Tok::KwData: return "'data'";
-  case Tok::KwNet: return "'net'";
-  case Tok::KwParam: return "'param'";
-  case Tok::KwTrain: return "'train'";
-  case Tok::KwEval: return "'eval'";
-  case Tok::KwSample: return "'sample'";
-  case Tok::KwReturn: return "'return'";
-  case Tok::KwMinimize: return "'minimize'";
-  case Tok::KwOver: return "'over'";
-  case Tok::KwWith: return "'with'";
-  case Tok::KwReport: return "'report'";
-  case Tok::KwRepeat: return "'repeat'";
-  case Tok::KwAutoregressive: return "'autoregressive'";
-  case Tok::KwEmit: return "'emit'";
-  case Tok::KwTrue: return "'true'";
-  case Tok::KwFalse: return "'false'";
-  case Tok::Error: return "an invalid character";
+  case Tok::Eof:
+    return "end of file";
+  case Tok::Newline:
+    return "end of line";
+  case Tok::Ident:
+    return "a name";
+  case Tok::Int:
+    return "an integer";
+  case Tok::Float:
+    return "a number";
+  case Tok::String:
+    return "a string";
+  case Tok::LParen:
+    return "'('";
+  case Tok::RParen:
+    return "')'";
+  case Tok::LBracket:
+    return "'['";
+  case Tok::RBracket:
+    return "']'";
+  case Tok::LBrace:
+    return "'{'";
+  case Tok::RBrace:
+    return "'}'";
+  case Tok::Comma:
+    return "','";
+  case Tok::Colon:
+    return "':'";
+  case Tok::Semicolon:
+    return "';'";
+  case Tok::Assign:
+    return "'='";
+  case Tok::Arrow:
+    return "'->'";
+  case Tok::Plus:
+    return "'+'";
+  case Tok::Minus:
+    return "'-'";
+  case Tok::Star:
+    return "'*'";
+  case Tok::Slash:
+    return "'/'";
+  case Tok::Caret:
+    return "'^'";
+  case Tok::Lt:
+    return "'<'";
+  case Tok::Le:
+    return "'<='";
+  case Tok::Gt:
+    return "'>'";
+  case Tok::Ge:
+    return "'>='";
+  case Tok::EqEq:
+    return "'=='";
+  case Tok::NotEq:
+    return "'!='";
+  case Tok::KwModel:
+    return "'model'";
+  case Tok::KwImport:
+    return "'import'";
+  case Tok::KwConst:
+    return "'const'";
+  case Tok::KwData:
+    return "'data'";
+  case Tok::KwNet:
+    return "'net'";
+  case Tok::KwParam:
+    return "'param'";
+  case Tok::KwTrain:
+    return "'train'";
+  case Tok::KwEval:
+    return "'eval'";
+  case Tok::KwSample:
+    return "'sample'";
+  case Tok::KwReturn:
+    return "'return'";
+  case Tok::KwMinimize:
+    return "'minimize'";
+  case Tok::KwOver:
+    return "'over'";
+  case Tok::KwWith:
+    return "'with'";
+  case Tok::KwReport:
+    return "'report'";
+  case Tok::KwRepeat:
+    return "'repeat'";
+  case Tok::KwAutoregressive:
+    return "'autoregressive'";
+  case Tok::KwEmit:
+    return "'emit'";
+  case Tok::KwTrue:
+    return "'true'";
+  case Tok::KwFalse:
+    return "'false'";
+  case Tok::Error:
+    return "an invalid character";
   }
   return "a token";
 }
@@ -139,7 +188,8 @@ Token Lexer::next() {
     return make(kind, begin);
   }
   if (std::isdigit(static_cast<unsigned char>(c)) ||
-      (c == '.' && cur_ < end_ && std::isdigit(static_cast<unsigned char>(*cur_)))) {
+      (c == '.' && cur_ < end_ &&
+       std::isdigit(static_cast<unsigned char>(*cur_)))) {
     bool isFloat = c == '.';
     while (cur_ < end_ && std::isdigit(static_cast<unsigned char>(*cur_)))
       ++cur_;
@@ -169,8 +219,8 @@ Token Lexer::next() {
     if (cur_ >= end_ || *cur_ != '"') {
       if (!quiet_)
         diags_->error({llvm::SMLoc::getFromPointer(begin),
-                      llvm::SMLoc::getFromPointer(cur_)},
-                     "unterminated string; add the closing '\"'");
+                       llvm::SMLoc::getFromPointer(cur_)},
+                      "unterminated string; add the closing '\"'");
       return make(Tok::Error, begin);
     }
     ++cur_;
@@ -184,23 +234,44 @@ Token Lexer::next() {
     return make(single, begin);
   };
   switch (c) {
-  case '(': ++nesting_; return make(Tok::LParen, begin);
-  case '[': ++nesting_; return make(Tok::LBracket, begin);
-  case ')': nesting_ = std::max(0, nesting_ - 1); return make(Tok::RParen, begin);
-  case ']': nesting_ = std::max(0, nesting_ - 1); return make(Tok::RBracket, begin);
-  case '{': return make(Tok::LBrace, begin);
-  case '}': return make(Tok::RBrace, begin);
-  case ',': return make(Tok::Comma, begin);
-  case ':': return make(Tok::Colon, begin);
-  case ';': return make(Tok::Semicolon, begin);
-  case '+': return make(Tok::Plus, begin);
-  case '-': return two('>', Tok::Arrow, Tok::Minus);
-  case '*': return make(Tok::Star, begin);
-  case '/': return make(Tok::Slash, begin);
-  case '^': return make(Tok::Caret, begin);
-  case '<': return two('=', Tok::Le, Tok::Lt);
-  case '>': return two('=', Tok::Ge, Tok::Gt);
-  case '=': return two('=', Tok::EqEq, Tok::Assign);
+  case '(':
+    ++nesting_;
+    return make(Tok::LParen, begin);
+  case '[':
+    ++nesting_;
+    return make(Tok::LBracket, begin);
+  case ')':
+    nesting_ = std::max(0, nesting_ - 1);
+    return make(Tok::RParen, begin);
+  case ']':
+    nesting_ = std::max(0, nesting_ - 1);
+    return make(Tok::RBracket, begin);
+  case '{':
+    return make(Tok::LBrace, begin);
+  case '}':
+    return make(Tok::RBrace, begin);
+  case ',':
+    return make(Tok::Comma, begin);
+  case ':':
+    return make(Tok::Colon, begin);
+  case ';':
+    return make(Tok::Semicolon, begin);
+  case '+':
+    return make(Tok::Plus, begin);
+  case '-':
+    return two('>', Tok::Arrow, Tok::Minus);
+  case '*':
+    return make(Tok::Star, begin);
+  case '/':
+    return make(Tok::Slash, begin);
+  case '^':
+    return make(Tok::Caret, begin);
+  case '<':
+    return two('=', Tok::Le, Tok::Lt);
+  case '>':
+    return two('=', Tok::Ge, Tok::Gt);
+  case '=':
+    return two('=', Tok::EqEq, Tok::Assign);
   case '!':
     if (cur_ < end_ && *cur_ == '=') {
       ++cur_;

@@ -1,4 +1,5 @@
-//===- Parser.cpp - recursive-descent parser of .gm files -------------------===//
+//===- Parser.cpp - recursive-descent parser of .gm files
+//-------------------===//
 //
 // The grammar is in docs/language.md. Each parse function reports its own
 // errors and returns null on failure; statement-level callers then skip to
@@ -74,9 +75,7 @@ private:
   /// Skips to the end of the current statement: a newline outside braces or
   /// the closing brace of the enclosing block (not consumed).
   void synchronize();
-  SourceRange from(llvm::SMLoc begin) const {
-    return {begin, lastEnd_};
-  }
+  SourceRange from(llvm::SMLoc begin) const { return {begin, lastEnd_}; }
   Ident ident() {
     Ident id{tok_.text.str(), tok_.range()};
     advance();
@@ -117,6 +116,7 @@ private:
   llvm::StringSet<> &visited_;
   int importDepth_;
   int exprDepth_ = 0;
+  int blockDepth_ = 0;
 };
 
 void Parser::synchronize() {
@@ -168,8 +168,8 @@ void Parser::parseTopLevel(bool isMain) {
       error(keyword.range(), "an imported file cannot declare a model; "
                              "imports may hold nets and consts");
     else if (!program_.model.name.empty()) {
-      error(name.range, "the model is already named '" + program_.model.name +
-                            "'");
+      error(name.range,
+            "the model is already named '" + program_.model.name + "'");
       diags_.note(program_.model.range, "named here");
     } else
       program_.model = std::move(name);
@@ -226,8 +226,8 @@ void Parser::parseTopLevel(bool isMain) {
     std::optional<Block> body = parseBlock();
     if (!body)
       return synchronize();
-    program_.phases.push_back({isTrain, std::move(name), std::move(*body),
-                               from(begin)});
+    program_.phases.push_back(
+        {isTrain, std::move(name), std::move(*body), from(begin)});
     return;
   }
   case Tok::KwSample: {
@@ -288,8 +288,8 @@ void Parser::parseImport() {
     return; // Already imported (or a cycle): its declarations are in.
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!buffer) {
-    error(pathTok.range(), "cannot read '" + path + "': " +
-                               buffer.getError().message());
+    error(pathTok.range(),
+          "cannot read '" + path + "': " + buffer.getError().message());
     return;
   }
   unsigned bufferId = diags_.addSource(std::move(*buffer));
@@ -305,7 +305,8 @@ std::optional<TypeSpec> Parser::parseType() {
   }
   TypeSpec type;
   type.element = ident();
-  if (!expect(Tok::LBracket, "after the element type (a shape such as [B, 20])"))
+  if (!expect(Tok::LBracket,
+              "after the element type (a shape such as [B, 20])"))
     return std::nullopt;
   if (!at(Tok::RBracket)) {
     do {
@@ -399,16 +400,24 @@ bool Parser::parseNet() {
 
 std::optional<Block> Parser::parseBlock() {
   Token open = tok_;
+  if (blockDepth_ >= kMaxDepth) {
+    error(tok_.range(), "blocks nest too deeply");
+    return std::nullopt;
+  }
   if (!expect(Tok::LBrace, "to open the block"))
     return std::nullopt;
+  struct DepthGuard {
+    int &depth;
+    ~DepthGuard() { --depth; }
+  } guard{++blockDepth_};
   Block body;
   skipNewlines();
   while (!at(Tok::RBrace) && !at(Tok::Eof)) {
     if (std::unique_ptr<Stmt> stmt = parseStatement()) {
       body.push_back(std::move(stmt));
       if (!at(Tok::Newline) && !at(Tok::Semicolon) && !at(Tok::RBrace)) {
-        error(tok_.range(), "expected the end of the statement, found " +
-                                found());
+        error(tok_.range(),
+              "expected the end of the statement, found " + found());
         synchronize();
       }
     } else {
@@ -799,8 +808,8 @@ bool gmc::parseFile(llvm::StringRef path, DiagnosticEngine &diags,
                     Program &program) {
   auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/true);
   if (!buffer) {
-    diags.error({}, "cannot read '" + path + "': " +
-                        buffer.getError().message());
+    diags.error({},
+                "cannot read '" + path + "': " + buffer.getError().message());
     return false;
   }
   unsigned id = diags.addSource(std::move(*buffer));
@@ -815,7 +824,8 @@ bool gmc::parseFile(llvm::StringRef path, DiagnosticEngine &diags,
 
 void gmc::parseSource(llvm::StringRef name, llvm::StringRef text,
                       DiagnosticEngine &diags, Program &program) {
-  unsigned id = diags.addSource(llvm::MemoryBuffer::getMemBufferCopy(text, name));
+  unsigned id =
+      diags.addSource(llvm::MemoryBuffer::getMemBufferCopy(text, name));
   llvm::StringSet<> visited;
   Parser parser(diags, id, program, visited, 0);
   parser.parseProgram(/*isMain=*/true);

@@ -1,4 +1,5 @@
-//===- Sema.cpp - declarations, nets and blocks of a .gm program ------------===//
+//===- Sema.cpp - declarations, nets and blocks of a .gm program
+//------------===//
 //
 // The top of the elaborator: consts (with -D overrides), datasets, net
 // instantiation, train/eval blocks, samplers, parameters and the final
@@ -121,8 +122,8 @@ OwningOpRef<ModuleOp> Sema::run() {
   for (const NetDecl &net : program_.nets) {
     auto [it, inserted] = nets_.try_emplace(net.name.name, &net);
     if (!inserted) {
-      diags_.error(net.name.range, "net '" + net.name.name +
-                                       "' is declared twice");
+      diags_.error(net.name.range,
+                   "net '" + net.name.name + "' is declared twice");
       diags_.note(it->second->name.range, "first declared here");
       continue;
     }
@@ -183,8 +184,8 @@ void Sema::declareConsts() {
       llvm::StringRef text = it->second;
       double number;
       if (text.getAsDouble(number)) {
-        diags_.error(c.name.range, "-D " + c.name.name + "=" + text +
-                                       " is not a number");
+        diags_.error(c.name.range,
+                     "-D " + c.name.name + "=" + text + " is not a number");
         overrides.erase(it);
         continue;
       }
@@ -335,10 +336,10 @@ void Sema::elaboratePhase(const PhaseDecl &phase) {
   }
   OpBuilder::InsertionGuard guard(builder_);
   builder_.setInsertionPointToEnd(&model_.getBodyBlock());
-  auto op = gm::PhaseOp::create(
-      builder_, loc(phase.name.range),
-      phase.isTrain ? gm::PhaseKind::train : gm::PhaseKind::eval,
-      phase.name.name);
+  auto op = gm::PhaseOp::create(builder_, loc(phase.name.range),
+                                phase.isTrain ? gm::PhaseKind::train
+                                              : gm::PhaseKind::eval,
+                                phase.name.name);
   builder_.setInsertionPointToEnd(&op.getBodyBlock());
   Frame frame;
   frame.kind = phase.isTrain ? Frame::Train : Frame::Eval;
@@ -352,8 +353,8 @@ void Sema::elaboratePhase(const PhaseDecl &phase) {
 void Sema::elaborateSampler(const SampleDecl &decl) {
   int64_t batch = 64;
   if (decl.batchSize) {
-    std::optional<int64_t> n = intOf(elaborate(decl.batchSize.get()),
-                                     "the sample batch size");
+    std::optional<int64_t> n =
+        intOf(elaborate(decl.batchSize.get()), "the sample batch size");
     if (!n)
       return;
     if (*n < 1) {
@@ -409,14 +410,13 @@ Val Sema::callNet(const CallExpr *call, const NetDecl &net) {
     return Val::invalid();
   if (call->args.size() != net.args.size() ||
       llvm::any_of(call->args, [](const Arg &a) { return a.keyword; })) {
-    error(call->range, "net '" + net.name.name + "' takes " +
-                           std::to_string(net.args.size()) +
-                           " positional arguments, got " +
-                           std::to_string(call->args.size()) +
-                           (llvm::any_of(call->args,
-                                         [](const Arg &a) { return a.keyword; })
-                                ? " (nets take no keyword arguments)"
-                                : ""));
+    error(call->range,
+          "net '" + net.name.name + "' takes " +
+              std::to_string(net.args.size()) + " positional arguments, got " +
+              std::to_string(call->args.size()) +
+              (llvm::any_of(call->args, [](const Arg &a) { return a.keyword; })
+                   ? " (nets take no keyword arguments)"
+                   : ""));
     diags_.note(net.name.range, "net '" + net.name.name + "' declared here");
     return Val::invalid();
   }
@@ -439,10 +439,10 @@ Val Sema::callNet(const CallExpr *call, const NetDecl &net) {
     return placeholderResults(net, types, call);
   if (frame_->owner.size())
     netCallees_[frame_->owner].push_back(net.name.name);
-  auto callOp = gm::CallOp::create(
-      builder_, loc(call->range), instance->resultTypes,
-      FlatSymbolRefAttr::get(&context_, instance->symbol), args, nullptr,
-      nullptr);
+  auto callOp =
+      gm::CallOp::create(builder_, loc(call->range), instance->resultTypes,
+                         FlatSymbolRefAttr::get(&context_, instance->symbol),
+                         args, nullptr, nullptr);
   if (callOp.getNumResults() == 1)
     return Val::ofTensor(callOp.getResult(0), call->range);
   std::vector<Val> results;
@@ -463,9 +463,8 @@ bool Sema::bindShapes(const NetDecl &net,
       diags_.error(call ? call->args[&decl - net.args.data()].value->range
                         : decl.name.range,
                    "net '" + net.name.name + "' expects argument '" +
-                       decl.name.name + "' of type " +
-                       spellType(decl.type) + ", got " + describe(actual) +
-                       ": " + why);
+                       decl.name.name + "' of type " + spellType(decl.type) +
+                       ", got " + describe(actual) + ": " + why);
       diags_.note(decl.name.range, "argument declared here");
       return false;
     };
@@ -479,7 +478,8 @@ bool Sema::bindShapes(const NetDecl &net,
     for (auto [i, dim] : llvm::enumerate(decl.type.dims)) {
       int64_t size = actual.getDimSize(i);
       if (auto *name = dyn_cast<NameExpr>(dim.get());
-          name && !consts_.count(name->name) && !scope_->vars.count(name->name)) {
+          name && !consts_.count(name->name) &&
+          !scope_->vars.count(name->name)) {
         bind(name->name, Val::ofNumber(size, true, name->range));
         continue;
       }
@@ -599,10 +599,11 @@ Sema::NetInstance *Sema::instantiate(const NetDecl &net,
   if (values.size() != net.results.size()) {
     if (!bodyFailed)
       diags_.error(net.name.range,
-                 "net '" + net.name.name + "' declares " +
-                     std::to_string(net.results.size()) + " results but " +
-                     (frame.returned ? "returns " + std::to_string(values.size())
-                                     : std::string("has no return")));
+                   "net '" + net.name.name + "' declares " +
+                       std::to_string(net.results.size()) + " results but " +
+                       (frame.returned
+                            ? "returns " + std::to_string(values.size())
+                            : std::string("has no return")));
     result->ok = false;
     return result;
   }
@@ -619,12 +620,12 @@ Sema::NetInstance *Sema::instantiate(const NetDecl &net,
       return result;
     }
     if (t.getType() != declared) {
-      diags_.error(v.range, "net '" + net.name.name + "' declares result " +
-                                (decl.name.name.empty()
-                                     ? std::string()
-                                     : "'" + decl.name.name + "' ") +
-                                "of type " + describe(declared) +
-                                ", but this is " + describe(t.getType()));
+      diags_.error(v.range,
+                   "net '" + net.name.name + "' declares result " +
+                       (decl.name.name.empty() ? std::string()
+                                               : "'" + decl.name.name + "' ") +
+                       "of type " + describe(declared) + ", but this is " +
+                       describe(t.getType()));
       diags_.note(decl.type.range, "declared here");
       result->ok = false;
       return result;

@@ -209,6 +209,7 @@ private:
   };
   std::vector<PendingMinimize> minimizes_;
   int64_t randomIds_ = 0;
+  int64_t statements_ = 0;
 
   Frame *frame_ = nullptr;
   Scope *scope_ = nullptr;

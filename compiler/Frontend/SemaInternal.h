@@ -60,7 +60,8 @@ struct Sema::NetInstance {
 
 class FrameGuard {
 public:
-  FrameGuard(Sema &sema, Sema::Frame &frame) : sema_(sema), saved_(sema.frame_) {
+  FrameGuard(Sema &sema, Sema::Frame &frame)
+      : sema_(sema), saved_(sema.frame_) {
     frame.parent = sema.frame_;
     sema.frame_ = &frame;
   }
@@ -122,8 +123,8 @@ public:
   std::optional<std::string> string(llvm::StringRef name);
   std::optional<std::vector<int64_t>> intList(llvm::StringRef name);
   /// An int or a list of `n` ints (`kernel=3` or `kernel=[1, 3]`).
-  std::optional<llvm::SmallVector<int64_t>> ints(llvm::StringRef name,
-                                                 size_t n, int64_t fallback);
+  std::optional<llvm::SmallVector<int64_t>> ints(llvm::StringRef name, size_t n,
+                                                 int64_t fallback);
   /// Whether every check so far passed.
   bool finish() const { return ok_; }
 
@@ -137,6 +138,25 @@ private:
   llvm::StringMap<Val> values_;
   bool ok_ = true;
 };
+
+/// The largest size (a dimension, a channel count, a kernel) and element
+/// count the front end accepts: beyond them a model cannot run anyway, and
+/// the arithmetic of shapes stays far from overflow.
+constexpr int64_t kMaxSize = int64_t(1) << 24;
+constexpr int64_t kMaxElements = int64_t(1) << 40;
+/// Statements elaborated per compile, at most (nets unroll repeat).
+constexpr int64_t kMaxStatements = 1000000;
+
+/// Whether a shape's element count stays within kMaxElements.
+inline bool sizeAcceptable(llvm::ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || d > kMaxSize || n > kMaxElements / std::max<int64_t>(d, 1))
+      return false;
+    n *= std::max<int64_t>(d, 1);
+  }
+  return true;
+}
 
 /// A builtin function or layer: `fn(sema, site)` elaborates the call.
 using BuiltinFn = Val (*)(Sema &, CallSite &);

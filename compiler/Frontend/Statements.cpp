@@ -1,4 +1,5 @@
-//===- Statements.cpp - elaborating .gm statements --------------------------===//
+//===- Statements.cpp - elaborating .gm statements
+//--------------------------===//
 //
 // Assignments, minimize, report, repeat (a loop in train blocks, unrolled in
 // nets), return, emit and param. An error in a statement is reported and
@@ -24,14 +25,28 @@ void Sema::elaborateBlock(const Block &block) {
 }
 
 void Sema::elaborateStatement(const Stmt *stmt) {
+  if (++statements_ > kMaxStatements) {
+    if (statements_ == kMaxStatements + 1)
+      diags_.error(stmt->range, "the model is too large to compile (more "
+                                "than a million statements after unrolling "
+                                "repeat in nets)");
+    return;
+  }
   switch (stmt->kind) {
-  case Stmt::Assign: return assign(cast<AssignStmt>(stmt));
-  case Stmt::Param: return param(cast<ParamStmt>(stmt));
-  case Stmt::Minimize: return minimize(cast<MinimizeStmt>(stmt));
-  case Stmt::Report: return report(cast<ReportStmt>(stmt));
-  case Stmt::Repeat: return repeat(cast<RepeatStmt>(stmt));
-  case Stmt::Return: return returnValues(cast<ReturnStmt>(stmt));
-  case Stmt::Emit: return emit(cast<EmitStmt>(stmt));
+  case Stmt::Assign:
+    return assign(cast<AssignStmt>(stmt));
+  case Stmt::Param:
+    return param(cast<ParamStmt>(stmt));
+  case Stmt::Minimize:
+    return minimize(cast<MinimizeStmt>(stmt));
+  case Stmt::Report:
+    return report(cast<ReportStmt>(stmt));
+  case Stmt::Repeat:
+    return repeat(cast<RepeatStmt>(stmt));
+  case Stmt::Return:
+    return returnValues(cast<ReturnStmt>(stmt));
+  case Stmt::Emit:
+    return emit(cast<EmitStmt>(stmt));
   }
 }
 
@@ -46,9 +61,9 @@ void Sema::assign(const AssignStmt *stmt) {
   }
   if (stmt->targets.size() == 1) {
     if (value.kind == Val::Tuple) {
-      diags_.error(stmt->value->range,
-                   "this gives " + std::to_string(value.items.size()) +
-                       " values; assign each: a, b = ...");
+      diags_.error(stmt->value->range, "this gives " +
+                                           std::to_string(value.items.size()) +
+                                           " values; assign each: a, b = ...");
       bind(stmt->targets[0].name, Val::invalid());
       return;
     }
@@ -83,16 +98,15 @@ void Sema::param(const ParamStmt *stmt) {
     return;
   }
   Value v = variable(stmt->name.range, *name, type, init, /*trainable=*/true);
-  bind(stmt->name.name, v ? Val::ofTensor(v, stmt->name.range) : Val::invalid());
+  bind(stmt->name.name,
+       v ? Val::ofTensor(v, stmt->name.range) : Val::invalid());
 }
 
 /// The optimizer attribute of `sgd(...)`, `adam(...)` or `adamw(...)`.
 static Attribute optimizerOf(Sema &sema, const CallExpr *call) {
   CallSite site(sema, call);
   MLIRContext *ctx = sema.context();
-  auto emitError = [&]() {
-    return mlir::emitError(sema.loc(call->range));
-  };
+  auto emitError = [&]() { return mlir::emitError(sema.loc(call->range)); };
   llvm::StringRef name = call->callee.name;
   if (name == "sgd") {
     if (!site.bind({"lr", "momentum", "nesterov", "weight_decay"}))
@@ -115,7 +129,8 @@ static Attribute optimizerOf(Sema &sema, const CallExpr *call) {
     std::optional<double> b1 = site.numberOr("beta1", 0.9);
     std::optional<double> b2 = site.numberOr("beta2", 0.999);
     std::optional<double> eps = site.numberOr("eps", 1e-8);
-    std::optional<double> wd = site.numberOr("weight_decay", decoupled ? 0.01 : 0);
+    std::optional<double> wd =
+        site.numberOr("weight_decay", decoupled ? 0.01 : 0);
     if (!lr || !b1 || !b2 || !eps || !wd || !site.finish())
       return {};
     return gm::AdamAttr::getChecked(emitError, ctx, gm::Real(*lr),
@@ -231,6 +246,13 @@ void Sema::repeat(const RepeatStmt *stmt) {
     return;
   }
   // In nets and samplers: unrolled; each round creates its own layers.
+  if (*count > 4096) {
+    diags_.error(stmt->count->range,
+                 "repeat in a net unrolls at compile time: at most 4096 "
+                 "rounds, not " +
+                     std::to_string(*count));
+    return;
+  }
   for (int64_t i = 0; i < *count && !frame_->returned; ++i) {
     unsigned errors = diags_.errorCount();
     elaborateBlock(stmt->body);

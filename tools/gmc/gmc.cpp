@@ -1,4 +1,5 @@
-//===- gmc.cpp - the gmc compiler driver -------------------------------------===//
+//===- gmc.cpp - the gmc compiler driver
+//-------------------------------------===//
 //
 //   gmc check model.gm                      syntax and shapes, fast
 //   gmc compile model.gm --emit=ast|mlir    print the syntax tree or gm IR
@@ -20,7 +21,8 @@
 
 namespace cl = llvm::cl;
 
-static cl::SubCommand checkCommand("check", "Check a model's syntax and shapes");
+static cl::SubCommand checkCommand("check",
+                                   "Check a model's syntax and shapes");
 static cl::SubCommand compileCommand("compile", "Compile a model");
 
 static cl::opt<std::string> checkInput(cl::Positional, cl::Required,
@@ -30,22 +32,24 @@ static cl::opt<std::string> compileInput(cl::Positional, cl::Required,
                                          cl::desc("<model.gm>"),
                                          cl::sub(compileCommand));
 enum class Emit { Ast, Mlir };
-static cl::opt<Emit> emit(
-    "emit", cl::desc("What to produce"), cl::init(Emit::Mlir),
-    cl::values(clEnumValN(Emit::Ast, "ast", "the syntax tree"),
-               clEnumValN(Emit::Mlir, "mlir", "gm IR as written")),
-    cl::sub(compileCommand));
+static cl::opt<Emit>
+    emit("emit", cl::desc("What to produce"), cl::init(Emit::Mlir),
+         cl::values(clEnumValN(Emit::Ast, "ast", "the syntax tree"),
+                    clEnumValN(Emit::Mlir, "mlir", "gm IR as written")),
+         cl::sub(compileCommand));
 static cl::opt<std::string> output("o", cl::desc("Output file"),
                                    cl::value_desc("file"), cl::init("-"),
                                    cl::sub(compileCommand));
-static cl::list<std::string> defines(
-    "D", cl::desc("Override a const: -D NAME=VALUE"), cl::Prefix,
-    cl::value_desc("NAME=VALUE"), cl::sub(checkCommand), cl::sub(compileCommand));
+static cl::list<std::string>
+    defines("D", cl::desc("Override a const: -D NAME=VALUE"), cl::Prefix,
+            cl::value_desc("NAME=VALUE"), cl::sub(checkCommand),
+            cl::sub(compileCommand));
 
 /// Parses and elaborates; null module when there were errors.
-static mlir::OwningOpRef<mlir::ModuleOp>
-frontEnd(llvm::StringRef path, mlir::MLIRContext &context,
-         gmc::DiagnosticEngine &diags, gmc::Program &program) {
+static mlir::OwningOpRef<mlir::ModuleOp> frontEnd(llvm::StringRef path,
+                                                  mlir::MLIRContext &context,
+                                                  gmc::DiagnosticEngine &diags,
+                                                  gmc::Program &program) {
   // Sema runs after syntax errors too: the parser dropped only the broken
   // statements, and every error of the file should show in one run.
   if (!gmc::parseFile(path, diags, program))
@@ -72,8 +76,9 @@ static int finish(gmc::DiagnosticEngine &diags) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::ParseCommandLineOptions(argc, argv, "gmc: a compiler for deep "
-                                          "generative models\n");
+  cl::ParseCommandLineOptions(argc, argv,
+                              "gmc: a compiler for deep "
+                              "generative models\n");
   mlir::MLIRContext context;
   gmc::DiagnosticEngine diags;
   gmc::Program program;
