@@ -135,12 +135,18 @@ Value addBias(Sema &s, CallSite &site, Value y, llvm::StringRef layer,
   return t.add(y, t.perChannel(bias, typeOf(y).getRank()));
 }
 
-} // namespace
+/// What conv2d and conv_transpose2d share: the input, the output channels
+/// and the geometry, parsed and checked.
+struct ConvArgs {
+  Value x;
+  RankedTensorType type;
+  int64_t inChannels, outChannels;
+  SmallVector<int64_t> kernel;
+  shape::ConvGeometry geometry;
+  bool bias;
+};
 
-Val gmc::conv2dLayer(Sema &s, CallSite &site) {
-  if (!site.bind({"x", "out_channels", "kernel", "stride", "pad", "dilation",
-                  "groups", "bias", "mask", "init", "name"}))
-    return Val::invalid();
+std::optional<ConvArgs> convArgs(Sema &s, CallSite &site) {
   Value x = site.tensor("x");
   std::optional<int64_t> out = site.positiveInt("out_channels");
   std::optional<SmallVector<int64_t>> kernel = site.ints("kernel", 2, 0);
@@ -151,55 +157,73 @@ Val gmc::conv2dLayer(Sema &s, CallSite &site) {
   bool bias = site.boolOr("bias", true);
   if (!x || !out || !kernel || !stride || !dilation || !pad || !groups ||
       !site.finish())
-    return Val::invalid();
+    return std::nullopt;
   if (!site.has("kernel")) {
-    site.fail("", "conv2d needs a kernel size: conv2d(x, 32, kernel=4)");
-    return Val::invalid();
+    site.fail("", site.callee() + " needs a kernel size: " + site.callee() +
+                      "(x, 32, kernel=4)");
+    return std::nullopt;
   }
   RankedTensorType xt = typeOf(x);
   if (!isa<FloatType>(xt.getElementType()) || xt.getRank() != 4) {
-    site.fail("x", "conv2d needs an N x C x H x W float tensor, this is " +
+    site.fail("x", site.callee() +
+                       " needs an N x C x H x W float tensor, "
+                       "this is " +
                        describe(xt));
-    return Val::invalid();
+    return std::nullopt;
   }
   int64_t cin = xt.getDimSize(1);
   if (*groups < 1 || cin % *groups || *out % *groups) {
-    site.fail("groups", "conv2d: groups=" + std::to_string(*groups) +
+    site.fail("groups", site.callee() + ": groups=" + std::to_string(*groups) +
                             " must divide the input channels (" +
                             std::to_string(cin) + ") and out_channels (" +
                             std::to_string(*out) + ")");
-    return Val::invalid();
+    return std::nullopt;
   }
-  SmallVector<int64_t> wshape{*out, cin / *groups, (*kernel)[0], (*kernel)[1]};
-  shape::ConvGeometry g;
-  g.stride.assign(stride->begin(), stride->end());
-  g.padding.assign(pad->begin(), pad->end());
-  g.dilation.assign(dilation->begin(), dilation->end());
-  g.groups = *groups;
-  shape::ShapeResult r = shape::conv2d(xt.getShape(), wshape, g);
+  ConvArgs a{x, xt, cin, *out, *kernel, {}, bias};
+  a.geometry.stride.assign(stride->begin(), stride->end());
+  a.geometry.padding.assign(pad->begin(), pad->end());
+  a.geometry.dilation.assign(dilation->begin(), dilation->end());
+  a.geometry.groups = *groups;
+  return a;
+}
+
+} // namespace
+
+Val gmc::conv2dLayer(Sema &s, CallSite &site) {
+  if (!site.bind({"x", "out_channels", "kernel", "stride", "pad", "dilation",
+                  "groups", "bias", "mask", "init", "name"}))
+    return Val::invalid();
+  std::optional<ConvArgs> a = convArgs(s, site);
+  if (!a)
+    return Val::invalid();
+  int64_t groups = a->geometry.groups;
+  SmallVector<int64_t> wshape{a->outChannels, a->inChannels / groups,
+                              a->kernel[0], a->kernel[1]};
+  shape::ShapeResult r = shape::conv2d(a->type.getShape(), wshape, a->geometry);
   if (!r) {
-    site.fail("", "conv2d of " + describe(xt) + ": " + r.message());
+    site.fail("", "conv2d of " + describe(a->type) + ": " + r.message());
     return Val::invalid();
   }
   std::optional<DenseIntElementsAttr> mask =
-      maskOf(s, site, (*kernel)[0], (*kernel)[1]);
+      maskOf(s, site, a->kernel[0], a->kernel[1]);
   std::optional<std::string> name = nameOf(s, site, "conv2d");
-  int64_t fanIn = cin / *groups * (*kernel)[0] * (*kernel)[1];
+  int64_t fanIn = a->inChannels / groups * a->kernel[0] * a->kernel[1];
   Attribute init = weightInit(s, site, fanIn);
   if (!mask || !name || !init)
     return Val::invalid();
   Value w = s.variable(site.callRange(), *name + ".weight",
-                       RankedTensorType::get(wshape, xt.getElementType()), init,
-                       /*trainable=*/true);
+                       RankedTensorType::get(wshape, a->type.getElementType()),
+                       init, /*trainable=*/true);
   if (!w)
     return Val::invalid();
   auto &b = s.builder();
+  const shape::ConvGeometry &g = a->geometry;
   Value y = s.create<gm::Conv2dOp>(
-      site.callRange(), x, w, b.getDenseI64ArrayAttr(*stride),
-      b.getDenseI64ArrayAttr(*pad), b.getDenseI64ArrayAttr(*dilation),
-      b.getI64IntegerAttr(*groups), *mask);
-  if (bias)
-    y = addBias(s, site, y, *name, *out, defaultInit(s, fanIn));
+      site.callRange(), a->x, w, b.getDenseI64ArrayAttr(g.stride),
+      b.getDenseI64ArrayAttr(g.padding), b.getDenseI64ArrayAttr(g.dilation),
+      b.getI64IntegerAttr(groups), *mask);
+  if (a->bias)
+    y = addBias(s, site, y, *name, a->outChannels, defaultInit(s, fanIn));
   return y ? Val::ofTensor(y, site.callRange()) : Val::invalid();
 }
 
@@ -208,69 +232,40 @@ Val gmc::convTranspose2dLayer(Sema &s, CallSite &site) {
                   "output_padding", "dilation", "groups", "bias", "init",
                   "name"}))
     return Val::invalid();
-  Value x = site.tensor("x");
-  std::optional<int64_t> out = site.positiveInt("out_channels");
-  std::optional<SmallVector<int64_t>> kernel = site.ints("kernel", 2, 0);
-  std::optional<SmallVector<int64_t>> stride = site.ints("stride", 2, 1);
-  std::optional<SmallVector<int64_t>> dilation = site.ints("dilation", 2, 1);
   std::optional<SmallVector<int64_t>> outputPadding =
       site.ints("output_padding", 2, 0);
-  std::optional<SmallVector<int64_t>> pad = paddingOf(s, site);
-  std::optional<int64_t> groups = site.intOr("groups", 1);
-  bool bias = site.boolOr("bias", true);
-  if (!x || !out || !kernel || !stride || !dilation || !outputPadding || !pad ||
-      !groups || !site.finish())
+  std::optional<ConvArgs> a = convArgs(s, site);
+  if (!a || !outputPadding)
     return Val::invalid();
-  if (!site.has("kernel")) {
-    site.fail("", "conv_transpose2d needs a kernel size: "
-                  "conv_transpose2d(h, 32, kernel=4, stride=2, pad=1)");
-    return Val::invalid();
-  }
-  RankedTensorType xt = typeOf(x);
-  if (!isa<FloatType>(xt.getElementType()) || xt.getRank() != 4) {
-    site.fail("x", "conv_transpose2d needs an N x C x H x W float tensor, "
-                   "this is " +
-                       describe(xt));
-    return Val::invalid();
-  }
-  int64_t cin = xt.getDimSize(1);
-  if (*groups < 1 || cin % *groups || *out % *groups) {
-    site.fail("groups", "conv_transpose2d: groups=" + std::to_string(*groups) +
-                            " must divide the input channels (" +
-                            std::to_string(cin) + ") and out_channels (" +
-                            std::to_string(*out) + ")");
-    return Val::invalid();
-  }
-  SmallVector<int64_t> wshape{cin, *out / *groups, (*kernel)[0], (*kernel)[1]};
-  shape::ConvGeometry g;
-  g.stride.assign(stride->begin(), stride->end());
-  g.padding.assign(pad->begin(), pad->end());
-  g.dilation.assign(dilation->begin(), dilation->end());
-  g.groups = *groups;
-  shape::ShapeResult r =
-      shape::convTranspose2d(xt.getShape(), wshape, g, *outputPadding);
+  int64_t groups = a->geometry.groups;
+  SmallVector<int64_t> wshape{a->inChannels, a->outChannels / groups,
+                              a->kernel[0], a->kernel[1]};
+  shape::ShapeResult r = shape::convTranspose2d(a->type.getShape(), wshape,
+                                                a->geometry, *outputPadding);
   if (!r) {
-    site.fail("", "conv_transpose2d of " + describe(xt) + ": " + r.message());
+    site.fail("",
+              "conv_transpose2d of " + describe(a->type) + ": " + r.message());
     return Val::invalid();
   }
   std::optional<std::string> name = nameOf(s, site, "conv_transpose2d");
   // PyTorch computes fan_in from the weight's dimension 1 (C_out / groups).
-  int64_t fanIn = *out / *groups * (*kernel)[0] * (*kernel)[1];
+  int64_t fanIn = a->outChannels / groups * a->kernel[0] * a->kernel[1];
   Attribute init = weightInit(s, site, fanIn);
   if (!name || !init)
     return Val::invalid();
   Value w = s.variable(site.callRange(), *name + ".weight",
-                       RankedTensorType::get(wshape, xt.getElementType()), init,
-                       /*trainable=*/true);
+                       RankedTensorType::get(wshape, a->type.getElementType()),
+                       init, /*trainable=*/true);
   if (!w)
     return Val::invalid();
   auto &b = s.builder();
+  const shape::ConvGeometry &g = a->geometry;
   Value y = s.create<gm::ConvTranspose2dOp>(
-      site.callRange(), x, w, b.getDenseI64ArrayAttr(*stride),
-      b.getDenseI64ArrayAttr(*pad), b.getDenseI64ArrayAttr(*outputPadding),
-      b.getDenseI64ArrayAttr(*dilation), b.getI64IntegerAttr(*groups));
-  if (bias)
-    y = addBias(s, site, y, *name, *out, defaultInit(s, fanIn));
+      site.callRange(), a->x, w, b.getDenseI64ArrayAttr(g.stride),
+      b.getDenseI64ArrayAttr(g.padding), b.getDenseI64ArrayAttr(*outputPadding),
+      b.getDenseI64ArrayAttr(g.dilation), b.getI64IntegerAttr(groups));
+  if (a->bias)
+    y = addBias(s, site, y, *name, a->outChannels, defaultInit(s, fanIn));
   return y ? Val::ofTensor(y, site.callRange()) : Val::invalid();
 }
 

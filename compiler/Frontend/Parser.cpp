@@ -97,6 +97,8 @@ private:
 
   //===--- Expressions ---===//
   ExprPtr parseExpr();
+  ExprPtr parseBinary(ExprPtr (Parser::*operand)(),
+                      std::initializer_list<Tok> ops, bool once = false);
   ExprPtr parseComparison();
   ExprPtr parseAdditive();
   ExprPtr parseTerm();
@@ -576,52 +578,40 @@ ExprPtr Parser::parseExpr() {
   return e;
 }
 
-ExprPtr Parser::parseComparison() {
-  ExprPtr lhs = parseAdditive();
-  if (!lhs)
-    return nullptr;
-  if (at(Tok::Lt) || at(Tok::Le) || at(Tok::Gt) || at(Tok::Ge) ||
-      at(Tok::EqEq) || at(Tok::NotEq)) {
+/// One level of left-associative binary operators (`ops`) over operands
+/// parsed by `operand`; with `once`, at most one operator (comparisons do not
+/// chain).
+ExprPtr Parser::parseBinary(ExprPtr (Parser::*operand)(),
+                            std::initializer_list<Tok> ops, bool once) {
+  ExprPtr lhs = (this->*operand)();
+  while (lhs && llvm::is_contained(ops, tok_.kind)) {
     Token op = tok_;
     advance();
-    ExprPtr rhs = parseAdditive();
+    ExprPtr rhs = (this->*operand)();
     if (!rhs)
       return nullptr;
     SourceRange range{lhs->range.begin, rhs->range.end};
-    return std::make_unique<BinaryExpr>(range, op.kind, op.range(),
-                                        std::move(lhs), std::move(rhs));
+    lhs = std::make_unique<BinaryExpr>(range, op.kind, op.range(),
+                                       std::move(lhs), std::move(rhs));
+    if (once)
+      break;
   }
   return lhs;
+}
+
+ExprPtr Parser::parseComparison() {
+  return parseBinary(
+      &Parser::parseAdditive,
+      {Tok::Lt, Tok::Le, Tok::Gt, Tok::Ge, Tok::EqEq, Tok::NotEq},
+      /*once=*/true);
 }
 
 ExprPtr Parser::parseAdditive() {
-  ExprPtr lhs = parseTerm();
-  while (lhs && (at(Tok::Plus) || at(Tok::Minus))) {
-    Token op = tok_;
-    advance();
-    ExprPtr rhs = parseTerm();
-    if (!rhs)
-      return nullptr;
-    SourceRange range{lhs->range.begin, rhs->range.end};
-    lhs = std::make_unique<BinaryExpr>(range, op.kind, op.range(),
-                                       std::move(lhs), std::move(rhs));
-  }
-  return lhs;
+  return parseBinary(&Parser::parseTerm, {Tok::Plus, Tok::Minus});
 }
 
 ExprPtr Parser::parseTerm() {
-  ExprPtr lhs = parseUnary();
-  while (lhs && (at(Tok::Star) || at(Tok::Slash))) {
-    Token op = tok_;
-    advance();
-    ExprPtr rhs = parseUnary();
-    if (!rhs)
-      return nullptr;
-    SourceRange range{lhs->range.begin, rhs->range.end};
-    lhs = std::make_unique<BinaryExpr>(range, op.kind, op.range(),
-                                       std::move(lhs), std::move(rhs));
-  }
-  return lhs;
+  return parseBinary(&Parser::parseUnary, {Tok::Star, Tok::Slash});
 }
 
 ExprPtr Parser::parseUnary() {
