@@ -7,9 +7,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${GMC_BUILD_DIR:-$root/build}"
 
-bash "$root/scripts/install-deps.sh"
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release
-cmake --build "$build"
+bash "$root/scripts/build.sh"
 cmake --build "$build" --target check
 # The front end never crashes, leaks or hangs on arbitrary bytes.
 GMC_FUZZ_SECONDS="${GMC_FUZZ_SECONDS:-60}" bash "$root/scripts/fuzz.sh"
