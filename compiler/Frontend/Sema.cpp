@@ -456,12 +456,13 @@ Val Sema::callNet(const CallExpr *call, const NetDecl &net) {
 bool Sema::bindShapes(const NetDecl &net,
                       llvm::ArrayRef<RankedTensorType> types,
                       const CallExpr *call, bool report) {
-  for (auto [decl, actual] : llvm::zip(net.args, types)) {
+  for (size_t k = 0; k < net.args.size(); ++k) {
+    const TypedName &decl = net.args[k];
+    RankedTensorType actual = types[k];
     auto fail = [&](const llvm::Twine &why) {
       if (!report)
         return false;
-      diags_.error(call ? call->args[&decl - net.args.data()].value->range
-                        : decl.name.range,
+      diags_.error(call ? call->args[k].value->range : decl.name.range,
                    "net '" + net.name.name + "' expects argument '" +
                        decl.name.name + "' of type " + spellType(decl.type) +
                        ", got " + describe(actual) + ": " + why);
