@@ -1,0 +1,92 @@
+//===- file.cpp - whole-file reads and atomic writes
+//------------------------===//
+
+#include "runtime/io/file.h"
+
+#include "runtime/core/error.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace gmrt {
+
+namespace {
+std::string why() { return std::strerror(errno); }
+
+struct Fd {
+  int fd;
+  ~Fd() {
+    if (fd >= 0)
+      ::close(fd);
+  }
+};
+} // namespace
+
+std::vector<uint8_t> readFile(const std::string &path) {
+  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (f.fd < 0)
+    throw Error(path + ": cannot open: " + why());
+  struct stat st;
+  if (::fstat(f.fd, &st) != 0)
+    throw Error(path + ": cannot stat: " + why());
+  if (!S_ISREG(st.st_mode))
+    throw Error(path + ": not a regular file");
+  std::vector<uint8_t> data(static_cast<size_t>(st.st_size));
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::read(f.fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      throw Error(path + ": cannot read: " + why());
+    if (n == 0)
+      break;
+    done += static_cast<size_t>(n);
+  }
+  data.resize(done);
+  return data;
+}
+
+void writeFileAtomically(const std::string &path, std::string_view contents) {
+  std::string temp = path + ".tmp." + std::to_string(::getpid());
+  {
+    Fd f{::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
+    if (f.fd < 0)
+      throw Error(path + ": cannot create " + temp + ": " + why());
+    size_t done = 0;
+    while (done < contents.size()) {
+      ssize_t n = ::write(f.fd, contents.data() + done, contents.size() - done);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0) {
+        std::string reason = why();
+        ::unlink(temp.c_str());
+        throw Error(path + ": cannot write: " + reason);
+      }
+      done += static_cast<size_t>(n);
+    }
+    if (::fsync(f.fd) != 0) {
+      std::string reason = why();
+      ::unlink(temp.c_str());
+      throw Error(path + ": cannot flush to disk: " + reason);
+    }
+  }
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    std::string reason = why();
+    ::unlink(temp.c_str());
+    throw Error(path + ": cannot replace: " + reason);
+  }
+  // The rename itself must reach the disk too.
+  std::string dir = path.substr(0, path.find_last_of('/') == std::string::npos
+                                       ? 0
+                                       : path.find_last_of('/'));
+  Fd d{::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY)};
+  if (d.fd >= 0)
+    ::fsync(d.fd);
+}
+
+} // namespace gmrt

@@ -1,0 +1,28 @@
+//===- file.h - whole-file reads and atomic writes -------------*- C++ -*-===//
+//
+// Outputs (checkpoints, sample grids, NPY files) are written to a temporary
+// file next to the destination, flushed to disk, and renamed over it: a
+// crash or Ctrl-C leaves either the old file or the new one, never half.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GMRT_IO_FILE_H
+#define GMRT_IO_FILE_H
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gmrt {
+
+/// The whole file; throws gmrt::Error naming the file when it cannot.
+std::vector<uint8_t> readFile(const std::string &path);
+
+/// Replaces `path` atomically with `contents` (temp file, fsync, rename,
+/// fsync of the directory).
+void writeFileAtomically(const std::string &path, std::string_view contents);
+
+} // namespace gmrt
+
+#endif // GMRT_IO_FILE_H

@@ -1,0 +1,44 @@
+//===- metrics.cpp - the metrics log (metrics.jsonl)
+//------------------------===//
+
+#include "runtime/io/metrics.h"
+
+#include "runtime/core/error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+namespace gmrt {
+
+MetricsLog::MetricsLog(const std::string &path)
+    : path_(path), out_(path, std::ios::app) {
+  if (!out_)
+    throw Error(path + ": cannot open the metrics log for appending");
+}
+
+void MetricsLog::write(
+    const std::string &phase, uint64_t step,
+    const std::vector<std::pair<std::string, double>> &values,
+    const std::vector<std::pair<std::string, double>> &extra) {
+  nlohmann::ordered_json line;
+  line["phase"] = phase;
+  line["step"] = step;
+  // JSON has no NaN or infinity: they are written as strings.
+  auto put = [&](const std::string &key, double v) {
+    if (std::isfinite(v))
+      line[key] = v;
+    else
+      line[key] = std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf");
+  };
+  for (const auto &[key, v] : values)
+    put(key, v);
+  for (const auto &[key, v] : extra)
+    put(key, v);
+  out_ << line.dump() << '\n';
+  out_.flush();
+  if (!out_)
+    throw Error(path_ + ": cannot write the metrics log");
+}
+
+} // namespace gmrt

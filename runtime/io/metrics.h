@@ -1,0 +1,32 @@
+//===- metrics.h - the metrics log (metrics.jsonl) -------------*- C++ -*-===//
+
+#ifndef GMRT_IO_METRICS_H
+#define GMRT_IO_METRICS_H
+
+#include <cstdint>
+#include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace gmrt {
+
+/// One JSON object per line: {"phase": ..., "step": ..., "<report>": value,
+/// ...}, flushed at each line so that a crash loses nothing logged.
+class MetricsLog {
+public:
+  /// Appends to `path` (created if needed); throws gmrt::Error on failure.
+  explicit MetricsLog(const std::string &path);
+
+  void write(const std::string &phase, uint64_t step,
+             const std::vector<std::pair<std::string, double>> &values,
+             const std::vector<std::pair<std::string, double>> &extra = {});
+
+private:
+  std::string path_;
+  std::ofstream out_;
+};
+
+} // namespace gmrt
+
+#endif // GMRT_IO_METRICS_H
