@@ -1,0 +1,98 @@
+//===- kernels.h - oneDNN-backed library kernels ---------------*- C++ -*-===//
+//
+// The library ops of the gm dialect on the CPU: each kernel object creates
+// its oneDNN primitives once (when the trainer starts) and runs them every
+// step on caller-owned f32 buffers in plain layouts (NCHW activations, OIHW
+// weights, row-major matrices). The semantics are the gm ops' (docs/
+// dialect.md); test/unit/CpuKernelsTest.cpp checks each against naive loops.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GMRT_CPU_KERNELS_H
+#define GMRT_CPU_KERNELS_H
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace gmrt::cpu {
+
+/// A 2-D convolution's shapes and geometry: input N x C x H x W, weight
+/// O x C/groups x KH x KW, output N x O x OH x OW; padding [top, left,
+/// bottom, right]; an optional KH x KW 0/1 mask (PixelCNN) applied to the
+/// weight.
+struct ConvShape {
+  int64_t n, c, h, w;
+  int64_t o, kh, kw;
+  int64_t oh, ow;
+  int64_t strideH = 1, strideW = 1;
+  int64_t padTop = 0, padLeft = 0, padBottom = 0, padRight = 0;
+  int64_t dilationH = 1, dilationW = 1;
+  int64_t groups = 1;
+  std::vector<uint8_t> mask; // empty: no mask
+};
+
+/// conv2d and its two gradients (gm.conv2d, gm.conv2d_backward_data,
+/// gm.conv2d_backward_weights); conv_transpose2d is backwardData with the
+/// transposed convolution's input as the output gradient.
+class Conv2d {
+public:
+  explicit Conv2d(const ConvShape &shape);
+  ~Conv2d();
+  void forward(const float *x, const float *w, float *y);
+  void backwardData(const float *dy, const float *w, float *dx);
+  void backwardWeights(const float *x, const float *dy, float *dw);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// C = op(A) op(B) for rank-2 (batch 1) or batched rank-3 operands.
+class Matmul {
+public:
+  Matmul(int64_t batch, int64_t m, int64_t k, int64_t n, bool transposeA,
+         bool transposeB);
+  ~Matmul();
+  void run(const float *a, const float *b, float *c);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Batch normalization over an N x C x S tensor (S = H * W, or 1).
+class BatchNorm {
+public:
+  BatchNorm(int64_t n, int64_t c, int64_t spatial, float epsilon);
+  ~BatchNorm();
+  /// Batch statistics: y, and the batch mean and biased variance.
+  void forwardTraining(const float *x, const float *scale, const float *shift,
+                       float *y, float *mean, float *variance);
+  /// Given statistics (running ones).
+  void forwardInference(const float *x, const float *scale, const float *shift,
+                        const float *mean, const float *variance, float *y);
+  void backward(const float *dy, const float *x, const float *scale,
+                const float *mean, const float *variance, float *dx,
+                float *dscale, float *dshift);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// softmax or log-softmax along one axis of a tensor of `shape`.
+class Softmax {
+public:
+  Softmax(const std::vector<int64_t> &shape, int axis, bool logarithm);
+  ~Softmax();
+  void run(const float *x, float *y);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+} // namespace gmrt::cpu
+
+#endif // GMRT_CPU_KERNELS_H

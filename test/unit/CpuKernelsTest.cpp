@@ -1,0 +1,246 @@
+//===- CpuKernelsTest.cpp - oneDNN kernels against naive loops
+//---------------===//
+//
+// Each kernel on random inputs against the obvious loops of its definition
+// (in double), within 1e-4 relative to the largest magnitude: strides,
+// asymmetric padding, dilation, groups and masks for the convolutions;
+// transposes and batches for matmul; all three batch-norm entry points;
+// softmax and log-softmax along inner and outer axes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/cpu/kernels.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+using namespace gmrt::cpu;
+
+namespace {
+
+std::vector<float> randomVector(size_t n, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::normal_distribution<float> d;
+  std::vector<float> v(n);
+  for (float &x : v)
+    x = d(gen);
+  return v;
+}
+
+void expectClose(const std::vector<float> &actual,
+                 const std::vector<double> &expected) {
+  ASSERT_EQ(actual.size(), expected.size());
+  double scale = 1e-6;
+  for (double e : expected)
+    scale = std::max(scale, std::fabs(e));
+  for (size_t i = 0; i < actual.size(); ++i)
+    ASSERT_NEAR(actual[i], expected[i], 1e-4 * scale) << "at element " << i;
+}
+
+/// Visits every (input, weight, output) index triple of a convolution.
+template <typename F> void forEachTap(const ConvShape &s, F f) {
+  int64_t cg = s.c / s.groups, og = s.o / s.groups;
+  for (int64_t n = 0; n < s.n; ++n)
+    for (int64_t o = 0; o < s.o; ++o)
+      for (int64_t y = 0; y < s.oh; ++y)
+        for (int64_t x = 0; x < s.ow; ++x)
+          for (int64_t cl = 0; cl < cg; ++cl)
+            for (int64_t i = 0; i < s.kh; ++i)
+              for (int64_t j = 0; j < s.kw; ++j) {
+                int64_t ih = y * s.strideH - s.padTop + i * s.dilationH;
+                int64_t iw = x * s.strideW - s.padLeft + j * s.dilationW;
+                if (ih < 0 || ih >= s.h || iw < 0 || iw >= s.w)
+                  continue;
+                if (!s.mask.empty() && !s.mask[i * s.kw + j])
+                  continue;
+                int64_t c = (o / og) * cg + cl;
+                f(((n * s.c + c) * s.h + ih) * s.w + iw,
+                  ((o * cg + cl) * s.kh + i) * s.kw + j,
+                  ((n * s.o + o) * s.oh + y) * s.ow + x);
+              }
+}
+
+void checkConv(const ConvShape &s) {
+  std::vector<float> x = randomVector(s.n * s.c * s.h * s.w, 1);
+  std::vector<float> w = randomVector(s.o * s.c / s.groups * s.kh * s.kw, 2);
+  std::vector<float> dy = randomVector(s.n * s.o * s.oh * s.ow, 3);
+  Conv2d conv(s);
+
+  std::vector<float> y(dy.size());
+  conv.forward(x.data(), w.data(), y.data());
+  std::vector<double> yRef(y.size(), 0);
+  forEachTap(s, [&](int64_t xi, int64_t wi, int64_t yi) {
+    yRef[yi] += double(x[xi]) * w[wi];
+  });
+  expectClose(y, yRef);
+
+  std::vector<float> dx(x.size());
+  conv.backwardData(dy.data(), w.data(), dx.data());
+  std::vector<double> dxRef(x.size(), 0);
+  forEachTap(s, [&](int64_t xi, int64_t wi, int64_t yi) {
+    dxRef[xi] += double(dy[yi]) * w[wi];
+  });
+  expectClose(dx, dxRef);
+
+  std::vector<float> dw(w.size());
+  conv.backwardWeights(x.data(), dy.data(), dw.data());
+  std::vector<double> dwRef(w.size(), 0);
+  forEachTap(s, [&](int64_t xi, int64_t wi, int64_t yi) {
+    dwRef[wi] += double(x[xi]) * dy[yi];
+  });
+  expectClose(dw, dwRef);
+}
+
+TEST(CpuKernels, ConvolutionOfTheVAE) {
+  // 1 -> 32, k4 s2 p1 on 28x28.
+  ConvShape s{4, 1, 28, 28, 32, 4, 4, 14, 14, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}};
+  s.strideH = s.strideW = 2;
+  s.padTop = s.padLeft = s.padBottom = s.padRight = 1;
+  checkConv(s);
+}
+
+TEST(CpuKernels, ConvolutionWithAsymmetricPaddingDilationAndGroups) {
+  ConvShape s{2, 4, 9, 8, 6, 3, 2, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}};
+  s.strideH = 2;
+  s.padTop = 1, s.padLeft = 0, s.padBottom = 2, s.padRight = 1;
+  s.dilationH = 2, s.dilationW = 1;
+  s.groups = 2;
+  s.oh = (9 + 1 + 2 - (2 * 2 + 1)) / 2 + 1;
+  s.ow = (8 + 0 + 1 - 2) / 1 + 1;
+  checkConv(s);
+}
+
+TEST(CpuKernels, MaskedConvolution) {
+  // PixelCNN's mask A on a 3x3 kernel.
+  ConvShape s{2, 3, 6, 6, 5, 3, 3, 6, 6, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}};
+  s.padTop = s.padLeft = s.padBottom = s.padRight = 1;
+  s.mask = {1, 1, 1, 1, 0, 0, 0, 0, 0};
+  checkConv(s);
+}
+
+void checkMatmul(int64_t batch, int64_t m, int64_t k, int64_t n, bool ta,
+                 bool tb) {
+  std::vector<float> a = randomVector(batch * m * k, 4);
+  std::vector<float> b = randomVector(batch * k * n, 5);
+  std::vector<float> c(batch * m * n);
+  Matmul(batch, m, k, n, ta, tb).run(a.data(), b.data(), c.data());
+  std::vector<double> ref(c.size(), 0);
+  for (int64_t p = 0; p < batch; ++p)
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j)
+        for (int64_t q = 0; q < k; ++q) {
+          double av = a[p * m * k + (ta ? q * m + i : i * k + q)];
+          double bv = b[p * k * n + (tb ? j * k + q : q * n + j)];
+          ref[(p * m + i) * n + j] += av * bv;
+        }
+  expectClose(c, ref);
+}
+
+TEST(CpuKernels, MatmulWithTransposesAndBatches) {
+  checkMatmul(1, 16, 3136, 32, false, true); // a linear layer
+  checkMatmul(1, 7, 5, 3, false, false);
+  checkMatmul(1, 7, 5, 3, true, false);
+  checkMatmul(1, 7, 5, 3, true, true);
+  checkMatmul(3, 4, 6, 2, false, true);
+}
+
+TEST(CpuKernels, BatchNorm) {
+  int64_t n = 3, c = 4, sp = 5;
+  std::vector<float> x = randomVector(n * c * sp, 6);
+  std::vector<float> scale = randomVector(c, 7), shift = randomVector(c, 8);
+  std::vector<float> dy = randomVector(x.size(), 9);
+  const float eps = 1e-5f;
+  BatchNorm bn(n, c, sp, eps);
+  std::vector<float> y(x.size()), mean(c), var(c);
+  bn.forwardTraining(x.data(), scale.data(), shift.data(), y.data(),
+                     mean.data(), var.data());
+  std::vector<double> mRef(c, 0), vRef(c, 0), yRef(x.size());
+  double count = n * sp;
+  auto at = [&](int64_t b, int64_t k, int64_t p) {
+    return (b * c + k) * sp + p;
+  };
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t k = 0; k < c; ++k)
+      for (int64_t p = 0; p < sp; ++p)
+        mRef[k] += x[at(b, k, p)] / count;
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t k = 0; k < c; ++k)
+      for (int64_t p = 0; p < sp; ++p)
+        vRef[k] += std::pow(x[at(b, k, p)] - mRef[k], 2) / count;
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t k = 0; k < c; ++k)
+      for (int64_t p = 0; p < sp; ++p)
+        yRef[at(b, k, p)] =
+            (x[at(b, k, p)] - mRef[k]) / std::sqrt(vRef[k] + eps) * scale[k] +
+            shift[k];
+  expectClose(mean, mRef);
+  expectClose(var, vRef);
+  expectClose(y, yRef);
+
+  std::vector<float> yi(x.size());
+  bn.forwardInference(x.data(), scale.data(), shift.data(), mean.data(),
+                      var.data(), yi.data());
+  expectClose(yi, yRef);
+
+  // dx = scale / sqrt(var + eps) / m * (m dy - sum(dy) - xhat sum(dy xhat))
+  std::vector<float> dx(x.size()), dscale(c), dshift(c);
+  bn.backward(dy.data(), x.data(), scale.data(), mean.data(), var.data(),
+              dx.data(), dscale.data(), dshift.data());
+  std::vector<double> sdy(c, 0), sdyx(c, 0), dxRef(x.size());
+  auto xhat = [&](int64_t i, int64_t k) {
+    return (x[i] - mRef[k]) / std::sqrt(vRef[k] + eps);
+  };
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t k = 0; k < c; ++k)
+      for (int64_t p = 0; p < sp; ++p) {
+        sdy[k] += dy[at(b, k, p)];
+        sdyx[k] += dy[at(b, k, p)] * xhat(at(b, k, p), k);
+      }
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t k = 0; k < c; ++k)
+      for (int64_t p = 0; p < sp; ++p) {
+        int64_t i = at(b, k, p);
+        dxRef[i] = scale[k] / std::sqrt(vRef[k] + eps) / count *
+                   (count * dy[i] - sdy[k] - xhat(i, k) * sdyx[k]);
+      }
+  expectClose(dx, dxRef);
+  expectClose(dscale, sdyx);
+  expectClose(dshift, sdy);
+}
+
+void checkSoftmax(std::vector<int64_t> shape, int axis, bool logarithm) {
+  int64_t total = 1, outer = 1, inner = 1;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    total *= shape[d];
+    if (static_cast<int>(d) < axis)
+      outer *= shape[d];
+    if (static_cast<int>(d) > axis)
+      inner *= shape[d];
+  }
+  std::vector<float> x = randomVector(total, 10), y(total);
+  Softmax(shape, axis, logarithm).run(x.data(), y.data());
+  std::vector<double> ref(total);
+  int64_t len = shape[axis];
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i) {
+      double sum = 0;
+      for (int64_t k = 0; k < len; ++k)
+        sum += std::exp(x[(o * len + k) * inner + i]);
+      for (int64_t k = 0; k < len; ++k) {
+        double v = x[(o * len + k) * inner + i];
+        ref[(o * len + k) * inner + i] =
+            logarithm ? v - std::log(sum) : std::exp(v) / sum;
+      }
+    }
+  expectClose(y, ref);
+}
+
+TEST(CpuKernels, SoftmaxAndLogSoftmax) {
+  checkSoftmax({4, 10}, 1, false);
+  checkSoftmax({2, 256, 3, 3}, 1, true); // PixelCNN's per-pixel classes
+  checkSoftmax({3, 5}, 0, false);
+}
+
+} // namespace
