@@ -80,4 +80,38 @@ def GmExpandOptimizers : Pass<"gm-expand-optimizers", "::mlir::gm::ModelOp"> {
   }];
 }
 
+def GmPlanMemory : Pass<"gm-plan-memory", "::mlir::gm::ModelOp"> {
+  let summary = "Place every tensor at a compile-time offset in one arena";
+  let description = [{
+    Decides where each value of the compiled model lives, so that the
+    trainer allocates two buffers when it starts and nothing afterwards:
+
+    - `variables`: every `gm.param` and `gm.state`, in declaration order;
+    - the `arena`: the values of one phase step or sampler call. Each value
+      is live from its definition to its last use (a use inside a `repeat`
+      or `autoregressive` body keeps a value defined outside it live to the
+      loop's end); values whose lives do not overlap share bytes. Offsets
+      are chosen greedily, largest buffer first, at the lowest offset free
+      for the buffer's whole life.
+
+    Some values need no bytes of their own: `reshape` and `stop_gradient`
+    results alias their operand; a `gm.load` reads its variable in place
+    unless a `gm.store` to that variable comes while the loaded value is
+    still live, in which case it gets an arena copy; `gm.constant`s become
+    globals of the object file. Sampler results get slots of their own that
+    stay valid after the call.
+
+    The result is a `#gm.place` per value: `gm.places` on ops (one per
+    result), `gm.place` on variables, `gm.arena_bytes` on phases, samplers
+    and the model, and `gm.variables_bytes` on the model.
+
+    ```mlir
+    %2 = gm.add %0, %1 {gm.places = [#gm.place<arena, 256>]} : ...
+    ```
+
+    Requires a model without nets, `gm.grad`, `gm.minimize` or
+    `gm.apply_gradients` (run `gm-train-pipeline` first).
+  }];
+}
+
 #endif // GM_TRANSFORMS_PASSES_TD

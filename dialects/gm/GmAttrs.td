@@ -118,6 +118,31 @@ def Gm_AdamAttr : Gm_Attr<"Adam", "adam"> {
 def Gm_OptimizerAttr : AnyAttrOf<[Gm_SGDAttr, Gm_AdamAttr]>;
 
 //===----------------------------------------------------------------------===//
+// Memory plan (gm-plan-memory)
+//===----------------------------------------------------------------------===//
+
+def Gm_Space : I32EnumAttr<"Space", "a buffer of a compiled model", [
+    I32EnumAttrCase<"arena", 0>,
+    I32EnumAttrCase<"variables", 1>]> {
+  let cppNamespace = "::mlir::gm";
+  let genSpecializedAttr = 0;
+}
+
+def Gm_PlaceAttr : Gm_Attr<"Place", "place"> {
+  let summary = "where a tensor lives: a byte offset in a buffer";
+  let description = [{
+    Set by `gm-plan-memory`. The `arena` holds the values of one step (or one
+    sampler call) and is reused by the next; `variables` holds the
+    parameters and optimizer state, laid out once for the whole model.
+    Offsets are multiples of 64 bytes.
+
+    Example: `#gm.place<arena, 4096>`
+  }];
+  let parameters = (ins EnumParameter<Gm_Space>:$space, "int64_t":$offset);
+  let assemblyFormat = "`<` $space `,` $offset `>`";
+}
+
+//===----------------------------------------------------------------------===//
 // Enums
 //===----------------------------------------------------------------------===//
 

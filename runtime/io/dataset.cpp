@@ -68,22 +68,27 @@ ImageSet loadImages(const std::string &root, const std::string &source,
 
 Batcher::Batcher(const ImageSet &set, int64_t batch, uint64_t seed,
                  bool shuffle)
-    : set_(set), batch_(batch), seed_(seed), shuffle_(shuffle) {
-  if (set.count < 1)
+    : Batcher(set.count, batch, seed, shuffle) {
+  set_ = &set;
+}
+
+Batcher::Batcher(int64_t count, int64_t batch, uint64_t seed, bool shuffle)
+    : count_(count), batch_(batch), seed_(seed), shuffle_(shuffle) {
+  if (count < 1)
     throw Error("the dataset is empty");
 }
 
 int64_t Batcher::exampleAt(uint64_t g) {
-  int64_t epoch = static_cast<int64_t>(g / set_.count);
-  int64_t index = static_cast<int64_t>(g % set_.count);
+  int64_t epoch = static_cast<int64_t>(g / count_);
+  int64_t index = static_cast<int64_t>(g % count_);
   if (!shuffle_)
     return index;
   if (epoch != epoch_) {
     // Fisher-Yates with Philox draws keyed by (seed, epoch).
-    order_.resize(static_cast<size_t>(set_.count));
+    order_.resize(static_cast<size_t>(count_));
     std::iota(order_.begin(), order_.end(), 0);
     Stream stream{kShuffleStream, static_cast<uint32_t>(epoch), 0};
-    for (int64_t i = set_.count - 1; i > 0; --i) {
+    for (int64_t i = count_ - 1; i > 0; --i) {
       uint64_t r = randomBits(seed_, stream, static_cast<uint64_t>(i));
       int64_t j = static_cast<int64_t>(r % static_cast<uint64_t>(i + 1));
       std::swap(order_[i], order_[j]);
@@ -94,15 +99,21 @@ int64_t Batcher::exampleAt(uint64_t g) {
 }
 
 void Batcher::next(float *images, int32_t *labels) {
-  int64_t size = set_.imageSize();
+  int64_t size = set_->imageSize();
   for (int64_t b = 0; b < batch_; ++b) {
     int64_t k = exampleAt(position_ * batch_ + b);
-    const uint8_t *src = set_.images.data() + k * size;
+    const uint8_t *src = set_->images.data() + k * size;
     for (int64_t p = 0; p < size; ++p)
       images[b * size + p] = src[p] / 255.0f;
     if (labels)
-      labels[b] = set_.labels.empty() ? 0 : set_.labels[k];
+      labels[b] = set_->labels.empty() ? 0 : set_->labels[k];
   }
+  ++position_;
+}
+
+void Batcher::nextIndices(int64_t *indices) {
+  for (int64_t b = 0; b < batch_; ++b)
+    indices[b] = exampleAt(position_ * batch_ + b);
   ++position_;
 }
 

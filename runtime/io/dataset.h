@@ -38,10 +38,13 @@ ImageSet loadImages(const std::string &root, const std::string &source,
 class Batcher {
 public:
   Batcher(const ImageSet &set, int64_t batch, uint64_t seed, bool shuffle);
-
+  /// Order only: for data that is not an ImageSet (NPY files).
+  Batcher(int64_t count, int64_t batch, uint64_t seed, bool shuffle);
   /// Fills `images` (batch x C x H x W, scaled to [0, 1]) and, when not
   /// null, `labels`; advances the position.
   void next(float *images, int32_t *labels);
+  /// Writes the indices of the next batch's examples; advances.
+  void nextIndices(int64_t *indices);
   /// Batches drawn so far: save it in checkpoints, seek() to it on resume.
   uint64_t position() const { return position_; }
   void seek(uint64_t position) { position_ = position; }
@@ -50,7 +53,8 @@ private:
   /// Index into the set of the example at global offset `g`.
   int64_t exampleAt(uint64_t g);
 
-  const ImageSet &set_;
+  const ImageSet *set_ = nullptr;
+  int64_t count_;
   int64_t batch_;
   uint64_t seed_;
   bool shuffle_;

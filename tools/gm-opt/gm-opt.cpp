@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Conversion/Passes.h"
 #include "compiler/Transforms/Passes.h"
 #include "gm/GmDialect.h"
 
@@ -16,11 +17,18 @@
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   registry.insert<mlir::gm::GmDialect>();
+  // What gm-to-cpu writes, so that its output parses again.
+  registry.insert<mlir::arith::ArithDialect, mlir::func::FuncDialect,
+                  mlir::linalg::LinalgDialect, mlir::LLVM::LLVMDialect,
+                  mlir::math::MathDialect, mlir::memref::MemRefDialect,
+                  mlir::scf::SCFDialect, mlir::vector::VectorDialect>();
   // canonicalize, cse, inline, symbol-dce, ...: the generic passes of the
   // pipeline.
   mlir::registerTransformsPasses();
   // Every gm pass, and gm-train-pipeline.
   mlir::gm::registerGmPassesAndPipelines();
+  // gm-to-cpu, gm-approximate-math and gm-cpu-to-llvm.
+  mlir::gm::registerGmConversionPasses();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "gmc optimizer driver\n", registry));
 }

@@ -1,22 +1,27 @@
 //===- gmc.cpp - the gmc compiler driver
 //-------------------------------------===//
 //
-//   gmc check model.gm                      syntax and shapes, fast
-//   gmc compile model.gm --emit=ast|mlir    print the syntax tree or gm IR
-//   gmc compile model.gm -D B=128 -o out.mlir
+//   gmc check model.gm                   syntax and shapes, fast
+//   gmc compile model.gm                 the trainer executable ./model
+//   gmc compile model.gm -D B=128 -O3 -o vae --target-cpu=skylake
+//   gmc compile model.gm --emit=ast|mlir|mlir-opt|llvm|obj|exe
 //
 // Errors go to stderr as file:line:col with the source line and a caret;
 // the exit status is 1 when there were any.
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Driver/Driver.h"
 #include "compiler/Frontend/Parser.h"
 #include "compiler/Frontend/Sema.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 namespace cl = llvm::cl;
@@ -31,15 +36,37 @@ static cl::opt<std::string> checkInput(cl::Positional, cl::Required,
 static cl::opt<std::string> compileInput(cl::Positional, cl::Required,
                                          cl::desc("<model.gm>"),
                                          cl::sub(compileCommand));
-enum class Emit { Ast, Mlir };
+using gmc::Emit;
 static cl::opt<Emit>
-    emit("emit", cl::desc("What to produce"), cl::init(Emit::Mlir),
-         cl::values(clEnumValN(Emit::Ast, "ast", "the syntax tree"),
-                    clEnumValN(Emit::Mlir, "mlir", "gm IR as written")),
+    emit("emit", cl::desc("What to produce"), cl::init(Emit::Exe),
+         cl::values(
+             clEnumValN(Emit::Ast, "ast", "the syntax tree"),
+             clEnumValN(Emit::Mlir, "mlir", "gm IR as written"),
+             clEnumValN(Emit::MlirOpt, "mlir-opt",
+                        "gm IR differentiated, optimized and memory-planned"),
+             clEnumValN(Emit::Llvm, "llvm", "LLVM IR, optimized"),
+             clEnumValN(Emit::Obj, "obj", "an object file for the target CPU"),
+             clEnumValN(Emit::Exe, "exe", "the trainer executable (default)")),
          cl::sub(compileCommand));
-static cl::opt<std::string> output("o", cl::desc("Output file"),
-                                   cl::value_desc("file"), cl::init("-"),
-                                   cl::sub(compileCommand));
+static cl::opt<std::string>
+    output("o",
+           cl::desc("Output file (default: stdout for text, MODEL.o, "
+                    "MODEL for the executable)"),
+           cl::value_desc("file"), cl::sub(compileCommand));
+static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level 0-3"),
+                                  cl::Prefix, cl::init(2),
+                                  cl::sub(compileCommand));
+static cl::opt<std::string> targetCpu("target-cpu",
+                                      cl::desc("CPU to generate code for"),
+                                      cl::init("native"), cl::value_desc("cpu"),
+                                      cl::sub(compileCommand));
+static cl::opt<bool>
+    printIrAfterAll("print-ir-after-all",
+                    cl::desc("Print the IR after every pass (to stderr)"),
+                    cl::sub(compileCommand));
+static cl::opt<bool> timing("timing",
+                            cl::desc("Print the time each stage took"),
+                            cl::sub(compileCommand));
 static cl::list<std::string>
     defines("D", cl::desc("Override a const: -D NAME=VALUE"), cl::Prefix,
             cl::value_desc("NAME=VALUE"), cl::sub(checkCommand),
@@ -74,6 +101,59 @@ static int finish(gmc::DiagnosticEngine &diags) {
   return 1;
 }
 
+/// The default output of `what` for `input`: stdout for text, the model
+/// file's stem (with .o for objects) in the working directory otherwise.
+static std::string defaultOutput(Emit what, llvm::StringRef input) {
+  std::string stem = llvm::sys::path::stem(input).str();
+  if (what == Emit::Obj)
+    return stem + ".o";
+  if (what == Emit::Exe)
+    return stem;
+  return "-";
+}
+
+static int printModule(mlir::ModuleOp module, const std::string &path) {
+  std::string error;
+  auto out = mlir::openOutputFile(path, &error);
+  if (!out) {
+    llvm::errs() << "gmc: error: " << error << "\n";
+    return 1;
+  }
+  module->print(out->os());
+  out->keep();
+  return 0;
+}
+
+/// Compiles through the back end; errors were printed.
+static int compileBackEnd(mlir::ModuleOp module, const std::string &path,
+                          mlir::TimingScope &timer) {
+  gmc::BackendOptions options;
+  if (optLevel > 3) {
+    llvm::errs() << "gmc: error: -O takes 0 to 3, got -O" << optLevel << "\n";
+    return 1;
+  }
+  options.optLevel = optLevel;
+  options.targetCpu = targetCpu;
+  options.printIrAfterAll = printIrAfterAll;
+  if (mlir::failed(gmc::optimizeModel(module, options, timer)))
+    return 1;
+  if (emit == Emit::MlirOpt)
+    return printModule(module, path);
+  if (emit != Emit::Exe)
+    return mlir::failed(gmc::emitNative(module, emit, path, options, timer));
+  // The object goes to a temporary file, removed after the link.
+  llvm::SmallString<128> object;
+  if (llvm::sys::fs::createTemporaryFile("gmc-model", "o", object)) {
+    llvm::errs() << "gmc: error: cannot create a temporary object file\n";
+    return 1;
+  }
+  llvm::FileRemover removeObject(object);
+  if (mlir::failed(gmc::emitNative(module, Emit::Obj, object.str().str(),
+                                   options, timer)))
+    return 1;
+  return mlir::failed(gmc::linkTrainer(object.str().str(), path, timer));
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(argc, argv,
@@ -91,26 +171,34 @@ int main(int argc, char **argv) {
     cl::PrintHelpMessage();
     return 1;
   }
+  std::string path =
+      output.empty() ? defaultOutput(emit, compileInput) : std::string(output);
   if (emit == Emit::Ast) {
     if (!gmc::parseFile(compileInput, diags, program) || diags.hasErrors())
       return finish(diags);
-  }
-  mlir::OwningOpRef<mlir::ModuleOp> module;
-  if (emit == Emit::Mlir) {
-    module = frontEnd(compileInput, context, diags, program);
-    if (!module)
-      return finish(diags);
-  }
-  std::string error;
-  auto out = mlir::openOutputFile(output, &error);
-  if (!out) {
-    llvm::errs() << "gmc: " << error << "\n";
-    return 1;
-  }
-  if (emit == Emit::Ast)
+    std::string error;
+    auto out = mlir::openOutputFile(path, &error);
+    if (!out) {
+      llvm::errs() << "gmc: error: " << error << "\n";
+      return 1;
+    }
     gmc::dump(program, out->os());
-  else
-    module->print(out->os());
-  out->keep();
-  return 0;
+    out->keep();
+    return 0;
+  }
+
+  mlir::DefaultTimingManager timingManager;
+  timingManager.setEnabled(timing);
+  mlir::TimingScope timer = timingManager.getRootScope();
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  {
+    mlir::TimingScope frontEndTimer = timer.nest("Front end");
+    module = frontEnd(compileInput, context, diags, program);
+  }
+  if (!module)
+    return finish(diags);
+  if (emit == Emit::Mlir)
+    return printModule(*module, path);
+  // Pass failures report through MLIR's diagnostics, at model.gm locations.
+  return compileBackEnd(*module, path, timer);
 }

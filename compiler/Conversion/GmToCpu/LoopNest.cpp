@@ -1,0 +1,71 @@
+//===- LoopNest.cpp - shaping loop nests before emission ------------------===//
+
+#include "compiler/Conversion/GmToCpu/LoopNest.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include <numeric>
+
+using namespace mlir;
+using namespace mlir::gm::cpu;
+
+int64_t LoopNest::points() const {
+  return std::accumulate(extents.begin(), extents.end(), int64_t(1),
+                         std::multiplies<int64_t>());
+}
+
+/// Whether dims k and k + 1 can become one: same kind of loop, and every
+/// buffer indexes both, consecutively and without a window, or neither.
+static bool canMerge(const LoopNest &nest, int64_t k) {
+  if (nest.iterators[k] != nest.iterators[k + 1])
+    return false;
+  auto agrees = [&](const NestOperand &operand) {
+    auto first = llvm::find(operand.dims, k);
+    auto second = llvm::find(operand.dims, k + 1);
+    bool hasFirst = first != operand.dims.end();
+    bool hasSecond = second != operand.dims.end();
+    if (!hasFirst && !hasSecond)
+      return true;
+    if (hasFirst != hasSecond || operand.hasWindow())
+      return false;
+    return second == first + 1;
+  };
+  return llvm::all_of(nest.inputs, agrees) &&
+         llvm::all_of(nest.outputs, agrees);
+}
+
+static void merge(LoopNest &nest, int64_t k) {
+  nest.extents[k] *= nest.extents[k + 1];
+  nest.extents.erase(nest.extents.begin() + k + 1);
+  nest.iterators.erase(nest.iterators.begin() + k + 1);
+  auto update = [&](NestOperand &operand) {
+    auto first = llvm::find(operand.dims, k);
+    if (first != operand.dims.end()) {
+      size_t at = first - operand.dims.begin();
+      operand.shape[at] *= operand.shape[at + 1];
+      operand.shape.erase(operand.shape.begin() + at + 1);
+      operand.dims.erase(operand.dims.begin() + at + 1);
+    }
+    for (int64_t &d : operand.dims)
+      if (d > k)
+        --d;
+  };
+  for (NestOperand &operand : nest.inputs)
+    update(operand);
+  for (NestOperand &operand : nest.outputs)
+    update(operand);
+}
+
+void mlir::gm::cpu::coalesce(LoopNest &nest) {
+  for (int64_t k = static_cast<int64_t>(nest.extents.size()) - 2; k >= 0; --k)
+    if (canMerge(nest, k))
+      merge(nest, k);
+}
+
+int64_t mlir::gm::cpu::splitDimension(const LoopNest &nest) {
+  for (size_t k = 0; k < nest.extents.size(); ++k)
+    if (nest.iterators[k] == utils::IteratorType::parallel &&
+        nest.extents[k] > 1)
+      return k;
+  return -1;
+}

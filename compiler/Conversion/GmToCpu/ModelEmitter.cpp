@@ -1,0 +1,673 @@
+//===- ModelEmitter.cpp - phases and samplers as functions over buffers ---===//
+//
+// One function per phase and sampler, `void gm_phase_<name>(GmFrame *)`,
+// walks the planned body in order. Structural ops (variables, data,
+// reports, loops) are written here; math ops go to the loop-nest and
+// library emitters. Values are never SSA values of the output: every op
+// reads its operands from, and writes its results to, their planned places.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Conversion/GmToCpu/Emitter.h"
+#include "compiler/Transforms/MemoryPlan.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+using namespace mlir::gm;
+using namespace mlir::gm::cpu;
+
+/// Points below which a kernel runs on the calling thread: forking threads
+/// costs more than it saves. Also the least work a parallel task gets.
+static constexpr int64_t kPointsPerTask = 1 << 14;
+
+/// The field of GmFrame (runtime/core/abi.h) holding each buffer's address.
+static constexpr int64_t kArenaField = 0, kVariablesField = 1;
+
+ModelEmitter::ModelEmitter(ModelOp model)
+    : model_(model), module_(model->getParentOfType<ModuleOp>()),
+      moduleBuilder_(model) {}
+
+//===----------------------------------------------------------------------===//
+// Buffers and views
+//===----------------------------------------------------------------------===//
+
+/// `func.func private @gm_<name>_buffer(%frame) -> memref<?xi8>`: wraps the
+/// buffer's address from the frame in a memref descriptor.
+static void emitBufferHelper(OpBuilder &b, Location loc, StringRef name,
+                             int64_t field, int64_t bytes) {
+  MLIRContext *ctx = b.getContext();
+  auto ptr = LLVM::LLVMPointerType::get(ctx);
+  auto i64 = b.getI64Type();
+  auto memrefType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
+  auto fn = func::FuncOp::create(b, loc, name,
+                                 b.getFunctionType({ptr}, {memrefType}));
+  fn.setPrivate();
+  OpBuilder::InsertionGuard guard(b);
+  Block *entry = fn.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  auto frameType = LLVM::LLVMStructType::getLiteral(ctx, {ptr, ptr, ptr});
+  Value slot =
+      LLVM::GEPOp::create(b, loc, ptr, frameType, entry->getArgument(0),
+                          ArrayRef<LLVM::GEPArg>{0, int32_t(field)});
+  Value base = LLVM::LoadOp::create(b, loc, ptr, slot);
+  // The descriptor of a 1-D memref: {allocated, aligned, offset, [size],
+  // [stride]}.
+  auto array1 = LLVM::LLVMArrayType::get(i64, 1);
+  auto descType =
+      LLVM::LLVMStructType::getLiteral(ctx, {ptr, ptr, i64, array1, array1});
+  auto constant = [&](int64_t v) {
+    return LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(v));
+  };
+  Value desc = LLVM::PoisonOp::create(b, loc, descType);
+  desc = LLVM::InsertValueOp::create(b, loc, desc, base, ArrayRef<int64_t>{0});
+  desc = LLVM::InsertValueOp::create(b, loc, desc, base, ArrayRef<int64_t>{1});
+  desc = LLVM::InsertValueOp::create(b, loc, desc, constant(0),
+                                     ArrayRef<int64_t>{2});
+  desc = LLVM::InsertValueOp::create(b, loc, desc, constant(bytes),
+                                     ArrayRef<int64_t>{3, 0});
+  desc = LLVM::InsertValueOp::create(b, loc, desc, constant(1),
+                                     ArrayRef<int64_t>{4, 0});
+  Value memref =
+      UnrealizedConversionCastOp::create(b, loc, TypeRange{memrefType}, desc)
+          .getResult(0);
+  func::ReturnOp::create(b, loc, memref);
+}
+
+void ModelEmitter::emitBufferHelpers() {
+  Location loc = model_.getLoc();
+  emitBufferHelper(moduleBuilder_, loc, "gm_arena_buffer", kArenaField,
+                   getArenaBytes(model_));
+  emitBufferHelper(moduleBuilder_, loc, "gm_variables_buffer", kVariablesField,
+                   getVariablesBytes(model_));
+}
+
+func::FuncOp ModelEmitter::beginFunction(OpBuilder &b, Location loc,
+                                         StringRef name, TypeRange extraArgs,
+                                         FunctionState &fs) {
+  auto ptr = LLVM::LLVMPointerType::get(context());
+  SmallVector<Type> args{ptr};
+  args.append(extraArgs.begin(), extraArgs.end());
+  auto fn = func::FuncOp::create(moduleBuilder_, loc, name,
+                                 moduleBuilder_.getFunctionType(args, {}));
+  Block *entry = fn.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  fs.frame = entry->getArgument(0);
+  auto memrefType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
+  auto call = [&](StringRef helper) {
+    return func::CallOp::create(b, loc, helper, TypeRange{memrefType},
+                                ValueRange{fs.frame})
+        .getResult(0);
+  };
+  fs.arena = call("gm_arena_buffer");
+  fs.variables = call("gm_variables_buffer");
+  fs.iteration =
+      arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0)).getResult();
+  return fn;
+}
+
+Value ModelEmitter::bufferView(OpBuilder &b, Location loc, FunctionState &fs,
+                               PlaceAttr place, MemRefType type) {
+  Value buffer = place.getSpace() == Space::arena ? fs.arena : fs.variables;
+  Value offset = arith::ConstantIndexOp::create(b, loc, place.getOffset());
+  return memref::ViewOp::create(b, loc, type, buffer, offset, ValueRange{});
+}
+
+DenseElementsAttr ModelEmitter::constantOf(Value value) {
+  while (Operation *def = value.getDefiningOp()) {
+    if (auto constant = dyn_cast<ConstantOp>(def))
+      return dyn_cast<DenseElementsAttr>(constant.getValue());
+    if (!isa<ReshapeOp, StopGradientOp>(def))
+      return {};
+    value = def->getOperand(0);
+  }
+  return {};
+}
+
+memref::GlobalOp ModelEmitter::constantGlobal(DenseElementsAttr value) {
+  auto flat = value.reshape(
+      RankedTensorType::get({value.getNumElements()}, value.getElementType()));
+  memref::GlobalOp &global = constantGlobals_[flat];
+  if (global)
+    return global;
+  auto type = MemRefType::get({flat.getNumElements()}, flat.getElementType());
+  std::string name = "gm_constant_" + std::to_string(constantGlobals_.size());
+  global = memref::GlobalOp::create(
+      moduleBuilder_, model_.getLoc(), name,
+      moduleBuilder_.getStringAttr("private"), type, flat, /*constant=*/true,
+      moduleBuilder_.getI64IntegerAttr(kBufferAlignment));
+  return global;
+}
+
+FailureOr<Value> ModelEmitter::viewOf(OpBuilder &b, Location loc,
+                                      FunctionState &fs, Value value,
+                                      ArrayRef<int64_t> shape) {
+  auto tensorType = cast<RankedTensorType>(value.getType());
+  auto type = MemRefType::get(shape, tensorType.getElementType());
+  if (PlaceAttr place = getPlace(value))
+    return bufferView(b, loc, fs, place, type);
+  if (DenseElementsAttr constant = constantOf(value)) {
+    memref::GlobalOp global = constantGlobal(constant);
+    Value flat = memref::GetGlobalOp::create(b, loc, global.getType(),
+                                             global.getSymName());
+    SmallVector<int64_t> strides(shape.size(), 1);
+    for (int64_t k = static_cast<int64_t>(shape.size()) - 2; k >= 0; --k)
+      strides[k] = strides[k + 1] * shape[k + 1];
+    return memref::ReinterpretCastOp::create(b, loc, type, flat, 0, shape,
+                                             strides)
+        .getResult();
+  }
+  return emitError(loc) << "value has no planned buffer (run gm-plan-memory "
+                           "before gm-to-cpu)";
+}
+
+FailureOr<Value> ModelEmitter::viewOf(OpBuilder &b, Location loc,
+                                      FunctionState &fs, Value value) {
+  return viewOf(b, loc, fs, value,
+                cast<RankedTensorType>(value.getType()).getShape());
+}
+
+FailureOr<Value> ModelEmitter::pointerOf(OpBuilder &b, Location loc,
+                                         FunctionState &fs, Value value) {
+  FailureOr<Value> view = viewOf(b, loc, fs, value);
+  if (failed(view))
+    return failure();
+  Value index = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, *view);
+  Value address =
+      arith::IndexCastOp::create(b, loc, b.getI64Type(), index).getResult();
+  return LLVM::IntToPtrOp::create(b, loc, LLVM::LLVMPointerType::get(context()),
+                                  address)
+      .getResult();
+}
+
+func::FuncOp ModelEmitter::runtimeFunction(StringRef name, FunctionType type) {
+  if (auto existing = module_.lookupSymbol<func::FuncOp>(name))
+    return existing;
+  auto fn = func::FuncOp::create(moduleBuilder_, model_.getLoc(), name, type);
+  fn.setPrivate();
+  return fn;
+}
+
+//===----------------------------------------------------------------------===//
+// Loop nests
+//===----------------------------------------------------------------------===//
+
+/// Emits `nest` into the body of a kernel (frame, begin, end).
+static LogicalResult emitKernelBody(ModelEmitter &emitter, OpBuilder &b,
+                                    Location loc, FunctionState &fs,
+                                    const LoopNest &nest, Value begin,
+                                    Value end) {
+  int64_t split = splitDimension(nest);
+  int64_t rank = nest.extents.size();
+  auto view = [&](const NestOperand &operand) -> FailureOr<Value> {
+    FailureOr<Value> memref =
+        emitter.viewOf(b, loc, fs, operand.value, operand.shape);
+    if (failed(memref))
+      return failure();
+    Value result = *memref;
+    if (operand.hasWindow())
+      result = memref::SubViewOp::create(
+          b, loc, result,
+          getAsIndexOpFoldResult(b.getContext(), operand.offsets),
+          getAsIndexOpFoldResult(b.getContext(), operand.sizes),
+          getAsIndexOpFoldResult(b.getContext(), operand.strides));
+    auto at = llvm::find(operand.dims, split);
+    if (split < 0 || at == operand.dims.end())
+      return result;
+    // This thread's range of the split dimension.
+    int64_t k = at - operand.dims.begin();
+    ArrayRef<int64_t> indexed = operand.indexedShape();
+    SmallVector<OpFoldResult> offsets(indexed.size(), b.getIndexAttr(0));
+    SmallVector<OpFoldResult> sizes, strides(indexed.size(), b.getIndexAttr(1));
+    for (int64_t d : indexed)
+      sizes.push_back(b.getIndexAttr(d));
+    offsets[k] = begin;
+    sizes[k] = arith::SubIOp::create(b, loc, end, begin).getResult();
+    return memref::SubViewOp::create(b, loc, result, offsets, sizes, strides)
+        .getResult();
+  };
+
+  SmallVector<Value> inputs, outputs;
+  SmallVector<AffineMap> maps;
+  // Scalar inputs are constants captured by the body, not operands.
+  SmallVector<Value> scalars(nest.inputs.size());
+  auto mapOf = [&](const NestOperand &operand) {
+    SmallVector<AffineExpr> results;
+    for (int64_t d : operand.dims)
+      results.push_back(b.getAffineDimExpr(d));
+    return AffineMap::get(rank, 0, results, b.getContext());
+  };
+  for (auto [i, operand] : llvm::enumerate(nest.inputs)) {
+    if (operand.scalar) {
+      scalars[i] = arith::ConstantOp::create(b, loc, operand.scalar);
+      continue;
+    }
+    FailureOr<Value> memref = view(operand);
+    if (failed(memref))
+      return failure();
+    inputs.push_back(*memref);
+    maps.push_back(mapOf(operand));
+  }
+  for (const NestOperand &operand : nest.outputs) {
+    FailureOr<Value> memref = view(operand);
+    if (failed(memref))
+      return failure();
+    outputs.push_back(*memref);
+    maps.push_back(mapOf(operand));
+  }
+  if (nest.init) {
+    Value init = arith::ConstantOp::create(b, loc, nest.init);
+    for (Value out : outputs)
+      linalg::FillOp::create(b, loc, ValueRange{init}, ValueRange{out});
+  }
+  linalg::GenericOp::create(
+      b, loc, TypeRange{}, inputs, outputs, maps, nest.iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        SmallVector<Value> in;
+        size_t next = 0;
+        for (Value scalar : scalars)
+          in.push_back(scalar ? scalar : args[next++]);
+        ValueRange out = args.drop_front(next);
+        SmallVector<Value> results = nest.point(nb, nloc, in, out);
+        linalg::YieldOp::create(nb, nloc, results);
+      });
+  if (nest.finish)
+    for (Value out : outputs) {
+      int64_t outRank = cast<MemRefType>(out.getType()).getRank();
+      linalg::GenericOp::create(
+          b, loc, TypeRange{}, ValueRange{}, ValueRange{out},
+          ArrayRef<AffineMap>{b.getMultiDimIdentityMap(outRank)},
+          SmallVector<utils::IteratorType>(outRank,
+                                           utils::IteratorType::parallel),
+          [&](OpBuilder &nb, Location nloc, ValueRange args) {
+            linalg::YieldOp::create(nb, nloc, nest.finish(nb, nloc, args[0]));
+          });
+    }
+  return success();
+}
+
+LogicalResult ModelEmitter::emitLoopNest(OpBuilder &b, Location loc,
+                                         FunctionState &fs, LoopNest nest) {
+  countFlops(nest.points());
+  coalesce(nest);
+  int64_t split = splitDimension(nest);
+  int64_t units = split < 0 ? 1 : nest.extents[split];
+
+  // The kernel: void <entry>.k<N>.<op>(GmFrame *, int64 begin, int64 end).
+  auto i64 = b.getI64Type();
+  std::string name =
+      currentEntry_ + ".k" + std::to_string(kernelCount_++) + "." + nest.name;
+  FunctionState kernelState;
+  OpBuilder kb(context());
+  func::FuncOp kernel = beginFunction(kb, loc, name, {i64, i64}, kernelState);
+  kernel.setPrivate();
+  Value begin = arith::IndexCastOp::create(kb, loc, kb.getIndexType(),
+                                           kernel.getArgument(1));
+  Value end = arith::IndexCastOp::create(kb, loc, kb.getIndexType(),
+                                         kernel.getArgument(2));
+  if (failed(emitKernelBody(*this, kb, loc, kernelState, nest, begin, end)))
+    return failure();
+  func::ReturnOp::create(kb, loc);
+
+  auto constant = [&](int64_t v) {
+    return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v))
+        .getResult();
+  };
+  int64_t points = nest.points();
+  if (points < kPointsPerTask || units == 1) {
+    func::CallOp::create(b, loc, kernel,
+                         ValueRange{fs.frame, constant(0), constant(units)});
+    return success();
+  }
+  int64_t grain =
+      std::max<int64_t>(1, (kPointsPerTask * units + points - 1) / points);
+  FunctionType kernelType = kernel.getFunctionType();
+  func::FuncOp parallelFor = runtimeFunction(
+      "gmrt_parallel_for",
+      b.getFunctionType({fs.frame.getType(), kernelType, i64, i64}, {}));
+  Value fn = func::ConstantOp::create(
+      b, loc, kernelType, SymbolRefAttr::get(kernel.getSymNameAttr()));
+  func::CallOp::create(
+      b, loc, parallelFor,
+      ValueRange{fs.frame, fn, constant(units), constant(grain)});
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Library calls
+//===----------------------------------------------------------------------===//
+
+int32_t ModelEmitter::addLibraryOp(llvm::json::Object descriptor) {
+  if (std::optional<int64_t> flops = descriptor.getInteger("flops"))
+    countFlops(*flops);
+  libraryOps_.push_back(std::move(descriptor));
+  return static_cast<int32_t>(libraryOps_.size() - 1);
+}
+
+/// Operand addresses of runtime calls: room for this many without a new
+/// alloca (batch_norm_backward has 8 operands).
+static constexpr int64_t kAddressSlots = 16;
+
+/// Stores the addresses of `values` into the function's address array and
+/// returns it.
+static FailureOr<Value> addressArray(ModelEmitter &emitter, OpBuilder &b,
+                                     Location loc, FunctionState &fs,
+                                     ValueRange values) {
+  auto ptr = LLVM::LLVMPointerType::get(b.getContext());
+  int64_t n = static_cast<int64_t>(values.size());
+  if (n > fs.addressCapacity) {
+    // In the entry block: allocas in loops would grow the stack.
+    OpBuilder::InsertionGuard guard(b);
+    Region *body = fs.frame.getParentRegion();
+    b.setInsertionPointToStart(&body->front());
+    fs.addressCapacity = std::max(n, kAddressSlots);
+    Value one = LLVM::ConstantOp::create(b, loc, b.getI64Type(),
+                                         b.getI64IntegerAttr(1));
+    fs.addresses = LLVM::AllocaOp::create(
+        b, loc, ptr, LLVM::LLVMArrayType::get(ptr, fs.addressCapacity), one);
+  }
+  auto arrayType = LLVM::LLVMArrayType::get(ptr, fs.addressCapacity);
+  for (auto [i, value] : llvm::enumerate(values)) {
+    FailureOr<Value> address = emitter.pointerOf(b, loc, fs, value);
+    if (failed(address))
+      return failure();
+    Value slot =
+        LLVM::GEPOp::create(b, loc, ptr, arrayType, fs.addresses,
+                            ArrayRef<LLVM::GEPArg>{0, static_cast<int32_t>(i)});
+    LLVM::StoreOp::create(b, loc, *address, slot);
+  }
+  return fs.addresses;
+}
+
+LogicalResult ModelEmitter::emitLibraryCall(OpBuilder &b, Location loc,
+                                            FunctionState &fs, int32_t id,
+                                            ValueRange operands) {
+  FailureOr<Value> array = addressArray(*this, b, loc, fs, operands);
+  if (failed(array))
+    return failure();
+  auto i32 = b.getI32Type();
+  func::FuncOp library = runtimeFunction(
+      "gmrt_library",
+      b.getFunctionType({fs.frame.getType(), i32, i32, array->getType()}, {}));
+  Value idValue = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(id));
+  func::CallOp::create(b, loc, library,
+                       ValueRange{fs.frame, idValue, fs.iteration, *array});
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Structural ops
+//===----------------------------------------------------------------------===//
+
+Value ModelEmitter::flatView(OpBuilder &b, Location loc, FunctionState &fs,
+                             PlaceAttr place, Type tensorType) {
+  auto type = cast<RankedTensorType>(tensorType);
+  return bufferView(
+      b, loc, fs, place,
+      MemRefType::get({type.getNumElements()}, type.getElementType()));
+}
+
+LogicalResult ModelEmitter::emitCopy(OpBuilder &b, Location loc,
+                                     FunctionState &fs, Value from,
+                                     PlaceAttr to) {
+  if (getPlace(from) == to)
+    return success();
+  Value target = flatView(b, loc, fs, to, from.getType());
+  DenseElementsAttr constant = constantOf(from);
+  if (constant && constant.isSplat()) {
+    Value v = arith::ConstantOp::create(
+        b, loc, cast<TypedAttr>(constant.getSplatValue<Attribute>()));
+    linalg::FillOp::create(b, loc, ValueRange{v}, ValueRange{target});
+    return success();
+  }
+  auto type = cast<RankedTensorType>(from.getType());
+  FailureOr<Value> source = viewOf(b, loc, fs, from, {type.getNumElements()});
+  if (failed(source))
+    return failure();
+  // Contiguous on both sides: lowers to one memcpy.
+  memref::CopyOp::create(b, loc, *source, target);
+  return success();
+}
+
+LogicalResult ModelEmitter::emitRepeat(OpBuilder &b, RepeatOp op,
+                                       FunctionState &fs) {
+  Location loc = op.getLoc();
+  int64_t count = op.getCount();
+  Value lower = arith::ConstantIndexOp::create(b, loc, 0);
+  Value upper = arith::ConstantIndexOp::create(b, loc, count);
+  Value step = arith::ConstantIndexOp::create(b, loc, 1);
+  auto loop = scf::ForOp::create(b, loc, lower, upper, step);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(loop.getBody()->getTerminator());
+  // Iterations of nested repeats flatten into one index, as in the
+  // reference evaluator: outer * count + i.
+  Value i = arith::IndexCastOp::create(b, loc, b.getI32Type(),
+                                       loop.getInductionVar());
+  Value countValue =
+      arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(count));
+  FunctionState inner = fs;
+  inner.iteration = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, fs.iteration, countValue), i);
+  int64_t scale = flopsScale_;
+  flopsScale_ *= count;
+  LogicalResult result = emitBody(b, op.getBodyBlock(), inner);
+  flopsScale_ = scale;
+  fs.addresses = inner.addresses;
+  fs.addressCapacity = inner.addressCapacity;
+  return result;
+}
+
+LogicalResult ModelEmitter::emitAutoregressive(OpBuilder &b,
+                                               AutoregressiveOp op,
+                                               FunctionState &fs) {
+  Location loc = op.getLoc();
+  PlaceAttr canvasPlace = getPlace(op.getResult());
+  if (failed(emitCopy(b, loc, fs, op.getInit(), canvasPlace)))
+    return failure();
+  auto type = cast<RankedTensorType>(op.getType());
+  int64_t positions = 1;
+  for (int64_t d : op.getOver())
+    positions *= d;
+  int64_t lines = type.getNumElements() / positions;
+
+  Value lower = arith::ConstantIndexOp::create(b, loc, 0);
+  Value upper = arith::ConstantIndexOp::create(b, loc, positions);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  auto loop = scf::ForOp::create(b, loc, lower, upper, one);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(loop.getBody()->getTerminator());
+  Value p = loop.getInductionVar();
+  Block &body = op.getBody().front();
+  int64_t scale = flopsScale_;
+  flopsScale_ *= positions;
+  for (Operation &inner : body.without_terminator())
+    if (failed(emitOp(b, &inner, fs)))
+      return failure();
+  flopsScale_ = scale;
+  // Position p of every line of the canvas takes the yielded value's.
+  auto yield = cast<YieldOp>(body.getTerminator());
+  FailureOr<Value> next =
+      viewOf(b, loc, fs, yield.getValue(), {lines, positions});
+  FailureOr<Value> canvas =
+      viewOf(b, loc, fs, op.getResult(), {lines, positions});
+  if (failed(next) || failed(canvas))
+    return failure();
+  Value linesValue = arith::ConstantIndexOp::create(b, loc, lines);
+  scf::ForOp::create(
+      b, loc, lower, linesValue, one, ValueRange{},
+      [&](OpBuilder &lb, Location lloc, Value l, ValueRange) {
+        Value v = memref::LoadOp::create(lb, lloc, *next, ValueRange{l, p});
+        memref::StoreOp::create(lb, lloc, v, *canvas, ValueRange{l, p});
+        scf::YieldOp::create(lb, lloc);
+      });
+  return success();
+}
+
+LogicalResult ModelEmitter::emitOp(OpBuilder &b, Operation *op,
+                                   FunctionState &fs) {
+  Location loc = op->getLoc();
+  auto ptr = LLVM::LLVMPointerType::get(context());
+  auto i32 = b.getI32Type();
+
+  // Aliases and constants have no code: their readers view their bytes.
+  if (isa<ConstantOp, ReshapeOp, StopGradientOp>(op))
+    return success();
+  if (auto load = dyn_cast<LoadOp>(op)) {
+    PlaceAttr place = getPlace(load.getResult());
+    if (!place)
+      return op->emitOpError() << "has no planned place (run gm-plan-memory "
+                                  "before gm-to-cpu)";
+    if (place.getSpace() == Space::variables)
+      return success();
+    // A copy: a later store overwrites the variable while this is live.
+    Operation *variable =
+        SymbolTable::lookupNearestSymbolFrom(model_, load.getVariableAttr());
+    Value from = flatView(b, loc, fs, getPlace(variable), load.getType());
+    Value to = flatView(b, loc, fs, place, load.getType());
+    memref::CopyOp::create(b, loc, from, to);
+    return success();
+  }
+  if (auto store = dyn_cast<StoreOp>(op)) {
+    Operation *variable =
+        SymbolTable::lookupNearestSymbolFrom(model_, store.getVariableAttr());
+    return emitCopy(b, loc, fs, store.getValue(), getPlace(variable));
+  }
+  if (auto next = dyn_cast<NextOp>(op)) {
+    FailureOr<Value> fields =
+        addressArray(*this, b, loc, fs, next.getResults());
+    if (failed(fields))
+      return failure();
+    func::FuncOp fn =
+        runtimeFunction("gmrt_next", b.getFunctionType({ptr, i32, ptr}, {}));
+    int32_t id = datasetIds_.lookup(next.getDataset());
+    Value idValue = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(id));
+    func::CallOp::create(b, loc, fn, ValueRange{fs.frame, idValue, *fields});
+    return success();
+  }
+  if (auto report = dyn_cast<ReportOp>(op)) {
+    auto [it, inserted] = reportIds_.try_emplace(
+        report.getName(), static_cast<int32_t>(reportNames_.size()));
+    if (inserted)
+      reportNames_.push_back(report.getName().str());
+    Value scalar;
+    if (DenseElementsAttr constant = constantOf(report.getValue())) {
+      scalar = arith::ConstantOp::create(
+          b, loc, cast<TypedAttr>(constant.getSplatValue<Attribute>()));
+    } else {
+      FailureOr<Value> view = viewOf(b, loc, fs, report.getValue());
+      if (failed(view))
+        return failure();
+      scalar = memref::LoadOp::create(b, loc, *view, ValueRange{});
+    }
+    if (scalar.getType() != b.getF64Type())
+      scalar = arith::ExtFOp::create(b, loc, b.getF64Type(), scalar);
+    func::FuncOp fn = runtimeFunction(
+        "gmrt_report", b.getFunctionType({ptr, i32, b.getF64Type()}, {}));
+    Value idValue =
+        arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(it->second));
+    func::CallOp::create(b, loc, fn, ValueRange{fs.frame, idValue, scalar});
+    return success();
+  }
+  if (auto ret = dyn_cast<ReturnOp>(op)) {
+    for (auto [value, place] :
+         llvm::zip(ret.getOperands(), getReturnPlaces(ret)))
+      if (failed(emitCopy(b, loc, fs, value, place)))
+        return failure();
+    return success();
+  }
+  if (auto repeat = dyn_cast<RepeatOp>(op))
+    return emitRepeat(b, repeat, fs);
+  if (auto ar = dyn_cast<AutoregressiveOp>(op))
+    return emitAutoregressive(b, ar, fs);
+
+  FailureOr<bool> handled = emitLoopOp(*this, b, op, fs);
+  if (failed(handled))
+    return failure();
+  if (*handled)
+    return success();
+  handled = emitLibraryOp(*this, b, op, fs);
+  if (failed(handled))
+    return failure();
+  if (*handled)
+    return success();
+  return op->emitOpError() << "is not supported by the CPU backend";
+}
+
+LogicalResult ModelEmitter::emitBody(OpBuilder &b, Block &body,
+                                     FunctionState &fs) {
+  for (Operation &op : body)
+    if (failed(emitOp(b, &op, fs)))
+      return failure();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Entry points
+//===----------------------------------------------------------------------===//
+
+void ModelEmitter::emitDispatcher() {
+  // void gm_run(int32 entry, GmFrame *frame): the trainer's one way in.
+  Location loc = model_.getLoc();
+  OpBuilder &b = moduleBuilder_;
+  auto ptr = LLVM::LLVMPointerType::get(context());
+  auto fn = func::FuncOp::create(b, loc, "gm_run",
+                                 b.getFunctionType({b.getI32Type(), ptr}, {}));
+  OpBuilder::InsertionGuard guard(b);
+  Block *entry = fn.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  Value index = arith::IndexCastOp::create(b, loc, b.getIndexType(),
+                                           entry->getArgument(0));
+  SmallVector<int64_t> cases;
+  for (size_t i = 0; i < entries_.size(); ++i)
+    cases.push_back(i);
+  auto sw = scf::IndexSwitchOp::create(b, loc, TypeRange{}, index, cases,
+                                       cases.size());
+  for (auto [i, e] : llvm::enumerate(entries_)) {
+    Block &block = sw.getCaseRegions()[i].emplaceBlock();
+    b.setInsertionPointToStart(&block);
+    func::CallOp::create(b, loc, e.function, ValueRange{entry->getArgument(1)});
+    scf::YieldOp::create(b, loc);
+  }
+  b.setInsertionPointToStart(&sw.getDefaultRegion().emplaceBlock());
+  scf::YieldOp::create(b, loc);
+  b.setInsertionPointAfter(sw);
+  func::ReturnOp::create(b, loc);
+}
+
+LogicalResult ModelEmitter::emit() {
+  if (!model_->hasAttr(kArenaBytesAttr))
+    return model_.emitOpError()
+           << "has no memory plan (run gm-plan-memory before gm-to-cpu)";
+  emitBufferHelpers();
+  for (DatasetOp dataset : model_.getOps<DatasetOp>())
+    datasetIds_[dataset.getSymName()] = datasetIds_.size();
+
+  for (Operation &op : model_.getBodyBlock()) {
+    StringRef kind;
+    if (isa<PhaseOp>(op))
+      kind = "phase";
+    else if (isa<SamplerOp>(op))
+      kind = "sampler";
+    else
+      continue;
+    if (auto sampler = dyn_cast<SamplerOp>(op);
+        sampler && sampler.getFunctionType().getNumInputs() != 0)
+      return op.emitOpError() << "takes arguments; compiled samplers take none";
+    StringRef name = SymbolTable::getSymbolName(&op).getValue();
+    currentEntry_ = name.str();
+    currentFlops_ = 0;
+    FunctionState fs;
+    OpBuilder b(context());
+    func::FuncOp fn = beginFunction(b, op.getLoc(),
+                                    ("gm_" + kind + "_" + name).str(), {}, fs);
+    if (failed(emitBody(b, op.getRegion(0).front(), fs)))
+      return failure();
+    func::ReturnOp::create(b, op.getLoc());
+    entries_.push_back({kind.str(), name.str(), fn, &op, currentFlops_});
+  }
+  emitDispatcher();
+  return emitModelInfo();
+}

@@ -1,0 +1,67 @@
+//===- Passes.td - conversions out of the gm dialect --------*- tablegen -*-===//
+//
+// From planned gm IR to the LLVM dialect, for the CPU.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GM_CONVERSION_PASSES_TD
+#define GM_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def GmToCpu : Pass<"gm-to-cpu", "::mlir::ModuleOp"> {
+  let summary = "Lower a planned gm.model to functions over its buffers";
+  let description = [{
+    Writes the CPU program of the module's `gm.model`, which must have been
+    planned by `gm-plan-memory`, and removes the model:
+
+    - `void gm_phase_<name>(GmFrame *)` and `void gm_sampler_<name>(GmFrame
+      *)` run one step of a phase or one call of a sampler, in program
+      order. Every value is read from and written to its planned place: a
+      `memref.view` of the arena or of the variables.
+    - Elementwise ops, reductions and layout ops (transpose, slice, pad,
+      concat, upsample, broadcast) become kernels: private functions
+      `(GmFrame *, i64 begin, i64 end)` holding one `linalg.generic` over
+      the points of the op, with dimensions that every buffer indexes
+      together merged so the innermost loop is long and contiguous. The
+      phase calls a kernel through `gmrt_parallel_for`, which splits the
+      outermost parallel dimension across threads, or directly when it is
+      small. Reductions along a dimension are done by one thread per output
+      element, so results do not depend on the thread count.
+    - Convolutions, matmul, batch norm, softmax, random draws, `nearest`,
+      `lookup`, `one_hot` and `argmax` become `gmrt_library` calls with the
+      addresses of their operands; the op's geometry goes into the model
+      info, from which the runtime builds its oneDNN primitive once.
+    - `gm.next`, `gm.report` become `gmrt_next`, `gmrt_report`; `gm.store`
+      and copied loads are `memref.copy`; `repeat` and `autoregressive`
+      are `scf.for` loops.
+    - `void gm_run(i32 entry, GmFrame *)` dispatches to the entries and
+      `const char *gm_model_info()` returns the model as JSON.
+
+    docs/runtime-abi.md specifies the frame, the runtime functions and the
+    model info.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::LLVM::LLVMDialect",
+    "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
+def GmApproximateMath : Pass<"gm-approximate-math"> {
+  let summary = "Replace transcendental math ops by vectorizable polynomials";
+  let description = [{
+    `exp`, `log`, `log1p`, `tanh` and their relatives become polynomial
+    approximations built of arithmetic (MLIR's
+    `populateMathPolynomialApproximationPatterns`), accurate to a few ulp
+    in f32. Unlike calls to libm, these vectorize with the loops around
+    them.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+#endif // GM_CONVERSION_PASSES_TD

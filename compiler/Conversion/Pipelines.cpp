@@ -1,0 +1,35 @@
+//===- Pipelines.cpp - from gm-to-cpu's output to the LLVM dialect --------===//
+
+#include "compiler/Conversion/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void gm::buildGmCpuToLLVMPipeline(OpPassManager &pm) {
+  // Kernels: linalg.generic becomes scf loops over memrefs; LLVM vectorizes
+  // the innermost ones, which is why math must be arithmetic first.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createGmApproximateMath());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createCanonicalizerPass());
+  // Everything to the LLVM dialect.
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void gm::registerGmConversionPasses() {
+  registerGmConversionPassesPasses();
+  PassPipelineRegistration<>("gm-cpu-to-llvm",
+                             "lower gm-to-cpu's output to the LLVM dialect",
+                             buildGmCpuToLLVMPipeline);
+}

@@ -1,0 +1,229 @@
+//===- Driver.cpp - from gm IR to a trainer executable --------------------===//
+
+#include "compiler/Driver/Driver.h"
+
+#include "compiler/Conversion/Passes.h"
+#include "compiler/Driver/Config.h"
+#include "compiler/Transforms/Passes.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+using namespace mlir;
+
+namespace gmc {
+
+static void configure(PassManager &pm, const BackendOptions &options,
+                      TimingScope &timing) {
+  pm.enableTiming(timing);
+  if (options.printIrAfterAll) {
+    // Printing after every pass needs one thread and whole modules.
+    pm.getContext()->disableMultithreading();
+    pm.enableIRPrinting(/*shouldPrintBeforePass=*/nullptr,
+                        /*shouldPrintAfterPass=*/
+                        [](Pass *, Operation *) { return true; },
+                        /*printModuleScope=*/true);
+  }
+}
+
+LogicalResult optimizeModel(ModuleOp module, const BackendOptions &options,
+                            TimingScope &timing) {
+  PassManager pm(module->getName());
+  configure(pm, options, timing);
+  gm::buildGmTrainPipeline(pm);
+  pm.nest<gm::ModelOp>().addPass(gm::createGmPlanMemory());
+  return pm.run(module);
+}
+
+/// The host CPU and its features, or the named CPU with its defaults.
+static std::unique_ptr<llvm::TargetMachine>
+targetMachine(const std::string &cpuName, unsigned optLevel,
+              std::string &error) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return nullptr;
+  std::string cpu = cpuName, features;
+  if (cpuName == "native") {
+    cpu = llvm::sys::getHostCPUName().str();
+    for (const auto &[feature, enabled] : llvm::sys::getHostCPUFeatures())
+      features += (features.empty() ? "" : ",") +
+                  std::string(enabled ? "+" : "-") + feature.str();
+  } else if (!std::unique_ptr<llvm::MCSubtargetInfo>(
+                  target->createMCSubtargetInfo(triple, cpu, ""))
+                  ->isCPUStringValid(cpu)) {
+    error = "unknown --target-cpu '" + cpu + "' for " + triple.str();
+    return nullptr;
+  }
+  llvm::CodeGenOptLevel level = optLevel == 0   ? llvm::CodeGenOptLevel::None
+                                : optLevel == 1 ? llvm::CodeGenOptLevel::Less
+                                : optLevel == 2
+                                    ? llvm::CodeGenOptLevel::Default
+                                    : llvm::CodeGenOptLevel::Aggressive;
+  // Position-independent: the trainer is linked as a PIE.
+  return std::unique_ptr<llvm::TargetMachine>(
+      target->createTargetMachine(triple, cpu, features, llvm::TargetOptions(),
+                                  llvm::Reloc::PIC_, std::nullopt, level));
+}
+
+static void optimizeLLVM(llvm::Module &module, llvm::TargetMachine &machine,
+                         unsigned optLevel) {
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PassBuilder builder(&machine);
+  builder.registerModuleAnalyses(mam);
+  builder.registerCGSCCAnalyses(cgam);
+  builder.registerFunctionAnalyses(fam);
+  builder.registerLoopAnalyses(lam);
+  builder.crossRegisterProxies(lam, fam, cgam, mam);
+  llvm::OptimizationLevel level = optLevel == 0   ? llvm::OptimizationLevel::O0
+                                  : optLevel == 1 ? llvm::OptimizationLevel::O1
+                                  : optLevel == 2 ? llvm::OptimizationLevel::O2
+                                                  : llvm::OptimizationLevel::O3;
+  llvm::ModulePassManager passes =
+      optLevel == 0 ? builder.buildO0DefaultPipeline(level)
+                    : builder.buildPerModuleDefaultPipeline(level);
+  passes.run(module, mam);
+}
+
+LogicalResult emitNative(ModuleOp module, Emit what, const std::string &path,
+                         const BackendOptions &options, TimingScope &timing) {
+  MLIRContext *context = module.getContext();
+  {
+    PassManager pm(module->getName());
+    configure(pm, options, timing);
+    pm.addPass(gm::createGmToCpu());
+    gm::buildGmCpuToLLVMPipeline(pm);
+    if (failed(pm.run(module)))
+      return failure();
+  }
+
+  TimingScope translateTimer = timing.nest("Translate to LLVM IR");
+  DialectRegistry registry;
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  context->appendDialectRegistry(registry);
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext, "gm-model");
+  if (!llvmModule)
+    return emitError(module.getLoc()) << "could not translate to LLVM IR";
+  translateTimer.stop();
+
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> machine =
+      targetMachine(options.targetCpu, options.optLevel, error);
+  if (!machine)
+    return emitError(module.getLoc()) << error;
+  llvmModule->setTargetTriple(machine->getTargetTriple());
+  llvmModule->setDataLayout(machine->createDataLayout());
+
+  TimingScope optimizeTimer = timing.nest("LLVM optimization");
+  optimizeLLVM(*llvmModule, *machine, options.optLevel);
+  optimizeTimer.stop();
+  if (llvm::verifyModule(*llvmModule, &llvm::errs()))
+    return emitError(module.getLoc()) << "generated LLVM IR is invalid";
+
+  std::error_code ec;
+  llvm::ToolOutputFile out(path, ec,
+                           what == Emit::Obj ? llvm::sys::fs::OF_None
+                                             : llvm::sys::fs::OF_Text);
+  if (ec)
+    return emitError(module.getLoc()) << path << ": " << ec.message();
+  if (what == Emit::Llvm) {
+    llvmModule->print(out.os(), nullptr);
+  } else {
+    TimingScope codegenTimer = timing.nest("LLVM code generation");
+    llvm::legacy::PassManager codegen;
+    if (machine->addPassesToEmitFile(codegen, out.os(), nullptr,
+                                     llvm::CodeGenFileType::ObjectFile))
+      return emitError(module.getLoc())
+             << "the target cannot emit object files";
+    codegen.run(*llvmModule);
+  }
+  out.keep();
+  return success();
+}
+
+/// The directory of the runtime libraries: next to gmc's bin/ (build tree or
+/// install), else where the build put them.
+static std::string runtimeLibDir() {
+  std::string exe = llvm::sys::fs::getMainExecutable(
+      nullptr, reinterpret_cast<void *>(&runtimeLibDir));
+  llvm::SmallString<256> dir(
+      llvm::sys::path::parent_path(llvm::sys::path::parent_path(exe)));
+  llvm::sys::path::append(dir, "lib");
+  llvm::SmallString<256> probe(dir);
+  llvm::sys::path::append(probe, "libgmrt.a");
+  if (llvm::sys::fs::exists(probe))
+    return dir.str().str();
+  return GMC_BUILD_LIB_DIR;
+}
+
+LogicalResult linkTrainer(const std::string &object, const std::string &output,
+                          TimingScope &timing) {
+  TimingScope linkTimer = timing.nest("Link");
+  std::string libDir = runtimeLibDir();
+  for (const char *lib :
+       {"libgmtrainer_main.a", "libgmtrainer.a", "libgmrt.a"}) {
+    llvm::SmallString<256> path(libDir);
+    llvm::sys::path::append(path, lib);
+    if (!llvm::sys::fs::exists(path)) {
+      llvm::errs() << "gmc: error: the runtime library " << path
+                   << " is missing (build the 'gmrt' targets, or reinstall "
+                      "gmc)\n";
+      return failure();
+    }
+  }
+  const char *overridden = std::getenv("GMC_CXX");
+  std::string linker = overridden ? overridden : GMC_LINKER;
+  auto found = llvm::sys::findProgramByName(linker);
+  if (!found) {
+    llvm::errs() << "gmc: error: cannot find the linker driver '" << linker
+                 << "' (install g++, or set GMC_CXX)\n";
+    return failure();
+  }
+  std::vector<std::string> args = {
+      *found,        "-o",    output, object, "-L" + libDir, "-lgmtrainer_main",
+      "-lgmtrainer", "-lgmrt"};
+  for (llvm::StringRef lib : llvm::split(GMC_SYSTEM_LIBS, ';'))
+    if (!lib.empty())
+      args.push_back(lib.str());
+  for (llvm::StringRef flag : llvm::split(GMC_OPENMP_FLAGS, ' '))
+    if (!flag.empty())
+      args.push_back(flag.str());
+  std::vector<llvm::StringRef> argRefs(args.begin(), args.end());
+  std::string error;
+  int status = llvm::sys::ExecuteAndWait(*found, argRefs, std::nullopt, {}, 0,
+                                         0, &error);
+  if (status != 0) {
+    llvm::errs() << "gmc: error: linking " << output << " failed"
+                 << (error.empty() ? "" : ": " + error) << "\n";
+    return failure();
+  }
+  return success();
+}
+
+} // namespace gmc

@@ -1,0 +1,48 @@
+//===- MemoryPlan.h - reading the places gm-plan-memory assigns -*- C++ -*-===//
+//
+// gm-plan-memory writes a `#gm.place` for every value that needs bytes; the
+// backends read them back through these helpers rather than through
+// attribute names.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GM_TRANSFORMS_MEMORYPLAN_H
+#define GM_TRANSFORMS_MEMORYPLAN_H
+
+#include "gm/GmOps.h"
+
+namespace mlir::gm {
+
+/// Every planned buffer starts at a multiple of this many bytes (a cache
+/// line; what the widest vector loads like).
+constexpr int64_t kBufferAlignment = 64;
+
+/// The discardable attributes the plan writes.
+constexpr llvm::StringLiteral kPlacesAttr = "gm.places";
+constexpr llvm::StringLiteral kPlaceAttr = "gm.place";
+constexpr llvm::StringLiteral kArenaBytesAttr = "gm.arena_bytes";
+constexpr llvm::StringLiteral kVariablesBytesAttr = "gm.variables_bytes";
+
+/// Bytes of one element of a gm tensor (i1 is stored as one byte).
+int64_t elementBytes(Type elementType);
+/// Bytes of a whole tensor of `type`.
+int64_t storageBytes(ShapedType type);
+/// `bytes` rounded up to kBufferAlignment.
+int64_t alignBuffer(int64_t bytes);
+
+/// The place of a value: from its op's `gm.places`, or, for the body
+/// argument of a gm.autoregressive, the place of the op's result. Null for
+/// values that live in no buffer (constants and their aliases).
+PlaceAttr getPlace(Value value);
+/// The place of a gm.param or gm.state; null before planning.
+PlaceAttr getPlace(Operation *variable);
+/// The places a planned gm.return copies its operands to.
+SmallVector<PlaceAttr> getReturnPlaces(ReturnOp op);
+/// Arena bytes of a planned phase, sampler or model (0 when unplanned).
+int64_t getArenaBytes(Operation *op);
+/// Bytes of all variables of a planned model (0 when unplanned).
+int64_t getVariablesBytes(ModelOp model);
+
+} // namespace mlir::gm
+
+#endif // GM_TRANSFORMS_MEMORYPLAN_H

@@ -1,0 +1,130 @@
+//===- model_info.cpp - parsing the compiled model's description ----------===//
+
+#include "runtime/core/model_info.h"
+
+#include "runtime/core/error.h"
+
+namespace gmrt {
+
+/// The info format this runtime reads (the compiler's kInfoFormat).
+constexpr int64_t kInfoFormat = 1;
+
+int64_t elementBytes(const std::string &dtype) {
+  if (dtype == "f32" || dtype == "i32")
+    return 4;
+  if (dtype == "f64" || dtype == "i64")
+    return 8;
+  if (dtype == "bf16")
+    return 2;
+  if (dtype == "i1" || dtype == "i8")
+    return 1;
+  throw Error("unknown element type '" + dtype + "'");
+}
+
+int64_t TensorSpec::elements() const {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+int64_t TensorSpec::bytes() const { return elements() * elementBytes(dtype); }
+
+std::string TensorSpec::str() const {
+  std::string s = dtype + "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+static TensorSpec tensorOf(const nlohmann::json &j) {
+  return {j.at("dtype").get<std::string>(),
+          j.at("shape").get<std::vector<int64_t>>()};
+}
+
+ModelInfo ModelInfo::parse(const std::string &text) {
+  ModelInfo info;
+  try {
+    nlohmann::json j = nlohmann::json::parse(text);
+    if (j.at("format").get<int64_t>() != kInfoFormat)
+      throw Error("the model was compiled for model-info format " +
+                  j.at("format").dump() + "; this runtime reads format " +
+                  std::to_string(kInfoFormat) +
+                  " (recompile it with this gmc)");
+    info.model = j.at("model");
+    info.hash = j.at("hash");
+    info.arenaBytes = j.at("arena_bytes");
+    info.variablesBytes = j.at("variables_bytes");
+    for (const auto &v : j.at("variables")) {
+      VariableInfo var;
+      var.name = v.at("name");
+      var.isParam = v.at("kind") == "param";
+      var.tensor = tensorOf(v);
+      var.offset = v.at("offset");
+      var.init = v.at("init");
+      info.variables.push_back(std::move(var));
+    }
+    for (const auto &d : j.at("datasets")) {
+      DatasetInfo data;
+      data.name = d.at("name");
+      data.source = d.at("source");
+      data.split = d.at("split");
+      for (const auto &f : d.at("fields"))
+        data.fields.push_back(tensorOf(f));
+      data.batch = d.at("batch");
+      info.datasets.push_back(std::move(data));
+    }
+    for (const auto &e : j.at("entries")) {
+      EntryInfo entry;
+      entry.kind = e.at("kind");
+      entry.name = e.at("name");
+      entry.index = e.at("index");
+      entry.arenaBytes = e.at("arena_bytes");
+      entry.flops = e.at("flops");
+      if (e.contains("phase_kind"))
+        entry.phaseKind = e.at("phase_kind");
+      if (e.contains("datasets"))
+        entry.datasets = e.at("datasets").get<std::vector<int32_t>>();
+      if (e.contains("reports"))
+        entry.reports = e.at("reports").get<std::vector<std::string>>();
+      if (e.contains("results"))
+        for (const auto &r : e.at("results"))
+          entry.results.push_back({tensorOf(r), r.at("offset").get<int64_t>()});
+      info.entries.push_back(std::move(entry));
+    }
+    info.reports = j.at("reports").get<std::vector<std::string>>();
+    info.library = j.at("library");
+  } catch (const nlohmann::json::exception &e) {
+    throw Error(std::string("the compiled model's description is malformed: ") +
+                e.what());
+  }
+  return info;
+}
+
+const EntryInfo *ModelInfo::find(const std::string &kind,
+                                 const std::string &name) const {
+  for (const EntryInfo &e : entries)
+    if (e.kind == kind && e.name == name)
+      return &e;
+  return nullptr;
+}
+
+std::vector<const EntryInfo *>
+ModelInfo::entriesOf(const std::string &kind,
+                     const std::string &phaseKind) const {
+  std::vector<const EntryInfo *> result;
+  for (const EntryInfo &e : entries)
+    if (e.kind == kind && (phaseKind.empty() || e.phaseKind == phaseKind))
+      result.push_back(&e);
+  return result;
+}
+
+int64_t ModelInfo::parameterCount() const {
+  int64_t n = 0;
+  for (const VariableInfo &v : variables)
+    if (v.isParam)
+      n += v.tensor.elements();
+  return n;
+}
+
+} // namespace gmrt

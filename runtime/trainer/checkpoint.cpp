@@ -1,0 +1,119 @@
+//===- checkpoint.cpp - training state in safetensors files ---------------===//
+
+#include "runtime/trainer/checkpoint.h"
+
+#include "runtime/core/error.h"
+#include "runtime/io/safetensors.h"
+
+#include <cctype>
+#include <cstring>
+#include <iostream>
+
+namespace gmrt {
+
+/// safetensors' dtype names for ours.
+static std::string storedType(const std::string &dtype) {
+  std::string upper;
+  for (char c : dtype)
+    upper.push_back(
+        static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  return upper == "I1" ? "U8" : upper;
+}
+
+static std::string shapeText(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+void saveCheckpoint(const std::string &path, const Session &session,
+                    const TrainingState &state) {
+  const ModelInfo &info = session.info();
+  Safetensors file;
+  file.metadata["format"] = "gmc-checkpoint-1";
+  file.metadata["model"] = info.model;
+  file.metadata["model_hash"] = info.hash;
+  file.metadata["seed"] = std::to_string(state.seed);
+  file.metadata["phase"] = state.lastPhase;
+  for (const auto &[phase, steps] : state.steps)
+    file.metadata["step." + phase] = std::to_string(steps);
+  for (const auto &[dataset, position] : state.dataPositions)
+    file.metadata["data." + dataset] = std::to_string(position);
+  for (const VariableInfo &v : info.variables) {
+    StoredTensor t;
+    t.dtype = storedType(v.tensor.dtype);
+    t.shape = v.tensor.shape;
+    const char *data = session.variableData(v);
+    t.bytes.assign(data, data + v.tensor.bytes());
+    file.tensors[v.name] = std::move(t);
+  }
+  writeSafetensors(path, file);
+}
+
+static uint64_t number(const std::string &path, const std::string &key,
+                       const std::string &text) {
+  try {
+    size_t used = 0;
+    uint64_t v = std::stoull(text, &used);
+    if (used == text.size())
+      return v;
+  } catch (const std::exception &) {
+  }
+  throw Error(path + ": metadata '" + key + "' is not a number: '" + text +
+              "'");
+}
+
+TrainingState loadCheckpoint(const std::string &path, Session &session) {
+  Safetensors file = readSafetensors(path);
+  const ModelInfo &info = session.info();
+  auto meta = [&](const std::string &key) -> std::string {
+    auto it = file.metadata.find(key);
+    return it == file.metadata.end() ? "" : it->second;
+  };
+  if (meta("format") != "gmc-checkpoint-1")
+    throw Error(path + ": not a gmc checkpoint (its metadata has no "
+                       "format \"gmc-checkpoint-1\")");
+  if (meta("model") != info.model)
+    throw Error(path + ": a checkpoint of model '" + meta("model") +
+                "', not of '" + info.model + "'");
+  // Every variable must be there with this model's type and shape.
+  for (const VariableInfo &v : info.variables) {
+    auto it = file.tensors.find(v.name);
+    if (it == file.tensors.end())
+      throw Error(path +
+                  ": not a checkpoint of this model: it has no tensor '" +
+                  v.name + "'");
+    const StoredTensor &t = it->second;
+    if (t.dtype != storedType(v.tensor.dtype) || t.shape != v.tensor.shape)
+      throw Error(path + ": not a checkpoint of this model: tensor '" + v.name +
+                  "' is " + t.dtype + shapeText(t.shape) + " in the file, " +
+                  storedType(v.tensor.dtype) + shapeText(v.tensor.shape) +
+                  " in the model");
+  }
+  if (file.tensors.size() != info.variables.size())
+    throw Error(path + ": not a checkpoint of this model: it has " +
+                std::to_string(file.tensors.size()) + " tensors, the model " +
+                std::to_string(info.variables.size()) + " variables");
+  if (meta("model_hash") != info.hash)
+    std::cerr << "warning: " << path
+              << " was written by a different build of model '" << info.model
+              << "' (its program differs); loading its variables\n";
+
+  TrainingState state;
+  state.seed = number(path, "seed", meta("seed"));
+  state.lastPhase = meta("phase");
+  for (const auto &[key, value] : file.metadata) {
+    if (key.rfind("step.", 0) == 0)
+      state.steps[key.substr(5)] = number(path, key, value);
+    if (key.rfind("data.", 0) == 0)
+      state.dataPositions[key.substr(5)] = number(path, key, value);
+  }
+  for (const VariableInfo &v : info.variables) {
+    const StoredTensor &t = file.tensors.at(v.name);
+    std::memcpy(session.variableData(v), t.bytes.data(), t.bytes.size());
+  }
+  return state;
+}
+
+} // namespace gmrt

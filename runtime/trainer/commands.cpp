@@ -1,0 +1,576 @@
+//===- commands.cpp - train, sample, eval, info ---------------------------===//
+//
+// The trainer's commands. Each builds a Session from the compiled model,
+// restores or initializes its variables, and drives its entries. Errors are
+// gmrt::Error messages: printed as "error: ..." with exit status 1.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/trainer/trainer.h"
+
+#include "runtime/core/error.h"
+#include "runtime/core/parallel.h"
+#include "runtime/io/metrics.h"
+#include "runtime/io/npy.h"
+#include "runtime/io/png.h"
+#include "runtime/trainer/checkpoint.h"
+#include "runtime/trainer/options.h"
+#include "runtime/trainer/progress.h"
+
+#include <atomic>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <sys/stat.h>
+
+namespace gmrt {
+
+namespace {
+
+std::atomic<bool> interrupted{false};
+
+void onInterrupt(int) {
+  interrupted = true;
+  // A second Ctrl-C ends the process at once.
+  std::signal(SIGINT, SIG_DFL);
+}
+
+bool exists(const std::string &path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+void makeDirectories(const std::string &path) {
+  for (size_t at = 1; at <= path.size(); ++at) {
+    if (at != path.size() && path[at] != '/')
+      continue;
+    std::string prefix = path.substr(0, at);
+    if (!exists(prefix) && ::mkdir(prefix.c_str(), 0777) != 0 &&
+        !exists(prefix))
+      throw Error("cannot create directory " + prefix);
+  }
+}
+
+const std::vector<OptionSpec> kCommonOptions = {
+    {"--threads", "N", "threads to use (default: one per core)"},
+    {"--help", "", "show this help"},
+};
+
+std::vector<OptionSpec> withCommon(std::vector<OptionSpec> specs) {
+  specs.insert(specs.end(), kCommonOptions.begin(), kCommonOptions.end());
+  return specs;
+}
+
+std::string defaultOut(const ModelInfo &info) { return "runs/" + info.model; }
+
+std::string checkpointIn(const std::string &out) {
+  return out + "/checkpoint.safetensors";
+}
+
+/// The entry of `kind` that `name` (or, when empty, the only one) names.
+const EntryInfo &chooseEntry(const ModelInfo &info, const std::string &kind,
+                             const std::string &phaseKind,
+                             const std::optional<std::string> &name,
+                             const std::string &option) {
+  std::vector<const EntryInfo *> candidates = info.entriesOf(kind, phaseKind);
+  std::string what = phaseKind.empty() ? kind : phaseKind + " " + kind;
+  std::string names;
+  for (const EntryInfo *e : candidates)
+    names += (names.empty() ? "" : ", ") + e->name;
+  if (name) {
+    for (const EntryInfo *e : candidates)
+      if (e->name == *name)
+        return *e;
+    throw Error("model " + info.model + " has no " + what + " '" + *name + "'" +
+                (names.empty() ? "" : "; it has: " + names));
+  }
+  if (candidates.empty())
+    throw Error("model " + info.model + " has no " + what);
+  if (candidates.size() > 1) {
+    // A sampler named "sample" is the default among several.
+    for (const EntryInfo *e : candidates)
+      if (kind == "sampler" && e->name == "sample")
+        return *e;
+    throw Error("model " + info.model + " has several " + what + "s (" + names +
+                "); choose one with " + option + " NAME");
+  }
+  return *candidates.front();
+}
+
+std::vector<std::pair<std::string, double>>
+namedReports(const Session &session, const EntryInfo &entry) {
+  std::vector<std::pair<std::string, double>> values;
+  const auto &names = session.info().reports;
+  for (const std::string &name : entry.reports)
+    for (size_t id = 0; id < names.size(); ++id)
+      if (names[id] == name)
+        values.push_back({name, session.reports()[id]});
+  return values;
+}
+
+int64_t examplesPerStep(const Session &session, const EntryInfo &entry) {
+  if (entry.datasets.empty())
+    return 0;
+  return session.info().datasets.at(entry.datasets.front()).batch;
+}
+
+//===----------------------------------------------------------------------===//
+// train
+//===----------------------------------------------------------------------===//
+
+const std::vector<OptionSpec> kTrainOptions = withCommon({
+    {"--steps", "N", "train until the phase has run N steps in all"},
+    {"--epochs", "E", "train until E passes over the data (default: 1)"},
+    {"--phase", "NAME", "the train phase to run (default: the only one)"},
+    {"--data", "DIR", "dataset root (default: /usr/share/datasets)"},
+    {"--out", "DIR",
+     "checkpoint and metrics.jsonl go here (default: runs/MODEL)"},
+    {"--seed", "S", "seed of initial values, noise and shuffling (default: 0)"},
+    {"--resume", "", "continue from DIR/checkpoint.safetensors"},
+    {"--log-every", "N",
+     "log a line (and a metrics record) every N steps (default: 50)"},
+    {"--checkpoint-every", "N",
+     "write the checkpoint every N steps (default: 1000)"},
+});
+
+int train(Session &session, const Options &options) {
+  const ModelInfo &info = session.info();
+  const EntryInfo &phase =
+      chooseEntry(info, "phase", "train", options.string("--phase"), "--phase");
+  std::string out = options.stringOr("--out", defaultOut(info));
+  std::string checkpoint = checkpointIn(out);
+  uint64_t logEvery = options.integerOr("--log-every", 50, 1);
+  uint64_t checkpointEvery = options.integerOr("--checkpoint-every", 1000, 1);
+
+  TrainingState state;
+  if (options.has("--resume")) {
+    if (!exists(checkpoint))
+      throw Error("--resume: no checkpoint at " + checkpoint +
+                  " (train without --resume first, or pass --out DIR)");
+    state = loadCheckpoint(checkpoint, session);
+    if (options.has("--seed") &&
+        static_cast<uint64_t>(*options.integer("--seed", 0)) != state.seed)
+      std::cerr << "warning: --resume continues with the checkpoint's seed "
+                << state.seed << "\n";
+    session.setSeed(state.seed);
+  } else {
+    state.seed = options.integerOr("--seed", 0, 0);
+    session.setSeed(state.seed);
+    session.initializeVariables();
+  }
+  session.prepareData(phase);
+  for (int32_t id : phase.datasets) {
+    const std::string &name = info.datasets[id].name;
+    session.feed(id).seek(state.dataPositions[name]);
+  }
+
+  uint64_t done = state.steps[phase.name];
+  uint64_t target;
+  if (auto steps = options.integer("--steps", 1)) {
+    target = *steps;
+  } else {
+    if (phase.datasets.empty())
+      throw Error("phase " + phase.name + " reads no data: give --steps N");
+    int64_t perEpoch = session.feed(phase.datasets.front()).batchesPerEpoch();
+    target = options.integerOr("--epochs", 1, 1) * perEpoch;
+  }
+  if (done >= target) {
+    std::cout << phase.name << ": already at step " << done << " (asked for "
+              << target << "); nothing to do\n";
+    return 0;
+  }
+
+  makeDirectories(out);
+  MetricsLog metrics(out + "/metrics.jsonl");
+  auto save = [&] {
+    state.steps[phase.name] = done;
+    state.lastPhase = phase.name;
+    for (int32_t id : phase.datasets)
+      state.dataPositions[info.datasets[id].name] = session.feed(id).position();
+    saveCheckpoint(checkpoint, session, state);
+  };
+  uint64_t savedAt = done;
+  bool savedOnce = options.has("--resume");
+
+  std::signal(SIGINT, onInterrupt);
+  Progress progress(phase.name, done, target, examplesPerStep(session, phase),
+                    logEvery, stderr);
+  std::vector<std::pair<std::string, double>> sums;
+  uint64_t summed = 0;
+  while (done < target) {
+    session.run(phase, static_cast<uint32_t>(done));
+    ++done;
+    auto reports = namedReports(session, phase);
+    for (const auto &[name, value] : reports)
+      if (!std::isfinite(value)) {
+        progress.finish();
+        std::string values;
+        for (const auto &[n, v] : reports)
+          values += " " + n + " = " + std::to_string(v);
+        throw Error(
+            phase.name + " step " + std::to_string(done) + ": " + name +
+            " is not finite (" + values.substr(1) + "); training stopped. " +
+            (savedOnce ? "The last good checkpoint is " + checkpoint +
+                             " (step " + std::to_string(savedAt) + ")"
+                       : std::string("No checkpoint was written before it")));
+      }
+    if (sums.empty())
+      sums.assign(reports.size(), {"", 0.0});
+    for (size_t i = 0; i < reports.size(); ++i)
+      sums[i] = {reports[i].first, sums[i].second + reports[i].second};
+    ++summed;
+    progress.update(done, reports);
+    if (done % logEvery == 0 || done == target) {
+      for (auto &[name, sum] : sums)
+        sum /= summed;
+      metrics.write(phase.name, done, sums,
+                    {{"img_per_s", progress.examplesPerSecond()}});
+      sums.clear();
+      summed = 0;
+    }
+    if (done % checkpointEvery == 0 || done == target || interrupted) {
+      save();
+      savedAt = done;
+      savedOnce = true;
+    }
+    if (interrupted) {
+      progress.finish();
+      std::cout << "interrupted at step " << done << "; checkpoint saved to "
+                << checkpoint << " (continue with --resume)\n";
+      std::signal(SIGINT, SIG_DFL);
+      return 0;
+    }
+  }
+  progress.finish();
+  std::signal(SIGINT, SIG_DFL);
+  std::printf("trained %s to step %llu in %s (%.0f img/s); checkpoint: %s\n",
+              phase.name.c_str(), static_cast<unsigned long long>(done),
+              formatDuration(progress.seconds()).c_str(),
+              progress.examplesPerSecond(), checkpoint.c_str());
+  return 0;
+}
+
+//===----------------------------------------------------------------------===//
+// Restoring variables for sample and eval
+//===----------------------------------------------------------------------===//
+
+const OptionSpec kCheckpointOption = {
+    "--checkpoint", "FILE",
+    "variables from FILE (default: runs/MODEL/checkpoint.safetensors)"};
+const OptionSpec kInitOption = {
+    "--init", "", "use freshly initialized variables instead of a checkpoint"};
+
+void restore(Session &session, const Options &options) {
+  if (options.has("--init")) {
+    session.initializeVariables();
+    return;
+  }
+  std::string path = options.stringOr("--checkpoint",
+                                      checkpointIn(defaultOut(session.info())));
+  if (!exists(path))
+    throw Error("no checkpoint at " + path +
+                ": train first (train), pass "
+                "--checkpoint FILE, or --init for untrained variables");
+  uint64_t seed = session.seed();
+  loadCheckpoint(path, session);
+  session.setSeed(seed);
+}
+
+//===----------------------------------------------------------------------===//
+// sample
+//===----------------------------------------------------------------------===//
+
+const std::vector<OptionSpec> kSampleOptions = withCommon({
+    {"-n", "N", "how many samples (default: one call of the sampler)"},
+    {"-o", "FILE",
+     "a PNG grid, or .npy arrays (default: runs/MODEL/samples.png)"},
+    {"--sampler", "NAME",
+     "the sampler to call (default: 'sample' or the only one)"},
+    {"--seed", "S", "seed of the sampler's noise (default: 0)"},
+    {"--columns", "C", "columns of the PNG grid (default: a square)"},
+    kCheckpointOption,
+    kInitOption,
+});
+
+bool endsWith(const std::string &s, const std::string &suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+/// Element `i` of a result buffer as float.
+float valueAt(const char *data, const std::string &dtype, int64_t i) {
+  if (dtype == "f32")
+    return reinterpret_cast<const float *>(data)[i];
+  if (dtype == "f64")
+    return static_cast<float>(reinterpret_cast<const double *>(data)[i]);
+  if (dtype == "i32")
+    return static_cast<float>(reinterpret_cast<const int32_t *>(data)[i]);
+  if (dtype == "i64")
+    return static_cast<float>(reinterpret_cast<const int64_t *>(data)[i]);
+  if (dtype == "i1" || dtype == "i8")
+    return static_cast<float>(reinterpret_cast<const uint8_t *>(data)[i]);
+  throw Error("cannot write samples of type " + dtype);
+}
+
+int sample(Session &session, const Options &options) {
+  const ModelInfo &info = session.info();
+  const EntryInfo &sampler = chooseEntry(
+      info, "sampler", "", options.string("--sampler"), "--sampler");
+  session.setSeed(options.integerOr("--seed", 0, 0));
+  restore(session, options);
+  if (sampler.results.empty())
+    throw Error("sampler " + sampler.name + " returns nothing");
+  const TensorSpec &first = sampler.results.front().first;
+  int64_t perCall = first.shape.empty() ? 1 : first.shape[0];
+  int64_t n = options.integerOr("-n", perCall, 1);
+  std::string path = options.stringOr("-o", defaultOut(info) + "/samples.png");
+
+  // Call the sampler until n samples are drawn; call c draws stream step c.
+  std::vector<std::vector<float>> results(sampler.results.size());
+  int64_t calls = (n + perCall - 1) / perCall;
+  for (int64_t call = 0; call < calls; ++call) {
+    session.run(sampler, static_cast<uint32_t>(call));
+    for (size_t r = 0; r < sampler.results.size(); ++r) {
+      const auto &[spec, offset] = sampler.results[r];
+      const char *data = session.arenaData(offset);
+      for (int64_t i = 0; i < spec.elements(); ++i)
+        results[r].push_back(valueAt(data, spec.dtype, i));
+    }
+  }
+  size_t slash = path.rfind('/');
+  if (slash != std::string::npos && slash > 0)
+    makeDirectories(path.substr(0, slash));
+
+  if (endsWith(path, ".npy")) {
+    // Result r goes to path, then path.1.npy, path.2.npy, ...
+    std::string stem = path.substr(0, path.size() - 4);
+    for (size_t r = 0; r < results.size(); ++r) {
+      const TensorSpec &spec = sampler.results[r].first;
+      int64_t per = spec.shape.empty() ? 1 : spec.shape[0];
+      std::vector<int64_t> shape = spec.shape;
+      if (shape.empty())
+        shape = {1};
+      shape[0] = n;
+      int64_t keep = spec.elements() / per * n;
+      std::string file =
+          r == 0 ? path : stem + "." + std::to_string(r) + ".npy";
+      writeNpy(file, shape, results[r].data());
+      if (keep > static_cast<int64_t>(results[r].size()))
+        throw Error("internal: sampler results are short");
+    }
+  } else {
+    if (first.shape.size() != 4 && first.shape.size() != 3)
+      throw Error("sampler " + sampler.name + " returns " + first.str() +
+                  ", not images (N x C x H x W); write .npy with -o FILE.npy");
+    int64_t c = first.shape.size() == 4 ? first.shape[1] : 1;
+    int64_t h = first.shape[first.shape.size() - 2];
+    int64_t w = first.shape.back();
+    int64_t columns = options.integerOr(
+        "--columns", static_cast<int64_t>(std::ceil(std::sqrt(double(n)))), 1);
+    writePngGrid(path, results[0].data(), n, c, h, w, columns);
+  }
+  std::cout << "wrote " << n << " samples to " << path << "\n";
+  return 0;
+}
+
+//===----------------------------------------------------------------------===//
+// eval
+//===----------------------------------------------------------------------===//
+
+const std::vector<OptionSpec> kEvalOptions = withCommon({
+    {"--phase", "NAME", "the eval phase to run (default: the only one)"},
+    {"--data", "DIR", "dataset root (default: /usr/share/datasets)"},
+    {"--batches", "N", "evaluate only the first N batches"},
+    {"--seed", "S", "seed of the phase's noise (default: 0)"},
+    {"--out", "DIR", "append the result to DIR/metrics.jsonl"},
+    kCheckpointOption,
+    kInitOption,
+});
+
+int eval(Session &session, const Options &options) {
+  const ModelInfo &info = session.info();
+  const EntryInfo &phase =
+      chooseEntry(info, "phase", "eval", options.string("--phase"), "--phase");
+  session.setSeed(options.integerOr("--seed", 0, 0));
+  restore(session, options);
+  session.prepareData(phase);
+  int64_t batches = INT64_MAX, examples = 0;
+  for (int32_t id : phase.datasets)
+    batches = std::min(batches, session.feed(id).batchesPerEpoch());
+  if (phase.datasets.empty())
+    batches = 1;
+  if (auto limit = options.integer("--batches", 1))
+    batches = std::min(batches, *limit);
+
+  std::vector<std::pair<std::string, double>> means;
+  for (int64_t b = 0; b < batches; ++b) {
+    session.run(phase, static_cast<uint32_t>(b));
+    auto reports = namedReports(session, phase);
+    if (means.empty())
+      means.assign(reports.size(), {"", 0.0});
+    for (size_t i = 0; i < reports.size(); ++i)
+      means[i] = {reports[i].first,
+                  means[i].second + reports[i].second / batches};
+    examples += examplesPerStep(session, phase);
+  }
+  std::cout << phase.name << " on " << examples << " examples (" << batches
+            << " batches):";
+  for (const auto &[name, value] : means)
+    std::printf("  %s %.6g", name.c_str(), value);
+  std::cout << "\n";
+  if (auto out = options.string("--out")) {
+    makeDirectories(*out);
+    MetricsLog(*out + "/metrics.jsonl")
+        .write(phase.name, 0, means, {{"examples", double(examples)}});
+  }
+  return 0;
+}
+
+//===----------------------------------------------------------------------===//
+// info
+//===----------------------------------------------------------------------===//
+
+const std::vector<OptionSpec> kInfoOptions = withCommon({
+    {"--json", "", "print the compiled model's description as JSON"},
+});
+
+std::string megabytes(int64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MB", bytes / 1e6);
+  return buf;
+}
+
+std::string withCommas(int64_t n) {
+  std::string s = std::to_string(n);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
+    s.insert(i, ",");
+  return s;
+}
+
+int infoCommand(Session &session, const Options &options,
+                const std::string &infoJson) {
+  if (options.has("--json")) {
+    std::cout << infoJson << "\n";
+    return 0;
+  }
+  const ModelInfo &info = session.info();
+  int64_t params = 0, stateTensors = 0;
+  for (const VariableInfo &v : info.variables)
+    (v.isParam ? params : stateTensors) += 1;
+  std::cout << "model " << info.model << " (hash " << info.hash << ")\n";
+  std::cout << "parameters: " << withCommas(info.parameterCount()) << " in "
+            << params << " tensors; " << stateTensors
+            << " state tensors (optimizer, running statistics)\n";
+  std::cout << "memory: variables " << megabytes(info.variablesBytes)
+            << ", arena " << megabytes(info.arenaBytes)
+            << " (planned at compile time)\n";
+  for (const EntryInfo &e : info.entries) {
+    char flops[32];
+    std::snprintf(flops, sizeof flops, "%.3f GFLOP", e.flops / 1e9);
+    if (e.kind == "phase") {
+      std::cout << "phase " << e.name << " (" << e.phaseKind << "): " << flops
+                << "/step, arena " << megabytes(e.arenaBytes);
+      for (int32_t id : e.datasets) {
+        const DatasetInfo &d = info.datasets[id];
+        std::cout << "; data " << d.name << " (" << d.source << " " << d.split
+                  << ", batch " << d.batch << ")";
+      }
+      if (!e.reports.empty()) {
+        std::cout << "; reports";
+        for (const std::string &r : e.reports)
+          std::cout << " " << r;
+      }
+      std::cout << "\n";
+    } else {
+      std::cout << "sampler " << e.name << ": " << flops << "/call ->";
+      for (const auto &[spec, offset] : e.results)
+        std::cout << " " << spec.str();
+      std::cout << "\n";
+    }
+  }
+  return 0;
+}
+
+//===----------------------------------------------------------------------===//
+// main
+//===----------------------------------------------------------------------===//
+
+struct Command {
+  const char *name;
+  const char *summary;
+  const std::vector<OptionSpec> *options;
+};
+
+const Command kCommands[] = {
+    {"train", "train a phase, writing checkpoints and metrics", &kTrainOptions},
+    {"sample", "draw samples into a PNG grid or .npy files", &kSampleOptions},
+    {"eval", "run an eval phase over the test data and average its reports",
+     &kEvalOptions},
+    {"info", "parameters, FLOPs per step, planned memory, phases",
+     &kInfoOptions},
+};
+
+void usage(const std::string &program, const ModelInfo *info) {
+  std::cout << "usage: " << program << " COMMAND [options]\n\n";
+  if (info)
+    std::cout << "A trainer for model " << info->model
+              << ", compiled by gmc.\n\n";
+  std::cout << "commands:\n";
+  for (const Command &c : kCommands)
+    std::printf("  %-8s %s\n", c.name, c.summary);
+  std::cout << "\n'" << program
+            << " COMMAND --help' lists a command's options.\n";
+}
+
+} // namespace
+
+int trainerMain(int argc, char **argv, const char *infoJson,
+                void (*run)(int32_t, GmFrame *)) {
+  std::string program = argc > 0 ? argv[0] : "trainer";
+  try {
+    if (argc < 2 || std::string(argv[1]) == "--help" ||
+        std::string(argv[1]) == "help") {
+      ModelInfo info = ModelInfo::parse(infoJson);
+      usage(program, &info);
+      return argc < 2 ? 1 : 0;
+    }
+    std::string name = argv[1];
+    const Command *command = nullptr;
+    for (const Command &c : kCommands)
+      if (name == c.name)
+        command = &c;
+    if (!command)
+      throw Error("unknown command '" + name +
+                  "'; commands: train, sample, "
+                  "eval, info (see " +
+                  program + " --help)");
+    Options options(program + " " + name, *command->options,
+                    std::vector<std::string>(argv + 2, argv + argc));
+    if (options.has("--help")) {
+      std::cout << "usage: " << program << " " << name << " [options]\n"
+                << command->summary << "\n\noptions:\n"
+                << describeOptions(*command->options);
+      return 0;
+    }
+    setThreads(static_cast<int>(options.integerOr("--threads", 0, 1)));
+    Session::Options sessionOptions;
+    sessionOptions.dataRoot = options.stringOr("--data", kDefaultDataRoot);
+    Session session(infoJson, run, sessionOptions);
+    if (name == "train")
+      return train(session, options);
+    if (name == "sample")
+      return sample(session, options);
+    if (name == "eval")
+      return eval(session, options);
+    return infoCommand(session, options, infoJson);
+  } catch (const Error &e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception &e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+} // namespace gmrt

@@ -1,0 +1,55 @@
+//===- progress.h - what training shows while it runs -----------*- C++ -*-===//
+//
+// On a terminal, one line redrawn in place: a bar, the step, the reports,
+// images per second and the time left. Otherwise (a log file, CI) one
+// plain line every `logEvery` steps.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GMRT_TRAINER_PROGRESS_H
+#define GMRT_TRAINER_PROGRESS_H
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace gmrt {
+
+class Progress {
+public:
+  Progress(std::string phase, uint64_t firstStep, uint64_t lastStep,
+           int64_t examplesPerStep, uint64_t logEvery, std::FILE *out);
+
+  /// After step `step` (1-based count of steps done) with these reports.
+  void update(uint64_t step,
+              const std::vector<std::pair<std::string, double>> &reports);
+  /// Ends the line on a terminal.
+  void finish();
+
+  double seconds() const;
+  double examplesPerSecond() const;
+
+private:
+  std::string line(uint64_t step,
+                   const std::vector<std::pair<std::string, double>> &reports,
+                   bool bar) const;
+
+  std::string phase_;
+  uint64_t first_, last_;
+  int64_t examplesPerStep_;
+  uint64_t logEvery_;
+  std::FILE *out_;
+  bool terminal_;
+  std::chrono::steady_clock::time_point start_, lastDraw_;
+  uint64_t done_ = 0;
+};
+
+/// "1m05s", "2h03m", "12s".
+std::string formatDuration(double seconds);
+
+} // namespace gmrt
+
+#endif // GMRT_TRAINER_PROGRESS_H

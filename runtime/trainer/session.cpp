@@ -1,0 +1,155 @@
+//===- session.cpp - a compiled model, loaded and ready to run ------------===//
+
+#include "runtime/trainer/session.h"
+
+#include "runtime/core/error.h"
+#include "runtime/core/random.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+
+namespace gmrt {
+
+constexpr int64_t kAlignment = 64;
+
+AlignedBuffer::AlignedBuffer(int64_t bytes) : size_(bytes) {
+  if (bytes <= 0)
+    return;
+  int64_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
+  data_ = static_cast<char *>(std::aligned_alloc(kAlignment, rounded));
+  if (!data_)
+    throw Error("out of memory: the model needs " + std::to_string(bytes) +
+                " bytes for one buffer");
+  std::memset(data_, 0, rounded);
+}
+
+AlignedBuffer::~AlignedBuffer() { std::free(data_); }
+
+Session::Session(const std::string &infoJson, RunFunction run, Options options)
+    : info_(ModelInfo::parse(infoJson)), run_(run), options_(options),
+      variables_(info_.variablesBytes), arena_(info_.arenaBytes) {
+  frame_ = {arena_.data(), variables_.data(), this};
+  for (const auto &descriptor : info_.library)
+    library_.push_back(cpu::makeLibraryOp(descriptor));
+  feeds_.resize(info_.datasets.size());
+  reports_.assign(info_.reports.size(),
+                  std::numeric_limits<double>::quiet_NaN());
+}
+
+char *Session::variableData(const VariableInfo &variable) const {
+  return variables_.data() + variable.offset;
+}
+
+char *Session::arenaData(int64_t offset) const {
+  return arena_.data() + offset;
+}
+
+void Session::initializeVariables() {
+  for (const VariableInfo &v : info_.variables) {
+    Stream stream{initStreamId(v.name), kInitStep, 0};
+    std::string kind = v.init.value("kind", "fill");
+    char *data = variableData(v);
+    for (int64_t e = 0; e < v.tensor.elements(); ++e) {
+      double x = 0;
+      if (kind == "uniform")
+        x = uniformAt(options_.seed, stream, e, v.init.at("low"),
+                      v.init.at("high"));
+      else if (kind == "normal")
+        x = v.init.at("mean").get<double>() +
+            v.init.at("std").get<double>() * normalAt(options_.seed, stream, e);
+      else
+        x = v.init.value("value", 0.0);
+      const std::string &t = v.tensor.dtype;
+      if (t == "f32")
+        reinterpret_cast<float *>(data)[e] = static_cast<float>(x);
+      else if (t == "f64")
+        reinterpret_cast<double *>(data)[e] = x;
+      else if (t == "i32")
+        reinterpret_cast<int32_t *>(data)[e] = static_cast<int32_t>(x);
+      else if (t == "i64")
+        reinterpret_cast<int64_t *>(data)[e] = static_cast<int64_t>(x);
+      else
+        throw Error("variable " + v.name + ": cannot initialize " + t);
+    }
+  }
+}
+
+void Session::createFeed(int32_t id, bool shuffle) {
+  feeds_.at(id) = std::make_unique<DataFeed>(
+      options_.dataRoot, info_.datasets.at(id), options_.seed, shuffle);
+}
+
+void Session::prepareData(const EntryInfo &entry) {
+  for (int32_t id : entry.datasets)
+    if (!feeds_.at(id))
+      createFeed(id, entry.isTrain());
+}
+
+DataFeed &Session::feed(int32_t id) {
+  if (!feeds_.at(id))
+    createFeed(id, false);
+  return *feeds_[id];
+}
+
+void Session::run(const EntryInfo &entry, uint32_t step) {
+  step_ = step;
+  std::fill(reports_.begin(), reports_.end(),
+            std::numeric_limits<double>::quiet_NaN());
+  error_ = nullptr;
+  run_(entry.index, &frame_);
+  if (error_)
+    std::rethrow_exception(error_);
+}
+
+void Session::callLibrary(int32_t id, int32_t iteration,
+                          void *const *operands) {
+  if (error_)
+    return;
+  try {
+    library_.at(id)->run(
+        {options_.seed, step_, static_cast<uint32_t>(iteration)}, operands);
+  } catch (...) {
+    error_ = std::current_exception();
+  }
+}
+
+void Session::nextBatch(int32_t dataset, void *const *fields) {
+  if (error_)
+    return;
+  try {
+    feed(dataset).next(fields);
+  } catch (...) {
+    error_ = std::current_exception();
+  }
+}
+
+void Session::report(int32_t id, double value) {
+  if (id >= 0 && static_cast<size_t>(id) < reports_.size())
+    reports_[id] = value;
+}
+
+} // namespace gmrt
+
+//===----------------------------------------------------------------------===//
+// The runtime functions of abi.h
+//===----------------------------------------------------------------------===//
+
+static gmrt::Session &sessionOf(GmFrame *frame) {
+  return *static_cast<gmrt::Session *>(frame->runtime);
+}
+
+extern "C" void gmrt_library(GmFrame *frame, int32_t id, int32_t iteration,
+                             void *const *operands) {
+  sessionOf(frame).callLibrary(id, iteration, operands);
+}
+
+extern "C" void gmrt_next(GmFrame *frame, int32_t dataset,
+                          void *const *fields) {
+  sessionOf(frame).nextBatch(dataset, fields);
+}
+
+extern "C" void gmrt_report(GmFrame *frame, int32_t report, double value) {
+  sessionOf(frame).report(report, value);
+}

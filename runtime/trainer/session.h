@@ -1,0 +1,96 @@
+//===- session.h - a compiled model, loaded and ready to run ----*- C++ -*-===//
+//
+// Owns what a compiled model runs on: the variables and arena buffers (one
+// allocation each, sized by the memory plan), the library ops built from
+// their descriptors, the datasets, and the reports of the last step. The
+// runtime's C functions (abi.h) reach it through GmFrame::runtime.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GMRT_TRAINER_SESSION_H
+#define GMRT_TRAINER_SESSION_H
+
+#include "runtime/core/abi.h"
+#include "runtime/core/model_info.h"
+#include "runtime/cpu/library.h"
+#include "runtime/io/dataset.h"
+#include "runtime/io/feed.h"
+
+#include <exception>
+#include <memory>
+#include <vector>
+
+namespace gmrt {
+
+/// Zeroed bytes aligned for the widest vectors.
+class AlignedBuffer {
+public:
+  explicit AlignedBuffer(int64_t bytes = 0);
+  ~AlignedBuffer();
+  AlignedBuffer(const AlignedBuffer &) = delete;
+  AlignedBuffer &operator=(const AlignedBuffer &) = delete;
+  char *data() const { return data_; }
+  int64_t size() const { return size_; }
+
+private:
+  char *data_ = nullptr;
+  int64_t size_ = 0;
+};
+
+class Session {
+public:
+  using RunFunction = void (*)(int32_t, GmFrame *);
+  struct Options {
+    uint64_t seed = 0;
+    std::string dataRoot = kDefaultDataRoot;
+  };
+
+  /// Parses the model info and builds every library op. Throws gmrt::Error.
+  Session(const std::string &infoJson, RunFunction run, Options options);
+
+  const ModelInfo &info() const { return info_; }
+  uint64_t seed() const { return options_.seed; }
+  void setSeed(uint64_t seed) { options_.seed = seed; }
+
+  /// Every variable to its initializer's values (Philox, by name).
+  void initializeVariables();
+  /// A variable's bytes in the variables buffer.
+  char *variableData(const VariableInfo &variable) const;
+  /// Bytes of the arena at `offset` (a sampler's results).
+  char *arenaData(int64_t offset) const;
+
+  /// Loads the datasets `entry` draws from; training phases shuffle.
+  void prepareData(const EntryInfo &entry);
+  /// The feed of dataset `id`; loaded on first use.
+  DataFeed &feed(int32_t id);
+
+  /// Runs `entry` once as step `step`. Throws what a runtime call threw.
+  void run(const EntryInfo &entry, uint32_t step);
+  /// The last run's reports by report id (NaN where it reported none).
+  const std::vector<double> &reports() const { return reports_; }
+
+  // The runtime functions of abi.h, on this session.
+  void callLibrary(int32_t id, int32_t iteration, void *const *operands);
+  void nextBatch(int32_t dataset, void *const *fields);
+  void report(int32_t id, double value);
+
+private:
+  void createFeed(int32_t id, bool shuffle);
+
+  ModelInfo info_;
+  RunFunction run_;
+  Options options_;
+  AlignedBuffer variables_, arena_;
+  GmFrame frame_;
+  std::vector<std::unique_ptr<cpu::LibraryOp>> library_;
+  std::vector<std::unique_ptr<DataFeed>> feeds_;
+  std::vector<double> reports_;
+  uint32_t step_ = 0;
+  /// The first error a runtime call raised during a run: generated code has
+  /// no unwind tables, so the call records it and the run rethrows it.
+  std::exception_ptr error_;
+};
+
+} // namespace gmrt
+
+#endif // GMRT_TRAINER_SESSION_H
