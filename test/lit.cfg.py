@@ -9,7 +9,7 @@ config.suffixes = [".mlir", ".gm", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.gmc_obj_root, "test")
 # unit/ is its own suite (GoogleTest); Inputs/ hold files that tests read.
-config.excludes = ["unit", "Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.excludes = ["unit", "Inputs", "lib", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
 
 # Our tools first, then LLVM's FileCheck, not, split-file.
 config.environment["PATH"] = os.pathsep.join(
@@ -17,5 +17,9 @@ config.environment["PATH"] = os.pathsep.join(
 )
 config.substitutions.append(("%gmc_src_root", config.gmc_src_root))
 config.substitutions.append(("%gmc_obj_root", config.gmc_obj_root))
+# Compiled trainers against the reference evaluator (test/e2e).
+config.substitutions.append(
+    ("%compare-samplers",
+     "bash " + os.path.join(config.gmc_src_root, "test/e2e/lib/compare-samplers.sh")))
 if config.cuda_enabled:
     config.available_features.add("cuda")

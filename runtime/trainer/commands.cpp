@@ -329,6 +329,13 @@ int sample(Session &session, const Options &options) {
   // Call the sampler until n samples are drawn; call c draws stream step c.
   std::vector<std::vector<float>> results(sampler.results.size());
   int64_t calls = (n + perCall - 1) / perCall;
+  for (const auto &[spec, offset] : sampler.results)
+    if (calls > 1 && (spec.shape.empty() || spec.shape[0] != perCall))
+      throw Error("sampler " + sampler.name + " returns " + spec.str() +
+                  " beside " + first.str() +
+                  ": with results of different "
+                  "batch sizes, -n can be at most " +
+                  std::to_string(perCall));
   for (int64_t call = 0; call < calls; ++call) {
     session.run(sampler, static_cast<uint32_t>(call));
     for (size_t r = 0; r < sampler.results.size(); ++r) {
@@ -343,21 +350,19 @@ int sample(Session &session, const Options &options) {
     makeDirectories(path.substr(0, slash));
 
   if (endsWith(path, ".npy")) {
-    // Result r goes to path, then path.1.npy, path.2.npy, ...
+    // Result r goes to path, then path.1.npy, path.2.npy, ...; results with
+    // the batch dimension hold the first n samples.
     std::string stem = path.substr(0, path.size() - 4);
     for (size_t r = 0; r < results.size(); ++r) {
       const TensorSpec &spec = sampler.results[r].first;
-      int64_t per = spec.shape.empty() ? 1 : spec.shape[0];
       std::vector<int64_t> shape = spec.shape;
       if (shape.empty())
         shape = {1};
-      shape[0] = n;
-      int64_t keep = spec.elements() / per * n;
+      else if (shape[0] == perCall)
+        shape[0] = n;
       std::string file =
           r == 0 ? path : stem + "." + std::to_string(r) + ".npy";
       writeNpy(file, shape, results[r].data());
-      if (keep > static_cast<int64_t>(results[r].size()))
-        throw Error("internal: sampler results are short");
     }
   } else {
     if (first.shape.size() != 4 && first.shape.size() != 3)

@@ -15,7 +15,10 @@
 #include "compiler/Frontend/Parser.h"
 #include "compiler/Frontend/Sema.h"
 
+#include "gm/GmDialect.h"
+
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -34,7 +37,7 @@ static cl::opt<std::string> checkInput(cl::Positional, cl::Required,
                                        cl::desc("<model.gm>"),
                                        cl::sub(checkCommand));
 static cl::opt<std::string> compileInput(cl::Positional, cl::Required,
-                                         cl::desc("<model.gm>"),
+                                         cl::desc("<model.gm | model.mlir>"),
                                          cl::sub(compileCommand));
 using gmc::Emit;
 static cl::opt<Emit>
@@ -191,12 +194,21 @@ int main(int argc, char **argv) {
   timingManager.setEnabled(timing);
   mlir::TimingScope timer = timingManager.getRootScope();
   mlir::OwningOpRef<mlir::ModuleOp> module;
-  {
+  if (llvm::StringRef(compileInput).ends_with(".mlir")) {
+    // gm IR written by hand or by an earlier --emit=mlir: straight to the
+    // back end (the op tests of the CPU backend are written this way).
+    mlir::TimingScope parseTimer = timer.nest("Parse gm IR");
+    context.loadDialect<mlir::gm::GmDialect>();
+    module = mlir::parseSourceFile<mlir::ModuleOp>(compileInput.getValue(),
+                                                   &context);
+    if (!module)
+      return 1;
+  } else {
     mlir::TimingScope frontEndTimer = timer.nest("Front end");
     module = frontEnd(compileInput, context, diags, program);
+    if (!module)
+      return finish(diags);
   }
-  if (!module)
-    return finish(diags);
   if (emit == Emit::Mlir)
     return printModule(*module, path);
   // Pass failures report through MLIR's diagnostics, at model.gm locations.

@@ -1,0 +1,67 @@
+// Layout ops and random draws, compiled for the CPU, against the reference
+// evaluator. Layout ops must be exact; random draws use the same Philox
+// streams, so they are exact too up to the float transforms (1e-4 relative).
+// RUN: %compare-samplers %s %t | FileCheck %s
+
+// CHECK-DAG: layout.npy: 9408 elements, {{.*}} ok
+// CHECK-DAG: layout.6.npy: 37632 elements, {{.*}} ok
+// CHECK-DAG: random.3.npy: 512 elements, {{.*}} ok
+// CHECK-DAG: quantize.3.npy: 40 elements, {{.*}} ok
+// CHECK-DAG: canvas.npy: 32 elements, {{.*}} ok
+// CHECK-NOT: FAIL
+
+gm.model @shapes {
+  gm.sampler @layout() -> (tensor<2x7x7x96xf32>, tensor<2x96x7x7xf32>, tensor<2x32x3x7xf32>, tensor<2x32x9x7xf32>, tensor<2x32x13x13xf32>, tensor<2x32x7x7xf32>, tensor<2x96x14x14xf32>) {
+    %x = gm.normal {id = 1 : i64} : tensor<2x64x7x7xf32>
+    %y = gm.normal {id = 2 : i64} : tensor<2x32x7x7xf32>
+    %c = gm.concat %x, %y axis 1 : (tensor<2x64x7x7xf32>, tensor<2x32x7x7xf32>) -> tensor<2x96x7x7xf32>
+    %0 = gm.transpose %c perm [0, 2, 3, 1] : tensor<2x96x7x7xf32> -> tensor<2x7x7x96xf32>
+    %s = gm.slice %x offsets [0, 16, 1, 0] sizes [2, 32, 3, 7] strides [1, 1, 2, 1] : tensor<2x64x7x7xf32> -> tensor<2x32x3x7xf32>
+    %p = gm.pad %y low [0, 0, 1, 0] high [0, 0, 1, 0] : tensor<2x32x7x7xf32> -> tensor<2x32x9x7xf32>
+    %i = gm.pad %y low [0, 0, 0, 0] high [0, 0, 0, 0] interior [0, 0, 1, 1] : tensor<2x32x7x7xf32> -> tensor<2x32x13x13xf32>
+    %b = gm.normal {id = 3 : i64} : tensor<32x1x1xf32>
+    %bb = gm.broadcast %b : tensor<32x1x1xf32> -> tensor<2x32x7x7xf32>
+    %u = gm.upsample %c scale [2, 2] : tensor<2x96x7x7xf32> -> tensor<2x96x14x14xf32>
+    gm.return %0, %c, %s, %p, %i, %bb, %u : tensor<2x7x7x96xf32>, tensor<2x96x7x7xf32>, tensor<2x32x3x7xf32>, tensor<2x32x9x7xf32>, tensor<2x32x13x13xf32>, tensor<2x32x7x7xf32>, tensor<2x96x14x14xf32>
+  }
+
+  gm.sampler @random() -> (tensor<4x128xf32>, tensor<4x128xf32>, tensor<4x128xf32>, tensor<4x128xi32>) {
+    %0 = gm.normal {id = 4 : i64} : tensor<4x128xf32>
+    %1 = gm.uniform {id = 5 : i64, low = -1.0 : f64, high = 2.0 : f64} : tensor<4x128xf32>
+    %p = gm.uniform {id = 6 : i64} : tensor<4x128xf32>
+    %2 = gm.bernoulli %p {id = 7 : i64} : tensor<4x128xf32>
+    %logits = gm.normal {id = 8 : i64} : tensor<4x10x128xf32>
+    %3 = gm.categorical %logits axis 1 {id = 9 : i64} : tensor<4x10x128xf32> -> tensor<4x128xi32>
+    gm.return %0, %1, %2, %3 : tensor<4x128xf32>, tensor<4x128xf32>, tensor<4x128xf32>, tensor<4x128xi32>
+  }
+
+  // Vector quantization: nearest code, its row, one-hot of labels, argmax.
+  gm.param @codebook : tensor<16x8xf32> = #gm.normal<0.0, 1.0>
+  gm.sampler @quantize() -> (tensor<2x5x5xi32>, tensor<2x5x5x8xf32>, tensor<4x10xf32>, tensor<4x10xi32>) {
+    %z = gm.normal {id = 10 : i64} : tensor<2x5x5x8xf32>
+    %book = gm.load @codebook : tensor<16x8xf32>
+    %codes = gm.nearest %z, %book : (tensor<2x5x5x8xf32>, tensor<16x8xf32>) -> tensor<2x5x5xi32>
+    %rows = gm.lookup %book, %codes : (tensor<16x8xf32>, tensor<2x5x5xi32>) -> tensor<2x5x5x8xf32>
+    %scores = gm.normal {id = 11 : i64} : tensor<4x10xf32>
+    %labels = gm.argmax %scores axis 1 : tensor<4x10xf32> -> tensor<4xi32>
+    %hot = gm.one_hot %labels classes 10 : tensor<4xi32> -> tensor<4x10xf32>
+    %x = gm.normal {id = 12 : i64} : tensor<4x10x10xf32>
+    %max = gm.argmax %x axis 2 : tensor<4x10x10xf32> -> tensor<4x10xi32>
+    gm.return %codes, %rows, %hot, %max : tensor<2x5x5xi32>, tensor<2x5x5x8xf32>, tensor<4x10xf32>, tensor<4x10xi32>
+  }
+
+  // An autoregressive canvas: each position sees the ones before it.
+  gm.sampler @canvas() -> tensor<2x4x4xf32> {
+    %zero = gm.constant dense<0.0> : tensor<2x4x4xf32>
+    %img = gm.autoregressive %zero over [4, 4] : tensor<2x4x4xf32> {
+    ^bb0(%c: tensor<2x4x4xf32>):
+      %sum = gm.reduce_sum %c dims [1, 2] keepdim : tensor<2x4x4xf32> -> tensor<2x1x1xf32>
+      %n = gm.normal {id = 13 : i64} : tensor<2x4x4xf32>
+      %next = gm.add %n, %sum : (tensor<2x4x4xf32>, tensor<2x1x1xf32>) -> tensor<2x4x4xf32>
+      %p = gm.sigmoid %next : tensor<2x4x4xf32>
+      %s = gm.bernoulli %p {id = 14 : i64} : tensor<2x4x4xf32>
+      gm.yield %s : tensor<2x4x4xf32>
+    }
+    gm.return %img : tensor<2x4x4xf32>
+  }
+}
