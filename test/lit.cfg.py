@@ -21,5 +21,10 @@ config.substitutions.append(("%gmc_obj_root", config.gmc_obj_root))
 config.substitutions.append(
     ("%compare-samplers",
      "bash " + os.path.join(config.gmc_src_root, "test/e2e/lib/compare-samplers.sh")))
+# Debian's dataset-fashion-mnist (scripts/install-deps.sh installs it).
+datasets = "/usr/share/datasets"
+config.substitutions.append(("%datasets", datasets))
+if os.path.isdir(os.path.join(datasets, "fashion-mnist")):
+    config.available_features.add("fashion-mnist")
 if config.cuda_enabled:
     config.available_features.add("cuda")
