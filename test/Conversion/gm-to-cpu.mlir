@@ -1,0 +1,169 @@
+// gm-to-cpu: one function per phase and sampler over the planned buffers;
+// elementwise ops and reductions become kernels holding a linalg.generic
+// over merged dimensions, called through the runtime's parallel_for or
+// directly; library ops become gmrt_library calls with descriptors in the
+// model info; loops become scf.for.
+// RUN: gm-opt %s -gm-plan-memory -gm-to-cpu -split-input-file -verify-diagnostics | FileCheck %s
+
+gm.model @m {
+  gm.dataset @data.train "fashion-mnist" split "train" fields [tensor<4x3x3xf32>]
+  gm.param @b : tensor<4xf32> = #gm.fill<0.5>
+  gm.param @w : tensor<8x4x3x3xf32> = #gm.uniform<-0.1, 0.1>
+  gm.phase train @train {
+    %x = gm.next @data.train : tensor<2x4x3x3xf32>
+    %b = gm.load @b : tensor<4xf32>
+    %r = gm.reshape %b : tensor<4xf32> -> tensor<4x1x1xf32>
+    %y = gm.add %x, %r : (tensor<2x4x3x3xf32>, tensor<4x1x1xf32>) -> tensor<2x4x3x3xf32>
+    %w = gm.load @w : tensor<8x4x3x3xf32>
+    %c = gm.conv2d %y, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x4x3x3xf32>, tensor<8x4x3x3xf32>) -> tensor<2x8x3x3xf32>
+    %m = gm.reduce_mean %c dims [0, 2, 3] : tensor<2x8x3x3xf32> -> tensor<8xf32>
+    %s = gm.reduce_sum %m dims [0] : tensor<8xf32> -> tensor<f32>
+    gm.report "loss", %s : tensor<f32>
+    %bn = gm.reduce_mean %y dims [0, 2, 3] : tensor<2x4x3x3xf32> -> tensor<4xf32>
+    gm.store %bn to @b : tensor<4xf32>
+  }
+}
+
+// The buffers come from the frame: arena in field 0, variables in field 1.
+// CHECK-LABEL: func.func private @gm_arena_buffer(%{{.*}}: !llvm.ptr) -> memref<?xi8>
+// CHECK: llvm.getelementptr %{{.*}}[0, 0] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr, ptr, ptr)>
+// CHECK: llvm.mlir.constant(960 : i64)
+// CHECK-LABEL: func.func private @gm_variables_buffer
+// CHECK: llvm.getelementptr %{{.*}}[0, 1]
+// CHECK: llvm.mlir.constant(1216 : i64)
+
+// CHECK-LABEL: func.func @gm_phase_train(
+// CHECK-SAME: %[[FRAME:.*]]: !llvm.ptr)
+// One stack array for the operand addresses of every runtime call.
+// CHECK: %[[ADDRS:.*]] = llvm.alloca %{{.*}} x !llvm.array<16 x ptr>
+// CHECK: %[[ARENA:.*]] = call @gm_arena_buffer(%[[FRAME]])
+// CHECK: %[[VARS:.*]] = call @gm_variables_buffer(%[[FRAME]])
+// gm.next writes its batch at its planned place.
+// CHECK: memref.view %[[ARENA]][%c0][] : memref<?xi8> to memref<2x4x3x3xf32>
+// CHECK: call @gmrt_next(%[[FRAME]], %c0_i32{{.*}}, %[[ADDRS]])
+// The bias add is small: called directly over its 2 units.
+// CHECK: call @train.k0.add(%[[FRAME]], %c0_i64, %c2_i64)
+// The convolution: library op 0 on (input, weight, result).
+// CHECK: memref.view %[[VARS]][%c64][] : memref<?xi8> to memref<8x4x3x3xf32>
+// CHECK: call @gmrt_library(%[[FRAME]], %c0_i32{{.*}}, %c0_i32, %[[ADDRS]])
+// CHECK: call @train.k1.reduce_mean(%[[FRAME]], %c0_i64{{.*}}, %c8_i64)
+// CHECK: call @train.k2.reduce_sum(%[[FRAME]], %c0_i64{{.*}}, %c1_i64)
+// A report passes its value.
+// CHECK: %[[LOSS:.*]] = memref.load %{{.*}}[] : memref<f32>
+// CHECK: %[[WIDE:.*]] = arith.extf %[[LOSS]] : f32 to f64
+// CHECK: call @gmrt_report(%[[FRAME]], %c0_i32{{.*}}, %[[WIDE]])
+// A store copies into the variable.
+// CHECK: %[[B:.*]] = memref.view %[[VARS]][%c0{{.*}}][] : memref<?xi8> to memref<4xf32>
+// CHECK: %[[BN:.*]] = memref.view %[[ARENA]][%c0{{.*}}][] : memref<?xi8> to memref<4xf32>
+// CHECK: memref.copy %[[BN]], %[[B]]
+
+// The bias add over 2 x 4 x 9: the 3 x 3 image merged into one dimension,
+// the bias indexed by the channel, the range [begin, end) of dim 0.
+// CHECK-LABEL: func.func private @train.k0.add(
+// CHECK: %[[X:.*]] = memref.view %{{.*}} to memref<2x4x9xf32>
+// CHECK: memref.subview %[[X]][%{{.*}}, 0, 0] [%{{.*}}, 4, 9] [1, 1, 1]
+// CHECK: memref.view %{{.*}} to memref<4xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[ID3:.*]], #[[CHANNEL:.*]], #[[ID3]]], iterator_types = ["parallel", "parallel", "parallel"]}
+// CHECK: arith.addf
+
+// The mean over all but the channel: zero, sum, divide; split on channels.
+// CHECK-LABEL: func.func private @train.k1.reduce_mean
+// CHECK: memref.subview %{{.*}}[0, %{{.*}}, 0] [2, %{{.*}}, 9] [1, 1, 1] : memref<2x8x9xf32>
+// CHECK: linalg.fill ins(%cst : f32)
+// CHECK: linalg.generic {{.*}} iterator_types = ["reduction", "parallel", "reduction"]
+// CHECK: arith.addf
+// CHECK: linalg.generic
+// CHECK: arith.constant 1.800000e+01 : f32
+// CHECK: arith.divf
+
+// A full reduction has no parallel dimension: one unit.
+// CHECK-LABEL: func.func private @train.k2.reduce_sum
+// CHECK-NOT: memref.subview
+// CHECK: linalg.generic {{.*}} iterator_types = ["reduction"]
+
+// The dispatcher and the model's description.
+// CHECK-LABEL: func.func @gm_run(%{{.*}}: i32, %{{.*}}: !llvm.ptr)
+// CHECK: scf.index_switch
+// CHECK: case 0 {
+// CHECK: func.call @gm_phase_train
+// CHECK: llvm.mlir.global internal constant @gm_model_info_json
+// CHECK-SAME: \22kind\22:\22conv2d\22
+// CHECK-SAME: \22padding\22:[1,1,1,1]
+// CHECK-SAME: \22w\22:[8,4,3,3],\22x\22:[2,4,3,3],\22y\22:[2,8,3,3]
+// CHECK-SAME: \22name\22:\22b\22,\22offset\22:0
+// CHECK-SAME: \22variables_bytes\22:1216
+// CHECK-LABEL: func.func @gm_model_info() -> !llvm.ptr
+// CHECK: llvm.mlir.addressof @gm_model_info_json
+
+// -----
+
+// Large kernels go through the runtime's parallel_for with a grain that
+// gives each task at least 16384 points; a load that a later store would
+// overwrite is copied first.
+gm.model @big {
+  gm.param @p : tensor<64x1024xf32> = #gm.fill<1.0>
+  gm.phase train @train {
+    %old = gm.load @p : tensor<64x1024xf32>
+    %two = gm.constant dense<2.0> : tensor<f32>
+    %new = gm.mul %old, %two : (tensor<64x1024xf32>, tensor<f32>) -> tensor<64x1024xf32>
+    gm.store %new to @p : tensor<64x1024xf32>
+    %d = gm.sub %new, %old : (tensor<64x1024xf32>, tensor<64x1024xf32>) -> tensor<64x1024xf32>
+    %l = gm.reduce_sum %d dims [0, 1] : tensor<64x1024xf32> -> tensor<f32>
+    gm.report "change", %l : tensor<f32>
+  }
+}
+// CHECK-LABEL: func.func @gm_phase_train
+// CHECK: %[[FROM:.*]] = memref.view %{{.*}} to memref<65536xf32>
+// CHECK: %[[TO:.*]] = memref.view %{{.*}} to memref<65536xf32>
+// CHECK: memref.copy %[[FROM]], %[[TO]]
+// CHECK: %[[K:.*]] = constant @train.k0.mul : (!llvm.ptr, i64, i64) -> ()
+// CHECK: call @gmrt_parallel_for(%{{.*}}, %[[K]], %c65536_i64, %c16384_i64)
+// CHECK-LABEL: func.func private @train.k0.mul
+// The scalar constant is captured, not read from memory.
+// CHECK: %[[TWO:.*]] = arith.constant 2.000000e+00 : f32
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : memref<?xf32, strided<[1], offset: ?>>)
+// CHECK: arith.mulf %{{.*}}, %[[TWO]]
+
+// -----
+
+// repeat: an scf.for whose iteration index (outer * count + i) reaches the
+// random draws; autoregressive: a loop over positions, copying position p.
+gm.model @loops {
+  gm.param @p : tensor<16xf32> = #gm.fill<0.0>
+  gm.phase train @train {
+    gm.repeat 3 {
+      %n = gm.normal {id = 1 : i64} : tensor<16xf32>
+      gm.store %n to @p : tensor<16xf32>
+    }
+  }
+  gm.sampler @s() -> tensor<2x4x4xf32> {
+    %zero = gm.constant dense<0.0> : tensor<2x4x4xf32>
+    %img = gm.autoregressive %zero over [4, 4] : tensor<2x4x4xf32> {
+    ^bb0(%c: tensor<2x4x4xf32>):
+      %p = gm.sigmoid %c : tensor<2x4x4xf32>
+      %s = gm.bernoulli %p {id = 2 : i64} : tensor<2x4x4xf32>
+      gm.yield %s : tensor<2x4x4xf32>
+    }
+    gm.return %img : tensor<2x4x4xf32>
+  }
+}
+// CHECK-LABEL: func.func @gm_phase_train
+// CHECK: %[[OUTER:.*]] = arith.constant 0 : i32
+// CHECK: scf.for %[[I:.*]] = %c0 to %c3 step %c1 {
+// CHECK: %[[I32:.*]] = arith.index_cast %[[I]] : index to i32
+// CHECK: %[[SCALED:.*]] = arith.muli %[[OUTER]], %c3_i32
+// CHECK: %[[ITER:.*]] = arith.addi %[[SCALED]], %[[I32]]
+// CHECK: call @gmrt_library(%{{.*}}, %c0_i32{{.*}}, %[[ITER]], %{{.*}})
+// CHECK: memref.copy
+// CHECK-LABEL: func.func @gm_sampler_s
+// The initial canvas is a splat: a fill.
+// CHECK: linalg.fill
+// CHECK: scf.for %[[POS:.*]] = %c0{{.*}} to %c16 step %c1{{.*}} {
+// CHECK: call @s.k{{[0-9]+}}.sigmoid
+// CHECK: call @gmrt_library
+// CHECK: scf.for %[[LINE:.*]] = %c0{{.*}} to %c2 step %c1{{.*}} {
+// CHECK: %[[V:.*]] = memref.load %{{.*}}[%[[LINE]], %[[POS]]] : memref<2x16xf32>
+// CHECK: memref.store %[[V]], %{{.*}}[%[[LINE]], %[[POS]]] : memref<2x16xf32>
+// The result is copied to its slot, reported in the model info.
+// CHECK: memref.copy
+// CHECK: \22results\22:[{\22dtype\22:\22f32\22,\22offset\22:{{[0-9]+}},\22shape\22:[2,4,4]}]
