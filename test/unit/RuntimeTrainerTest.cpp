@@ -1,0 +1,7 @@
+//===- RuntimeTrainerTest.cpp - the trainer's runtime: session, checkpoints -===//
+//
+// Placeholder; the suite is being written.
+//
+//===----------------------------------------------------------------------===//
+
+#include <gtest/gtest.h>
