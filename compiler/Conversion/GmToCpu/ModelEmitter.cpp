@@ -35,6 +35,14 @@ ModelEmitter::ModelEmitter(ModelOp model)
 // Buffers and views
 //===----------------------------------------------------------------------===//
 
+/// Private to the object file: LLVM may inline it (small kernels called
+/// directly, the buffer helpers) and drop what is unused.
+static void makeInternal(func::FuncOp fn) {
+  fn.setPrivate();
+  fn->setAttr("llvm.linkage", LLVM::LinkageAttr::get(fn.getContext(),
+                                                     LLVM::Linkage::Internal));
+}
+
 /// `func.func private @gm_<name>_buffer(%frame) -> memref<?xi8>`: wraps the
 /// buffer's address from the frame in a memref descriptor.
 static void emitBufferHelper(OpBuilder &b, Location loc, StringRef name,
@@ -45,7 +53,7 @@ static void emitBufferHelper(OpBuilder &b, Location loc, StringRef name,
   auto memrefType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
   auto fn = func::FuncOp::create(b, loc, name,
                                  b.getFunctionType({ptr}, {memrefType}));
-  fn.setPrivate();
+  makeInternal(fn);
   OpBuilder::InsertionGuard guard(b);
   Block *entry = fn.addEntryBlock();
   b.setInsertionPointToStart(entry);
@@ -303,7 +311,7 @@ LogicalResult ModelEmitter::emitLoopNest(OpBuilder &b, Location loc,
   FunctionState kernelState;
   OpBuilder kb(context());
   func::FuncOp kernel = beginFunction(kb, loc, name, {i64, i64}, kernelState);
-  kernel.setPrivate();
+  makeInternal(kernel);
   Value begin = arith::IndexCastOp::create(kb, loc, kb.getIndexType(),
                                            kernel.getArgument(1));
   Value end = arith::IndexCastOp::create(kb, loc, kb.getIndexType(),

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Prints whether KEY fell between the first and the last record of a
+# trainer's metrics.jsonl (each record is the mean over a logging interval).
+#   loss-decreases.sh METRICS.jsonl KEY
+set -euo pipefail
+values=$(grep -o "\"$2\":[-0-9.eE+]*" "$1" | cut -d: -f2)
+first=$(echo "$values" | head -1)
+last=$(echo "$values" | tail -1)
+[[ -n $first && -n $last ]] || { echo "$2: not in $1"; exit 1; }
+if awk -v a="$first" -v b="$last" 'BEGIN { exit !(b < a) }'; then
+  echo "$2 decreased: $first -> $last"
+else
+  echo "$2 did not decrease: $first -> $last"
+  exit 1
+fi
