@@ -46,7 +46,8 @@ ModelInfo ModelInfo::parse(const std::string &text) {
   ModelInfo info;
   try {
     nlohmann::json j = nlohmann::json::parse(text);
-    if (j.at("format").get<int64_t>() != kInfoFormat)
+    if (!j.at("format").is_number_integer() ||
+        j.at("format").get<int64_t>() != kInfoFormat)
       throw Error("the model was compiled for model-info format " +
                   j.at("format").dump() + "; this runtime reads format " +
                   std::to_string(kInfoFormat) +
@@ -94,11 +95,52 @@ ModelInfo ModelInfo::parse(const std::string &text) {
     }
     info.reports = j.at("reports").get<std::vector<std::string>>();
     info.library = j.at("library");
+    info.validate();
   } catch (const nlohmann::json::exception &e) {
     throw Error(std::string("the compiled model's description is malformed: ") +
                 e.what());
   }
   return info;
+}
+
+/// A malformed description would make the runtime write out of bounds:
+/// every offset, index and initializer is checked once, here.
+void ModelInfo::validate() const {
+  auto fail = [](const std::string &what) {
+    throw Error("the compiled model's description is malformed: " + what);
+  };
+  for (const VariableInfo &v : variables) {
+    if (v.offset < 0 || v.offset + v.tensor.bytes() > variablesBytes)
+      fail("variable " + v.name + " lies outside the variables buffer");
+    std::string kind = v.init.value("kind", "");
+    auto number = [&](const char *field) {
+      if (!v.init.contains(field) || !v.init.at(field).is_number())
+        fail("variable " + v.name + ": initializer " + kind + " lacks " +
+             field);
+    };
+    if (kind == "fill") {
+      number("value");
+    } else if (kind == "uniform") {
+      number("low");
+      number("high");
+    } else if (kind == "normal") {
+      number("mean");
+      number("std");
+    } else {
+      fail("variable " + v.name + ": unknown initializer '" + kind + "'");
+    }
+  }
+  for (const EntryInfo &e : entries) {
+    for (int32_t id : e.datasets)
+      if (id < 0 || static_cast<size_t>(id) >= datasets.size())
+        fail("entry " + e.name + " reads dataset " + std::to_string(id) +
+             " of " + std::to_string(datasets.size()));
+    for (const auto &[spec, offset] : e.results)
+      if (offset < 0 || offset + spec.bytes() > arenaBytes)
+        fail("a result of " + e.name + " lies outside the arena");
+  }
+  if (!library.is_array())
+    fail("\"library\" is not a list");
 }
 
 const EntryInfo *ModelInfo::find(const std::string &kind,

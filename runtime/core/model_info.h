@@ -79,6 +79,9 @@ struct ModelInfo {
   std::vector<const EntryInfo *>
   entriesOf(const std::string &kind, const std::string &phaseKind = "") const;
   int64_t parameterCount() const;
+
+private:
+  void validate() const;
 };
 
 } // namespace gmrt

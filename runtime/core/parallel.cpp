@@ -5,6 +5,7 @@
 #include "runtime/core/abi.h"
 
 #include <algorithm>
+#include <exception>
 #include <omp.h>
 
 namespace gmrt {
@@ -15,23 +16,33 @@ void setThreads(int threads) {
 
 int threads() { return omp_get_max_threads(); }
 
-/// Splits [0, n) into contiguous ranges, one per thread.
+/// Splits [0, n) into contiguous ranges of at least `grain`, at most one
+/// per thread. An exception thrown by a range is rethrown here, after the
+/// parallel region (one escaping a thread would terminate the process).
 template <typename Body>
 static void splitRanges(int64_t n, int64_t grain, const Body &body) {
   if (n <= 0)
     return;
   grain = std::max<int64_t>(1, grain);
-  int64_t chunks =
-      std::min<int64_t>(omp_get_max_threads(), (n + grain - 1) / grain);
+  int64_t chunks = std::min<int64_t>(omp_get_max_threads(), n / grain);
   if (chunks <= 1 || omp_in_parallel()) {
     body(0, n);
     return;
   }
+  std::exception_ptr error;
 #pragma omp parallel num_threads(static_cast <int>(chunks))
   {
     int64_t t = omp_get_thread_num(), count = omp_get_num_threads();
-    body(n * t / count, n * (t + 1) / count);
+    try {
+      body(n * t / count, n * (t + 1) / count);
+    } catch (...) {
+#pragma omp critical(gmrt_parallel_error)
+      if (!error)
+        error = std::current_exception();
+    }
   }
+  if (error)
+    std::rethrow_exception(error);
 }
 
 void parallelFor(int64_t n, int64_t grain,

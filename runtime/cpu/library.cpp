@@ -63,6 +63,19 @@ double loadAt(const void *p, const std::string &dtype, int64_t i) {
   return static_cast<double>(indexAt(p, dtype, i));
 }
 
+/// The element types the runtime's own loops read and write.
+std::string checkType(const std::string &dtype,
+                      std::initializer_list<const char *> allowed) {
+  for (const char *a : allowed)
+    if (dtype == a)
+      return dtype;
+  std::string list;
+  for (const char *a : allowed)
+    list += (list.empty() ? "" : ", ") + std::string(a);
+  throw Error("element type " + dtype + " is not supported on the CPU (" +
+              list + ")");
+}
+
 /// Sizes before, along and after `axis` of `shape`.
 struct Lines {
   int64_t outer = 1, length = 1, inner = 1;
@@ -186,8 +199,8 @@ public:
   RandomOp(const json &d, Kind kind)
       : kind_(kind), stream_(d.at("stream")),
         count_(product(d.at("y").get<std::vector<int64_t>>())),
-        dtype_(d.at("dtype")), low_(d.value("low", 0.0)),
-        high_(d.value("high", 1.0)) {}
+        dtype_(checkType(d.at("dtype"), {"f32", "f64"})),
+        low_(d.value("low", 0.0)), high_(d.value("high", 1.0)) {}
 
   void run(const CallContext &c, void *const *p) override {
     Stream stream{stream_, c.step, c.iteration};
@@ -228,7 +241,8 @@ private:
 class CategoricalOp : public LibraryOp {
 public:
   explicit CategoricalOp(const json &d)
-      : stream_(d.at("stream")), dtype_(d.at("dtype")),
+      : stream_(d.at("stream")),
+        dtype_(checkType(d.at("dtype"), {"f32", "f64"})),
         lines_(d.at("x").get<std::vector<int64_t>>(), d.at("axis")) {}
 
   void run(const CallContext &c, void *const *p) override {
@@ -305,7 +319,7 @@ class LookupOp : public LibraryOp {
 public:
   explicit LookupOp(const json &d)
       : rows_(d.at("rows")), codes_(d.at("codes")), width_(d.at("width")),
-        indexType_(d.at("index_dtype")) {}
+        indexType_(checkType(d.at("index_dtype"), {"i32", "i64"})) {}
   void run(const CallContext &, void *const *p) override {
     const float *table = f32(p[0]);
     float *out = f32(p[2]);
@@ -331,7 +345,8 @@ public:
   explicit OneHotOp(const json &d)
       : shape_(d.at("x").get<std::vector<int64_t>>()),
         classes_(d.at("classes")), axis_(d.at("axis")),
-        indexType_(d.at("index_dtype")), dtype_(d.at("dtype")) {}
+        indexType_(checkType(d.at("index_dtype"), {"i32", "i64"})),
+        dtype_(checkType(d.at("dtype"), {"f32", "f64", "i32", "i64"})) {}
   void run(const CallContext &, void *const *p) override {
     int64_t outer = 1, inner = 1;
     for (int64_t d = 0; d < axis_; ++d)
@@ -360,7 +375,7 @@ class ArgmaxOp : public LibraryOp {
 public:
   explicit ArgmaxOp(const json &d)
       : lines_(d.at("x").get<std::vector<int64_t>>(), d.at("axis")),
-        dtype_(d.at("dtype")) {}
+        dtype_(checkType(d.at("dtype"), {"f32", "f64", "i32", "i64"})) {}
   void run(const CallContext &, void *const *p) override {
     auto *out = static_cast<int32_t *>(p[1]);
     int64_t len = lines_.length, inner = lines_.inner;

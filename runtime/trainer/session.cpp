@@ -59,8 +59,8 @@ void Session::initializeVariables() {
       else if (kind == "normal")
         x = v.init.at("mean").get<double>() +
             v.init.at("std").get<double>() * normalAt(options_.seed, stream, e);
-      else
-        x = v.init.value("value", 0.0);
+      else // "fill"; ModelInfo::parse admits no other kind
+        x = v.init.at("value").get<double>();
       const std::string &t = v.tensor.dtype;
       if (t == "f32")
         reinterpret_cast<float *>(data)[e] = static_cast<float>(x);

@@ -229,19 +229,21 @@ describe(Operation *op) {
       .Default([](Operation *) -> Result { return std::nullopt; });
 }
 
-/// The element types each kind computes in: oneDNN kernels are f32 here.
+/// The float types each kind computes in: oneDNN kernels in f32 here, the
+/// runtime's own loops in f32 or f64.
 static LogicalResult checkTypes(Operation *op, StringRef kind) {
-  bool floatKernel = kind.starts_with("conv") || kind == "matmul" ||
-                     kind.starts_with("batch_norm") ||
-                     kind.contains("softmax") || kind == "nearest" ||
-                     kind == "lookup";
-  if (!floatKernel)
-    return success();
-  for (Value v : op->getOperands()) {
-    Type t = cast<RankedTensorType>(v.getType()).getElementType();
-    if (isa<FloatType>(t) && !t.isF32())
-      return op->emitOpError()
-             << "on " << t << " is not supported by the CPU backend (f32 only)";
+  bool oneDnn = kind.starts_with("conv") || kind == "matmul" ||
+                kind.starts_with("batch_norm") || kind.contains("softmax") ||
+                kind == "nearest" || kind == "lookup";
+  SmallVector<Type> types(op->getOperandTypes());
+  types.append(op->result_type_begin(), op->result_type_end());
+  for (Type type : types) {
+    Type t = cast<RankedTensorType>(type).getElementType();
+    if (!isa<FloatType>(t) || t.isF32() || (!oneDnn && t.isF64()))
+      continue;
+    return op->emitOpError()
+           << "on " << t << " is not supported by the CPU backend ("
+           << (oneDnn ? "f32 only" : "f32 or f64") << ")";
   }
   return success();
 }

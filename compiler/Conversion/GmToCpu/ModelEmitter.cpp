@@ -39,8 +39,8 @@ ModelEmitter::ModelEmitter(ModelOp model)
 /// directly, the buffer helpers) and drop what is unused.
 static void makeInternal(func::FuncOp fn) {
   fn.setPrivate();
-  fn->setAttr("llvm.linkage", LLVM::LinkageAttr::get(fn.getContext(),
-                                                     LLVM::Linkage::Internal));
+  fn->setAttr("llvm.linkage",
+              LLVM::LinkageAttr::get(fn.getContext(), LLVM::Linkage::Internal));
 }
 
 /// `func.func private @gm_<name>_buffer(%frame) -> memref<?xi8>`: wraps the
