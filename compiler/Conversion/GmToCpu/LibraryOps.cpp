@@ -241,8 +241,11 @@ static LogicalResult checkTypes(Operation *op, StringRef kind) {
     Type t = cast<RankedTensorType>(type).getElementType();
     if (!isa<FloatType>(t) || t.isF32() || (!oneDnn && t.isF64()))
       continue;
+    std::string name;
+    llvm::raw_string_ostream os(name);
+    t.print(os);
     return op->emitOpError()
-           << "on " << t << " is not supported by the CPU backend ("
+           << "on " << name << " is not supported by the CPU backend ("
            << (oneDnn ? "f32 only" : "f32 or f64") << ")";
   }
   return success();

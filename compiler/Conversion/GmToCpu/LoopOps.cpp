@@ -445,15 +445,15 @@ static LoopNest upsampleNest(UpsampleOp op) {
 FailureOr<bool> mlir::gm::cpu::emitLoopOp(ModelEmitter &emitter, OpBuilder &b,
                                           Operation *op, FunctionState &fs) {
   Location loc = op->getLoc();
-  // Generated loops compute in f32, f64 and integers; bf16 needs the
-  // precision pass (mixed precision keeps f32 masters), not yet there.
-  for (Type type :
-       llvm::concat<const Type>(op->getOperandTypes(), op->getResultTypes()))
-    if (auto tensor = dyn_cast<RankedTensorType>(type);
-        tensor && tensor.getElementType().isBF16())
-      return op->emitOpError()
-             << "on bf16 is not supported by the CPU backend (f32 or f64)";
   auto emit = [&](LoopNest nest) -> FailureOr<bool> {
+    // Generated loops compute in f32, f64 and integers; bf16 needs the
+    // precision pass (mixed precision keeps f32 masters), not yet there.
+    for (Type type :
+         llvm::concat<const Type>(op->getOperandTypes(), op->getResultTypes()))
+      if (auto tensor = dyn_cast<RankedTensorType>(type);
+          tensor && tensor.getElementType().isBF16())
+        return op->emitOpError()
+               << "on bf16 is not supported by the CPU backend (f32 or f64)";
     if (failed(emitter.emitLoopNest(b, loc, fs, std::move(nest))))
       return failure();
     return true;
