@@ -9,7 +9,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${GMC_BUILD_DIR:-$root/build}"
 out="${GMC_OUT_DIR:-$root/out}"
-epochs="${GMC_EPOCHS:-5}"
+epochs="${GMC_EPOCHS:-4}"
 
 bash "$root/scripts/build.sh"
 mkdir -p "$out"
