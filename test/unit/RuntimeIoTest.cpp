@@ -22,53 +22,24 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <dirent.h>
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
+
+#include "TestSupport.h"
 
 using namespace gmrt;
 
 namespace {
 
-/// A fresh temporary directory per test, removed afterwards.
-class RuntimeIo : public ::testing::Test {
+using gmtest::errorOf;
+
+class RuntimeIo : public gmtest::TempDirTest {
 protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/gmrt-test-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir = pattern;
-  }
-  void TearDown() override {
-    std::string command = "rm -rf '" + dir + "'";
-    ASSERT_EQ(std::system(command.c_str()), 0);
-  }
-  std::string path(const std::string &name) const { return dir + "/" + name; }
   void writeRaw(const std::string &name, const std::string &bytes) {
     std::ofstream(path(name), std::ios::binary) << bytes;
   }
-  std::vector<std::string> files() const {
-    std::vector<std::string> names;
-    if (DIR *d = opendir(dir.c_str())) {
-      while (dirent *e = readdir(d))
-        if (e->d_name[0] != '.')
-          names.push_back(e->d_name);
-      closedir(d);
-    }
-    return names;
-  }
-  std::string dir;
 };
-
-/// The message of the gmrt::Error `f` throws ("" if none).
-template <typename F> std::string errorOf(F f) {
-  try {
-    f();
-  } catch (const Error &e) {
-    return e.what();
-  }
-  return "";
-}
 
 std::string idxBytes(std::vector<int> dims, const std::string &data) {
   std::string out{0, 0, 8, static_cast<char>(dims.size())};

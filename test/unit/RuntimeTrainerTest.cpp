@@ -22,6 +22,8 @@
 #include "runtime/trainer/progress.h"
 #include "runtime/trainer/session.h"
 
+#include "TestSupport.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -32,7 +34,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <dirent.h>
 #include <limits>
 #include <mutex>
 #include <set>
@@ -221,44 +222,15 @@ json fakeModel(const std::string &dataSource) {
           {"library", library}};
 }
 
-/// The message of the gmrt::Error `f` throws ("" if none).
-template <typename F> std::string errorOf(F f) {
-  try {
-    f();
-  } catch (const Error &e) {
-    return e.what();
-  }
-  return "";
-}
+using gmtest::contains;
+using gmtest::errorOf;
 
-bool contains(const std::string &text, const std::string &part) {
-  return text.find(part) != std::string::npos;
-}
-
-/// A fresh temporary directory per test, removed afterwards.
-class TempDirTest : public ::testing::Test {
+/// A temporary directory and the fake model's call log, fresh per test.
+class TempDirTest : public gmtest::TempDirTest {
 protected:
   void SetUp() override {
-    char pattern[] = "/tmp/gmrt-trainer-test-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir = pattern;
+    gmtest::TempDirTest::SetUp();
     fakeLog = FakeModelLog();
-  }
-  void TearDown() override {
-    std::string command = "rm -rf '" + dir + "'";
-    ASSERT_EQ(std::system(command.c_str()), 0);
-  }
-  std::string path(const std::string &name) const { return dir + "/" + name; }
-  std::vector<std::string> files() const {
-    std::vector<std::string> names;
-    if (DIR *d = opendir(dir.c_str())) {
-      while (dirent *e = readdir(d))
-        if (e->d_name[0] != '.')
-          names.push_back(e->d_name);
-      closedir(d);
-    }
-    std::sort(names.begin(), names.end());
-    return names;
   }
   /// A session of the fake model (or of `info`) with `seed`.
   std::unique_ptr<Session> session(uint64_t seed, const json &info) const {
@@ -278,7 +250,6 @@ protected:
     writeNpy(path(name), {5, 3}, rows.data());
     return rows;
   }
-  std::string dir;
 };
 
 const VariableInfo &variableNamed(const Session &s, const std::string &name) {

@@ -141,6 +141,11 @@ FailureOr<bool> emitLoopOp(ModelEmitter &emitter, OpBuilder &b, Operation *op,
 /// random, vector quantization) as runtime calls; false for other ops.
 FailureOr<bool> emitLibraryOp(ModelEmitter &emitter, OpBuilder &b,
                               Operation *op, FunctionState &fs);
+/// A JSON list of integers (shapes, strides) for the model info.
+llvm::json::Array toJson(ArrayRef<int64_t> values);
+/// MLIR's name of a type: "f32", "i32"; the model info's dtypes.
+std::string typeName(Type type);
+
 /// The scalar computation of an elementwise op at one point.
 Value emitScalarOp(OpBuilder &b, Location loc, Operation *op,
                    ValueRange operands, Type resultElementType);

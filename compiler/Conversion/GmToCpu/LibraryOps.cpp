@@ -24,19 +24,8 @@ static ArrayRef<int64_t> shapeOf(Value v) {
   return cast<RankedTensorType>(v.getType()).getShape();
 }
 
-static json::Array toJson(ArrayRef<int64_t> values) {
-  json::Array a;
-  for (int64_t v : values)
-    a.push_back(v);
-  return a;
-}
-
 static std::string dtypeOf(Value v) {
-  Type t = cast<RankedTensorType>(v.getType()).getElementType();
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  t.print(os);
-  return s;
+  return typeName(cast<RankedTensorType>(v.getType()).getElementType());
 }
 
 static int64_t product(ArrayRef<int64_t> shape) {
@@ -241,11 +230,8 @@ static LogicalResult checkTypes(Operation *op, StringRef kind) {
     Type t = cast<RankedTensorType>(type).getElementType();
     if (!isa<FloatType>(t) || t.isF32() || (!oneDnn && t.isF64()))
       continue;
-    std::string name;
-    llvm::raw_string_ostream os(name);
-    t.print(os);
     return op->emitOpError()
-           << "on " << name << " is not supported by the CPU backend ("
+           << "on " << typeName(t) << " is not supported by the CPU backend ("
            << (oneDnn ? "f32 only" : "f32 or f64") << ")";
   }
   return success();

@@ -440,14 +440,19 @@ LogicalResult ModelEmitter::emitCopy(OpBuilder &b, Location loc,
   return success();
 }
 
+/// `scf.for %i = 0 to count step 1`, with an empty body.
+static scf::ForOp countedLoop(OpBuilder &b, Location loc, int64_t count) {
+  Value lower = arith::ConstantIndexOp::create(b, loc, 0);
+  Value upper = arith::ConstantIndexOp::create(b, loc, count);
+  Value step = arith::ConstantIndexOp::create(b, loc, 1);
+  return scf::ForOp::create(b, loc, lower, upper, step);
+}
+
 LogicalResult ModelEmitter::emitRepeat(OpBuilder &b, RepeatOp op,
                                        FunctionState &fs) {
   Location loc = op.getLoc();
   int64_t count = op.getCount();
-  Value lower = arith::ConstantIndexOp::create(b, loc, 0);
-  Value upper = arith::ConstantIndexOp::create(b, loc, count);
-  Value step = arith::ConstantIndexOp::create(b, loc, 1);
-  auto loop = scf::ForOp::create(b, loc, lower, upper, step);
+  scf::ForOp loop = countedLoop(b, loc, count);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPoint(loop.getBody()->getTerminator());
   // Iterations of nested repeats flatten into one index, as in the
@@ -481,10 +486,7 @@ LogicalResult ModelEmitter::emitAutoregressive(OpBuilder &b,
     positions *= d;
   int64_t lines = type.getNumElements() / positions;
 
-  Value lower = arith::ConstantIndexOp::create(b, loc, 0);
-  Value upper = arith::ConstantIndexOp::create(b, loc, positions);
-  Value one = arith::ConstantIndexOp::create(b, loc, 1);
-  auto loop = scf::ForOp::create(b, loc, lower, upper, one);
+  scf::ForOp loop = countedLoop(b, loc, positions);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPoint(loop.getBody()->getTerminator());
   Value p = loop.getInductionVar();
@@ -503,14 +505,11 @@ LogicalResult ModelEmitter::emitAutoregressive(OpBuilder &b,
       viewOf(b, loc, fs, op.getResult(), {lines, positions});
   if (failed(next) || failed(canvas))
     return failure();
-  Value linesValue = arith::ConstantIndexOp::create(b, loc, lines);
-  scf::ForOp::create(
-      b, loc, lower, linesValue, one, ValueRange{},
-      [&](OpBuilder &lb, Location lloc, Value l, ValueRange) {
-        Value v = memref::LoadOp::create(lb, lloc, *next, ValueRange{l, p});
-        memref::StoreOp::create(lb, lloc, v, *canvas, ValueRange{l, p});
-        scf::YieldOp::create(lb, lloc);
-      });
+  scf::ForOp copy = countedLoop(b, loc, lines);
+  b.setInsertionPoint(copy.getBody()->getTerminator());
+  Value l = copy.getInductionVar();
+  Value v = memref::LoadOp::create(b, loc, *next, ValueRange{l, p});
+  memref::StoreOp::create(b, loc, v, *canvas, ValueRange{l, p});
   return success();
 }
 

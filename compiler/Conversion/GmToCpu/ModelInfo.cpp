@@ -25,14 +25,14 @@ namespace json = llvm::json;
 /// The version of the info's format; the trainer refuses others.
 static constexpr int64_t kInfoFormat = 1;
 
-static json::Array toJson(ArrayRef<int64_t> values) {
+json::Array mlir::gm::cpu::toJson(ArrayRef<int64_t> values) {
   json::Array a;
   for (int64_t v : values)
     a.push_back(v);
   return a;
 }
 
-static std::string typeName(Type t) {
+std::string mlir::gm::cpu::typeName(Type t) {
   std::string s;
   llvm::raw_string_ostream os(s);
   t.print(os);
