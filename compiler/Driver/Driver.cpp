@@ -48,6 +48,8 @@ LogicalResult optimizeModel(ModuleOp module, const BackendOptions &options,
   PassManager pm(module->getName());
   configure(pm, options, timing);
   gm::buildGmTrainPipeline(pm);
+  // One loop per elementwise chain, then the buffers of what remains.
+  pm.nest<gm::ModelOp>().addPass(gm::createGmFuse());
   pm.nest<gm::ModelOp>().addPass(gm::createGmPlanMemory());
   return pm.run(module);
 }

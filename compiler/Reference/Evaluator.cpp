@@ -207,6 +207,17 @@ LogicalResult Evaluator::runOp(Operation &op, Frame &frame) {
     SmallVector<RefTensor> r{canvas};
     return bind(r);
   }
+  if (auto fused = dyn_cast<FusedOp>(op)) {
+    // The body, element op by element op, on the whole tensors.
+    Frame inner;
+    inner.random = frame.random;
+    Block &body = fused.getBody().front();
+    for (auto [arg, tensor] : llvm::zip(body.getArguments(), operands))
+      inner.values[arg] = *tensor;
+    if (failed(runBlock(body, inner)))
+      return failure();
+    return bind(inner.yielded);
+  }
   if (isa<GradOp, MinimizeOp, ApplyGradientsOp>(op))
     return op.emitOpError() << "is not evaluated directly: run gm-inline, "
                                "gm-autodiff and gm-expand-optimizers first";

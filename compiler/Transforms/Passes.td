@@ -80,6 +80,27 @@ def GmExpandOptimizers : Pass<"gm-expand-optimizers", "::mlir::gm::ModelOp"> {
   }];
 }
 
+def GmFuse : Pass<"gm-fuse", "::mlir::gm::ModelOp"> {
+  let summary = "Fuse chains of elementwise ops into gm.fused loops";
+  let description = [{
+    Groups elementwise ops (math, comparisons, select, casts, broadcast)
+    whose results have one shape and that feed each other, and replaces
+    each group of two or more by a `gm.fused` op: the backends compute it
+    in a single pass over memory, and the values inside never get a buffer.
+    Adam's update of a parameter, a dozen elementwise ops, becomes one loop;
+    so do a layer's bias, activation and their gradients.
+
+    An op joins the groups of the values it reads when it has their shape
+    and no value of those groups is read between them and the op (the fused
+    op stands where the group's last op stood). Values the group makes and
+    other ops read become results of the fused op. Ops of different shapes
+    stay apart: a broadcast operand is an input, read by index.
+
+    Runs after autodiff and the optimizer expansion (gm.fused has no
+    gradient) and before `gm-plan-memory`.
+  }];
+}
+
 def GmPlanMemory : Pass<"gm-plan-memory", "::mlir::gm::ModelOp"> {
   let summary = "Place every tensor at a compile-time offset in one arena";
   let description = [{

@@ -77,6 +77,18 @@ int64_t gm::getVariablesBytes(ModelOp model) {
 
 namespace {
 
+/// Visits the ops of `block` and of nested regions, but not the bodies of
+/// gm.fused ops (their values have no buffers).
+void walkOutsideFused(Block &block, function_ref<void(Operation *)> visit) {
+  for (Operation &op : block) {
+    visit(&op);
+    if (!isa<FusedOp>(op))
+      for (Region &region : op.getRegions())
+        for (Block &inner : region)
+          walkOutsideFused(inner, visit);
+  }
+}
+
 /// Bytes that some values share for an interval of the program.
 struct Buffer {
   enum Kind { Arena, Variable, Constant };
@@ -89,6 +101,9 @@ struct Buffer {
   StringAttr variable;
   /// Offset in the arena (`Arena`) once packed.
   int64_t offset = -1;
+  /// Creation order: the last tie-break when packing, so that plans do not
+  /// depend on where values happen to be allocated.
+  int64_t order = 0;
 };
 
 /// The plan of one phase or sampler body.
@@ -133,9 +148,11 @@ void BodyPlanner::number() {
   std::function<void(Block &)> visit = [&](Block &block) {
     for (Operation &op : block) {
       position_[&op] = next++;
-      for (Region &region : op.getRegions())
-        for (Block &inner : region)
-          visit(inner);
+      // A fused body's values live in registers, not in buffers.
+      if (!isa<FusedOp>(op))
+        for (Region &region : op.getRegions())
+          for (Block &inner : region)
+            visit(inner);
       endPosition_[&op] = next - 1;
     }
   };
@@ -148,7 +165,7 @@ Buffer &BodyPlanner::bufferOf(Value value) {
 }
 
 void BodyPlanner::formBuffers() {
-  body_.walk([&](Operation *op) {
+  walkOutsideFused(body_, [&](Operation *op) {
     for (Value result : op->getResults()) {
       auto type = cast<ShapedType>(result.getType());
       if (isa<ReshapeOp, StopGradientOp>(op)) {
@@ -158,6 +175,7 @@ void BodyPlanner::formBuffers() {
       aliases_.insert(result);
       Buffer &buffer = buffers_[result];
       buffer.bytes = storageBytes(type);
+      buffer.order = static_cast<int64_t>(buffers_.size());
       if (isa<ConstantOp>(op)) {
         buffer.kind = Buffer::Constant;
       } else if (auto load = dyn_cast<LoadOp>(op)) {
@@ -201,12 +219,15 @@ void BodyPlanner::computeLiveness() {
     for (Operation *user : value.getUsers())
       buffer.end = std::max(buffer.end, usePosition(user, def));
   };
-  body_.walk([&](Operation *op) {
+  walkOutsideFused(body_, [&](Operation *op) {
     for (Value result : op->getResults())
       visitValue(result, op);
-    for (Region &region : op->getRegions())
-      for (BlockArgument arg : region.getArguments())
-        visitValue(arg, op);
+    // Loop bodies' arguments alias buffers (the autoregressive canvas); a
+    // fused body's are registers.
+    if (!isa<FusedOp>(op))
+      for (Region &region : op->getRegions())
+        for (BlockArgument arg : region.getArguments())
+          visitValue(arg, op);
   });
 }
 
@@ -239,6 +260,7 @@ void BodyPlanner::addOutputSlots() {
     slot.bytes = storageBytes(cast<ShapedType>(v.getType()));
     slot.begin = position_.lookup(return_);
     slot.end = lastPosition_ + 1;
+    slot.order = static_cast<int64_t>(buffers_.size() + outputs_.size()) + 1;
     outputs_.push_back(slot);
   }
 }
@@ -253,7 +275,9 @@ int64_t BodyPlanner::pack() {
   llvm::stable_sort(order, [](const Buffer *a, const Buffer *b) {
     if (a->bytes != b->bytes)
       return a->bytes > b->bytes;
-    return a->begin < b->begin;
+    if (a->begin != b->begin)
+      return a->begin < b->begin;
+    return a->order < b->order;
   });
   int64_t arenaBytes = 0;
   SmallVector<Buffer *> placed;
@@ -293,7 +317,7 @@ void BodyPlanner::writePlaces() {
     }
     return {};
   };
-  body_.walk([&](Operation *op) {
+  walkOutsideFused(body_, [&](Operation *op) {
     SmallVector<Attribute> places;
     for (Value result : op->getResults())
       if (Attribute place = placeOf(result))

@@ -29,4 +29,14 @@
 #define GET_OP_CLASSES
 #include "gm/GmOps.h.inc"
 
+namespace mlir::gm {
+
+/// Whether `op` computes each result element from the operand elements at
+/// the same (broadcast) index alone: the unary and binary math ops,
+/// comparisons, select, casts, broadcast. These are what gm-fuse fuses and
+/// what a gm.fused body may hold.
+bool isElementwise(Operation *op);
+
+} // namespace mlir::gm
+
 #endif // GM_GMOPS_H

@@ -464,10 +464,48 @@ def Gm_AutoregressiveOp : Gm_Op<"autoregressive", [
 }
 
 def Gm_YieldOp : Gm_Op<"yield", [
-    Pure, ReturnLike, Terminator, HasParent<"AutoregressiveOp">]> {
-  let summary = "yields the next canvas of a gm.autoregressive body";
-  let arguments = (ins Gm_Tensor:$value);
-  let assemblyFormat = "$value attr-dict `:` type($value)";
+    Pure, ReturnLike, Terminator,
+    ParentOneOf<["AutoregressiveOp", "FusedOp"]>]> {
+  let summary = "ends a gm.autoregressive or gm.fused body";
+  let description = [{
+    In a `gm.autoregressive` body: the next canvas (one value). In a
+    `gm.fused` body: the values of the op's results, in order.
+  }];
+  let arguments = (ins Variadic<Gm_Tensor>:$values);
+  let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
+}
+
+//===----------------------------------------------------------------------===//
+// Fusion
+//===----------------------------------------------------------------------===//
+
+def Gm_FusedOp : Gm_Op<"fused", [
+    IsolatedFromAbove, RecursiveMemoryEffects, SingleBlock]> {
+  let summary = "elementwise ops computed in one pass over a common shape";
+  let description = [{
+    Made by `gm-fuse` from a chain of elementwise ops whose results share a
+    shape. The body computes, for one element, what the ops computed for
+    all: the backends run it as a single loop, so the intermediate values
+    never go to memory. The inputs broadcast to the shape as the ops'
+    operands did; every value in the body and every result has the shape.
+    The body sees only its arguments (one per input).
+
+    ```mlir
+    %y, %s = gm.fused(%x, %b) : (tensor<64x32xf32>, tensor<32xf32>) -> (tensor<64x32xf32>, tensor<64x32xf32>) {
+    ^bb0(%a: tensor<64x32xf32>, %c: tensor<32xf32>):
+      %0 = gm.add %a, %c : (tensor<64x32xf32>, tensor<32xf32>) -> tensor<64x32xf32>
+      %1 = gm.sigmoid %0 : tensor<64x32xf32>
+      gm.yield %0, %1 : tensor<64x32xf32>, tensor<64x32xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Variadic<Gm_Tensor>:$inputs);
+  let results = (outs Variadic<Gm_Tensor>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    `(` $inputs `)` attr-dict `:` functional-type($inputs, results) $body
+  }];
+  let hasVerifier = 1;
 }
 
 #endif // GM_STRUCTURE_OPS_TD

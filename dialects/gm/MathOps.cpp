@@ -52,3 +52,11 @@ LogicalResult SelectOp::inferReturnTypes(MLIRContext *context,
   types.push_back(RankedTensorType::get(*shape, element));
   return success();
 }
+
+bool mlir::gm::isElementwise(Operation *op) {
+  return isa<NegOp, AbsOp, SignOp, ExpOp, LogOp, Log1pOp, SqrtOp, RsqrtOp,
+             SquareOp, ReciprocalOp, TanhOp, SigmoidOp, SoftplusOp, ReluOp,
+             LeakyReluOp, FloorOp, RoundOp, AddOp, SubOp, MulOp, DivOp, PowOp,
+             MaximumOp, MinimumOp, CompareOp, SelectOp, CastOp, BroadcastOp>(
+      op);
+}

@@ -368,7 +368,35 @@ LogicalResult AutoregressiveOp::verify() {
   auto yield = body.mightHaveTerminator()
                    ? dyn_cast<YieldOp>(body.getTerminator())
                    : YieldOp();
-  if (!yield || yield.getValue().getType() != type)
+  if (!yield || yield.getValues().size() != 1 ||
+      yield.getValues()[0].getType() != type)
     return emitOpError() << "body must yield a tensor of type " << type;
+  return success();
+}
+
+LogicalResult FusedOp::verify() {
+  Block &body = getBody().front();
+  if (body.getArgumentTypes() != getInputs().getTypes())
+    return emitOpError() << "body arguments must have the inputs' types";
+  auto yield = body.mightHaveTerminator()
+                   ? dyn_cast<YieldOp>(body.getTerminator())
+                   : YieldOp();
+  if (!yield || yield.getValues().getTypes() != getResultTypes())
+    return emitOpError() << "body must yield one value per result, of the "
+                            "results' types";
+  if (getNumResults() == 0)
+    return emitOpError() << "computes nothing";
+  ArrayRef<int64_t> shape =
+      cast<RankedTensorType>(getResult(0).getType()).getShape();
+  for (Operation &op : body.without_terminator()) {
+    if (!isElementwise(&op))
+      return op.emitOpError() << "cannot be fused: not elementwise";
+    for (Type t : op.getResultTypes())
+      if (cast<RankedTensorType>(t).getShape() != shape)
+        return op.emitOpError()
+               << "has shape "
+               << shape::format(cast<RankedTensorType>(t).getShape())
+               << " in a gm.fused over " << shape::format(shape);
+  }
   return success();
 }

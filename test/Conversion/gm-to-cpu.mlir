@@ -167,3 +167,30 @@ gm.model @loops {
 // The result is copied to its slot, reported in the model info.
 // CHECK: memref.copy
 // CHECK: \22results\22:[{\22dtype\22:\22f32\22,\22offset\22:{{[0-9]+}},\22shape\22:[2,4,4]}]
+
+// -----
+
+// A gm.fused is one kernel: one linalg.generic whose body computes the
+// fused ops in order, writing each result the op yields.
+gm.model @fused {
+  gm.sampler @s() -> (tensor<4x8xf32>, tensor<4x8xf32>) {
+    %x = gm.normal {id = 1 : i64} : tensor<4x8xf32>
+    %b = gm.normal {id = 2 : i64} : tensor<8xf32>
+    %y:2 = gm.fused(%x, %b) : (tensor<4x8xf32>, tensor<8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
+    ^bb0(%a: tensor<4x8xf32>, %c: tensor<8xf32>):
+      %0 = gm.add %a, %c : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+      %1 = gm.tanh %0 : tensor<4x8xf32>
+      gm.yield %0, %1 : tensor<4x8xf32>, tensor<4x8xf32>
+    }
+    gm.return %y#0, %y#1 : tensor<4x8xf32>, tensor<4x8xf32>
+  }
+}
+// CHECK-LABEL: func.func @gm_sampler_s
+// CHECK: call @s.k0.fused.add.tanh
+// CHECK-LABEL: func.func private @s.k0.fused.add.tanh
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}, #{{.*}}], iterator_types = ["parallel", "parallel"]}
+// CHECK-SAME: outs(%{{.*}}, %{{.*}} : memref<?x8xf32, {{.*}}>, memref<?x8xf32, {{.*}}>)
+// CHECK: ^bb0(%[[A:.*]]: f32, %[[C:.*]]: f32, %{{.*}}: f32, %{{.*}}: f32):
+// CHECK-NEXT: %[[S:.*]] = arith.addf %[[A]], %[[C]] : f32
+// CHECK-NEXT: %[[T:.*]] = math.tanh %[[S]] : f32
+// CHECK-NEXT: linalg.yield %[[S]], %[[T]] : f32, f32

@@ -6,6 +6,7 @@
 // RUN: gm-eval %s --sampler=shapes | FileCheck %s --check-prefix=SHAPE
 // RUN: gm-eval %s --sampler=elementwise | FileCheck %s --check-prefix=ELEM
 // RUN: gm-eval %s --sampler=rounding | FileCheck %s --check-prefix=ROUND
+// RUN: gm-eval %s --sampler=fused | FileCheck %s --check-prefix=FUSED
 // RUN: gm-eval %s --sampler=random --seed=3 > %t.a
 // RUN: gm-eval %s --sampler=random --seed=3 > %t.b
 // RUN: gm-eval %s --sampler=random --seed=4 > %t.c
@@ -178,5 +179,22 @@ gm.model @reference {
     %p = gm.constant dense<[0.0, 1.0]> : tensor<2xf32>
     %b = gm.bernoulli %p {id = 3 : i64} : tensor<2xf32>
     gm.return %n, %u, %c, %b : tensor<4xf32>, tensor<2xf32>, tensor<3xi32>, tensor<2xf32>
+  }
+
+  // A gm.fused runs its body on whole tensors: exp(x) + b, then its square.
+  // FUSED: result #0: tensor<2x2xf32> {{\[\[}}1, 2.71828175], [7.38905621, 20.085537]]
+  // FUSED: result #1: tensor<2x2xf32> {{\[\[}}1.5, 3.21828175], [7.88905621, 20.585537]]
+  // FUSED: result #2: tensor<2x2xf32> {{\[\[}}2.25, 10.357337], [62.2372093, 423.764343]]
+  gm.sampler @fused() -> (tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>) {
+    %x = gm.constant dense<[[0.0, 1.0], [2.0, 3.0]]> : tensor<2x2xf32>
+    %b = gm.constant dense<0.5> : tensor<f32>
+    %r:3 = gm.fused(%x, %b) : (tensor<2x2xf32>, tensor<f32>) -> (tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>) {
+    ^bb0(%a: tensor<2x2xf32>, %c: tensor<f32>):
+      %0 = gm.exp %a : tensor<2x2xf32>
+      %1 = gm.add %0, %c : (tensor<2x2xf32>, tensor<f32>) -> tensor<2x2xf32>
+      %2 = gm.square %1 : tensor<2x2xf32>
+      gm.yield %0, %1, %2 : tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>
+    }
+    gm.return %r#0, %r#1, %r#2 : tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>
   }
 }

@@ -13,6 +13,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -308,6 +309,38 @@ static LoopNest elementwiseNest(Operation *op) {
   return nest;
 }
 
+/// A gm.fused: one point computes the body's ops in order on scalars.
+static LoopNest fusedNest(FusedOp op) {
+  LoopNest nest = parallelNest(shapeOf(op.getResult(0)), "fused");
+  for (Value input : op.getInputs())
+    nest.inputs.push_back(broadcastOperand(input, nest.extents));
+  for (Value result : op.getResults())
+    nest.outputs.push_back(wholeOperand(result));
+  Block *body = &op.getBody().front();
+  // The kernel's name lists what it fuses: fused.mul.add.exp.
+  for (Operation &inner : body->without_terminator())
+    if (nest.name.size() < 48)
+      nest.name += "." + inner.getName().stripDialect().str();
+  nest.point = [body](OpBuilder &b, Location loc, ValueRange in, ValueRange) {
+    IRMapping scalars;
+    scalars.map(body->getArguments(), in);
+    for (Operation &inner : body->without_terminator()) {
+      SmallVector<Value> operands;
+      for (Value v : inner.getOperands())
+        operands.push_back(scalars.lookup(v));
+      Type type =
+          cast<RankedTensorType>(inner.getResult(0).getType()).getElementType();
+      scalars.map(inner.getResult(0),
+                  emitScalarOp(b, inner.getLoc(), &inner, operands, type));
+    }
+    SmallVector<Value> results;
+    for (Value v : body->getTerminator()->getOperands())
+      results.push_back(scalars.lookup(v));
+    return results;
+  };
+  return nest;
+}
+
 /// Sums, means and maxima: the nest iterates over the input; the output is
 /// indexed by the kept dimensions.
 static LoopNest reductionNest(Operation *op, ArrayRef<int64_t> dims) {
@@ -458,11 +491,10 @@ FailureOr<bool> mlir::gm::cpu::emitLoopOp(ModelEmitter &emitter, OpBuilder &b,
       return failure();
     return true;
   };
-  if (isa<NegOp, AbsOp, SignOp, ExpOp, LogOp, Log1pOp, SqrtOp, RsqrtOp,
-          SquareOp, ReciprocalOp, TanhOp, SigmoidOp, SoftplusOp, ReluOp,
-          LeakyReluOp, FloorOp, RoundOp, AddOp, SubOp, MulOp, DivOp, PowOp,
-          MaximumOp, MinimumOp, CompareOp, SelectOp, CastOp, BroadcastOp>(op))
+  if (isElementwise(op))
     return emit(elementwiseNest(op));
+  if (auto fused = dyn_cast<FusedOp>(op))
+    return emit(fusedNest(fused));
   if (auto r = dyn_cast<ReduceSumOp>(op))
     return emit(reductionNest(op, r.getDims()));
   if (auto r = dyn_cast<ReduceMeanOp>(op))

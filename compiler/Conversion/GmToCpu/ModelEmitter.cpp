@@ -500,7 +500,7 @@ LogicalResult ModelEmitter::emitAutoregressive(OpBuilder &b,
   // Position p of every line of the canvas takes the yielded value's.
   auto yield = cast<YieldOp>(body.getTerminator());
   FailureOr<Value> next =
-      viewOf(b, loc, fs, yield.getValue(), {lines, positions});
+      viewOf(b, loc, fs, yield.getValues()[0], {lines, positions});
   FailureOr<Value> canvas =
       viewOf(b, loc, fs, op.getResult(), {lines, positions});
   if (failed(next) || failed(canvas))

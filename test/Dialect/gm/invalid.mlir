@@ -1189,3 +1189,77 @@ gm.model @m {
     gm.return %c : tensor<2xf32>
   }
 }
+
+// -----
+
+gm.model @m {
+  gm.sampler @s() -> tensor<2xf32> {
+    %x = gm.constant dense<1.0> : tensor<2xf32>
+    // expected-error @+1 {{'gm.fused' op body arguments must have the inputs' types}}
+    %y = gm.fused(%x) : (tensor<2xf32>) -> tensor<2xf32> {
+    ^bb0(%a: tensor<3xf32>):
+      %0 = gm.exp %a : tensor<3xf32>
+      gm.yield %0 : tensor<3xf32>
+    }
+    gm.return %y : tensor<2xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.sampler @s() -> tensor<2xf32> {
+    %x = gm.constant dense<1.0> : tensor<2xf32>
+    // expected-error @+1 {{'gm.fused' op body must yield one value per result, of the results' types}}
+    %y = gm.fused(%x) : (tensor<2xf32>) -> tensor<2xf32> {
+    ^bb0(%a: tensor<2xf32>):
+      %0 = gm.exp %a : tensor<2xf32>
+      gm.yield %0, %0 : tensor<2xf32>, tensor<2xf32>
+    }
+    gm.return %y : tensor<2xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.sampler @s() -> tensor<2xf32> {
+    %x = gm.constant dense<1.0> : tensor<2xf32>
+    %y = gm.fused(%x) : (tensor<2xf32>) -> tensor<2xf32> {
+    ^bb0(%a: tensor<2xf32>):
+      // expected-error @+1 {{'gm.reduce_sum' op cannot be fused: not elementwise}}
+      %0 = gm.reduce_sum %a dims [0] : tensor<2xf32> -> tensor<f32>
+      %1 = gm.add %a, %0 : (tensor<2xf32>, tensor<f32>) -> tensor<2xf32>
+      gm.yield %1 : tensor<2xf32>
+    }
+    gm.return %y : tensor<2xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.sampler @s() -> tensor<2xf32> {
+    %x = gm.constant dense<1.0> : tensor<2xf32>
+    %s = gm.constant dense<1.0> : tensor<f32>
+    %y = gm.fused(%x, %s) : (tensor<2xf32>, tensor<f32>) -> tensor<2xf32> {
+    ^bb0(%a: tensor<2xf32>, %b: tensor<f32>):
+      // expected-error @+1 {{'gm.exp' op has shape [] in a gm.fused over [2]}}
+      %0 = gm.exp %b : tensor<f32>
+      %1 = gm.add %a, %0 : (tensor<2xf32>, tensor<f32>) -> tensor<2xf32>
+      gm.yield %1 : tensor<2xf32>
+    }
+    gm.return %y : tensor<2xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.sampler @s() -> tensor<2xf32> {
+    %x = gm.constant dense<1.0> : tensor<2xf32>
+    // expected-error @+1 {{'gm.yield' op expects parent op to be one of 'gm.autoregressive, gm.fused'}}
+    gm.yield %x : tensor<2xf32>
+  }
+}
+

@@ -272,6 +272,25 @@ gm.model @random {
   }
 }
 
+// gm.fused holds elementwise ops of one shape; its inputs broadcast.
+// CHECK-LABEL: gm.model @fused
+gm.model @fused {
+  gm.sampler @s() -> (tensor<2x3xf32>, tensor<2x3xf32>) {
+    %x = gm.normal {id = 0 : i64} : tensor<2x3xf32>
+    %b = gm.normal {id = 1 : i64} : tensor<3xf32>
+    // CHECK: %{{.*}}:2 = gm.fused(%{{.*}}, %{{.*}}) : (tensor<2x3xf32>, tensor<3xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>) {
+    // CHECK-NEXT: ^bb0(%{{.*}}: tensor<2x3xf32>, %{{.*}}: tensor<3xf32>):
+    // CHECK: gm.yield %{{.*}}, %{{.*}} : tensor<2x3xf32>, tensor<2x3xf32>
+    %y:2 = gm.fused(%x, %b) : (tensor<2x3xf32>, tensor<3xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>) {
+    ^bb0(%a: tensor<2x3xf32>, %c: tensor<3xf32>):
+      %0 = gm.add %a, %c : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+      %1 = gm.sigmoid %0 : tensor<2x3xf32>
+      gm.yield %0, %1 : tensor<2x3xf32>, tensor<2x3xf32>
+    }
+    gm.return %y#0, %y#1 : tensor<2x3xf32>, tensor<2x3xf32>
+  }
+}
+
 // Hyper-parameters print in the shortest form that reads back exactly.
 // CHECK-LABEL: gm.model @hyperparameters
 gm.model @hyperparameters {

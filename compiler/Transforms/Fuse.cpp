@@ -1,0 +1,171 @@
+//===- Fuse.cpp - gm-fuse: elementwise chains into one loop ---------------===//
+//
+// Groups elementwise ops of one shape that feed each other into gm.fused
+// ops, walking each block in order: an op joins the groups of the operands
+// it consumes when the result would still be correct, that is when no
+// value of the group is used between the group's ops and the op (the fused
+// op takes the place of the group's last op). See Passes.td.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Transforms/Passes.h"
+
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir::gm {
+#define GEN_PASS_DEF_GMFUSE
+#include "compiler/Transforms/Passes.h.inc"
+} // namespace mlir::gm
+
+using namespace mlir;
+using namespace mlir::gm;
+
+namespace {
+
+/// Ops of one shape to become one gm.fused, in program order.
+struct Group {
+  SmallVector<Operation *> members;
+  ArrayRef<int64_t> shape;
+  bool merged = false;
+};
+
+ArrayRef<int64_t> resultShape(Operation *op) {
+  return cast<RankedTensorType>(op->getResult(0).getType()).getShape();
+}
+
+class BlockFuser {
+public:
+  explicit BlockFuser(Block &block) : block_(block) {}
+
+  void run() {
+    for (Operation &op : block_)
+      if (isElementwise(&op))
+        place(&op);
+    for (Group &group : groups_)
+      if (!group.merged && group.members.size() > 1)
+        fuse(group);
+  }
+
+private:
+  /// Whether every use of the values of `groups` outside them comes after
+  /// `op`, where the fused op will stand.
+  bool canEndAt(ArrayRef<int64_t> groups, Operation *op) const {
+    for (int64_t g : groups)
+      for (Operation *member : groups_[g].members)
+        for (Operation *user : member->getResult(0).getUsers()) {
+          Operation *at = block_.findAncestorOpInBlock(*user);
+          if (!at || at == op)
+            continue;
+          auto it = groupOf_.find(at);
+          if (it != groupOf_.end() && llvm::is_contained(groups, it->second))
+            continue;
+          if (!op->isBeforeInBlock(at))
+            return false;
+        }
+    return true;
+  }
+
+  void place(Operation *op) {
+    ArrayRef<int64_t> shape = resultShape(op);
+    SmallVector<int64_t> joined;
+    for (Value operand : op->getOperands()) {
+      Operation *def = operand.getDefiningOp();
+      auto it = def ? groupOf_.find(def) : groupOf_.end();
+      if (it == groupOf_.end())
+        continue;
+      int64_t g = it->second;
+      if (groups_[g].shape != shape || llvm::is_contained(joined, g))
+        continue;
+      SmallVector<int64_t> candidate(joined);
+      candidate.push_back(g);
+      if (canEndAt(candidate, op))
+        joined = std::move(candidate);
+    }
+    if (joined.empty()) {
+      groups_.push_back({{op}, shape});
+      groupOf_[op] = groups_.size() - 1;
+      return;
+    }
+    // Merge the groups the op joins into the first; the op ends it.
+    Group &target = groups_[joined.front()];
+    for (int64_t g : ArrayRef<int64_t>(joined).drop_front()) {
+      for (Operation *member : groups_[g].members) {
+        target.members.push_back(member);
+        groupOf_[member] = joined.front();
+      }
+      groups_[g].members.clear();
+      groups_[g].merged = true;
+    }
+    llvm::sort(target.members, [](Operation *a, Operation *b) {
+      return a->isBeforeInBlock(b);
+    });
+    target.members.push_back(op);
+    groupOf_[op] = joined.front();
+  }
+
+  void fuse(Group &group) {
+    llvm::SmallPtrSet<Operation *, 16> members(group.members.begin(),
+                                               group.members.end());
+    // Inputs: values the group reads but does not make. Outputs: values it
+    // makes that something else reads.
+    llvm::SetVector<Value> inputs;
+    SmallVector<Value> outputs;
+    for (Operation *member : group.members) {
+      for (Value operand : member->getOperands()) {
+        Operation *def = operand.getDefiningOp();
+        if (!def || !members.contains(def))
+          inputs.insert(operand);
+      }
+      Value result = member->getResult(0);
+      if (llvm::any_of(result.getUsers(), [&](Operation *user) {
+            return !members.contains(block_.findAncestorOpInBlock(*user));
+          }))
+        outputs.push_back(result);
+    }
+    Operation *last = group.members.back();
+    OpBuilder b(last);
+    SmallVector<Type> resultTypes;
+    for (Value v : outputs)
+      resultTypes.push_back(v.getType());
+    auto fused =
+        FusedOp::create(b, last->getLoc(), resultTypes, inputs.getArrayRef());
+    Block *body = b.createBlock(&fused.getBody());
+    IRMapping mapping;
+    for (Value input : inputs)
+      mapping.map(input, body->addArgument(input.getType(), input.getLoc()));
+    for (Operation *member : group.members)
+      b.clone(*member, mapping);
+    SmallVector<Value> yielded;
+    for (Value v : outputs)
+      yielded.push_back(mapping.lookup(v));
+    YieldOp::create(b, last->getLoc(), yielded);
+    for (auto [old, replacement] : llvm::zip(outputs, fused.getResults()))
+      old.replaceAllUsesWith(replacement);
+    for (Operation *member : llvm::reverse(group.members))
+      member->erase();
+  }
+
+  Block &block_;
+  std::vector<Group> groups_;
+  llvm::DenseMap<Operation *, int64_t> groupOf_;
+};
+
+struct FusePass : public gm::impl::GmFuseBase<FusePass> {
+  void runOnOperation() override {
+    // Collect first: fusing changes the blocks being walked.
+    SmallVector<Block *> blocks;
+    getOperation().walk<WalkOrder::PreOrder>([&](Operation *op) {
+      if (isa<FusedOp>(op))
+        return WalkResult::skip();
+      for (Region &region : op->getRegions())
+        for (Block &block : region)
+          blocks.push_back(&block);
+      return WalkResult::advance();
+    });
+    for (Block *block : blocks)
+      BlockFuser(*block).run();
+  }
+};
+
+} // namespace

@@ -1,0 +1,112 @@
+// gm-fuse: chains of elementwise ops of one shape become one gm.fused;
+// values read outside become results; a use between the chain's ops, or
+// another shape, keeps ops apart.
+// RUN: gm-opt %s -gm-fuse -split-input-file | FileCheck %s
+
+// CHECK-LABEL: gm.model @chain
+gm.model @chain {
+  gm.sampler @s() -> tensor<4x8xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<4x8xf32>
+    %b = gm.normal {id = 2 : i64} : tensor<8xf32>
+    // The bias is an input, read by index; the chain's inner values are
+    // the body's only.
+    // CHECK: %[[X:.*]] = gm.normal {id = 1
+    // CHECK: %[[B:.*]] = gm.normal {id = 2
+    // CHECK: %[[Y:.*]] = gm.fused(%[[X]], %[[B]]) : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32> {
+    // CHECK-NEXT: ^bb0(%[[A0:.*]]: tensor<4x8xf32>, %[[A1:.*]]: tensor<8xf32>):
+    // CHECK-NEXT: %[[S:.*]] = gm.add %[[A0]], %[[A1]]
+    // CHECK-NEXT: %[[T:.*]] = gm.tanh %[[S]]
+    // CHECK-NEXT: %[[U:.*]] = gm.mul %[[T]], %[[A0]]
+    // CHECK-NEXT: gm.yield %[[U]] : tensor<4x8xf32>
+    // CHECK-NEXT: }
+    // CHECK-NEXT: gm.return %[[Y]]
+    %0 = gm.add %x, %b : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+    %1 = gm.tanh %0 : tensor<4x8xf32>
+    %2 = gm.mul %1, %x : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+    gm.return %2 : tensor<4x8xf32>
+  }
+}
+
+// -----
+
+// A value of the chain that a later op reads becomes a second result.
+// CHECK-LABEL: gm.model @outputs
+gm.model @outputs {
+  gm.param @w : tensor<4x8xf32> = #gm.fill<1.0>
+  gm.sampler @s() -> tensor<4x4xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<4x8xf32>
+    // CHECK: %[[F:.*]]:2 = gm.fused
+    // CHECK: gm.yield %{{.*}}, %{{.*}} : tensor<4x8xf32>, tensor<4x8xf32>
+    %0 = gm.exp %x : tensor<4x8xf32>
+    %1 = gm.neg %0 : tensor<4x8xf32>
+    // CHECK: gm.matmul %[[F]]#0, %[[F]]#1
+    %2 = gm.matmul %0, %1 {transpose_rhs} : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x4xf32>
+    gm.return %2 : tensor<4x4xf32>
+  }
+}
+
+// -----
+
+// %0 is read by the matmul before %2: fusing %0 with %2 would move %0 after
+// its reader. The ops stay apart; %2 and %3 fuse.
+// CHECK-LABEL: gm.model @between
+gm.model @between {
+  gm.sampler @s() -> tensor<4x4xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<4x4xf32>
+    // CHECK: %[[E:.*]] = gm.exp
+    %0 = gm.exp %x : tensor<4x4xf32>
+    // CHECK: %[[M:.*]] = gm.matmul %[[E]], %[[E]]
+    %1 = gm.matmul %0, %0 : (tensor<4x4xf32>, tensor<4x4xf32>) -> tensor<4x4xf32>
+    // CHECK: gm.fused(%[[M]], %[[E]])
+    // CHECK-NOT: gm.exp
+    // CHECK: gm.yield
+    %2 = gm.add %1, %0 : (tensor<4x4xf32>, tensor<4x4xf32>) -> tensor<4x4xf32>
+    %3 = gm.relu %2 : tensor<4x4xf32>
+    gm.return %3 : tensor<4x4xf32>
+  }
+}
+
+// -----
+
+// Two chains that meet become one; a chain of another shape stays apart,
+// and so does a lone op.
+// CHECK-LABEL: gm.model @meet
+gm.model @meet {
+  gm.sampler @s() -> (tensor<8xf32>, tensor<f32>, tensor<8xf32>) {
+    %x = gm.normal {id = 1 : i64} : tensor<8xf32>
+    %y = gm.normal {id = 2 : i64} : tensor<8xf32>
+    // CHECK: gm.fused(%{{.*}}, %{{.*}}) : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+    // CHECK-COUNT-4: gm.{{exp|sqrt|square|sub}}
+    // CHECK: gm.yield
+    %0 = gm.exp %x : tensor<8xf32>
+    %1 = gm.square %y : tensor<8xf32>
+    %2 = gm.sqrt %1 : tensor<8xf32>
+    %3 = gm.sub %0, %2 : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+    // CHECK: %[[S:.*]] = gm.reduce_sum
+    %s = gm.reduce_sum %x dims [0] : tensor<8xf32> -> tensor<f32>
+    // CHECK: gm.fused(%[[S]]) : (tensor<f32>) -> tensor<f32>
+    %4 = gm.exp %s : tensor<f32>
+    %5 = gm.log1p %4 : tensor<f32>
+    // CHECK: gm.abs %{{.*}} : tensor<8xf32>
+    %6 = gm.abs %y : tensor<8xf32>
+    gm.return %3, %5, %6 : tensor<8xf32>, tensor<f32>, tensor<8xf32>
+  }
+}
+
+// -----
+
+// Loop bodies fuse on their own.
+// CHECK-LABEL: gm.model @loop
+gm.model @loop {
+  gm.param @p : tensor<8xf32> = #gm.fill<1.0>
+  gm.phase train @train {
+    // CHECK: gm.repeat 2 {
+    gm.repeat 2 {
+      %p = gm.load @p : tensor<8xf32>
+      // CHECK: gm.fused
+      %0 = gm.mul %p, %p : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+      %1 = gm.neg %0 : tensor<8xf32>
+      gm.store %1 to @p : tensor<8xf32>
+    }
+  }
+}
