@@ -49,7 +49,8 @@ LogicalResult optimizeModel(ModuleOp module, const BackendOptions &options,
   configure(pm, options, timing);
   gm::buildGmTrainPipeline(pm);
   // One loop per elementwise chain, then the buffers of what remains.
-  pm.nest<gm::ModelOp>().addPass(gm::createGmFuse());
+  if (options.fuse)
+    pm.nest<gm::ModelOp>().addPass(gm::createGmFuse());
   pm.nest<gm::ModelOp>().addPass(gm::createGmPlanMemory());
   return pm.run(module);
 }

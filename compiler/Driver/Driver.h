@@ -24,6 +24,8 @@ struct BackendOptions {
   /// The CPU to generate code for; "native" is the host's.
   std::string targetCpu = "native";
   bool printIrAfterAll = false;
+  /// Runs gm-fuse (off to measure what fusion buys).
+  bool fuse = true;
 };
 
 /// Runs the gm passes up to memory planning (what --emit=mlir-opt prints).

@@ -67,6 +67,10 @@ static cl::opt<bool>
     printIrAfterAll("print-ir-after-all",
                     cl::desc("Print the IR after every pass (to stderr)"),
                     cl::sub(compileCommand));
+static cl::opt<bool> fuse("fuse",
+                          cl::desc("Fuse elementwise chains (default on; "
+                                   "--fuse=false to measure without)"),
+                          cl::init(true), cl::sub(compileCommand));
 static cl::opt<bool> timing("timing",
                             cl::desc("Print the time each stage took"),
                             cl::sub(compileCommand));
@@ -138,6 +142,7 @@ static int compileBackEnd(mlir::ModuleOp module, const std::string &path,
   options.optLevel = optLevel;
   options.targetCpu = targetCpu;
   options.printIrAfterAll = printIrAfterAll;
+  options.fuse = fuse;
   if (mlir::failed(gmc::optimizeModel(module, options, timer)))
     return 1;
   if (emit == Emit::MlirOpt)
