@@ -18,10 +18,12 @@
 #include "runtime/trainer/progress.h"
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 namespace gmrt {
@@ -34,6 +36,13 @@ void onInterrupt(int) {
   interrupted = true;
   // A second Ctrl-C ends the process at once.
   std::signal(SIGINT, SIG_DFL);
+}
+
+/// The most memory the process has held, in bytes.
+double peakRssBytes() {
+  struct rusage usage;
+  ::getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss * 1024.0;
 }
 
 bool exists(const std::string &path) {
@@ -198,8 +207,14 @@ int train(Session &session, const Options &options) {
                     logEvery, stderr);
   std::vector<std::pair<std::string, double>> sums;
   uint64_t summed = 0;
+  // Wall time inside steps (not checkpoints or logging), per interval.
+  double stepSeconds = 0;
   while (done < target) {
+    auto stepStart = std::chrono::steady_clock::now();
     session.run(phase, static_cast<uint32_t>(done));
+    stepSeconds += std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - stepStart)
+                       .count();
     ++done;
     auto reports = namedReports(session, phase);
     for (const auto &[name, value] : reports)
@@ -225,9 +240,11 @@ int train(Session &session, const Options &options) {
       for (auto &[name, sum] : sums)
         sum /= summed;
       metrics.write(phase.name, done, sums,
-                    {{"img_per_s", progress.examplesPerSecond()}});
+                    {{"img_per_s", progress.examplesPerSecond()},
+                     {"step_ms", 1000 * stepSeconds / summed}});
       sums.clear();
       summed = 0;
+      stepSeconds = 0;
     }
     if (done % checkpointEvery == 0 || done == target || interrupted) {
       save();
@@ -244,10 +261,12 @@ int train(Session &session, const Options &options) {
   }
   progress.finish();
   std::signal(SIGINT, SIG_DFL);
-  std::printf("trained %s to step %llu in %s (%.0f img/s); checkpoint: %s\n",
+  std::printf("trained %s to step %llu in %s (%.0f img/s, peak RSS %.0f MB); "
+              "checkpoint: %s\n",
               phase.name.c_str(), static_cast<unsigned long long>(done),
               formatDuration(progress.seconds()).c_str(),
-              progress.examplesPerSecond(), checkpoint.c_str());
+              progress.examplesPerSecond(), peakRssBytes() / 1e6,
+              checkpoint.c_str());
   return 0;
 }
 

@@ -1,0 +1,180 @@
+"""The benchmark: every reference model's training step, compiled by gmc and
+in PyTorch eager, side by side on this machine, in one run.
+
+    python3 bench/run.py [--models vae,dcgan] [--steps 30] [--out bench/RESULTS.md]
+
+Per model: gmc's compile time; ms/step (median of --steps steps after 5 of
+warm-up), images/s and peak RSS of the compiled trainer and of PyTorch
+(Debian's python3-torch run by /usr/bin/python3, 2 threads); FLOPs per step
+counted from the IR (`info`); achieved GFLOP/s against the machine's oneDNN
+sgemm peak (gm-bench-peak). Writes the table to bench/RESULTS.md.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.environ.get("GMC_BUILD_DIR", os.path.join(ROOT, "build"))
+TORCH_PYTHON = "/usr/bin/python3"
+BATCH = 64
+WARMUP = 5
+# The phase each model's step is measured on.
+PHASES = {"vae": "train", "dcgan": "train", "wgan_gp": "train",
+          "pixelcnn": "train", "vqvae2": "stage1"}
+
+
+class MeasuredPopen(subprocess.Popen):
+    """Popen that keeps the child's own peak RSS when it is reaped (the
+    RUSAGE_CHILDREN total would mix all children): wait4 instead of
+    waitpid."""
+
+    maxrss = 0
+
+    def _try_wait(self, wait_flags):
+        pid, status, usage = os.wait4(self.pid, wait_flags)
+        if pid:
+            self.maxrss = usage.ru_maxrss * 1024
+        return (pid, status)
+
+
+def run(command, env=None):
+    """Runs `command`; returns (stdout, wall seconds, peak RSS bytes)."""
+    start = time.perf_counter()
+    process = MeasuredPopen(command, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, text=True)
+    out, err = process.communicate()
+    wall = time.perf_counter() - start
+    if process.returncode != 0:
+        sys.exit(f"bench: {' '.join(command)} failed:\n{err}")
+    return out, wall, process.maxrss
+
+
+def measure_gmc(model, steps, data, work):
+    source = os.path.join(ROOT, "models", model + ".gm")
+    trainer = os.path.join(work, model)
+    gmc = os.path.join(BUILD, "bin", "gmc")
+    compile_times = []
+    for _ in range(3):
+        _, wall, _ = run([gmc, "compile", source, "-o", trainer])
+        compile_times.append(wall)
+    info = json.loads(run([trainer, "info", "--json"])[0])
+    phase = PHASES[model]
+    flops = next(e["flops"] for e in info["entries"]
+                 if e["kind"] == "phase" and e["name"] == phase)
+    out_dir = os.path.join(work, model + "-run")
+    _, _, rss = run([trainer, "train", "--phase", phase, "--steps",
+                     str(WARMUP + steps), "--log-every", "1", "--threads", "2",
+                     "--data", data, "--out", out_dir,
+                     "--checkpoint-every", str(10 ** 9)])
+    with open(os.path.join(out_dir, "metrics.jsonl")) as f:
+        records = [json.loads(line) for line in f]
+    times = [r["step_ms"] for r in records if r["step"] > WARMUP]
+    return {"compile_s": statistics.median(compile_times),
+            "step_ms": statistics.median(times), "rss": rss, "flops": flops,
+            "arena": info["arena_bytes"], "variables": info["variables_bytes"]}
+
+
+def measure_torch(model, steps):
+    script = os.path.join(ROOT, "bench", "peers", "run_torch.py")
+    env = dict(os.environ, OMP_NUM_THREADS="2")
+    out, _, rss = run([TORCH_PYTHON, script, model, "--threads", "2",
+                       "--warmup", str(WARMUP), "--steps", str(steps)], env)
+    result = json.loads(out)
+    return {"step_ms": statistics.median(result["step_ms"]), "rss": rss,
+            "version": result["torch"]}
+
+
+def machine():
+    cpu = platform.processor()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--models", default=",".join(PHASES))
+    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--data", default="/usr/share/datasets")
+    parser.add_argument("--out", default=os.path.join(ROOT, "bench", "RESULTS.md"))
+    args = parser.parse_args()
+    models = args.models.split(",")
+
+    env = dict(os.environ, OMP_NUM_THREADS="2")
+    peak_out = subprocess.run([os.path.join(BUILD, "bin", "gm-bench-peak")],
+                              capture_output=True, text=True, env=env, check=True)
+    peak = json.loads(peak_out.stdout)
+    rows = []
+    torch_version = "?"
+    with tempfile.TemporaryDirectory(prefix="gmc-bench-") as work:
+        for model in models:
+            print(f"bench: {model}: gmc ...", file=sys.stderr)
+            ours = measure_gmc(model, args.steps, args.data, work)
+            print(f"bench: {model}: PyTorch ...", file=sys.stderr)
+            theirs = measure_torch(model, args.steps)
+            torch_version = theirs["version"]
+            rows.append((model, ours, theirs))
+
+    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip()
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {datetime.date.today()} at commit {commit} by "
+        f"`scripts/bench.sh` (`python3 bench/run.py --steps {args.steps}`), "
+        f"on {machine()}.",
+        "",
+        f"Training step of each model at batch {BATCH}, 2 threads: gmc's "
+        f"compiled trainer (`train --threads 2`, real Fashion-MNIST batches) "
+        f"against PyTorch {torch_version} eager (Debian's python3-torch with "
+        f"OpenBLAS (OpenMP) and its bundled oneDNN, `set_num_threads(2)`, a "
+        f"fixed synthetic batch). Times are medians of {args.steps} steps "
+        f"after {WARMUP} of warm-up; peak RSS is the whole process's. FLOPs "
+        f"per step are counted from the IR (`./model info`); the machine's "
+        f"peak is oneDNN's sgemm on 2 threads, "
+        f"{peak['sgemm_f32_gflops']:.0f} GFLOP/s f32 "
+        f"(bf16 matmul: {peak['matmul_bf16_gflops']:.0f} GFLOP/s; this CPU "
+        f"has no AMX).",
+        "",
+        "| model | gmc ms/step | gmc img/s | PyTorch ms/step | PyTorch img/s "
+        "| speed-up | GFLOP/step | gmc GFLOP/s | % of sgemm peak | gmc peak RSS "
+        "| PyTorch peak RSS | compile s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for model, ours, theirs in rows:
+        gflops = ours["flops"] / 1e9
+        achieved = gflops / (ours["step_ms"] / 1000)
+        lines.append(
+            f"| {model} | {ours['step_ms']:.1f} | "
+            f"{BATCH / ours['step_ms'] * 1000:.0f} | {theirs['step_ms']:.1f} | "
+            f"{BATCH / theirs['step_ms'] * 1000:.0f} | "
+            f"{theirs['step_ms'] / ours['step_ms']:.2f}x | {gflops:.2f} | "
+            f"{achieved:.0f} | {100 * achieved / peak['sgemm_f32_gflops']:.0f}% | "
+            f"{ours['rss'] / 1e6:.0f} MB | {theirs['rss'] / 1e6:.0f} MB | "
+            f"{ours['compile_s']:.2f} |")
+    lines += ["", "Planned memory (the arena of the busiest entry, and the "
+              "variables): " + ", ".join(
+                  f"{m} {o['arena'] / 1e6:.1f} + {o['variables'] / 1e6:.1f} MB"
+                  for m, o, _ in rows) + "."]
+    text = "\n".join(lines) + "\n"
+    with open(args.out, "w") as f:
+        f.write(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
