@@ -25,8 +25,9 @@ struct GmFrame {
   void *runtime;
 };
 
-/// A generated kernel: computes units [begin, end) of its split dimension.
-typedef void (*GmKernel)(GmFrame *frame, int64_t begin, int64_t end);
+/// A generated kernel: computes units [begin, end) of its split dimension
+/// on the buffers at `operands` (its inputs, then its outputs).
+typedef void (*GmKernel)(void *const *operands, int64_t begin, int64_t end);
 
 //--- Defined by the compiled model -----------------------------------------//
 
@@ -37,9 +38,9 @@ void gm_run(int32_t entry, GmFrame *frame);
 
 //--- Defined by the runtime ------------------------------------------------//
 
-/// Runs `kernel` over [0, units), split into ranges of at least `grain`
-/// units across the runtime's threads (or on this thread).
-void gmrt_parallel_for(GmFrame *frame, GmKernel kernel, int64_t units,
+/// Runs `kernel` on `operands` over [0, units), split into ranges of at
+/// least `grain` units across the runtime's threads (or on this thread).
+void gmrt_parallel_for(GmKernel kernel, void *const *operands, int64_t units,
                        int64_t grain);
 /// Runs library op `id` (its index in the info's "library") on the buffers
 /// at `operands`: its inputs, then its outputs. Random ops draw stream

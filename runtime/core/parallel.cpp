@@ -52,9 +52,9 @@ void parallelFor(int64_t n, int64_t grain,
 
 } // namespace gmrt
 
-extern "C" void gmrt_parallel_for(GmFrame *frame, GmKernel kernel,
+extern "C" void gmrt_parallel_for(GmKernel kernel, void *const *operands,
                                   int64_t units, int64_t grain) {
   gmrt::splitRanges(units, grain, [&](int64_t begin, int64_t end) {
-    kernel(frame, begin, end);
+    kernel(operands, begin, end);
   });
 }

@@ -1,7 +1,8 @@
 // gm-to-cpu: one function per phase and sampler over the planned buffers;
 // elementwise ops and reductions become kernels holding a linalg.generic
 // over merged dimensions, called through the runtime's parallel_for or
-// directly; library ops become gmrt_library calls with descriptors in the
+// directly with an array of their operands' addresses (so that ops computing
+// the same thing on other buffers share one kernel); library ops become gmrt_library calls with descriptors in the
 // model info; loops become scf.for.
 // RUN: gm-opt %s -gm-plan-memory -gm-to-cpu -split-input-file -verify-diagnostics | FileCheck %s
 
@@ -42,12 +43,12 @@ gm.model @m {
 // CHECK: memref.view %[[ARENA]][%c0][] : memref<?xi8> to memref<2x4x3x3xf32>
 // CHECK: call @gmrt_next(%[[FRAME]], %c0_i32{{.*}}, %[[ADDRS]])
 // The bias add is small: called directly over its 2 units.
-// CHECK: call @train.k0.add(%[[FRAME]], %c0_i64, %c2_i64)
+// CHECK: call @k0.add(%[[ADDRS]], %c0_i64, %c2_i64)
 // The convolution: library op 0 on (input, weight, result).
 // CHECK: memref.view %[[VARS]][%c64][] : memref<?xi8> to memref<8x4x3x3xf32>
 // CHECK: call @gmrt_library(%[[FRAME]], %c0_i32{{.*}}, %c0_i32, %[[ADDRS]])
-// CHECK: call @train.k1.reduce_mean(%[[FRAME]], %c0_i64{{.*}}, %c8_i64)
-// CHECK: call @train.k2.reduce_sum(%[[FRAME]], %c0_i64{{.*}}, %c1_i64)
+// CHECK: call @k1.reduce_mean(%[[ADDRS]], %c0_i64{{.*}}, %c8_i64)
+// CHECK: call @k2.reduce_sum(%[[ADDRS]], %c0_i64{{.*}}, %c1_i64)
 // A report passes its value.
 // CHECK: %[[LOSS:.*]] = memref.load %{{.*}}[] : memref<f32>
 // CHECK: %[[WIDE:.*]] = arith.extf %[[LOSS]] : f32 to f64
@@ -58,16 +59,21 @@ gm.model @m {
 // CHECK: memref.copy %[[BN]], %[[B]]
 
 // The bias add over 2 x 4 x 9: the 3 x 3 image merged into one dimension,
-// the bias indexed by the channel, the range [begin, end) of dim 0.
-// CHECK-LABEL: func.func private @train.k0.add(
-// CHECK: %[[X:.*]] = memref.view %{{.*}} to memref<2x4x9xf32>
+// the bias indexed by the channel, the range [begin, end) of dim 0. Each
+// operand's address is an element of the kernel's first argument.
+// CHECK-LABEL: func.func private @k0.add(
+// CHECK-SAME: %[[OPERANDS:.*]]: !llvm.ptr, %{{.*}}: i64, %{{.*}}: i64)
+// CHECK: %[[SLOT:.*]] = llvm.getelementptr %[[OPERANDS]][0, 0] : (!llvm.ptr) -> !llvm.ptr, !llvm.array<3 x ptr>
+// CHECK: %[[ADDRESS:.*]] = llvm.load %[[SLOT]] : !llvm.ptr -> !llvm.ptr
+// CHECK: %[[BYTES:.*]] = call @gm_bytes(%[[ADDRESS]])
+// CHECK: %[[X:.*]] = memref.view %[[BYTES]][%{{.*}}][] : memref<?xi8> to memref<2x4x9xf32>
 // CHECK: memref.subview %[[X]][%{{.*}}, 0, 0] [%{{.*}}, 4, 9] [1, 1, 1]
 // CHECK: memref.view %{{.*}} to memref<4xf32>
 // CHECK: linalg.generic {indexing_maps = [#[[ID3:.*]], #[[CHANNEL:.*]], #[[ID3]]], iterator_types = ["parallel", "parallel", "parallel"]}
 // CHECK: arith.addf
 
 // The mean over all but the channel: zero, sum, divide; split on channels.
-// CHECK-LABEL: func.func private @train.k1.reduce_mean
+// CHECK-LABEL: func.func private @k1.reduce_mean
 // CHECK: memref.subview %{{.*}}[0, %{{.*}}, 0] [2, %{{.*}}, 9] [1, 1, 1] : memref<2x8x9xf32>
 // CHECK: linalg.fill ins(%cst : f32)
 // CHECK: linalg.generic {{.*}} iterator_types = ["reduction", "parallel", "reduction"]
@@ -77,7 +83,7 @@ gm.model @m {
 // CHECK: arith.divf
 
 // A full reduction has no parallel dimension: one unit.
-// CHECK-LABEL: func.func private @train.k2.reduce_sum
+// CHECK-LABEL: func.func private @k2.reduce_sum
 // CHECK-NOT: memref.subview
 // CHECK: linalg.generic {{.*}} iterator_types = ["reduction"]
 
@@ -116,9 +122,9 @@ gm.model @big {
 // CHECK: %[[FROM:.*]] = memref.view %{{.*}} to memref<65536xf32>
 // CHECK: %[[TO:.*]] = memref.view %{{.*}} to memref<65536xf32>
 // CHECK: memref.copy %[[FROM]], %[[TO]]
-// CHECK: %[[K:.*]] = constant @train.k0.mul : (!llvm.ptr, i64, i64) -> ()
-// CHECK: call @gmrt_parallel_for(%{{.*}}, %[[K]], %c65536_i64, %c16384_i64)
-// CHECK-LABEL: func.func private @train.k0.mul
+// CHECK: %[[K:.*]] = constant @k0.mul : (!llvm.ptr, i64, i64) -> ()
+// CHECK: call @gmrt_parallel_for(%[[K]], %{{.*}}, %c65536_i64, %c16384_i64)
+// CHECK-LABEL: func.func private @k0.mul
 // The scalar constant is captured, not read from memory.
 // CHECK: %[[TWO:.*]] = arith.constant 2.000000e+00 : f32
 // CHECK: linalg.generic {{.*}} ins(%{{.*}} : memref<?xf32, strided<[1], offset: ?>>)
@@ -159,7 +165,7 @@ gm.model @loops {
 // The initial canvas is a splat: a fill.
 // CHECK: linalg.fill
 // CHECK: scf.for %[[POS:.*]] = %c0{{.*}} to %c16 step %c1{{.*}} {
-// CHECK: call @s.k{{[0-9]+}}.sigmoid
+// CHECK: call @k{{[0-9]+}}.sigmoid
 // CHECK: call @gmrt_library
 // CHECK: scf.for %[[LINE:.*]] = %c0{{.*}} to %c2 step %c1{{.*}} {
 // CHECK: %[[V:.*]] = memref.load %{{.*}}[%[[LINE]], %[[POS]]] : memref<2x16xf32>
@@ -186,11 +192,38 @@ gm.model @fused {
   }
 }
 // CHECK-LABEL: func.func @gm_sampler_s
-// CHECK: call @s.k0.fused.add.tanh
-// CHECK-LABEL: func.func private @s.k0.fused.add.tanh
+// CHECK: call @k0.fused.add.tanh
+// CHECK-LABEL: func.func private @k0.fused.add.tanh
 // CHECK: linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}, #{{.*}}], iterator_types = ["parallel", "parallel"]}
 // CHECK-SAME: outs(%{{.*}}, %{{.*}} : memref<?x8xf32, {{.*}}>, memref<?x8xf32, {{.*}}>)
 // CHECK: ^bb0(%[[A:.*]]: f32, %[[C:.*]]: f32, %{{.*}}: f32, %{{.*}}: f32):
 // CHECK-NEXT: %[[S:.*]] = arith.addf %[[A]], %[[C]] : f32
 // CHECK-NEXT: %[[T:.*]] = math.tanh %[[S]] : f32
 // CHECK-NEXT: linalg.yield %[[S]], %[[T]] : f32, f32
+
+// -----
+
+// Ops that compute the same thing on other buffers share one kernel; a
+// different shape is another kernel.
+gm.model @shared {
+  gm.sampler @s() -> tensor<4x8xf32> {
+    %a = gm.normal {id = 1 : i64} : tensor<4x8xf32>
+    %b = gm.normal {id = 2 : i64} : tensor<4x8xf32>
+    %c = gm.exp %a : tensor<4x8xf32>
+    %d = gm.exp %b : tensor<4x8xf32>
+    %e = gm.mul %c, %d : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+    %f = gm.normal {id = 3 : i64} : tensor<8x8xf32>
+    %g = gm.exp %f : tensor<8x8xf32>
+    %h = gm.reduce_sum %g dims [0] : tensor<8x8xf32> -> tensor<8xf32>
+    %i = gm.add %e, %h : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+    gm.return %i : tensor<4x8xf32>
+  }
+}
+// CHECK-LABEL: func.func @gm_sampler_s
+// CHECK: call @k0.exp(
+// CHECK: call @k0.exp(
+// CHECK: call @k1.mul(
+// CHECK: call @k2.exp(
+// CHECK-COUNT-1: func.func private @k0.exp(
+// CHECK: func.func private @k1.mul(
+// CHECK: func.func private @k2.exp(

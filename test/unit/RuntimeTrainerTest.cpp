@@ -1519,17 +1519,19 @@ TEST_F(ParallelTest, NestedLoopsRunInnerRangesWhole) {
 struct KernelLog {
   std::mutex mutex;
   Ranges ranges;
-  int wrongFrames = 0;
-  GmFrame *expected = nullptr;
+  int wrongFrames = 0; // calls that did not see the operands passed
+  void *expected = nullptr;
 };
 
 } // namespace
 
-extern "C" void recordKernelRange(GmFrame *frame, int64_t begin, int64_t end) {
-  auto *log = static_cast<KernelLog *>(frame->runtime);
+extern "C" void recordKernelRange(void *const *operands, int64_t begin,
+                                  int64_t end) {
+  // Operand 0 is the log; operand 1 what the log expects to see there.
+  auto *log = static_cast<KernelLog *>(operands[0]);
   std::lock_guard<std::mutex> lock(log->mutex);
   log->ranges.push_back({begin, end});
-  log->wrongFrames += frame != log->expected;
+  log->wrongFrames += operands[1] != log->expected;
 }
 
 namespace {
@@ -1543,17 +1545,17 @@ TEST_F(ParallelTest, GmrtParallelForCallsTheKernelOnContiguousRanges) {
                      std::to_string(units) + " grain " + std::to_string(grain));
         KernelLog log;
         int marker = 0;
-        GmFrame frame{&marker, &marker, &log};
-        log.expected = &frame;
-        gmrt_parallel_for(&frame, recordKernelRange, units, grain);
+        log.expected = &marker;
+        void *operands[] = {&log, &marker};
+        gmrt_parallel_for(recordKernelRange, operands, units, grain);
         EXPECT_TRUE(tiles(log.ranges, units));
         EXPECT_EQ(log.wrongFrames, 0);
         EXPECT_LE(int64_t(log.ranges.size()), threadCount);
       }
   }
   KernelLog none;
-  GmFrame frame{nullptr, nullptr, &none};
-  gmrt_parallel_for(&frame, recordKernelRange, 0, 1);
+  void *operands[] = {&none, nullptr};
+  gmrt_parallel_for(recordKernelRange, operands, 0, 1);
   EXPECT_TRUE(none.ranges.empty());
 }
 

@@ -65,6 +65,9 @@ public:
   /// runtime's parallel_for from the function `fs` (or directly when small).
   LogicalResult emitLoopNest(OpBuilder &b, Location loc, FunctionState &fs,
                              LoopNest nest);
+  /// The kernel computing `nest` on the buffers it is given, shared by
+  /// every nest that computes the same thing.
+  func::FuncOp kernelFor(const LoopNest &nest, Location loc);
 
   /// Registers a library op (`descriptor` holds "kind" and its geometry);
   /// returns its id, the index of its entry in the model info.
@@ -126,8 +129,8 @@ private:
   std::vector<std::string> reportNames_;
   /// Datasets by symbol (their ids).
   llvm::StringMap<int32_t> datasetIds_;
-  int64_t kernelCount_ = 0;
-  std::string currentEntry_;
+  /// Kernels by their text: identical nests share one function.
+  llvm::StringMap<func::FuncOp> kernels_;
   /// FLOPs of the entry being written, and how often the current op runs
   /// per call (loops multiply).
   int64_t currentFlops_ = 0, flopsScale_ = 1;

@@ -449,10 +449,7 @@ static LoopNest fillNest(Value result, TypedAttr value, StringRef name) {
   LoopNest nest = parallelNest(shapeOf(result), name);
   nest.outputs.push_back(wholeOperand(result));
   nest.init = value;
-  // The fill is the whole job: each point keeps what it holds.
-  nest.point = [](OpBuilder &, Location, ValueRange, ValueRange out) {
-    return SmallVector<Value>{out[0]};
-  };
+  // The fill is the whole job: no point function, no loop after it.
   return nest;
 }
 

@@ -25,7 +25,7 @@ using namespace mlir::gm::cpu;
 static constexpr int64_t kPointsPerTask = 1 << 14;
 
 /// The field of GmFrame (runtime/core/abi.h) holding each buffer's address.
-static constexpr int64_t kArenaField = 0, kVariablesField = 1;
+static constexpr int32_t kArenaField = 0, kVariablesField = 1;
 
 ModelEmitter::ModelEmitter(ModelOp model)
     : model_(model), module_(model->getParentOfType<ModuleOp>()),
@@ -43,27 +43,14 @@ static void makeInternal(func::FuncOp fn) {
               LLVM::LinkageAttr::get(fn.getContext(), LLVM::Linkage::Internal));
 }
 
-/// `func.func private @gm_<name>_buffer(%frame) -> memref<?xi8>`: wraps the
-/// buffer's address from the frame in a memref descriptor.
-static void emitBufferHelper(OpBuilder &b, Location loc, StringRef name,
-                             int64_t field, int64_t bytes) {
+/// A 1-D byte memref over `bytes` bytes at `base`: the descriptor {allocated,
+/// aligned, offset, [size], [stride]} built by hand, since no memref op
+/// takes a raw address.
+static Value wrapBytes(OpBuilder &b, Location loc, Value base, int64_t bytes) {
   MLIRContext *ctx = b.getContext();
   auto ptr = LLVM::LLVMPointerType::get(ctx);
   auto i64 = b.getI64Type();
   auto memrefType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
-  auto fn = func::FuncOp::create(b, loc, name,
-                                 b.getFunctionType({ptr}, {memrefType}));
-  makeInternal(fn);
-  OpBuilder::InsertionGuard guard(b);
-  Block *entry = fn.addEntryBlock();
-  b.setInsertionPointToStart(entry);
-  auto frameType = LLVM::LLVMStructType::getLiteral(ctx, {ptr, ptr, ptr});
-  Value slot =
-      LLVM::GEPOp::create(b, loc, ptr, frameType, entry->getArgument(0),
-                          ArrayRef<LLVM::GEPArg>{0, int32_t(field)});
-  Value base = LLVM::LoadOp::create(b, loc, ptr, slot);
-  // The descriptor of a 1-D memref: {allocated, aligned, offset, [size],
-  // [stride]}.
   auto array1 = LLVM::LLVMArrayType::get(i64, 1);
   auto descType =
       LLVM::LLVMStructType::getLiteral(ctx, {ptr, ptr, i64, array1, array1});
@@ -79,18 +66,49 @@ static void emitBufferHelper(OpBuilder &b, Location loc, StringRef name,
                                      ArrayRef<int64_t>{3, 0});
   desc = LLVM::InsertValueOp::create(b, loc, desc, constant(1),
                                      ArrayRef<int64_t>{4, 0});
+  return UnrealizedConversionCastOp::create(b, loc, TypeRange{memrefType}, desc)
+      .getResult(0);
+}
+
+/// `func.func private @<name>(%arg: !llvm.ptr) -> memref<?xi8>`, whose body
+/// `address` turns the argument into the buffer's address.
+static void emitByteHelper(
+    OpBuilder &b, Location loc, StringRef name, int64_t bytes,
+    function_ref<Value(OpBuilder &, Value)> address) {
+  auto ptr = LLVM::LLVMPointerType::get(b.getContext());
+  auto memrefType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
+  auto fn = func::FuncOp::create(b, loc, name,
+                                 b.getFunctionType({ptr}, {memrefType}));
+  makeInternal(fn);
+  OpBuilder::InsertionGuard guard(b);
+  Block *entry = fn.addEntryBlock();
+  b.setInsertionPointToStart(entry);
   Value memref =
-      UnrealizedConversionCastOp::create(b, loc, TypeRange{memrefType}, desc)
-          .getResult(0);
+      wrapBytes(b, loc, address(b, entry->getArgument(0)), bytes);
   func::ReturnOp::create(b, loc, memref);
 }
 
 void ModelEmitter::emitBufferHelpers() {
   Location loc = model_.getLoc();
-  emitBufferHelper(moduleBuilder_, loc, "gm_arena_buffer", kArenaField,
-                   getArenaBytes(model_));
-  emitBufferHelper(moduleBuilder_, loc, "gm_variables_buffer", kVariablesField,
-                   getVariablesBytes(model_));
+  auto ptr = LLVM::LLVMPointerType::get(context());
+  // gm_arena_buffer(frame), gm_variables_buffer(frame): a field of the frame.
+  auto field = [&](int32_t index) {
+    return [=](OpBuilder &b, Value frame) -> Value {
+      auto frameType =
+          LLVM::LLVMStructType::getLiteral(b.getContext(), {ptr, ptr, ptr});
+      Value slot = LLVM::GEPOp::create(b, loc, ptr, frameType, frame,
+                                       ArrayRef<LLVM::GEPArg>{0, index});
+      return LLVM::LoadOp::create(b, loc, ptr, slot);
+    };
+  };
+  emitByteHelper(moduleBuilder_, loc, "gm_arena_buffer", getArenaBytes(model_),
+                 field(kArenaField));
+  emitByteHelper(moduleBuilder_, loc, "gm_variables_buffer",
+                 getVariablesBytes(model_), field(kVariablesField));
+  // gm_bytes(address): a kernel operand. Its size is unknown to the kernel
+  // and unused (views carry their shapes): the largest a buffer can be.
+  emitByteHelper(moduleBuilder_, loc, "gm_bytes", int64_t(1) << 48,
+                 [](OpBuilder &, Value address) { return address; });
 }
 
 func::FuncOp ModelEmitter::beginFunction(OpBuilder &b, Location loc,
@@ -203,19 +221,37 @@ func::FuncOp ModelEmitter::runtimeFunction(StringRef name, FunctionType type) {
 // Loop nests
 //===----------------------------------------------------------------------===//
 
-/// Emits `nest` into the body of a kernel (frame, begin, end).
-static LogicalResult emitKernelBody(ModelEmitter &emitter, OpBuilder &b,
-                                    Location loc, FunctionState &fs,
-                                    const LoopNest &nest, Value begin,
-                                    Value end) {
+static FailureOr<Value> addressArray(ModelEmitter &emitter, OpBuilder &b,
+                                     Location loc, FunctionState &fs,
+                                     ValueRange values);
+
+/// Emits `nest` into the body of a kernel (operands, begin, end): operand k
+/// (non-scalar inputs, then outputs) is the buffer whose address is
+/// element k of the operand array.
+static void emitKernelBody(OpBuilder &b, Location loc, const LoopNest &nest,
+                           Value operands, Value begin, Value end) {
   int64_t split = splitDimension(nest);
   int64_t rank = nest.extents.size();
-  auto view = [&](const NestOperand &operand) -> FailureOr<Value> {
-    FailureOr<Value> memref =
-        emitter.viewOf(b, loc, fs, operand.value, operand.shape);
-    if (failed(memref))
-      return failure();
-    Value result = *memref;
+  auto ptr = LLVM::LLVMPointerType::get(b.getContext());
+  int64_t count = 0;
+  for (const NestOperand &operand : nest.inputs)
+    count += operand.scalar ? 0 : 1;
+  count += nest.outputs.size();
+  auto arrayType = LLVM::LLVMArrayType::get(ptr, std::max<int64_t>(1, count));
+  int32_t next = 0;
+  auto view = [&](const NestOperand &operand, Type elementType) -> Value {
+    // The operand's address, wrapped in a memref of its (viewed) shape.
+    Value slot = LLVM::GEPOp::create(b, loc, ptr, arrayType, operands,
+                                     ArrayRef<LLVM::GEPArg>{0, next++});
+    Value address = LLVM::LoadOp::create(b, loc, ptr, slot);
+    auto bytesType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
+    Value bytes = func::CallOp::create(b, loc, "gm_bytes", TypeRange{bytesType},
+                                       ValueRange{address})
+                      .getResult(0);
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value result = memref::ViewOp::create(
+        b, loc, MemRefType::get(operand.shape, elementType), bytes, zero,
+        ValueRange{});
     if (operand.hasWindow())
       result = memref::SubViewOp::create(
           b, loc, result,
@@ -237,6 +273,9 @@ static LogicalResult emitKernelBody(ModelEmitter &emitter, OpBuilder &b,
     return memref::SubViewOp::create(b, loc, result, offsets, sizes, strides)
         .getResult();
   };
+  auto elementTypeOf = [](const NestOperand &operand) {
+    return cast<RankedTensorType>(operand.value.getType()).getElementType();
+  };
 
   SmallVector<Value> inputs, outputs;
   SmallVector<AffineMap> maps;
@@ -253,17 +292,11 @@ static LogicalResult emitKernelBody(ModelEmitter &emitter, OpBuilder &b,
       scalars[i] = arith::ConstantOp::create(b, loc, operand.scalar);
       continue;
     }
-    FailureOr<Value> memref = view(operand);
-    if (failed(memref))
-      return failure();
-    inputs.push_back(*memref);
+    inputs.push_back(view(operand, elementTypeOf(operand)));
     maps.push_back(mapOf(operand));
   }
   for (const NestOperand &operand : nest.outputs) {
-    FailureOr<Value> memref = view(operand);
-    if (failed(memref))
-      return failure();
-    outputs.push_back(*memref);
+    outputs.push_back(view(operand, elementTypeOf(operand)));
     maps.push_back(mapOf(operand));
   }
   if (nest.init) {
@@ -271,17 +304,18 @@ static LogicalResult emitKernelBody(ModelEmitter &emitter, OpBuilder &b,
     for (Value out : outputs)
       linalg::FillOp::create(b, loc, ValueRange{init}, ValueRange{out});
   }
-  linalg::GenericOp::create(
-      b, loc, TypeRange{}, inputs, outputs, maps, nest.iterators,
-      [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        SmallVector<Value> in;
-        size_t next = 0;
-        for (Value scalar : scalars)
-          in.push_back(scalar ? scalar : args[next++]);
-        ValueRange out = args.drop_front(next);
-        SmallVector<Value> results = nest.point(nb, nloc, in, out);
-        linalg::YieldOp::create(nb, nloc, results);
-      });
+  if (nest.point)
+    linalg::GenericOp::create(
+        b, loc, TypeRange{}, inputs, outputs, maps, nest.iterators,
+        [&](OpBuilder &nb, Location nloc, ValueRange args) {
+          SmallVector<Value> in;
+          size_t next = 0;
+          for (Value scalar : scalars)
+            in.push_back(scalar ? scalar : args[next++]);
+          ValueRange out = args.drop_front(next);
+          SmallVector<Value> results = nest.point(nb, nloc, in, out);
+          linalg::YieldOp::create(nb, nloc, results);
+        });
   if (nest.finish)
     for (Value out : outputs) {
       int64_t outRank = cast<MemRefType>(out.getType()).getRank();
@@ -294,7 +328,40 @@ static LogicalResult emitKernelBody(ModelEmitter &emitter, OpBuilder &b,
             linalg::YieldOp::create(nb, nloc, nest.finish(nb, nloc, args[0]));
           });
     }
-  return success();
+}
+
+func::FuncOp ModelEmitter::kernelFor(const LoopNest &nest, Location loc) {
+  // void k<N>.<op>(void *const *operands, int64 begin, int64 end)
+  auto ptr = LLVM::LLVMPointerType::get(context());
+  OpBuilder kb(context());
+  auto i64 = kb.getI64Type();
+  auto kernel = func::FuncOp::create(
+      loc, "gm_kernel", kb.getFunctionType({ptr, i64, i64}, {}));
+  makeInternal(kernel);
+  Block *entry = kernel.addEntryBlock();
+  kb.setInsertionPointToStart(entry);
+  Value begin = arith::IndexCastOp::create(kb, loc, kb.getIndexType(),
+                                           entry->getArgument(1));
+  Value end = arith::IndexCastOp::create(kb, loc, kb.getIndexType(),
+                                         entry->getArgument(2));
+  emitKernelBody(kb, loc, nest, entry->getArgument(0), begin, end);
+  func::ReturnOp::create(kb, loc);
+
+  // Kernels that compute the same thing on other buffers are one function:
+  // its text (under the placeholder name) is the key.
+  std::string key;
+  llvm::raw_string_ostream os(key);
+  kernel.print(os);
+  func::FuncOp &existing = kernels_[key];
+  if (existing) {
+    kernel.erase();
+    return existing;
+  }
+  kernel.setSymName("k" + std::to_string(kernels_.size() - 1) + "." +
+                    nest.name);
+  moduleBuilder_.insert(kernel);
+  existing = kernel;
+  return kernel;
 }
 
 LogicalResult ModelEmitter::emitLoopNest(OpBuilder &b, Location loc,
@@ -303,23 +370,20 @@ LogicalResult ModelEmitter::emitLoopNest(OpBuilder &b, Location loc,
   coalesce(nest);
   int64_t split = splitDimension(nest);
   int64_t units = split < 0 ? 1 : nest.extents[split];
+  func::FuncOp kernel = kernelFor(nest, loc);
 
-  // The kernel: void <entry>.k<N>.<op>(GmFrame *, int64 begin, int64 end).
-  auto i64 = b.getI64Type();
-  std::string name =
-      currentEntry_ + ".k" + std::to_string(kernelCount_++) + "." + nest.name;
-  FunctionState kernelState;
-  OpBuilder kb(context());
-  func::FuncOp kernel = beginFunction(kb, loc, name, {i64, i64}, kernelState);
-  makeInternal(kernel);
-  Value begin = arith::IndexCastOp::create(kb, loc, kb.getIndexType(),
-                                           kernel.getArgument(1));
-  Value end = arith::IndexCastOp::create(kb, loc, kb.getIndexType(),
-                                         kernel.getArgument(2));
-  if (failed(emitKernelBody(*this, kb, loc, kernelState, nest, begin, end)))
+  // The operands' addresses, in the kernel's order.
+  SmallVector<Value> operands;
+  for (const NestOperand &operand : nest.inputs)
+    if (!operand.scalar)
+      operands.push_back(operand.value);
+  for (const NestOperand &operand : nest.outputs)
+    operands.push_back(operand.value);
+  FailureOr<Value> addresses = addressArray(*this, b, loc, fs, operands);
+  if (failed(addresses))
     return failure();
-  func::ReturnOp::create(kb, loc);
 
+  auto i64 = b.getI64Type();
   auto constant = [&](int64_t v) {
     return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v))
         .getResult();
@@ -327,20 +391,20 @@ LogicalResult ModelEmitter::emitLoopNest(OpBuilder &b, Location loc,
   int64_t points = nest.points();
   if (points < kPointsPerTask || units == 1) {
     func::CallOp::create(b, loc, kernel,
-                         ValueRange{fs.frame, constant(0), constant(units)});
+                         ValueRange{*addresses, constant(0), constant(units)});
     return success();
   }
-  int64_t grain =
-      std::max<int64_t>(1, (kPointsPerTask * units + points - 1) / points);
+  int64_t grain = std::max<int64_t>(
+      1, (kPointsPerTask * units + points - 1) / points);
   FunctionType kernelType = kernel.getFunctionType();
   func::FuncOp parallelFor = runtimeFunction(
       "gmrt_parallel_for",
-      b.getFunctionType({fs.frame.getType(), kernelType, i64, i64}, {}));
+      b.getFunctionType({kernelType, addresses->getType(), i64, i64}, {}));
   Value fn = func::ConstantOp::create(
       b, loc, kernelType, SymbolRefAttr::get(kernel.getSymNameAttr()));
   func::CallOp::create(
       b, loc, parallelFor,
-      ValueRange{fs.frame, fn, constant(units), constant(grain)});
+      ValueRange{fn, *addresses, constant(units), constant(grain)});
   return success();
 }
 
@@ -664,7 +728,6 @@ LogicalResult ModelEmitter::emit() {
         sampler && sampler.getFunctionType().getNumInputs() != 0)
       return op.emitOpError() << "takes arguments; compiled samplers take none";
     StringRef name = SymbolTable::getSymbolName(&op).getValue();
-    currentEntry_ = name.str();
     currentFlops_ = 0;
     FunctionState fs;
     OpBuilder b(context());
