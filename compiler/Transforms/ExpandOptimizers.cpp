@@ -92,23 +92,73 @@ SmallVector<Value> clipGradients(TensorBuilder &t, ArrayRef<Value> grads,
   return clipped;
 }
 
+/// The parameters of one update with one element type, seen as one flat
+/// tensor: the update is then one pass over all of them (one fused loop),
+/// not one per parameter. gm-plan-memory lays the parameters (and each
+/// state slot) out back to back so that joining them copies nothing.
+struct FlatGroup {
+  SmallVector<FlatSymbolRefAttr> params;
+  SmallVector<Value> grads;
+  SmallVector<Type> types;
+
+  /// Loads the variables `refs` (one per parameter) as one flat tensor.
+  Value load(UpdateBuilder &u, ArrayRef<FlatSymbolRefAttr> refs) const {
+    SmallVector<Value> loaded;
+    for (auto [ref, type] : llvm::zip(refs, types))
+      loaded.push_back(u.load(ref, cast<RankedTensorType>(type)));
+    return u.math().flattenJoin(loaded);
+  }
+  /// Stores flat tensor `flat` back to the variables `refs`.
+  void store(UpdateBuilder &u, Value flat,
+             ArrayRef<FlatSymbolRefAttr> refs) const {
+    for (auto [piece, ref] : llvm::zip(u.math().splitFlat(flat, types), refs))
+      u.store(piece, ref);
+  }
+  /// The per-parameter slot `name` of every parameter.
+  SmallVector<FlatSymbolRefAttr> slots(UpdateBuilder &u,
+                                       StringRef name) const {
+    SmallVector<FlatSymbolRefAttr> refs;
+    for (FlatSymbolRefAttr param : params)
+      refs.push_back(u.slot(param, name));
+    return refs;
+  }
+};
+
+/// The update's parameters grouped by element type, in order.
+static SmallVector<FlatGroup> flatGroups(UpdateBuilder &u,
+                                         ArrayRef<Value> grads) {
+  SmallVector<FlatGroup> groups;
+  for (auto [param, grad] : llvm::zip(u.op().getParams(), grads)) {
+    Type element = TensorBuilder::elementTypeOf(grad);
+    auto it = llvm::find_if(groups, [&](const FlatGroup &g) {
+      return TensorBuilder::elementTypeOf(g.grads.front()) == element;
+    });
+    if (it == groups.end())
+      it = groups.insert(groups.end(), FlatGroup());
+    it->params.push_back(cast<FlatSymbolRefAttr>(param));
+    it->grads.push_back(grad);
+    it->types.push_back(grad.getType());
+  }
+  return groups;
+}
+
 void expandSGD(UpdateBuilder &u, SGDAttr sgd, ArrayRef<Value> grads) {
   TensorBuilder &t = u.math();
-  for (auto [param, grad] : llvm::zip(u.op().getParams(), grads)) {
-    auto ref = cast<FlatSymbolRefAttr>(param);
-    RankedTensorType type = t.typeOf(grad);
-    Value p = u.load(ref, type);
-    Value g = grad;
+  for (const FlatGroup &group : flatGroups(u, grads)) {
+    Value p = group.load(u, group.params);
+    Value g = t.flattenJoin(group.grads);
     if (sgd.getWeightDecay() != 0)
       g = t.add(g, t.scale(p, sgd.getWeightDecay()));
     if (sgd.getMomentum() != 0) {
       // buf = momentum * buf + g (zero-initialized, so the first step is g).
-      FlatSymbolRefAttr bufRef = u.slot(ref, "momentum_buffer");
-      Value buf = t.add(t.scale(u.load(bufRef, type), sgd.getMomentum()), g);
-      u.store(buf, bufRef);
+      SmallVector<FlatSymbolRefAttr> bufRefs =
+          group.slots(u, "momentum_buffer");
+      Value buf =
+          t.add(t.scale(group.load(u, bufRefs), sgd.getMomentum()), g);
+      group.store(u, buf, bufRefs);
       g = sgd.getNesterov() ? t.add(g, t.scale(buf, sgd.getMomentum())) : buf;
     }
-    u.store(t.sub(p, t.scale(g, sgd.getLr())), ref);
+    group.store(u, t.sub(p, t.scale(g, sgd.getLr())), group.params);
   }
 }
 
@@ -129,29 +179,31 @@ void expandAdam(UpdateBuilder &u, AdamAttr adam, ArrayRef<Value> grads,
   Value stepSize = t.div(t.scalar(adam.getLr(), element), bc1);
   Value bc2Sqrt = t.sqrt(bc2);
 
-  for (auto [param, grad] : llvm::zip(u.op().getParams(), grads)) {
-    auto ref = cast<FlatSymbolRefAttr>(param);
-    RankedTensorType type = t.typeOf(grad);
-    Value p = u.load(ref, type);
-    Value g = grad;
+  for (const FlatGroup &group : flatGroups(u, grads)) {
+    // Slots first, so that each parameter's slots follow it.
+    SmallVector<FlatSymbolRefAttr> mRefs = group.slots(u, "exp_avg");
+    SmallVector<FlatSymbolRefAttr> vRefs = group.slots(u, "exp_avg_sq");
+    Value p = group.load(u, group.params);
+    Value g = t.flattenJoin(group.grads);
     if (adam.getWeightDecay() != 0) {
       if (adam.getDecoupled()) // AdamW: p *= 1 - lr * wd
         p = t.scale(p, 1.0 - adam.getLr() * adam.getWeightDecay());
       else // Adam: L2 penalty in the gradient
         g = t.add(g, t.scale(p, adam.getWeightDecay()));
     }
-    FlatSymbolRefAttr mRef = u.slot(ref, "exp_avg");
-    FlatSymbolRefAttr vRef = u.slot(ref, "exp_avg_sq");
-    Value m = t.add(t.scale(u.load(mRef, type), adam.getBeta1()),
+    Value m = t.add(t.scale(group.load(u, mRefs), adam.getBeta1()),
                     t.scale(g, 1.0 - adam.getBeta1()));
-    Value v = t.add(t.scale(u.load(vRef, type), adam.getBeta2()),
+    Value v = t.add(t.scale(group.load(u, vRefs), adam.getBeta2()),
                     t.scale(t.square(g), 1.0 - adam.getBeta2()));
-    u.store(m, mRef);
-    u.store(v, vRef);
+    group.store(u, m, mRefs);
+    group.store(u, v, vRefs);
     // p -= lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps)
-    Value denom = t.add(t.div(t.sqrt(v), bc2Sqrt),
+    Value denom = t.add(t.div(t.sqrt(v), t.cast(bc2Sqrt, t.elementTypeOf(v))),
                         t.scalar(adam.getEps(), t.elementTypeOf(v)));
-    u.store(t.sub(p, t.mul(stepSize, t.div(m, denom))), ref);
+    group.store(u,
+                t.sub(p, t.mul(t.cast(stepSize, t.elementTypeOf(v)),
+                               t.div(m, denom))),
+                group.params);
   }
 }
 

@@ -34,6 +34,17 @@ int64_t alignBuffer(int64_t bytes);
 /// argument of a gm.autoregressive, the place of the op's result. Null for
 /// values that live in no buffer (constants and their aliases).
 PlaceAttr getPlace(Value value);
+/// `place` moved `bytes` further into its space.
+PlaceAttr shiftPlace(PlaceAttr place, int64_t bytes);
+/// When `slice` takes a contiguous run of its input's elements: the byte
+/// offset of the run. gm-plan-memory makes such slices views.
+std::optional<int64_t> contiguousSliceOffset(SliceOp slice);
+/// When each input of `concat` is a contiguous run of its result: the runs'
+/// byte offsets. gm-plan-memory may then place the inputs there.
+std::optional<SmallVector<int64_t>> contiguousConcatOffsets(ConcatOp concat);
+/// Whether the plan put `part` at byte `offset` of `whole` (so copying one
+/// to the other is nothing to do).
+bool sharesBytes(Value part, Value whole, int64_t offset);
 /// The place of a gm.param or gm.state; null before planning.
 PlaceAttr getPlace(Operation *variable);
 /// The places a planned gm.return copies its operands to.

@@ -77,6 +77,14 @@ def GmExpandOptimizers : Pass<"gm-expand-optimizers", "::mlir::gm::ModelOp"> {
 
     The optimizer state becomes `gm.state`, zero-initialized, so it is
     checkpointed with the parameters.
+
+    The update is one pass over all parameters of the update (of one element
+    type): parameters, gradients and each state slot are joined into flat
+    tensors (`gm.reshape` to 1-D, `gm.concat` on axis 0), the update is
+    written once on those, and the new values are split back (`gm.slice`)
+    for the stores. After gm-fuse it is one loop; gm-plan-memory lays the
+    joined variables out back to back and computes the gradients in place
+    inside the joined tensor, so joining and splitting copy nothing.
   }];
 }
 
@@ -87,7 +95,7 @@ def GmFuse : Pass<"gm-fuse", "::mlir::gm::ModelOp"> {
     whose results have one shape and that feed each other, and replaces
     each group of two or more by a `gm.fused` op: the backends compute it
     in a single pass over memory, and the values inside never get a buffer.
-    Adam's update of a parameter, a dozen elementwise ops, becomes one loop;
+    Adam's update of all parameters, a dozen elementwise ops, becomes one loop;
     so do a layer's bias, activation and their gradients.
 
     An op joins the groups of the values it reads when it has their shape
@@ -107,7 +115,10 @@ def GmPlanMemory : Pass<"gm-plan-memory", "::mlir::gm::ModelOp"> {
     Decides where each value of the compiled model lives, so that the
     trainer allocates two buffers when it starts and nothing afterwards:
 
-    - `variables`: every `gm.param` and `gm.state`, in declaration order;
+    - `variables`: every `gm.param` and `gm.state`. Variables whose loads a
+      contiguous `gm.concat` joins (an optimizer's flat view) come first,
+      back to back in the concat's order; the rest follow in declaration
+      order, each aligned;
     - the `arena`: the values of one phase step or sampler call. Each value
       is live from its definition to its last use (a use inside a `repeat`
       or `autoregressive` body keeps a value defined outside it live to the
@@ -116,10 +127,15 @@ def GmPlanMemory : Pass<"gm-plan-memory", "::mlir::gm::ModelOp"> {
       for the buffer's whole life.
 
     Some values need no bytes of their own: `reshape` and `stop_gradient`
-    results alias their operand; a `gm.load` reads its variable in place
-    unless a `gm.store` to that variable comes while the loaded value is
-    still live, in which case it gets an arena copy; `gm.constant`s become
-    globals of the object file. Sampler results get slots of their own that
+    results alias their operand, and so does a `slice` that takes a
+    contiguous run of elements (at the run's offset); a `gm.load` reads its
+    variable in place unless a `gm.store` to that variable comes while the
+    loaded value is still live, in which case it gets an arena copy; a
+    contiguous `concat` (all dimensions before its axis 1) of variables laid
+    out back to back reads them in place too; the inputs of a contiguous
+    `concat` that own their bytes are computed inside its result, where the
+    concat would have copied them; `gm.constant`s become globals of the
+    object file. Sampler results get slots of their own that
     stay valid after the call.
 
     The result is a `#gm.place` per value: `gm.places` on ops (one per

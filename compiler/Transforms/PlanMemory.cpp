@@ -71,6 +71,55 @@ int64_t gm::getVariablesBytes(ModelOp model) {
   return bytes ? bytes.getInt() : 0;
 }
 
+PlaceAttr gm::shiftPlace(PlaceAttr place, int64_t bytes) {
+  return PlaceAttr::get(place.getContext(), place.getSpace(),
+                        place.getOffset() + bytes);
+}
+
+std::optional<int64_t> gm::contiguousSliceOffset(SliceOp slice) {
+  if (auto strides = slice.getStrides())
+    if (llvm::any_of(*strides, [](int64_t s) { return s != 1; }))
+      return std::nullopt;
+  ArrayRef<int64_t> shape =
+      cast<ShapedType>(slice.getInput().getType()).getShape();
+  ArrayRef<int64_t> sizes = slice.getSizes(), offsets = slice.getOffsets();
+  // Contiguous when, for some dimension d, the dimensions before d are
+  // taken one index at a time and those after d whole.
+  size_t rank = shape.size(), d = 0;
+  while (d < rank && sizes[d] == 1)
+    ++d;
+  for (size_t k = d + 1; k < rank; ++k)
+    if (sizes[k] != shape[k])
+      return std::nullopt;
+  int64_t offset = 0;
+  for (size_t k = 0; k < rank; ++k)
+    offset = offset * shape[k] + offsets[k];
+  Type element = cast<ShapedType>(slice.getType()).getElementType();
+  return offset * elementBytes(element);
+}
+
+std::optional<SmallVector<int64_t>>
+gm::contiguousConcatOffsets(ConcatOp concat) {
+  auto type = cast<ShapedType>(concat.getType());
+  // Contiguous when the dimensions before the axis are all 1.
+  for (int64_t k = 0; k < int64_t(concat.getAxis()); ++k)
+    if (type.getDimSize(k) != 1)
+      return std::nullopt;
+  SmallVector<int64_t> offsets;
+  int64_t at = 0;
+  for (Value input : concat.getInputs()) {
+    offsets.push_back(at);
+    at += storageBytes(cast<ShapedType>(input.getType()));
+  }
+  return offsets;
+}
+
+bool gm::sharesBytes(Value part, Value whole, int64_t offset) {
+  PlaceAttr partPlace = getPlace(part), wholePlace = getPlace(whole);
+  return partPlace && wholePlace &&
+         partPlace == shiftPlace(wholePlace, offset);
+}
+
 //===----------------------------------------------------------------------===//
 // Planning
 //===----------------------------------------------------------------------===//
@@ -97,8 +146,8 @@ struct Buffer {
   /// Live from the op at `begin` to the op at `end` (positions in program
   /// order), inclusive.
   int64_t begin = 0, end = 0;
-  /// The variable a `Variable` buffer reads in place.
-  StringAttr variable;
+  /// Where a `Variable` buffer's bytes start in the variables buffer.
+  int64_t variableOffset = 0;
   /// Offset in the arena (`Arena`) once packed.
   int64_t offset = -1;
   /// Creation order: the last tie-break when packing, so that plans do not
@@ -112,6 +161,11 @@ public:
   BodyPlanner(Block &body, const llvm::StringMap<int64_t> &variableOffsets)
       : body_(body), variableOffsets_(variableOffsets) {}
 
+  /// The variables whose loads `concat` joins, in order, when it is
+  /// contiguous and joins nothing else.
+  static std::optional<SmallVector<StringAttr>>
+  joinedVariables(ConcatOp concat);
+
   /// Plans the body, writes the places and returns the arena bytes.
   int64_t run();
 
@@ -119,7 +173,10 @@ private:
   void number();
   void formBuffers();
   void computeLiveness();
+  void collectStores();
+  bool clobbered(Value leader, const Buffer &buffer) const;
   void copyClobberedLoads();
+  void viewConcatsOfVariables();
   void addOutputSlots();
   int64_t pack();
   void writePlaces();
@@ -129,6 +186,17 @@ private:
   /// Where a use by `user` keeps a value defined at `def` live until: the
   /// end of the outermost loop around the use that does not contain `def`.
   int64_t usePosition(Operation *user, Operation *def) const;
+  /// Makes `part` share the bytes of `whole` from byte `offset` on.
+  void alias(Value part, Value whole, int64_t offset);
+  /// Computes `part` (and everything sharing its bytes) at byte `offset` of
+  /// `whole` instead of in bytes of its own, when it owns its bytes outright.
+  void placeInside(Value part, Value whole, int64_t offset);
+
+  /// A store: where it runs, the variable bytes it writes, what it writes.
+  struct Store {
+    int64_t at, begin, end;
+    Value value;
+  };
 
   Block &body_;
   const llvm::StringMap<int64_t> &variableOffsets_;
@@ -137,6 +205,9 @@ private:
   /// Values that share bytes, keyed by a representative value.
   llvm::EquivalenceClasses<Value> aliases_;
   llvm::DenseMap<Value, Buffer> buffers_; // by leader
+  /// Where each value starts within its buffer (0 unless it is a part).
+  llvm::DenseMap<Value, int64_t> offsetInBuffer_;
+  SmallVector<Store> stores_;
   SmallVector<Buffer> outputs_;
   ReturnOp return_;
 };
@@ -164,14 +235,63 @@ Buffer &BodyPlanner::bufferOf(Value value) {
   return buffers_[aliases_.getLeaderValue(value)];
 }
 
+void BodyPlanner::alias(Value part, Value whole, int64_t offset) {
+  aliases_.unionSets(whole, part);
+  offsetInBuffer_[part] = offsetInBuffer_.lookup(whole) + offset;
+}
+
+void BodyPlanner::placeInside(Value part, Value whole, int64_t offset) {
+  if (offsetInBuffer_.lookup(part) != 0)
+    return;
+  // The class's own buffer is keyed by the value that created it.
+  Value root;
+  for (Value member : aliases_.members(part)) {
+    if (isa<BlockArgument>(member))
+      return; // a loop's canvas: written in place
+    if (buffers_.count(member))
+      root = member;
+  }
+  if (!root)
+    return;
+  const Buffer &buffer = buffers_[root];
+  if (buffer.kind != Buffer::Arena ||
+      buffer.bytes != storageBytes(cast<ShapedType>(part.getType())))
+    return;
+  int64_t at = offsetInBuffer_.lookup(whole) + offset;
+  for (Value member : aliases_.members(part))
+    offsetInBuffer_[member] += at;
+  buffers_.erase(root);
+  aliases_.unionSets(whole, part);
+}
+
+/// The value whose bytes `value` shares, through views, or null for
+/// constants and block arguments (no bytes of their own to share).
+static Value viewedRoot(Value value) {
+  while (Operation *def = value.getDefiningOp()) {
+    if (isa<ConstantOp>(def))
+      return {};
+    if (!isa<ReshapeOp, StopGradientOp, SliceOp>(def))
+      return value;
+    value = def->getOperand(0);
+  }
+  return {};
+}
+
 void BodyPlanner::formBuffers() {
   walkOutsideFused(body_, [&](Operation *op) {
     for (Value result : op->getResults()) {
       auto type = cast<ShapedType>(result.getType());
       if (isa<ReshapeOp, StopGradientOp>(op)) {
-        aliases_.unionSets(op->getOperand(0), result);
+        alias(result, op->getOperand(0), 0);
         continue;
       }
+      // A contiguous slice of a buffer is a view of it.
+      if (auto slice = dyn_cast<SliceOp>(op))
+        if (std::optional<int64_t> offset = contiguousSliceOffset(slice))
+          if (viewedRoot(slice.getInput())) {
+            alias(result, slice.getInput(), *offset);
+            continue;
+          }
       aliases_.insert(result);
       Buffer &buffer = buffers_[result];
       buffer.bytes = storageBytes(type);
@@ -180,9 +300,16 @@ void BodyPlanner::formBuffers() {
         buffer.kind = Buffer::Constant;
       } else if (auto load = dyn_cast<LoadOp>(op)) {
         buffer.kind = Buffer::Variable;
-        buffer.variable = load.getVariableAttr().getAttr();
+        buffer.variableOffset =
+            variableOffsets_.lookup(load.getVariableAttr().getValue());
       }
     }
+    // The inputs of a contiguous concat are computed where it needs them.
+    if (auto concat = dyn_cast<ConcatOp>(op))
+      if (std::optional<SmallVector<int64_t>> runs =
+              contiguousConcatOffsets(concat))
+        for (auto [input, run] : llvm::zip(concat.getInputs(), *runs))
+          placeInside(input, concat.getResult(), run);
     // The canvas of an autoregressive loop is its result's buffer.
     if (auto ar = dyn_cast<AutoregressiveOp>(op))
       aliases_.unionSets(ar.getResult(), ar.getBody().getArgument(0));
@@ -231,20 +358,85 @@ void BodyPlanner::computeLiveness() {
   });
 }
 
-void BodyPlanner::copyClobberedLoads() {
+void BodyPlanner::collectStores() {
   body_.walk([&](StoreOp store) {
-    int64_t at = position_.lookup(store);
-    StringAttr variable = store.getVariableAttr().getAttr();
-    Value stored = aliases_.getLeaderValue(store.getValue());
-    for (auto &[leader, buffer] : buffers_) {
-      if (buffer.kind != Buffer::Variable || buffer.variable != variable)
-        continue;
-      // Storing a value over itself changes nothing.
-      bool overwritten = buffer.begin < at && at < buffer.end;
-      bool overwrittenLast = at == buffer.end && leader != stored;
-      if (overwritten || overwrittenLast)
-        buffer.kind = Buffer::Arena;
+    int64_t begin = variableOffsets_.lookup(store.getVariable());
+    int64_t bytes = storageBytes(cast<ShapedType>(store.getValue().getType()));
+    stores_.push_back(
+        {position_.lookup(store), begin, begin + bytes, store.getValue()});
+  });
+}
+
+bool BodyPlanner::clobbered(Value leader, const Buffer &buffer) const {
+  int64_t begin = buffer.variableOffset, end = begin + buffer.bytes;
+  for (const Store &store : stores_) {
+    if (store.end <= begin || end <= store.begin)
+      continue;
+    // Storing a value over its own bytes changes nothing.
+    bool ontoItself =
+        aliases_.getLeaderValue(store.value) == leader &&
+        begin + offsetInBuffer_.lookup(store.value) == store.begin;
+    bool overwritten = buffer.begin < store.at && store.at < buffer.end;
+    bool overwrittenLast = store.at == buffer.end && !ontoItself;
+    if (overwritten || overwrittenLast)
+      return true;
+  }
+  return false;
+}
+
+void BodyPlanner::copyClobberedLoads() {
+  for (auto &[leader, buffer] : buffers_)
+    if (buffer.kind == Buffer::Variable && clobbered(leader, buffer))
+      buffer.kind = Buffer::Arena;
+}
+
+std::optional<SmallVector<StringAttr>>
+BodyPlanner::joinedVariables(ConcatOp concat) {
+  if (!contiguousConcatOffsets(concat))
+    return std::nullopt;
+  SmallVector<StringAttr> names;
+  for (Value input : concat.getInputs()) {
+    while (isa_and_nonnull<ReshapeOp, StopGradientOp>(input.getDefiningOp()))
+      input = input.getDefiningOp()->getOperand(0);
+    auto load = input.getDefiningOp<LoadOp>();
+    if (!load || llvm::is_contained(names, load.getVariableAttr().getAttr()))
+      return std::nullopt;
+    names.push_back(load.getVariableAttr().getAttr());
+  }
+  return names;
+}
+
+void BodyPlanner::viewConcatsOfVariables() {
+  // A concat of variables that lie back to back, each read in place, reads
+  // them in place too (the optimizers' flat view of a model's parameters).
+  walkOutsideFused(body_, [&](Operation *op) {
+    auto concat = dyn_cast<ConcatOp>(op);
+    if (!concat)
+      return;
+    std::optional<SmallVector<int64_t>> offsets =
+        contiguousConcatOffsets(concat);
+    if (!offsets)
+      return;
+    Value leader = aliases_.getLeaderValue(concat.getResult());
+    Buffer &buffer = buffers_[leader];
+    if (buffer.kind != Buffer::Arena)
+      return;
+    std::optional<int64_t> start;
+    for (auto [input, offset] : llvm::zip(concat.getInputs(), *offsets)) {
+      const Buffer &in = bufferOf(input);
+      if (in.kind != Buffer::Variable)
+        return;
+      int64_t at = in.variableOffset + offsetInBuffer_.lookup(input);
+      if (!start)
+        start = at - offset;
+      if (at != *start + offset)
+        return;
     }
+    Buffer view = buffer;
+    view.kind = Buffer::Variable;
+    view.variableOffset = *start;
+    if (!clobbered(leader, view))
+      buffer = view;
   });
 }
 
@@ -306,12 +498,13 @@ void BodyPlanner::writePlaces() {
   MLIRContext *context = body_.getParentOp()->getContext();
   auto placeOf = [&](Value value) -> Attribute {
     const Buffer &buffer = bufferOf(value);
+    int64_t within = offsetInBuffer_.lookup(value);
     switch (buffer.kind) {
     case Buffer::Arena:
-      return PlaceAttr::get(context, Space::arena, buffer.offset);
+      return PlaceAttr::get(context, Space::arena, buffer.offset + within);
     case Buffer::Variable:
       return PlaceAttr::get(context, Space::variables,
-                            variableOffsets_.lookup(buffer.variable));
+                            buffer.variableOffset + within);
     case Buffer::Constant:
       return {};
     }
@@ -339,7 +532,9 @@ int64_t BodyPlanner::run() {
   number();
   formBuffers();
   computeLiveness();
+  collectStores();
   copyClobberedLoads();
+  viewConcatsOfVariables();
   addOutputSlots();
   int64_t bytes = pack();
   writePlaces();
@@ -365,21 +560,38 @@ struct PlanMemoryPass : public gm::impl::GmPlanMemoryBase<PlanMemoryPass> {
     if (unexpanded.wasInterrupted())
       return signalPassFailure();
 
-    // Variables: declaration order, aligned, never reused.
+    // Variables: never reused. Those a concat joins (an optimizer's flat
+    // view) back to back, in the concat's order, so that the concat reads
+    // them in place; then the rest in declaration order, each aligned.
     llvm::StringMap<int64_t> variableOffsets;
     int64_t variablesBytes = 0;
-    for (Operation &op : model.getBodyBlock()) {
-      auto type = isa<ParamOp>(op)   ? cast<ParamOp>(op).getType()
-                  : isa<StateOp>(op) ? cast<StateOp>(op).getType()
-                                     : Type();
-      if (!type)
-        continue;
-      StringRef name = SymbolTable::getSymbolName(&op).getValue();
+    auto place = [&](StringAttr name, bool aligned) {
+      Operation *op = SymbolTable::lookupSymbolIn(model, name);
+      auto type = cast<ShapedType>(isa<ParamOp>(op)
+                                       ? cast<ParamOp>(op).getType()
+                                       : cast<StateOp>(op).getType());
+      if (aligned)
+        variablesBytes = alignBuffer(variablesBytes);
       variableOffsets[name] = variablesBytes;
-      op.setAttr(kPlaceAttr, PlaceAttr::get(model.getContext(),
-                                            Space::variables, variablesBytes));
-      variablesBytes += alignBuffer(storageBytes(cast<ShapedType>(type)));
-    }
+      op->setAttr(kPlaceAttr, PlaceAttr::get(model.getContext(),
+                                             Space::variables, variablesBytes));
+      variablesBytes += storageBytes(type);
+    };
+    model.walk([&](ConcatOp concat) {
+      std::optional<SmallVector<StringAttr>> joined =
+          BodyPlanner::joinedVariables(concat);
+      if (!joined || llvm::any_of(*joined, [&](StringAttr name) {
+            return variableOffsets.count(name.getValue());
+          }))
+        return;
+      for (auto [i, name] : llvm::enumerate(*joined))
+        place(name, /*aligned=*/i == 0);
+    });
+    for (Operation &op : model.getBodyBlock())
+      if (isa<ParamOp, StateOp>(op) &&
+          !variableOffsets.count(SymbolTable::getSymbolName(&op).getValue()))
+        place(SymbolTable::getSymbolName(&op), /*aligned=*/true);
+    variablesBytes = alignBuffer(variablesBytes);
 
     int64_t arenaBytes = 0;
     for (Operation &op : model.getBodyBlock()) {

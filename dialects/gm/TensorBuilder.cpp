@@ -33,6 +33,31 @@ Value TensorBuilder::reshape(Value x, ArrayRef<int64_t> shape) {
   return ReshapeOp::create(builder_, loc_, typeOf(x).clone(shape), x);
 }
 
+Value TensorBuilder::flattenJoin(ValueRange values) {
+  SmallVector<Value> flat;
+  for (Value v : values)
+    flat.push_back(reshape(v, {typeOf(v).getNumElements()}));
+  if (flat.size() == 1)
+    return flat.front();
+  return ConcatOp::create(builder_, loc_, flat, uint64_t(0));
+}
+
+SmallVector<Value> TensorBuilder::splitFlat(Value flat, TypeRange types) {
+  SmallVector<Value> pieces;
+  int64_t at = 0;
+  for (Type type : types) {
+    auto tensor = llvm::cast<RankedTensorType>(type);
+    int64_t n = tensor.getNumElements();
+    Value piece = flat;
+    if (types.size() != 1)
+      piece = SliceOp::create(builder_, loc_, flat, ArrayRef<int64_t>{at},
+                              ArrayRef<int64_t>{n}, DenseI64ArrayAttr());
+    pieces.push_back(reshape(piece, tensor.getShape()));
+    at += n;
+  }
+  return pieces;
+}
+
 Value TensorBuilder::broadcastTo(Value x, RankedTensorType type) {
   if (x.getType() == type)
     return x;

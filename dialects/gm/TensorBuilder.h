@@ -85,6 +85,11 @@ public:
   /// Undoes broadcasting: sums `x` over the dimensions that broadcasting to
   /// `x`'s shape added or stretched, giving `type`'s shape.
   Value sumToShape(Value x, RankedTensorType type);
+  /// The elements of `values` (all of one element type), flattened and
+  /// joined in order: one 1-D tensor.
+  Value flattenJoin(ValueRange values);
+  /// Undoes flattenJoin: the pieces of 1-D `flat` with `types`' shapes.
+  SmallVector<Value> splitFlat(Value flat, TypeRange types);
   /// Reshapes a per-channel [C] vector so that it broadcasts along dimension 1
   /// of a rank-`rank` N x C (x H x W) tensor: [C] or [C, 1, 1].
   Value perChannel(Value channels, int64_t rank);

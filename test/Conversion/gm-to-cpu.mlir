@@ -227,3 +227,42 @@ gm.model @shared {
 // CHECK-COUNT-1: func.func private @k0.exp(
 // CHECK: func.func private @k1.mul(
 // CHECK: func.func private @k2.exp(
+
+// -----
+
+// Planned views cost nothing: a concat of variables laid out back to back
+// and contiguous slices emit no copy; only the update kernel and the stores
+// remain.
+gm.model @flat {
+  gm.param @a : tensor<2xf32> = #gm.fill<1.0>
+  gm.param @b : tensor<3x2xf32> = #gm.fill<1.0>
+  gm.phase train @step {
+    %a = gm.load @a : tensor<2xf32>
+    %b = gm.load @b : tensor<3x2xf32>
+    %bf = gm.reshape %b : tensor<3x2xf32> -> tensor<6xf32>
+    %p = gm.concat %a, %bf axis 0 : (tensor<2xf32>, tensor<6xf32>) -> tensor<8xf32>
+    %two = gm.constant dense<2.0> : tensor<f32>
+    %new = gm.mul %p, %two : (tensor<8xf32>, tensor<f32>) -> tensor<8xf32>
+    %na = gm.slice %new offsets [0] sizes [2] : tensor<8xf32> -> tensor<2xf32>
+    %nb = gm.slice %new offsets [2] sizes [6] : tensor<8xf32> -> tensor<6xf32>
+    %nb2 = gm.reshape %nb : tensor<6xf32> -> tensor<3x2xf32>
+    gm.store %na to @a : tensor<2xf32>
+    gm.store %nb2 to @b : tensor<3x2xf32>
+  }
+}
+// CHECK-LABEL: func.func @gm_phase_step
+// CHECK: %[[ARENA:.*]] = call @gm_arena_buffer
+// CHECK: %[[VARS:.*]] = call @gm_variables_buffer
+// CHECK-NOT: concat
+// The kernel reads the variables in place, as one flat tensor.
+// CHECK: memref.view %[[VARS]][%c0{{.*}}][] : memref<?xi8> to memref<8xf32>
+// CHECK: call @k0.mul(
+// CHECK-NOT: slice
+// The stores copy from the slices' places in the new value.
+// CHECK: %[[A:.*]] = memref.view %[[VARS]][%c0{{.*}}][] : memref<?xi8> to memref<2xf32>
+// CHECK: %[[NEW_A:.*]] = memref.view %[[ARENA]][%c0{{.*}}][] : memref<?xi8> to memref<2xf32>
+// CHECK: memref.copy %[[NEW_A]], %[[A]]
+// CHECK: %[[B:.*]] = memref.view %[[VARS]][%c8{{.*}}][] : memref<?xi8> to memref<6xf32>
+// CHECK: %[[NEW_B:.*]] = memref.view %[[ARENA]][%c8{{.*}}][] : memref<?xi8> to memref<6xf32>
+// CHECK: memref.copy %[[NEW_B]], %[[B]]
+// CHECK-NEXT: return

@@ -1,5 +1,7 @@
 // gm-expand-optimizers: each update becomes loads, gm arithmetic and stores,
-// with its moments as zero-initialized state. (The numbers are checked
+// with its moments as zero-initialized state. The parameters of an update
+// (and each moment) are joined into one flat tensor, so that the update is
+// one pass over all of them; the results are split back for the stores. (The numbers are checked
 // against the textbook formulas in optimizers.mlir.)
 // RUN: gm-opt %s -gm-expand-optimizers -split-input-file | FileCheck %s
 
@@ -8,7 +10,9 @@
 // CHECK-NEXT: gm.state @w.momentum_buffer : tensor<3xf32> = #gm.fill<0.0>
 // CHECK-LABEL: gm.phase train @step
 // CHECK: %[[G:.+]] = gm.constant dense<2.000000e+00> : tensor<3xf32>
+// One parameter: nothing to join.
 // CHECK: %[[P:.+]] = gm.load @w : tensor<3xf32>
+// CHECK-NOT: gm.concat
 // CHECK: %[[BUF:.+]] = gm.load @w.momentum_buffer : tensor<3xf32>
 // CHECK: %[[SCALED:.+]] = gm.mul %[[BUF]], %{{.+}}
 // CHECK: %[[NEWBUF:.+]] = gm.add %[[SCALED]], %[[G]]
@@ -41,12 +45,25 @@ gm.model @sgd {
 // CHECK: %[[T:.+]] = gm.add %[[T0]], %{{.+}}
 // CHECK: gm.store %[[T]] to @step.update_0.step
 // CHECK: gm.pow %{{.+}}, %[[T]]
-// CHECK: gm.store %{{.+}} to @a.exp_avg
+// CHECK: %[[A:.+]] = gm.load @a : tensor<2xf32>
+// CHECK: %[[B:.+]] = gm.load @b : tensor<4x2xf32>
+// CHECK: %[[BFLAT:.+]] = gm.reshape %[[B]] : tensor<4x2xf32> -> tensor<8xf32>
+// CHECK: %[[P:.+]] = gm.concat %[[A]], %[[BFLAT]] axis 0 : (tensor<2xf32>, tensor<8xf32>) -> tensor<10xf32>
+// CHECK: %[[G:.+]] = gm.concat %{{.+}}, %{{.+}} axis 0 : (tensor<2xf32>, tensor<8xf32>) -> tensor<10xf32>
+// CHECK: gm.load @a.exp_avg : tensor<2xf32>
+// CHECK: gm.load @b.exp_avg : tensor<4x2xf32>
+// CHECK: %[[M:.+]] = gm.add %{{.+}}, %{{.+}} : (tensor<10xf32>, tensor<10xf32>) -> tensor<10xf32>
+// CHECK: %[[MA:.+]] = gm.slice %[[M]] offsets [0] sizes [2] : tensor<10xf32> -> tensor<2xf32>
+// CHECK: %[[MB:.+]] = gm.slice %[[M]] offsets [2] sizes [8] : tensor<10xf32> -> tensor<8xf32>
+// CHECK: %[[MB2:.+]] = gm.reshape %[[MB]] : tensor<8xf32> -> tensor<4x2xf32>
+// CHECK: gm.store %[[MA]] to @a.exp_avg
+// CHECK: gm.store %[[MB2]] to @b.exp_avg
 // CHECK: gm.store %{{.+}} to @a.exp_avg_sq
-// CHECK: gm.sqrt
-// CHECK: gm.store %{{.+}} to @a : tensor<2xf32>
-// CHECK: gm.store %{{.+}} to @b.exp_avg
 // CHECK: gm.store %{{.+}} to @b.exp_avg_sq
+// CHECK: gm.sqrt %{{.+}} : tensor<10xf32>
+// CHECK: %[[NEWP:.+]] = gm.sub %[[P]], %{{.+}} : (tensor<10xf32>, tensor<10xf32>) -> tensor<10xf32>
+// CHECK: gm.slice %[[NEWP]] offsets [0] sizes [2]
+// CHECK: gm.store %{{.+}} to @a : tensor<2xf32>
 // CHECK: gm.store %{{.+}} to @b : tensor<4x2xf32>
 gm.model @adam {
   gm.param @a : tensor<2xf32> = #gm.fill<1.0>

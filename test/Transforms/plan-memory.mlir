@@ -1,6 +1,8 @@
 // gm-plan-memory: variables laid out in order, arena slots reused once dead,
-// aliases share bytes, loads read in place unless a store overwrites them
-// while live, loops keep outside values live, sampler results get slots.
+// aliases share bytes (contiguous slices included), loads read in place
+// unless a store overwrites them while live, concats of variables laid out
+// back to back read them in place, loops keep outside values live, sampler
+// results get slots.
 // RUN: gm-opt %s -gm-plan-memory -split-input-file -verify-diagnostics | FileCheck %s
 
 // Variables: declaration order, each padded to 64 bytes (10 floats -> 64).
@@ -163,5 +165,115 @@ gm.model @unexpanded {
     %l = gm.reduce_sum %w dims [0] : tensor<4xf32> -> tensor<f32>
     // expected-error @+1 {{'gm.minimize' op must be expanded before memory planning (run gm-train-pipeline first)}}
     gm.minimize %l : tensor<f32> over [@w] with #gm.sgd<lr = 0.1>
+  }
+}
+
+// -----
+
+// A contiguous slice (whole trailing dimensions, single leading indices) is
+// a view at its byte offset; a strided or partial-row slice is a copy.
+// CHECK-LABEL: gm.model @slices
+gm.model @slices {
+  gm.sampler @s() -> (tensor<1x3x4xf32>, tensor<2x2x4xf32>) {
+    // CHECK: gm.normal {gm.places = [#gm.place<arena, [[#X:]]>]
+    %x = gm.normal {id = 0 : i64} : tensor<2x3x4xf32>
+    // CHECK: gm.slice {{.*}} {gm.places = [#gm.place<arena, [[#X]]>]} : tensor<2x3x4xf32> -> tensor<1x3x4xf32>
+    %a = gm.slice %x offsets [0, 0, 0] sizes [1, 3, 4] : tensor<2x3x4xf32> -> tensor<1x3x4xf32>
+    // Rows 1-2 of image 1: element 16, byte 64 past %x.
+    // CHECK: gm.slice {{.*}} offsets [1, 1, 0] sizes [1, 2, 4] {gm.places = [#gm.place<arena, [[#X+64]]>]}
+    %b = gm.slice %x offsets [1, 1, 0] sizes [1, 2, 4] : tensor<2x3x4xf32> -> tensor<1x2x4xf32>
+    // Two images' rows 1-2: not contiguous, bytes of its own (a copy).
+    // CHECK: gm.slice {{.*}} offsets [0, 1, 0] sizes [2, 2, 4] {gm.places = [#gm.place<arena, [[#X+128]]>]}
+    %c = gm.slice %x offsets [0, 1, 0] sizes [2, 2, 4] : tensor<2x3x4xf32> -> tensor<2x2x4xf32>
+    %d = gm.exp %b : tensor<1x2x4xf32>
+    gm.return %a, %c : tensor<1x3x4xf32>, tensor<2x2x4xf32>
+  }
+}
+
+// -----
+
+// The optimizers' flat view: the variables a concat joins are laid out back
+// to back (unpadded) in its order, ahead of the rest, and the concat reads
+// them in place; the split results are views of the flat value.
+// CHECK-LABEL: gm.model @flat
+// CHECK: gm.param @other : tensor<3xf32> = #gm.fill<0.0> {gm.place = #gm.place<variables, 64>}
+// CHECK: gm.param @a : tensor<2xf32> = #gm.fill<1.0> {gm.place = #gm.place<variables, 0>}
+// CHECK: gm.param @b : tensor<3x2xf32> = #gm.fill<1.0> {gm.place = #gm.place<variables, 8>}
+gm.model @flat {
+  gm.param @other : tensor<3xf32> = #gm.fill<0.0>
+  gm.param @a : tensor<2xf32> = #gm.fill<1.0>
+  gm.param @b : tensor<3x2xf32> = #gm.fill<1.0>
+  gm.phase train @step {
+    %a = gm.load @a : tensor<2xf32>
+    %b = gm.load @b : tensor<3x2xf32>
+    %bf = gm.reshape %b : tensor<3x2xf32> -> tensor<6xf32>
+    // CHECK: gm.concat {{.*}} {gm.places = [#gm.place<variables, 0>]}
+    %p = gm.concat %a, %bf axis 0 : (tensor<2xf32>, tensor<6xf32>) -> tensor<8xf32>
+    %two = gm.constant dense<2.0> : tensor<f32>
+    // CHECK: gm.mul {{.*}} {gm.places = [#gm.place<arena, [[#NEW:]]>]}
+    %new = gm.mul %p, %two : (tensor<8xf32>, tensor<f32>) -> tensor<8xf32>
+    // CHECK: gm.slice {{.*}} {gm.places = [#gm.place<arena, [[#NEW]]>]}
+    // CHECK: gm.slice {{.*}} {gm.places = [#gm.place<arena, [[#NEW+8]]>]}
+    %na = gm.slice %new offsets [0] sizes [2] : tensor<8xf32> -> tensor<2xf32>
+    %nb = gm.slice %new offsets [2] sizes [6] : tensor<8xf32> -> tensor<6xf32>
+    %nb2 = gm.reshape %nb : tensor<6xf32> -> tensor<3x2xf32>
+    gm.store %na to @a : tensor<2xf32>
+    gm.store %nb2 to @b : tensor<3x2xf32>
+  }
+}
+
+// -----
+
+// A concat whose variables are stored to while it is live is a copy, and
+// so is one whose variables another concat already laid out in another
+// order.
+// CHECK-LABEL: gm.model @flat_copies
+// CHECK: gm.param @a : tensor<2xf32> = #gm.fill<1.0> {gm.place = #gm.place<variables, 0>}
+// CHECK: gm.param @b : tensor<2xf32> = #gm.fill<1.0> {gm.place = #gm.place<variables, 8>}
+gm.model @flat_copies {
+  gm.param @a : tensor<2xf32> = #gm.fill<1.0>
+  gm.param @b : tensor<2xf32> = #gm.fill<1.0>
+  gm.phase train @step {
+    %a = gm.load @a : tensor<2xf32>
+    %b = gm.load @b : tensor<2xf32>
+    // CHECK: gm.concat {{.*}} {gm.places = [#gm.place<arena, {{[0-9]+}}>]}
+    %p = gm.concat %a, %b axis 0 : (tensor<2xf32>, tensor<2xf32>) -> tensor<4xf32>
+    %z = gm.constant dense<0.0> : tensor<2xf32>
+    gm.store %z to @a : tensor<2xf32>
+    %s = gm.reduce_sum %p dims [0] : tensor<4xf32> -> tensor<f32>
+    gm.report "s", %s : tensor<f32>
+  }
+  gm.sampler @t() -> tensor<4xf32> {
+    %a = gm.load @a : tensor<2xf32>
+    %b = gm.load @b : tensor<2xf32>
+    // CHECK: gm.concat {{.*}} {gm.places = [#gm.place<arena, {{[0-9]+}}>]}
+    %p = gm.concat %b, %a axis 0 : (tensor<2xf32>, tensor<2xf32>) -> tensor<4xf32>
+    gm.return %p : tensor<4xf32>
+  }
+}
+
+// -----
+
+// The inputs of a contiguous concat are computed in place inside it (the
+// optimizers' flat gradients), reshapes included; an input that another
+// concat already took is copied.
+// CHECK-LABEL: gm.model @concat_in_place
+gm.model @concat_in_place {
+  gm.sampler @s() -> (tensor<10xf32>, tensor<4xf32>) {
+    // CHECK: gm.normal {gm.places = [#gm.place<arena, [[#C:]]>]{{.*}} : tensor<4xf32>
+    %a = gm.normal {id = 0 : i64} : tensor<4xf32>
+    // CHECK: gm.normal {gm.places = [#gm.place<arena, [[#C+16]]>]{{.*}} : tensor<3x2xf32>
+    %b = gm.normal {id = 1 : i64} : tensor<3x2xf32>
+    // CHECK: gm.reshape {{.*}} {gm.places = [#gm.place<arena, [[#C+16]]>]}
+    %bf = gm.reshape %b : tensor<3x2xf32> -> tensor<6xf32>
+    // CHECK: gm.concat {{.*}} {gm.places = [#gm.place<arena, [[#C]]>]} : (tensor<4xf32>, tensor<6xf32>)
+    %c = gm.concat %a, %bf axis 0 : (tensor<4xf32>, tensor<6xf32>) -> tensor<10xf32>
+    // CHECK: gm.exp {{.*}} {gm.places = [#gm.place<arena, [[#E:]]>]}
+    %e = gm.exp %a : tensor<4xf32>
+    // %a was taken: copied to the start; %e was computed after it.
+    // CHECK: gm.concat {{.*}} {gm.places = [#gm.place<arena, [[#E-16]]>]} : (tensor<4xf32>, tensor<4xf32>)
+    %d = gm.concat %a, %e axis 0 : (tensor<4xf32>, tensor<4xf32>) -> tensor<8xf32>
+    %s = gm.slice %d offsets [2] sizes [4] : tensor<8xf32> -> tensor<4xf32>
+    gm.return %c, %s : tensor<10xf32>, tensor<4xf32>
   }
 }

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Conversion/GmToCpu/Emitter.h"
+#include "compiler/Transforms/MemoryPlan.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -500,8 +501,13 @@ FailureOr<bool> mlir::gm::cpu::emitLoopOp(ModelEmitter &emitter, OpBuilder &b,
     return emit(reductionNest(op, r.getDims()));
   if (auto t = dyn_cast<TransposeOp>(op))
     return emit(transposeNest(t));
-  if (auto s = dyn_cast<SliceOp>(op))
+  if (auto s = dyn_cast<SliceOp>(op)) {
+    // The plan made contiguous slices views: nothing to copy.
+    std::optional<int64_t> offset = contiguousSliceOffset(s);
+    if (offset && sharesBytes(s.getResult(), s.getInput(), *offset))
+      return true;
     return emit(sliceNest(s));
+  }
   if (auto u = dyn_cast<UpsampleOp>(op))
     return emit(upsampleNest(u));
   if (auto pad = dyn_cast<PadOp>(op)) {
@@ -529,13 +535,17 @@ FailureOr<bool> mlir::gm::cpu::emitLoopOp(ModelEmitter &emitter, OpBuilder &b,
   if (auto concat = dyn_cast<ConcatOp>(op)) {
     int64_t axis = concat.getAxis(), at = 0;
     size_t rank = shapeOf(concat.getResult()).size();
-    for (Value input : concat.getInputs()) {
+    std::optional<SmallVector<int64_t>> runs = contiguousConcatOffsets(concat);
+    for (auto [i, input] : llvm::enumerate(concat.getInputs())) {
       SmallVector<int64_t> offsets(rank, 0);
       offsets[axis] = at;
+      at += shapeOf(input)[axis];
+      // An input the plan placed where it belongs needs no copy.
+      if (runs && sharesBytes(input, concat.getResult(), (*runs)[i]))
+        continue;
       if (failed(emit(windowCopyNest(input, concat.getResult(), offsets,
                                      SmallVector<int64_t>(rank, 1), "concat"))))
         return failure();
-      at += shapeOf(input)[axis];
     }
     return true;
   }
