@@ -195,15 +195,16 @@ void expandAdam(UpdateBuilder &u, AdamAttr adam, ArrayRef<Value> grads,
                     t.scale(g, 1.0 - adam.getBeta1()));
     Value v = t.add(t.scale(group.load(u, vRefs), adam.getBeta2()),
                     t.scale(t.square(g), 1.0 - adam.getBeta2()));
-    group.store(u, m, mRefs);
-    group.store(u, v, vRefs);
     // p -= lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps)
     Value denom = t.add(t.div(t.sqrt(v), t.cast(bc2Sqrt, t.elementTypeOf(v))),
                         t.scalar(adam.getEps(), t.elementTypeOf(v)));
-    group.store(u,
-                t.sub(p, t.mul(t.cast(stepSize, t.elementTypeOf(v)),
-                               t.div(m, denom))),
-                group.params);
+    Value newP = t.sub(p, t.mul(t.cast(stepSize, t.elementTypeOf(v)),
+                                t.div(m, denom)));
+    // The stores last: nothing between the update's ops, so that gm-fuse
+    // makes them one loop.
+    group.store(u, m, mRefs);
+    group.store(u, v, vRefs);
+    group.store(u, newP, group.params);
   }
 }
 

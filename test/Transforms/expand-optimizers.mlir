@@ -53,6 +53,9 @@ gm.model @sgd {
 // CHECK: gm.load @a.exp_avg : tensor<2xf32>
 // CHECK: gm.load @b.exp_avg : tensor<4x2xf32>
 // CHECK: %[[M:.+]] = gm.add %{{.+}}, %{{.+}} : (tensor<10xf32>, tensor<10xf32>) -> tensor<10xf32>
+// CHECK: gm.sqrt %{{.+}} : tensor<10xf32>
+// CHECK: %[[NEWP:.+]] = gm.sub %[[P]], %{{.+}} : (tensor<10xf32>, tensor<10xf32>) -> tensor<10xf32>
+// The stores come last, so that the update's ops fuse into one loop.
 // CHECK: %[[MA:.+]] = gm.slice %[[M]] offsets [0] sizes [2] : tensor<10xf32> -> tensor<2xf32>
 // CHECK: %[[MB:.+]] = gm.slice %[[M]] offsets [2] sizes [8] : tensor<10xf32> -> tensor<8xf32>
 // CHECK: %[[MB2:.+]] = gm.reshape %[[MB]] : tensor<8xf32> -> tensor<4x2xf32>
@@ -60,8 +63,6 @@ gm.model @sgd {
 // CHECK: gm.store %[[MB2]] to @b.exp_avg
 // CHECK: gm.store %{{.+}} to @a.exp_avg_sq
 // CHECK: gm.store %{{.+}} to @b.exp_avg_sq
-// CHECK: gm.sqrt %{{.+}} : tensor<10xf32>
-// CHECK: %[[NEWP:.+]] = gm.sub %[[P]], %{{.+}} : (tensor<10xf32>, tensor<10xf32>) -> tensor<10xf32>
 // CHECK: gm.slice %[[NEWP]] offsets [0] sizes [2]
 // CHECK: gm.store %{{.+}} to @a : tensor<2xf32>
 // CHECK: gm.store %{{.+}} to @b : tensor<4x2xf32>
