@@ -12,6 +12,8 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
+#include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/Verifier.h"
@@ -25,6 +27,9 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
+#include "llvm/Transforms/Utils/SplitModule.h"
+
+#include <thread>
 
 using namespace mlir;
 
@@ -128,7 +133,85 @@ static void optimizeLLVM(llvm::Module &module, llvm::TargetMachine &machine,
   passes.run(module, mam);
 }
 
-LogicalResult emitNative(ModuleOp module, Emit what, const std::string &path,
+/// Writes `path` through `write` (which returns an error message or ""),
+/// keeping the file only when it succeeds.
+static LogicalResult
+writeFile(ModuleOp module, const std::string &path,
+          llvm::function_ref<std::string(llvm::raw_pwrite_stream &)> write) {
+  std::error_code ec;
+  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return emitError(module.getLoc()) << path << ": " << ec.message();
+  std::string error = write(out.os());
+  if (!error.empty())
+    return emitError(module.getLoc()) << error;
+  out.keep();
+  return success();
+}
+
+/// Object code for `module`, verified first.
+static std::string emitObject(llvm::Module &module,
+                              llvm::TargetMachine &machine,
+                              llvm::raw_pwrite_stream &os) {
+  if (llvm::verifyModule(module, &llvm::errs()))
+    return "generated LLVM IR is invalid";
+  llvm::legacy::PassManager codegen;
+  if (machine.addPassesToEmitFile(codegen, os, nullptr,
+                                  llvm::CodeGenFileType::ObjectFile))
+    return "the target cannot emit object files";
+  codegen.run(module);
+  return "";
+}
+
+/// Splits `module` into one part per path (functions dealt round-robin:
+/// the kernels are independent) and optimizes and compiles the parts on
+/// threads of their own, each in its own LLVM context. Returns one error
+/// message per part ("" where it succeeded).
+static std::vector<std::string>
+compileInParallel(llvm::Module &module, llvm::ArrayRef<std::string> paths,
+                  const BackendOptions &options) {
+  std::vector<llvm::SmallString<0>> parts;
+  llvm::SplitModule(
+      module, paths.size(),
+      [&](std::unique_ptr<llvm::Module> part) {
+        llvm::raw_svector_ostream os(parts.emplace_back());
+        llvm::WriteBitcodeToFile(*part, os);
+      },
+      /*PreserveLocals=*/false, /*RoundRobin=*/true);
+  std::vector<std::string> errors(parts.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < parts.size(); ++i)
+    threads.emplace_back([&, i] {
+      llvm::LLVMContext context;
+      llvm::Expected<std::unique_ptr<llvm::Module>> part =
+          llvm::parseBitcodeFile(
+              llvm::MemoryBufferRef(parts[i].str(), "gm-model-part"), context);
+      if (!part) {
+        errors[i] = llvm::toString(part.takeError());
+        return;
+      }
+      std::unique_ptr<llvm::TargetMachine> machine =
+          targetMachine(options.targetCpu, options.optLevel, errors[i]);
+      if (!machine)
+        return;
+      optimizeLLVM(**part, *machine, options.optLevel);
+      std::error_code ec;
+      llvm::ToolOutputFile out(paths[i], ec, llvm::sys::fs::OF_None);
+      if (ec) {
+        errors[i] = paths[i] + ": " + ec.message();
+        return;
+      }
+      errors[i] = emitObject(**part, *machine, out.os());
+      if (errors[i].empty())
+        out.keep();
+    });
+  for (std::thread &thread : threads)
+    thread.join();
+  return errors;
+}
+
+LogicalResult emitNative(ModuleOp module, Emit what,
+                         llvm::ArrayRef<std::string> paths,
                          const BackendOptions &options, TimingScope &timing) {
   MLIRContext *context = module.getContext();
   {
@@ -160,30 +243,32 @@ LogicalResult emitNative(ModuleOp module, Emit what, const std::string &path,
   llvmModule->setTargetTriple(machine->getTargetTriple());
   llvmModule->setDataLayout(machine->createDataLayout());
 
-  TimingScope optimizeTimer = timing.nest("LLVM optimization");
-  optimizeLLVM(*llvmModule, *machine, options.optLevel);
-  optimizeTimer.stop();
-  if (llvm::verifyModule(*llvmModule, &llvm::errs()))
-    return emitError(module.getLoc()) << "generated LLVM IR is invalid";
-
-  std::error_code ec;
-  llvm::ToolOutputFile out(path, ec,
-                           what == Emit::Obj ? llvm::sys::fs::OF_None
-                                             : llvm::sys::fs::OF_Text);
-  if (ec)
-    return emitError(module.getLoc()) << path << ": " << ec.message();
   if (what == Emit::Llvm) {
-    llvmModule->print(out.os(), nullptr);
-  } else {
-    TimingScope codegenTimer = timing.nest("LLVM code generation");
-    llvm::legacy::PassManager codegen;
-    if (machine->addPassesToEmitFile(codegen, out.os(), nullptr,
-                                     llvm::CodeGenFileType::ObjectFile))
-      return emitError(module.getLoc())
-             << "the target cannot emit object files";
-    codegen.run(*llvmModule);
+    TimingScope optimizeTimer = timing.nest("LLVM optimization");
+    optimizeLLVM(*llvmModule, *machine, options.optLevel);
+    return writeFile(module, paths.front(), [&](llvm::raw_pwrite_stream &os) {
+      if (llvm::verifyModule(*llvmModule, &llvm::errs()))
+        return std::string("generated LLVM IR is invalid");
+      llvmModule->print(os, nullptr);
+      return std::string();
+    });
   }
-  out.keep();
+  if (paths.size() == 1) {
+    TimingScope optimizeTimer = timing.nest("LLVM optimization");
+    optimizeLLVM(*llvmModule, *machine, options.optLevel);
+    optimizeTimer.stop();
+    TimingScope codegenTimer = timing.nest("LLVM code generation");
+    return writeFile(module, paths.front(), [&](llvm::raw_pwrite_stream &os) {
+      return emitObject(*llvmModule, *machine, os);
+    });
+  }
+  TimingScope parallelTimer =
+      timing.nest("LLVM optimization and code generation, in parallel");
+  std::vector<std::string> errors =
+      compileInParallel(*llvmModule, paths, options);
+  for (const std::string &message : errors)
+    if (!message.empty())
+      return emitError(module.getLoc()) << message;
   return success();
 }
 
@@ -202,7 +287,8 @@ static std::string runtimeLibDir() {
   return GMC_BUILD_LIB_DIR;
 }
 
-LogicalResult linkTrainer(const std::string &object, const std::string &output,
+LogicalResult linkTrainer(llvm::ArrayRef<std::string> objects,
+                          const std::string &output,
                           TimingScope &timing) {
   TimingScope linkTimer = timing.nest("Link");
   std::string libDir = runtimeLibDir();
@@ -225,9 +311,10 @@ LogicalResult linkTrainer(const std::string &object, const std::string &output,
                  << "' (install g++, or set GMC_CXX)\n";
     return failure();
   }
-  std::vector<std::string> args = {
-      *found,        "-o",    output, object, "-L" + libDir, "-lgmtrainer_main",
-      "-lgmtrainer", "-lgmrt"};
+  std::vector<std::string> args = {*found, "-o", output};
+  args.insert(args.end(), objects.begin(), objects.end());
+  args.insert(args.end(),
+              {"-L" + libDir, "-lgmtrainer_main", "-lgmtrainer", "-lgmrt"});
   for (llvm::StringRef lib : llvm::split(GMC_SYSTEM_LIBS, ';'))
     if (!lib.empty())
       args.push_back(lib.str());

@@ -34,14 +34,15 @@ mlir::LogicalResult optimizeModel(mlir::ModuleOp module,
                                   mlir::TimingScope &timing);
 
 /// Lowers an optimized module through gm-to-cpu to the LLVM dialect and
-/// writes `what` (Llvm: IR text, Obj: an object file) to `path`.
+/// writes `what` to `paths`: Llvm, IR text to one path; Obj, object code
+/// split into one object per path, compiled on one thread each.
 mlir::LogicalResult emitNative(mlir::ModuleOp module, Emit what,
-                               const std::string &path,
+                               llvm::ArrayRef<std::string> paths,
                                const BackendOptions &options,
                                mlir::TimingScope &timing);
 
-/// Links `object` with the runtime into the executable `output`.
-mlir::LogicalResult linkTrainer(const std::string &object,
+/// Links `objects` with the runtime into the executable `output`.
+mlir::LogicalResult linkTrainer(llvm::ArrayRef<std::string> objects,
                                 const std::string &output,
                                 mlir::TimingScope &timing);
 

@@ -27,6 +27,9 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 
+#include <algorithm>
+#include <thread>
+
 namespace cl = llvm::cl;
 
 static cl::SubCommand checkCommand("check",
@@ -148,18 +151,25 @@ static int compileBackEnd(mlir::ModuleOp module, const std::string &path,
   if (emit == Emit::MlirOpt)
     return printModule(module, path);
   if (emit != Emit::Exe)
-    return mlir::failed(gmc::emitNative(module, emit, path, options, timer));
-  // The object goes to a temporary file, removed after the link.
-  llvm::SmallString<128> object;
-  if (llvm::sys::fs::createTemporaryFile("gmc-model", "o", object)) {
-    llvm::errs() << "gmc: error: cannot create a temporary object file\n";
-    return 1;
+    return mlir::failed(gmc::emitNative(module, emit, {path}, options, timer));
+  // Objects (one per core, compiled in parallel) go to temporary files,
+  // removed after the link.
+  unsigned parts = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  std::vector<std::string> objects;
+  std::vector<std::unique_ptr<llvm::FileRemover>> removers;
+  for (unsigned i = 0; i < parts; ++i) {
+    llvm::SmallString<128> object;
+    if (llvm::sys::fs::createTemporaryFile("gmc-model", "o", object)) {
+      llvm::errs() << "gmc: error: cannot create a temporary object file\n";
+      return 1;
+    }
+    objects.push_back(object.str().str());
+    removers.push_back(std::make_unique<llvm::FileRemover>(object));
   }
-  llvm::FileRemover removeObject(object);
-  if (mlir::failed(gmc::emitNative(module, Emit::Obj, object.str().str(),
-                                   options, timer)))
+  if (mlir::failed(
+          gmc::emitNative(module, Emit::Obj, objects, options, timer)))
     return 1;
-  return mlir::failed(gmc::linkTrainer(object.str().str(), path, timer));
+  return mlir::failed(gmc::linkTrainer(objects, path, timer));
 }
 
 int main(int argc, char **argv) {
