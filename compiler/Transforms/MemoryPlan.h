@@ -21,6 +21,7 @@ constexpr int64_t kBufferAlignment = 64;
 constexpr llvm::StringLiteral kPlacesAttr = "gm.places";
 constexpr llvm::StringLiteral kPlaceAttr = "gm.place";
 constexpr llvm::StringLiteral kArenaBytesAttr = "gm.arena_bytes";
+constexpr llvm::StringLiteral kNaiveArenaBytesAttr = "gm.naive_arena_bytes";
 constexpr llvm::StringLiteral kVariablesBytesAttr = "gm.variables_bytes";
 
 /// Bytes of one element of a gm tensor (i1 is stored as one byte).
@@ -51,6 +52,9 @@ PlaceAttr getPlace(Operation *variable);
 SmallVector<PlaceAttr> getReturnPlaces(ReturnOp op);
 /// Arena bytes of a planned phase, sampler or model (0 when unplanned).
 int64_t getArenaBytes(Operation *op);
+/// Arena bytes a phase or sampler would need without reuse: every buffer
+/// its own bytes (what the plan saves is the difference).
+int64_t getNaiveArenaBytes(Operation *op);
 /// Bytes of all variables of a planned model (0 when unplanned).
 int64_t getVariablesBytes(ModelOp model);
 

@@ -135,12 +135,18 @@ def GmPlanMemory : Pass<"gm-plan-memory", "::mlir::gm::ModelOp"> {
     out back to back reads them in place too; the inputs of a contiguous
     `concat` that own their bytes are computed inside its result, where the
     concat would have copied them; `gm.constant`s become globals of the
-    object file. Sampler results get slots of their own that
+    object file. An elementwise op (or `gm.fused`) whose result is stored
+    back whole into the variables it reads for the last time writes them
+    in place (an optimizer step, running statistics): its stores then copy
+    nothing. Arena bytes are zero pages the runtime maps; an entry touches
+    only those it uses. Sampler results get slots of their own that
     stay valid after the call.
 
     The result is a `#gm.place` per value: `gm.places` on ops (one per
     result), `gm.place` on variables, `gm.arena_bytes` on phases, samplers
-    and the model, and `gm.variables_bytes` on the model.
+    and the model (with `gm.naive_arena_bytes` on phases and samplers: the
+    bytes without reuse, every buffer its own), and `gm.variables_bytes` on
+    the model.
 
     ```mlir
     %2 = gm.add %0, %1 {gm.places = [#gm.place<arena, 256>]} : ...

@@ -66,6 +66,11 @@ int64_t gm::getArenaBytes(Operation *op) {
   return bytes ? bytes.getInt() : 0;
 }
 
+int64_t gm::getNaiveArenaBytes(Operation *op) {
+  auto bytes = op->getAttrOfType<IntegerAttr>(kNaiveArenaBytesAttr);
+  return bytes ? bytes.getInt() : 0;
+}
+
 int64_t gm::getVariablesBytes(ModelOp model) {
   auto bytes = model->getAttrOfType<IntegerAttr>(kVariablesBytesAttr);
   return bytes ? bytes.getInt() : 0;
@@ -168,6 +173,8 @@ public:
 
   /// Plans the body, writes the places and returns the arena bytes.
   int64_t run();
+  /// After run(): the arena bytes without reuse (each buffer its own).
+  int64_t naiveBytes() const { return naiveBytes_; }
 
 private:
   void number();
@@ -177,6 +184,8 @@ private:
   bool clobbered(Value leader, const Buffer &buffer) const;
   void copyClobberedLoads();
   void viewConcatsOfVariables();
+  void updateVariablesInPlace();
+  bool updatesInPlace(Operation *op, Value result, Value input) const;
   void addOutputSlots();
   int64_t pack();
   void writePlaces();
@@ -208,6 +217,7 @@ private:
   /// Where each value starts within its buffer (0 unless it is a part).
   llvm::DenseMap<Value, int64_t> offsetInBuffer_;
   SmallVector<Store> stores_;
+  int64_t naiveBytes_ = 0;
   SmallVector<Buffer> outputs_;
   ReturnOp return_;
 };
@@ -373,12 +383,10 @@ bool BodyPlanner::clobbered(Value leader, const Buffer &buffer) const {
     if (store.end <= begin || end <= store.begin)
       continue;
     // Storing a value over its own bytes changes nothing.
-    bool ontoItself =
-        aliases_.getLeaderValue(store.value) == leader &&
-        begin + offsetInBuffer_.lookup(store.value) == store.begin;
-    bool overwritten = buffer.begin < store.at && store.at < buffer.end;
-    bool overwrittenLast = store.at == buffer.end && !ontoItself;
-    if (overwritten || overwrittenLast)
+    if (aliases_.getLeaderValue(store.value) == leader &&
+        begin + offsetInBuffer_.lookup(store.value) == store.begin)
+      continue;
+    if (buffer.begin < store.at && store.at <= buffer.end)
       return true;
   }
   return false;
@@ -440,6 +448,65 @@ void BodyPlanner::viewConcatsOfVariables() {
   });
 }
 
+bool BodyPlanner::updatesInPlace(Operation *op, Value result,
+                                 Value input) const {
+  Value leader = aliases_.getLeaderValue(result);
+  auto outIt = buffers_.find(leader);
+  auto inIt = buffers_.find(aliases_.getLeaderValue(input));
+  if (outIt == buffers_.end() || inIt == buffers_.end())
+    return false;
+  const Buffer &out = outIt->second, &in = inIt->second;
+  int64_t at = position_.lookup(op);
+  // The input: a variable's bytes read for the last time here, element i
+  // for element i (same type, so no broadcast).
+  if (out.kind != Buffer::Arena || in.kind != Buffer::Variable ||
+      input.getType() != result.getType() || in.end != at ||
+      offsetInBuffer_.lookup(result) != 0)
+    return false;
+  int64_t begin = in.variableOffset + offsetInBuffer_.lookup(input);
+  int64_t end = begin + out.bytes;
+  // The result's bytes all go back there, piece by piece, and nothing
+  // else writes those bytes or reads their old value meanwhile.
+  int64_t stored = 0, lastStore = at;
+  for (const Store &store : stores_) {
+    if (store.end <= begin || end <= store.begin || store.at < at)
+      continue;
+    if (aliases_.getLeaderValue(store.value) != leader ||
+        store.begin != begin + offsetInBuffer_.lookup(store.value))
+      return false;
+    stored += store.end - store.begin;
+    lastStore = std::max(lastStore, store.at);
+  }
+  if (stored != out.bytes)
+    return false;
+  for (const auto &[other, buffer] : buffers_)
+    if (other != leader && buffer.kind == Buffer::Variable &&
+        buffer.variableOffset < end &&
+        begin < buffer.variableOffset + buffer.bytes && buffer.end > at &&
+        buffer.begin <= lastStore)
+      return false;
+  return true;
+}
+
+void BodyPlanner::updateVariablesInPlace() {
+  // An elementwise update of a variable whose result is stored back (an
+  // optimizer step, running statistics) writes the variable directly: the
+  // stores then copy nothing and the new value needs no arena bytes.
+  walkOutsideFused(body_, [&](Operation *op) {
+    if (!isa<FusedOp>(op) && !isElementwise(op))
+      return;
+    for (Value result : op->getResults())
+      for (Value input : op->getOperands())
+        if (updatesInPlace(op, result, input)) {
+          Buffer &out = buffers_[aliases_.getLeaderValue(result)];
+          const Buffer &in = bufferOf(input);
+          out.kind = Buffer::Variable;
+          out.variableOffset = in.variableOffset + offsetInBuffer_.lookup(input);
+          break;
+        }
+  });
+}
+
 void BodyPlanner::addOutputSlots() {
   if (body_.empty())
     return;
@@ -473,6 +540,8 @@ int64_t BodyPlanner::pack() {
   });
   int64_t arenaBytes = 0;
   SmallVector<Buffer *> placed;
+  for (Buffer *buffer : order)
+    naiveBytes_ += alignBuffer(buffer->bytes);
   for (Buffer *buffer : order) {
     // The byte ranges of placed buffers alive at the same time, by offset.
     SmallVector<std::pair<int64_t, int64_t>> taken;
@@ -535,6 +604,7 @@ int64_t BodyPlanner::run() {
   collectStores();
   copyClobberedLoads();
   viewConcatsOfVariables();
+  updateVariablesInPlace();
   addOutputSlots();
   int64_t bytes = pack();
   writePlaces();
@@ -598,8 +668,11 @@ struct PlanMemoryPass : public gm::impl::GmPlanMemoryBase<PlanMemoryPass> {
       if (!isa<PhaseOp, SamplerOp>(op))
         continue;
       Block &body = op.getRegion(0).front();
-      int64_t bytes = BodyPlanner(body, variableOffsets).run();
+      BodyPlanner planner(body, variableOffsets);
+      int64_t bytes = planner.run();
       op.setAttr(kArenaBytesAttr, b.getI64IntegerAttr(bytes));
+      op.setAttr(kNaiveArenaBytesAttr,
+                 b.getI64IntegerAttr(planner.naiveBytes()));
       arenaBytes = std::max(arenaBytes, bytes);
     }
     model->setAttr(kArenaBytesAttr, b.getI64IntegerAttr(arenaBytes));

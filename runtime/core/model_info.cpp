@@ -81,6 +81,7 @@ ModelInfo ModelInfo::parse(const std::string &text) {
       entry.name = e.at("name");
       entry.index = e.at("index");
       entry.arenaBytes = e.at("arena_bytes");
+      entry.naiveArenaBytes = e.value("naive_arena_bytes", entry.arenaBytes);
       entry.flops = e.at("flops");
       if (e.contains("phase_kind"))
         entry.phaseKind = e.at("phase_kind");

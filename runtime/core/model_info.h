@@ -52,6 +52,8 @@ struct EntryInfo {
   std::string phaseKind; // "train" or "eval" for phases
   int32_t index = 0;
   int64_t arenaBytes = 0;
+  /// What the arena would take without reuse (every value its own bytes).
+  int64_t naiveArenaBytes = 0;
   int64_t flops = 0;
   std::vector<int32_t> datasets;
   std::vector<std::string> reports;

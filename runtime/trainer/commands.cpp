@@ -488,13 +488,15 @@ int infoCommand(Session &session, const Options &options,
             << " state tensors (optimizer, running statistics)\n";
   std::cout << "memory: variables " << megabytes(info.variablesBytes)
             << ", arena " << megabytes(info.arenaBytes)
-            << " (planned at compile time)\n";
+            << " (planned at compile time; naive: every value its own "
+               "bytes, no reuse)\n";
   for (const EntryInfo &e : info.entries) {
     char flops[32];
     std::snprintf(flops, sizeof flops, "%.3f GFLOP", e.flops / 1e9);
     if (e.kind == "phase") {
       std::cout << "phase " << e.name << " (" << e.phaseKind << "): " << flops
-                << "/step, arena " << megabytes(e.arenaBytes);
+                << "/step, arena " << megabytes(e.arenaBytes) << " (naive "
+                << megabytes(e.naiveArenaBytes) << ")";
       for (int32_t id : e.datasets) {
         const DatasetInfo &d = info.datasets[id];
         std::cout << "; data " << d.name << " (" << d.source << " " << d.split
@@ -507,7 +509,9 @@ int infoCommand(Session &session, const Options &options,
       }
       std::cout << "\n";
     } else {
-      std::cout << "sampler " << e.name << ": " << flops << "/call ->";
+      std::cout << "sampler " << e.name << ": " << flops << "/call, arena "
+                << megabytes(e.arenaBytes) << " (naive "
+                << megabytes(e.naiveArenaBytes) << ") ->";
       for (const auto &[spec, offset] : e.results)
         std::cout << " " << spec.str();
       std::cout << "\n";

@@ -10,22 +10,27 @@
 #include <cstring>
 #include <limits>
 
-namespace gmrt {
+#include <sys/mman.h>
 
-constexpr int64_t kAlignment = 64;
+namespace gmrt {
 
 AlignedBuffer::AlignedBuffer(int64_t bytes) : size_(bytes) {
   if (bytes <= 0)
     return;
-  int64_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
-  data_ = static_cast<char *>(std::aligned_alloc(kAlignment, rounded));
-  if (!data_)
+  // Fresh anonymous pages: zero, page-aligned, and only the pages an entry
+  // touches take memory (the arena is sized for the busiest entry).
+  void *pages = mmap(nullptr, static_cast<size_t>(bytes),
+                     PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (pages == MAP_FAILED)
     throw Error("out of memory: the model needs " + std::to_string(bytes) +
                 " bytes for one buffer");
-  std::memset(data_, 0, rounded);
+  data_ = static_cast<char *>(pages);
 }
 
-AlignedBuffer::~AlignedBuffer() { std::free(data_); }
+AlignedBuffer::~AlignedBuffer() {
+  if (data_)
+    munmap(data_, static_cast<size_t>(size_));
+}
 
 Session::Session(const std::string &infoJson, RunFunction run, Options options)
     : info_(ModelInfo::parse(infoJson)), run_(run), options_(options),

@@ -22,7 +22,7 @@
 
 namespace gmrt {
 
-/// Zeroed bytes aligned for the widest vectors.
+/// Zeroed bytes, page-aligned, taking memory only where touched.
 class AlignedBuffer {
 public:
   explicit AlignedBuffer(int64_t bytes = 0);

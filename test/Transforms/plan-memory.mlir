@@ -20,9 +20,11 @@ gm.model @variables {
 // -----
 
 // A chain: each value dies at its one use, so slots alternate; the largest
-// buffer is packed first. Constants take no arena bytes.
+// buffer is packed first. Constants take no arena bytes. Without reuse the
+// four buffers (three values, the result slot) would take 256 bytes.
 // CHECK-LABEL: gm.model @chain
 // CHECK-SAME: gm.arena_bytes = 128
+// CHECK: gm.sampler @s() -> tensor<16xf32> attributes {gm.arena_bytes = 128 : i64, gm.naive_arena_bytes = 256 : i64}
 gm.model @chain {
   gm.sampler @s() -> tensor<16xf32> {
     // CHECK: gm.constant dense<2.000000e+00> : tensor<f32>
@@ -194,7 +196,9 @@ gm.model @slices {
 
 // The optimizers' flat view: the variables a concat joins are laid out back
 // to back (unpadded) in its order, ahead of the rest, and the concat reads
-// them in place; the split results are views of the flat value.
+// them in place; the split results are views of the flat value. The update
+// is elementwise, reads the old value last and is stored back whole: it
+// writes the variables in place, and the stores copy nothing.
 // CHECK-LABEL: gm.model @flat
 // CHECK: gm.param @other : tensor<3xf32> = #gm.fill<0.0> {gm.place = #gm.place<variables, 64>}
 // CHECK: gm.param @a : tensor<2xf32> = #gm.fill<1.0> {gm.place = #gm.place<variables, 0>}
@@ -210,10 +214,10 @@ gm.model @flat {
     // CHECK: gm.concat {{.*}} {gm.places = [#gm.place<variables, 0>]}
     %p = gm.concat %a, %bf axis 0 : (tensor<2xf32>, tensor<6xf32>) -> tensor<8xf32>
     %two = gm.constant dense<2.0> : tensor<f32>
-    // CHECK: gm.mul {{.*}} {gm.places = [#gm.place<arena, [[#NEW:]]>]}
+    // CHECK: gm.mul {{.*}} {gm.places = [#gm.place<variables, 0>]}
     %new = gm.mul %p, %two : (tensor<8xf32>, tensor<f32>) -> tensor<8xf32>
-    // CHECK: gm.slice {{.*}} {gm.places = [#gm.place<arena, [[#NEW]]>]}
-    // CHECK: gm.slice {{.*}} {gm.places = [#gm.place<arena, [[#NEW+8]]>]}
+    // CHECK: gm.slice {{.*}} {gm.places = [#gm.place<variables, 0>]}
+    // CHECK: gm.slice {{.*}} {gm.places = [#gm.place<variables, 8>]}
     %na = gm.slice %new offsets [0] sizes [2] : tensor<8xf32> -> tensor<2xf32>
     %nb = gm.slice %new offsets [2] sizes [6] : tensor<8xf32> -> tensor<6xf32>
     %nb2 = gm.reshape %nb : tensor<6xf32> -> tensor<3x2xf32>
@@ -275,5 +279,34 @@ gm.model @concat_in_place {
     %d = gm.concat %a, %e axis 0 : (tensor<4xf32>, tensor<4xf32>) -> tensor<8xf32>
     %s = gm.slice %d offsets [2] sizes [4] : tensor<8xf32> -> tensor<4xf32>
     gm.return %c, %s : tensor<10xf32>, tensor<4xf32>
+  }
+}
+
+// -----
+
+// No update in place when the old value is still read afterwards, when only
+// part of the result goes back, or when the result is stored elsewhere.
+// CHECK-LABEL: gm.model @not_in_place
+gm.model @not_in_place {
+  gm.param @a : tensor<4xf32> = #gm.fill<1.0>
+  gm.param @b : tensor<4xf32> = #gm.fill<1.0>
+  gm.state @c : tensor<4xf32> = #gm.fill<1.0>
+  gm.phase train @step {
+    %two = gm.constant dense<2.0> : tensor<f32>
+    %a = gm.load @a : tensor<4xf32>
+    // CHECK: gm.mul {{.*}} {gm.places = [#gm.place<arena, {{[0-9]+}}>]}
+    %na = gm.mul %a, %two : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+    gm.store %na to @a : tensor<4xf32>
+    %old = gm.reduce_sum %a dims [0] : tensor<4xf32> -> tensor<f32>
+    gm.report "old", %old : tensor<f32>
+    %b = gm.load @b : tensor<4xf32>
+    // CHECK: gm.mul {{.*}} {gm.places = [#gm.place<arena, {{[0-9]+}}>]}
+    %nb = gm.mul %b, %two : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+    %half = gm.slice %nb offsets [0] sizes [2] : tensor<4xf32> -> tensor<2xf32>
+    %s = gm.reduce_sum %half dims [0] : tensor<2xf32> -> tensor<f32>
+    gm.report "half", %s : tensor<f32>
+    // CHECK: gm.mul {{.*}} {gm.places = [#gm.place<arena, {{[0-9]+}}>]}
+    %nc = gm.mul %b, %two : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+    gm.store %nc to @c : tensor<4xf32>
   }
 }

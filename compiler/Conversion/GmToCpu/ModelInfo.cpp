@@ -131,6 +131,7 @@ LogicalResult ModelEmitter::emitModelInfo() {
                        {"name", e.name},
                        {"index", static_cast<int64_t>(index)},
                        {"arena_bytes", getArenaBytes(e.op)},
+                       {"naive_arena_bytes", getNaiveArenaBytes(e.op)},
                        {"flops", e.flops}};
     if (auto phase = dyn_cast<PhaseOp>(e.op)) {
       entry["phase_kind"] = stringifyPhaseKind(phase.getKind());
