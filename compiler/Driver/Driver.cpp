@@ -53,6 +53,8 @@ LogicalResult optimizeModel(ModuleOp module, const BackendOptions &options,
   PassManager pm(module->getName());
   configure(pm, options, timing);
   gm::buildGmTrainPipeline(pm);
+  // oneDNN's softmax is fast only over the innermost axis: loops elsewhere.
+  pm.nest<gm::ModelOp>().addPass(gm::createGmExpandSoftmax());
   // One loop per elementwise chain, then the buffers of what remains.
   if (options.fuse)
     pm.nest<gm::ModelOp>().addPass(gm::createGmFuse());

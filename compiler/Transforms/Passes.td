@@ -88,6 +88,26 @@ def GmExpandOptimizers : Pass<"gm-expand-optimizers", "::mlir::gm::ModelOp"> {
   }];
 }
 
+def GmExpandSoftmax : Pass<"gm-expand-softmax", "::mlir::gm::ModelOp"> {
+  let summary = "Softmax over an inner axis becomes reductions and elementwise ops";
+  let description = [{
+    Rewrites `gm.softmax` and `gm.log_softmax` whose axis is not the
+    innermost dimension (PixelCNN's 256-way logits over N x 256 x H x W) as
+
+    ```
+    m = reduce_max(x, axis, keepdim)      e = exp(x - m)
+    s = reduce_sum(e, axis, keepdim)
+    softmax = e / s                       log_softmax = x - (m + log(s))
+    ```
+
+    oneDNN's softmax is a reference loop unless the axis is innermost, a
+    third of PixelCNN's training step; these loops run down the contiguous
+    dimensions instead, vectorized, each sum still taken in order. A
+    softmax over the innermost axis stays a library call. Runs after
+    autodiff (the gradients are the ops' own).
+  }];
+}
+
 def GmFuse : Pass<"gm-fuse", "::mlir::gm::ModelOp"> {
   let summary = "Fuse chains of elementwise ops into gm.fused loops";
   let description = [{

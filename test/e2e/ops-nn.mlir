@@ -13,7 +13,10 @@
 // CHECK-DAG: conv_transpose.1.npy: 1568 elements, {{.*}} ok
 // CHECK-DAG: matmul.3.npy: 120 elements, {{.*}} ok
 // CHECK-DAG: batch_norm.6.npy: 6 elements, {{.*}} ok
+// CHECK-DAG: softmax.npy: 320 elements, {{.*}} ok
 // CHECK-DAG: softmax.1.npy: 320 elements, {{.*}} ok
+// CHECK-DAG: softmax.2.npy: 320 elements, {{.*}} ok
+// CHECK-DAG: softmax.3.npy: 320 elements, {{.*}} ok
 // CHECK-NOT: FAIL
 
 gm.model @nn {
@@ -94,10 +97,16 @@ gm.model @nn {
     gm.return %y, %mean, %var, %e, %dx, %dg, %db : tensor<8x6x5x5xf32>, tensor<6xf32>, tensor<6xf32>, tensor<8x6x5x5xf32>, tensor<8x6x5x5xf32>, tensor<6xf32>, tensor<6xf32>
   }
 
-  gm.sampler @softmax() -> (tensor<8x10x4xf32>, tensor<8x10x4xf32>) {
+  // Over an inner axis, expanded into loops (gm-expand-softmax); over the
+  // innermost, oneDNN's.
+  gm.sampler @softmax() -> (tensor<8x10x4xf32>, tensor<8x10x4xf32>, tensor<8x10x4xf32>, tensor<8x10x4xf32>) {
     %x = gm.normal {id = 19 : i64} : tensor<8x10x4xf32>
-    %0 = gm.softmax %x axis 1 : tensor<8x10x4xf32>
+    %big = gm.constant dense<30.0> : tensor<f32>
+    %xs = gm.mul %x, %big : (tensor<8x10x4xf32>, tensor<f32>) -> tensor<8x10x4xf32>
+    %0 = gm.softmax %xs axis 1 : tensor<8x10x4xf32>
     %1 = gm.log_softmax %x axis 2 : tensor<8x10x4xf32>
-    gm.return %0, %1 : tensor<8x10x4xf32>, tensor<8x10x4xf32>
+    %2 = gm.log_softmax %xs axis 1 : tensor<8x10x4xf32>
+    %3 = gm.softmax %x axis 2 : tensor<8x10x4xf32>
+    gm.return %0, %1, %2, %3 : tensor<8x10x4xf32>, tensor<8x10x4xf32>, tensor<8x10x4xf32>, tensor<8x10x4xf32>
   }
 }
