@@ -7,8 +7,12 @@ Per model: gmc's compile time; ms/step (median of --steps steps after 5 of
 warm-up), images/s and peak RSS of the compiled trainer and of PyTorch
 (Debian's python3-torch run by /usr/bin/python3, 2 threads); FLOPs per step
 counted from the IR (`info`); achieved GFLOP/s against the machine's oneDNN
-sgemm peak (gm-bench-peak). Writes the table to bench/RESULTS.md.
+sgemm peak (gm-bench-peak). PixelCNN's sampling time per image (the
+trainer's `sample`, one call of its sampler after the measured steps; skip
+with --no-sampling). Writes the table to bench/RESULTS.md.
 """
+
+import re
 
 import argparse
 import datetime
@@ -57,7 +61,7 @@ def run(command, env=None):
     return out, wall, process.maxrss
 
 
-def measure_gmc(model, steps, data, work):
+def measure_gmc(model, steps, data, work, sample=False):
     source = os.path.join(ROOT, "models", model + ".gm")
     trainer = os.path.join(work, model)
     gmc = os.path.join(BUILD, "bin", "gmc")
@@ -77,9 +81,19 @@ def measure_gmc(model, steps, data, work):
     with open(os.path.join(out_dir, "metrics.jsonl")) as f:
         records = [json.loads(line) for line in f]
     times = [r["step_ms"] for r in records if r["step"] > WARMUP]
-    return {"compile_s": statistics.median(compile_times),
-            "step_ms": statistics.median(times), "rss": rss, "flops": flops,
-            "arena": info["arena_bytes"], "variables": info["variables_bytes"]}
+    entry = next(e for e in info["entries"]
+                 if e["kind"] == "phase" and e["name"] == phase)
+    result = {"compile_s": statistics.median(compile_times),
+              "step_ms": statistics.median(times), "rss": rss, "flops": flops,
+              "arena": entry["arena_bytes"],
+              "naive_arena": entry.get("naive_arena_bytes", 0),
+              "variables": info["variables_bytes"]}
+    if sample:
+        out, _, _ = run([trainer, "sample", "--threads", "2", "--checkpoint",
+                         os.path.join(out_dir, "checkpoint.safetensors"),
+                         "-o", os.path.join(work, model + "-samples.png")])
+        result["sample_ms"] = float(re.search(r"([0-9.e+]+) ms/image", out)[1])
+    return result
 
 
 def measure_torch(model, steps):
@@ -111,6 +125,8 @@ def main():
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--data", default="/usr/share/datasets")
     parser.add_argument("--out", default=os.path.join(ROOT, "bench", "RESULTS.md"))
+    parser.add_argument("--no-sampling", action="store_true",
+                        help="skip timing PixelCNN's sampling (about 2 minutes)")
     args = parser.parse_args()
     models = args.models.split(",")
 
@@ -123,7 +139,8 @@ def main():
     with tempfile.TemporaryDirectory(prefix="gmc-bench-") as work:
         for model in models:
             print(f"bench: {model}: gmc ...", file=sys.stderr)
-            ours = measure_gmc(model, args.steps, args.data, work)
+            ours = measure_gmc(model, args.steps, args.data, work,
+                               sample=model == "pixelcnn" and not args.no_sampling)
             print(f"bench: {model}: PyTorch ...", file=sys.stderr)
             theirs = measure_torch(model, args.steps)
             torch_version = theirs["version"]
@@ -166,10 +183,17 @@ def main():
             f"{achieved:.0f} | {100 * achieved / peak['sgemm_f32_gflops']:.0f}% | "
             f"{ours['rss'] / 1e6:.0f} MB | {theirs['rss'] / 1e6:.0f} MB | "
             f"{ours['compile_s']:.2f} |")
-    lines += ["", "Planned memory (the arena of the busiest entry, and the "
-              "variables): " + ", ".join(
-                  f"{m} {o['arena'] / 1e6:.1f} + {o['variables'] / 1e6:.1f} MB"
+    lines += ["", "Planned memory of the measured phase (arena, with the naive "
+              "size in parentheses: every value its own bytes, no reuse; then "
+              "the variables): " + ", ".join(
+                  f"{m} {o['arena'] / 1e6:.1f} ({o['naive_arena'] / 1e6:.1f}) "
+                  f"+ {o['variables'] / 1e6:.1f} MB"
                   for m, o, _ in rows) + "."]
+    for m, o, _ in rows:
+        if "sample_ms" in o:
+            lines += ["", f"Sampling {m} (`sample --threads 2`, one call of "
+                      f"the sampler, pixel by pixel in raster order, the "
+                      f"whole net per pixel): {o['sample_ms']:.0f} ms/image."]
     text = "\n".join(lines) + "\n"
     with open(args.out, "w") as f:
         f.write(text)
