@@ -58,6 +58,11 @@ struct LoopNest {
   FinishBuilder finish;
   /// A name for the kernel: the gm op it computes.
   std::string name;
+  /// Per input: the output it is read through (-1: none). An input the plan
+  /// put where an output goes, indexed alike (an update in place), is read
+  /// from that output, so that the kernel holds one pointer to those bytes
+  /// and LLVM's vectorizer sees no possible overlap to check at run time.
+  SmallVector<int64_t> readThroughOutput;
 
   /// The total number of points.
   int64_t points() const;

@@ -233,9 +233,14 @@ static void emitKernelBody(OpBuilder &b, Location loc, const LoopNest &nest,
   int64_t split = splitDimension(nest);
   int64_t rank = nest.extents.size();
   auto ptr = LLVM::LLVMPointerType::get(b.getContext());
+  auto throughOutput = [&](size_t input) {
+    return input < nest.readThroughOutput.size()
+               ? nest.readThroughOutput[input]
+               : int64_t(-1);
+  };
   int64_t count = 0;
-  for (const NestOperand &operand : nest.inputs)
-    count += operand.scalar ? 0 : 1;
+  for (auto [i, operand] : llvm::enumerate(nest.inputs))
+    count += operand.scalar || throughOutput(i) >= 0 ? 0 : 1;
   count += nest.outputs.size();
   auto arrayType = LLVM::LLVMArrayType::get(ptr, std::max<int64_t>(1, count));
   int32_t next = 0;
@@ -292,6 +297,8 @@ static void emitKernelBody(OpBuilder &b, Location loc, const LoopNest &nest,
       scalars[i] = arith::ConstantOp::create(b, loc, operand.scalar);
       continue;
     }
+    if (throughOutput(i) >= 0)
+      continue;
     inputs.push_back(view(operand, elementTypeOf(operand)));
     maps.push_back(mapOf(operand));
   }
@@ -310,9 +317,13 @@ static void emitKernelBody(OpBuilder &b, Location loc, const LoopNest &nest,
         [&](OpBuilder &nb, Location nloc, ValueRange args) {
           SmallVector<Value> in;
           size_t next = 0;
-          for (Value scalar : scalars)
-            in.push_back(scalar ? scalar : args[next++]);
+          for (auto [i, scalar] : llvm::enumerate(scalars))
+            in.push_back(scalar || throughOutput(i) >= 0 ? scalar
+                                                          : args[next++]);
           ValueRange out = args.drop_front(next);
+          for (size_t i = 0; i < in.size(); ++i)
+            if (throughOutput(i) >= 0)
+              in[i] = out[throughOutput(i)];
           SmallVector<Value> results = nest.point(nb, nloc, in, out);
           linalg::YieldOp::create(nb, nloc, results);
         });
@@ -328,6 +339,29 @@ static void emitKernelBody(OpBuilder &b, Location loc, const LoopNest &nest,
             linalg::YieldOp::create(nb, nloc, nest.finish(nb, nloc, args[0]));
           });
     }
+}
+
+/// Fills nest.readThroughOutput: an elementwise input at an output's place,
+/// indexed as that output is, is read through it.
+static void markUpdatesInPlace(LoopNest &nest) {
+  nest.readThroughOutput.assign(nest.inputs.size(), -1);
+  bool elementwise = !nest.init && !nest.finish &&
+                     llvm::all_of(nest.iterators, [](utils::IteratorType t) {
+                       return t == utils::IteratorType::parallel;
+                     });
+  if (!elementwise)
+    return;
+  for (auto [i, input] : llvm::enumerate(nest.inputs)) {
+    if (input.scalar || input.hasWindow() || !getPlace(input.value))
+      continue;
+    for (auto [j, output] : llvm::enumerate(nest.outputs))
+      if (!output.hasWindow() && getPlace(output.value) == getPlace(input.value) &&
+          output.shape == input.shape && output.dims == input.dims &&
+          input.value.getType() == output.value.getType()) {
+        nest.readThroughOutput[i] = j;
+        break;
+      }
+  }
 }
 
 func::FuncOp ModelEmitter::kernelFor(const LoopNest &nest, Location loc) {
@@ -368,14 +402,15 @@ LogicalResult ModelEmitter::emitLoopNest(OpBuilder &b, Location loc,
                                          FunctionState &fs, LoopNest nest) {
   countFlops(nest.points());
   coalesce(nest);
+  markUpdatesInPlace(nest);
   int64_t split = splitDimension(nest);
   int64_t units = split < 0 ? 1 : nest.extents[split];
   func::FuncOp kernel = kernelFor(nest, loc);
 
   // The operands' addresses, in the kernel's order.
   SmallVector<Value> operands;
-  for (const NestOperand &operand : nest.inputs)
-    if (!operand.scalar)
+  for (auto [i, operand] : llvm::enumerate(nest.inputs))
+    if (!operand.scalar && nest.readThroughOutput[i] < 0)
       operands.push_back(operand.value);
   for (const NestOperand &operand : nest.outputs)
     operands.push_back(operand.value);
