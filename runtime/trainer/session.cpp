@@ -6,6 +6,7 @@
 #include "runtime/core/random.h"
 
 #include <cmath>
+#include <functional>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -54,30 +55,43 @@ char *Session::arenaData(int64_t offset) const {
 void Session::initializeVariables() {
   for (const VariableInfo &v : info_.variables) {
     Stream stream{initStreamId(v.name), kInitStep, 0};
+    // The rule and the element type are read once per variable, not per
+    // element (a model has millions).
     std::string kind = v.init.value("kind", "fill");
-    char *data = variableData(v);
-    for (int64_t e = 0; e < v.tensor.elements(); ++e) {
-      double x = 0;
-      if (kind == "uniform")
-        x = uniformAt(options_.seed, stream, e, v.init.at("low"),
-                      v.init.at("high"));
-      else if (kind == "normal")
-        x = v.init.at("mean").get<double>() +
-            v.init.at("std").get<double>() * normalAt(options_.seed, stream, e);
-      else // "fill"; ModelInfo::parse admits no other kind
-        x = v.init.at("value").get<double>();
-      const std::string &t = v.tensor.dtype;
-      if (t == "f32")
-        reinterpret_cast<float *>(data)[e] = static_cast<float>(x);
-      else if (t == "f64")
-        reinterpret_cast<double *>(data)[e] = x;
-      else if (t == "i32")
-        reinterpret_cast<int32_t *>(data)[e] = static_cast<int32_t>(x);
-      else if (t == "i64")
-        reinterpret_cast<int64_t *>(data)[e] = static_cast<int64_t>(x);
-      else
-        throw Error("variable " + v.name + ": cannot initialize " + t);
+    std::function<double(int64_t)> valueAt;
+    if (kind == "uniform") {
+      double low = v.init.at("low"), high = v.init.at("high");
+      valueAt = [&, low, high](int64_t e) {
+        return uniformAt(options_.seed, stream, e, low, high);
+      };
+    } else if (kind == "normal") {
+      double mean = v.init.at("mean"), std = v.init.at("std");
+      valueAt = [&, mean, std](int64_t e) {
+        return mean + std * normalAt(options_.seed, stream, e);
+      };
+    } else { // "fill"; ModelInfo::parse admits no other kind
+      double value = v.init.at("value");
+      valueAt = [value](int64_t) { return value; };
     }
+    char *data = variableData(v);
+    int64_t n = v.tensor.elements();
+    const std::string &t = v.tensor.dtype;
+    if (t == "f32")
+      for (int64_t e = 0; e < n; ++e)
+        reinterpret_cast<float *>(data)[e] = static_cast<float>(valueAt(e));
+    else if (t == "f64")
+      for (int64_t e = 0; e < n; ++e)
+        reinterpret_cast<double *>(data)[e] = valueAt(e);
+    else if (t == "i32")
+      for (int64_t e = 0; e < n; ++e)
+        reinterpret_cast<int32_t *>(data)[e] =
+            static_cast<int32_t>(valueAt(e));
+    else if (t == "i64")
+      for (int64_t e = 0; e < n; ++e)
+        reinterpret_cast<int64_t *>(data)[e] =
+            static_cast<int64_t>(valueAt(e));
+    else
+      throw Error("variable " + v.name + ": cannot initialize " + t);
   }
 }
 
