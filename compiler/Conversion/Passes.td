@@ -40,7 +40,16 @@ def GmToCpu : Pass<"gm-to-cpu", "::mlir::ModuleOp"> {
 
     docs/runtime-abi.md specifies the frame, the runtime functions and the
     model info.
+
+    With `precision=bf16`, convolutions and matmuls compute on bfloat16
+    operands with f32 accumulation and f32 results (their descriptors say
+    `"precision": "bf16"`; the runtime converts the f32 operands as it
+    calls oneDNN): the weights, their gradients and the optimizer stay f32.
   }];
+  let options = [
+    Option<"precision", "precision", "std::string", /*default=*/"\"f32\"",
+           "the precision of library convolutions and matmuls: f32 or bf16">
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
     "::mlir::linalg::LinalgDialect", "::mlir::LLVM::LLVMDialect",

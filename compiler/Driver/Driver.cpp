@@ -219,7 +219,9 @@ LogicalResult emitNative(ModuleOp module, Emit what,
   {
     PassManager pm(module->getName());
     configure(pm, options, timing);
-    pm.addPass(gm::createGmToCpu());
+    gm::GmToCpuOptions cpuOptions;
+    cpuOptions.precision = options.precision;
+    pm.addPass(gm::createGmToCpu(cpuOptions));
     gm::buildGmCpuToLLVMPipeline(pm);
     if (failed(pm.run(module)))
       return failure();

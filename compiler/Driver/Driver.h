@@ -26,6 +26,9 @@ struct BackendOptions {
   bool printIrAfterAll = false;
   /// Runs gm-fuse (off to measure what fusion buys).
   bool fuse = true;
+  /// Convolutions and matmuls: "f32", or "bf16" (bf16 operands, f32
+  /// accumulation, results and weights).
+  std::string precision = "f32";
 };
 
 /// Runs the gm passes up to memory planning (what --emit=mlir-opt prints).

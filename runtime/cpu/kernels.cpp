@@ -66,44 +66,111 @@ memory::format_tag plainTag(size_t rank) {
 // Convolutions
 //===----------------------------------------------------------------------===//
 
+/// Bytes for bf16 copies of operands, shared by all kernels (library ops
+/// run one at a time; oneDNN parallelizes inside them): one growing buffer
+/// per operand slot of a call.
+char *conversionScratch(int slot, size_t bytes) {
+  static std::vector<std::unique_ptr<char[]>> buffers(3);
+  static std::vector<size_t> sizes(3, 0);
+  if (sizes.at(slot) < bytes) {
+    buffers[slot] = std::make_unique<char[]>(bytes);
+    sizes[slot] = bytes;
+  }
+  return buffers[slot].get();
+}
+
+/// An f32 operand given to a primitive that takes it in bf16: converted
+/// (a oneDNN reorder) into the shared scratch of its slot at each call.
+struct ToBf16 {
+  Buffer f32;
+  memory bf16;
+  dnnl::reorder convert;
+  int slot;
+
+  /// `f32Desc` is a plain (strided) layout; the bf16 copy has its strides.
+  ToBf16(const memory::desc &f32Desc, int slot)
+      : f32(f32Desc),
+        bf16(memory::desc(f32Desc.dims(), dt::bf16, stridesOf(f32Desc)),
+             engine(), nullptr),
+        convert(f32.mem, bf16), slot(slot) {}
+  static memory::dims stridesOf(const memory::desc &d) {
+    const auto &b = d.data.format_desc.blocking;
+    return memory::dims(b.strides, b.strides + d.data.ndims);
+  }
+  memory &at(const float *p) {
+    bf16.set_data_handle(
+        conversionScratch(slot, bf16.get_desc().get_size()));
+    convert.execute(stream(), f32.at(p), bf16);
+    return bf16;
+  }
+};
+
+/// An operand of a primitive: the caller's f32 buffer as it is, or
+/// converted to bf16 (Precision::bf16).
+struct Operand {
+  Buffer direct;
+  std::unique_ptr<ToBf16> converted;
+
+  /// `slot`: the scratch slot of the bf16 copy (distinct per operand of
+  /// one call).
+  Operand(const memory::desc &f32Desc, bool bf16, int slot)
+      : direct(f32Desc) {
+    if (bf16)
+      converted = std::make_unique<ToBf16>(f32Desc, slot);
+  }
+  /// What the primitive is created with.
+  memory::desc desc() const {
+    return converted ? converted->bf16.get_desc() : direct.mem.get_desc();
+  }
+  memory &at(const float *p) {
+    return converted ? converted->at(p) : direct.at(p);
+  }
+};
+
 struct Conv2d::Impl {
   ConvShape s;
   memory::desc src, weights, dst;
-  dnnl::convolution_forward::primitive_desc fwdPd;
   dnnl::convolution_forward fwd;
   dnnl::convolution_backward_data bwdData;
   dnnl::convolution_backward_weights bwdWeights;
-  Buffer srcBuf, weightsBuf, dstBuf;
+  // The operands read in bf16 under Precision::bf16 (x, w, dy); results
+  // (y, dx, dw) are f32 either way.
+  Operand x, w, dy;
+  Buffer y, dx, dw;
   std::vector<float> masked; // weight * mask, when there is a mask
 
-  explicit Impl(const ConvShape &shape)
+  Impl(const ConvShape &shape, Precision precision)
       : s(shape), src({s.n, s.c, s.h, s.w}, dt::f32, tag::nchw),
         weights(s.groups == 1
                     ? memory::desc({s.o, s.c, s.kh, s.kw}, dt::f32, tag::oihw)
                     : memory::desc({s.groups, s.o / s.groups, s.c / s.groups,
                                     s.kh, s.kw},
                                    dt::f32, tag::goihw)),
-        dst({s.n, s.o, s.oh, s.ow}, dt::f32, tag::nchw), srcBuf(src),
-        weightsBuf(weights), dstBuf(dst) {
+        dst({s.n, s.o, s.oh, s.ow}, dt::f32, tag::nchw),
+        x(src, precision == Precision::bf16, 0),
+        w(weights, precision == Precision::bf16, 2),
+        dy(dst, precision == Precision::bf16, 1), y(dst), dx(src),
+        dw(weights) {
     memory::dims strides{s.strideH, s.strideW};
     memory::dims dilates{s.dilationH - 1, s.dilationW - 1}; // 0: none
     memory::dims padL{s.padTop, s.padLeft}, padR{s.padBottom, s.padRight};
     auto algo = dnnl::algorithm::convolution_direct;
-    fwdPd = dnnl::convolution_forward::primitive_desc(
+    auto fwdPd = dnnl::convolution_forward::primitive_desc(
         dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, algo,
-                                        src, weights, dst, strides, dilates,
-                                        padL, padR),
+                                        x.desc(), w.desc(), dst, strides,
+                                        dilates, padL, padR),
         engine());
     fwd = dnnl::convolution_forward(fwdPd);
     bwdData = dnnl::convolution_backward_data(
         dnnl::convolution_backward_data::primitive_desc(
-            dnnl::convolution_backward_data::desc(algo, src, weights, dst,
-                                                  strides, dilates, padL, padR),
+            dnnl::convolution_backward_data::desc(
+                algo, src, w.desc(), dy.desc(), strides, dilates, padL, padR),
             engine(), fwdPd));
     bwdWeights = dnnl::convolution_backward_weights(
         dnnl::convolution_backward_weights::primitive_desc(
             dnnl::convolution_backward_weights::desc(
-                algo, src, weights, dst, strides, dilates, padL, padR),
+                algo, x.desc(), weights, dy.desc(), strides, dilates, padL,
+                padR),
             engine(), fwdPd));
     if (!s.mask.empty())
       masked.resize(weights.get_size() / sizeof(float));
@@ -120,38 +187,50 @@ struct Conv2d::Impl {
   }
 };
 
-Conv2d::Conv2d(const ConvShape &shape) : impl_(std::make_unique<Impl>(shape)) {}
+/// Creates a primitive, turning oneDNN's refusal into a clear error.
+template <typename MakeT> static auto create(const char *what, MakeT make) {
+  try {
+    return make();
+  } catch (const dnnl::error &e) {
+    throw Error(std::string("oneDNN has no ") + what +
+                " for this CPU and precision (" + e.what() + ")");
+  }
+}
+
+Conv2d::Conv2d(const ConvShape &shape, Precision precision)
+    : impl_(create("convolution", [&] {
+        return std::make_unique<Impl>(shape, precision);
+      })) {}
 Conv2d::~Conv2d() = default;
 
 void Conv2d::forward(const float *x, const float *w, float *y) {
-  impl_->fwd.execute(
-      stream(),
-      {{DNNL_ARG_SRC, impl_->srcBuf.at(x)},
-       {DNNL_ARG_WEIGHTS, impl_->weightsBuf.at(impl_->effectiveWeights(w))},
-       {DNNL_ARG_DST, impl_->dstBuf.at(y)}});
+  Impl &k = *impl_;
+  k.fwd.execute(stream(), {{DNNL_ARG_SRC, k.x.at(x)},
+                           {DNNL_ARG_WEIGHTS, k.w.at(k.effectiveWeights(w))},
+                           {DNNL_ARG_DST, k.y.at(y)}});
   stream().wait();
 }
 
 void Conv2d::backwardData(const float *dy, const float *w, float *dx) {
-  impl_->bwdData.execute(
-      stream(),
-      {{DNNL_ARG_DIFF_DST, impl_->dstBuf.at(dy)},
-       {DNNL_ARG_WEIGHTS, impl_->weightsBuf.at(impl_->effectiveWeights(w))},
-       {DNNL_ARG_DIFF_SRC, impl_->srcBuf.at(dx)}});
+  Impl &k = *impl_;
+  k.bwdData.execute(stream(),
+                    {{DNNL_ARG_DIFF_DST, k.dy.at(dy)},
+                     {DNNL_ARG_WEIGHTS, k.w.at(k.effectiveWeights(w))},
+                     {DNNL_ARG_DIFF_SRC, k.dx.at(dx)}});
   stream().wait();
 }
 
 void Conv2d::backwardWeights(const float *x, const float *dy, float *dw) {
-  impl_->bwdWeights.execute(
-      stream(), {{DNNL_ARG_SRC, impl_->srcBuf.at(x)},
-                 {DNNL_ARG_DIFF_DST, impl_->dstBuf.at(dy)},
-                 {DNNL_ARG_DIFF_WEIGHTS, impl_->weightsBuf.at(dw)}});
+  Impl &k = *impl_;
+  k.bwdWeights.execute(stream(), {{DNNL_ARG_SRC, k.x.at(x)},
+                                  {DNNL_ARG_DIFF_DST, k.dy.at(dy)},
+                                  {DNNL_ARG_DIFF_WEIGHTS, k.dw.at(dw)}});
   stream().wait();
   // Masked taps do not exist: their gradient is zero.
-  if (!impl_->s.mask.empty()) {
-    int64_t taps = impl_->s.kh * impl_->s.kw;
-    for (size_t i = 0; i < impl_->masked.size(); ++i)
-      if (!impl_->s.mask[i % taps])
+  if (!k.s.mask.empty()) {
+    int64_t taps = k.s.kh * k.s.kw;
+    for (size_t i = 0; i < k.masked.size(); ++i)
+      if (!k.s.mask[i % taps])
         dw[i] = 0.0f;
   }
 }
@@ -162,7 +241,8 @@ void Conv2d::backwardWeights(const float *x, const float *dy, float *dw) {
 
 struct Matmul::Impl {
   dnnl::matmul prim;
-  Buffer a, b, c;
+  Operand a, b;
+  Buffer c;
 
   /// A logical rows x cols matrix (per batch) stored row-major, or its
   /// transpose stored row-major.
@@ -174,18 +254,21 @@ struct Matmul::Impl {
     return memory::desc(dims, dt::f32, strides);
   }
 
-  Impl(int64_t batch, int64_t m, int64_t k, int64_t n, bool ta, bool tb)
-      : a(operand(batch, m, k, ta)), b(operand(batch, k, n, tb)),
+  Impl(int64_t batch, int64_t m, int64_t k, int64_t n, bool ta, bool tb,
+       Precision precision)
+      : a(operand(batch, m, k, ta), precision == Precision::bf16, 0),
+        b(operand(batch, k, n, tb), precision == Precision::bf16, 1),
         c(operand(batch, m, n, false)) {
     prim = dnnl::matmul(dnnl::matmul::primitive_desc(
-        dnnl::matmul::desc(a.mem.get_desc(), b.mem.get_desc(),
-                           c.mem.get_desc()),
-        engine()));
+        dnnl::matmul::desc(a.desc(), b.desc(), c.mem.get_desc()), engine()));
   }
 };
 
-Matmul::Matmul(int64_t batch, int64_t m, int64_t k, int64_t n, bool ta, bool tb)
-    : impl_(std::make_unique<Impl>(batch, m, k, n, ta, tb)) {}
+Matmul::Matmul(int64_t batch, int64_t m, int64_t k, int64_t n, bool ta, bool tb,
+               Precision precision)
+    : impl_(create("matmul", [&] {
+        return std::make_unique<Impl>(batch, m, k, n, ta, tb, precision);
+      })) {}
 Matmul::~Matmul() = default;
 
 void Matmul::run(const float *a, const float *b, float *c) {

@@ -17,6 +17,11 @@
 
 namespace gmrt::cpu {
 
+/// What convolutions and matmuls compute on: f32, or bf16 operands with f32
+/// accumulation and f32 results (the caller's buffers are f32 either way;
+/// the kernels convert the operands they read at each call).
+enum class Precision { f32, bf16 };
+
 /// A 2-D convolution's shapes and geometry: input N x C x H x W, weight
 /// O x C/groups x KH x KW, output N x O x OH x OW; padding [top, left,
 /// bottom, right]; an optional KH x KW 0/1 mask (PixelCNN) applied to the
@@ -37,7 +42,8 @@ struct ConvShape {
 /// transposed convolution's input as the output gradient.
 class Conv2d {
 public:
-  explicit Conv2d(const ConvShape &shape);
+  explicit Conv2d(const ConvShape &shape,
+                  Precision precision = Precision::f32);
   ~Conv2d();
   void forward(const float *x, const float *w, float *y);
   void backwardData(const float *dy, const float *w, float *dx);
@@ -52,7 +58,7 @@ private:
 class Matmul {
 public:
   Matmul(int64_t batch, int64_t m, int64_t k, int64_t n, bool transposeA,
-         bool transposeB);
+         bool transposeB, Precision precision = Precision::f32);
   ~Matmul();
   void run(const float *a, const float *b, float *c);
 

@@ -105,6 +105,16 @@ struct Lines {
 // oneDNN-backed ops
 //===----------------------------------------------------------------------===//
 
+/// A convolution's or matmul's "precision" (f32 when absent).
+Precision precisionOf(const json &d) {
+  std::string precision = d.value("precision", "f32");
+  if (precision == "bf16")
+    return Precision::bf16;
+  if (precision != "f32")
+    throw Error("unknown precision '" + precision + "' (f32 or bf16)");
+  return Precision::f32;
+}
+
 ConvShape convShape(const json &d) {
   auto x = d.at("x").get<std::vector<int64_t>>();
   auto w = d.at("w").get<std::vector<int64_t>>();
@@ -130,7 +140,8 @@ ConvShape convShape(const json &d) {
 class ConvOp : public LibraryOp {
 public:
   enum Mode { Forward, BackwardData, BackwardWeights };
-  ConvOp(const json &d, Mode mode) : conv_(convShape(d)), mode_(mode) {}
+  ConvOp(const json &d, Mode mode)
+      : conv_(convShape(d), precisionOf(d)), mode_(mode) {}
   void run(const CallContext &, void *const *p) override {
     switch (mode_) {
     case Forward:
@@ -151,7 +162,7 @@ class MatmulOp : public LibraryOp {
 public:
   explicit MatmulOp(const json &d)
       : matmul_(d.at("batch"), d.at("m"), d.at("k"), d.at("n"),
-                d.at("transpose_a"), d.at("transpose_b")) {}
+                d.at("transpose_a"), d.at("transpose_b"), precisionOf(d)) {}
   void run(const CallContext &, void *const *p) override {
     matmul_.run(f32(p[0]), f32(p[1]), f32(p[2]));
   }

@@ -5,7 +5,9 @@
 // (in double), within 1e-4 relative to the largest magnitude: strides,
 // asymmetric padding, dilation, groups and masks for the convolutions;
 // transposes and batches for matmul; all three batch-norm entry points;
-// softmax and log-softmax along inner and outer axes.
+// softmax and log-softmax along inner and outer axes. In bf16, convolutions
+// and matmuls must equal the same loops on the operands rounded to bf16
+// (to nearest even), within f32 accumulation error.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <random>
 
 using namespace gmrt::cpu;
@@ -26,6 +29,24 @@ std::vector<float> randomVector(size_t n, unsigned seed) {
   std::vector<float> v(n);
   for (float &x : v)
     x = d(gen);
+  return v;
+}
+
+/// `x` rounded to bfloat16 (to nearest, ties to even), back in f32.
+float roundBf16(float x) {
+  uint32_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  bits += 0x7fff + ((bits >> 16) & 1);
+  bits &= 0xffff0000u;
+  std::memcpy(&x, &bits, sizeof x);
+  return x;
+}
+
+/// The operand values a kernel of `precision` computes with.
+std::vector<float> asComputed(std::vector<float> v, Precision precision) {
+  if (precision == Precision::bf16)
+    for (float &x : v)
+      x = roundBf16(x);
   return v;
 }
 
@@ -62,17 +83,20 @@ template <typename F> void forEachTap(const ConvShape &s, F f) {
               }
 }
 
-void checkConv(const ConvShape &s) {
+void checkConv(const ConvShape &s, Precision precision = Precision::f32) {
   std::vector<float> x = randomVector(s.n * s.c * s.h * s.w, 1);
   std::vector<float> w = randomVector(s.o * s.c / s.groups * s.kh * s.kw, 2);
   std::vector<float> dy = randomVector(s.n * s.o * s.oh * s.ow, 3);
-  Conv2d conv(s);
+  Conv2d conv(s, precision);
+  std::vector<float> xc = asComputed(x, precision),
+                     wc = asComputed(w, precision),
+                     dyc = asComputed(dy, precision);
 
   std::vector<float> y(dy.size());
   conv.forward(x.data(), w.data(), y.data());
   std::vector<double> yRef(y.size(), 0);
   forEachTap(s, [&](int64_t xi, int64_t wi, int64_t yi) {
-    yRef[yi] += double(x[xi]) * w[wi];
+    yRef[yi] += double(xc[xi]) * wc[wi];
   });
   expectClose(y, yRef);
 
@@ -80,7 +104,7 @@ void checkConv(const ConvShape &s) {
   conv.backwardData(dy.data(), w.data(), dx.data());
   std::vector<double> dxRef(x.size(), 0);
   forEachTap(s, [&](int64_t xi, int64_t wi, int64_t yi) {
-    dxRef[xi] += double(dy[yi]) * w[wi];
+    dxRef[xi] += double(dyc[yi]) * wc[wi];
   });
   expectClose(dx, dxRef);
 
@@ -88,7 +112,7 @@ void checkConv(const ConvShape &s) {
   conv.backwardWeights(x.data(), dy.data(), dw.data());
   std::vector<double> dwRef(w.size(), 0);
   forEachTap(s, [&](int64_t xi, int64_t wi, int64_t yi) {
-    dwRef[wi] += double(x[xi]) * dy[yi];
+    dwRef[wi] += double(xc[xi]) * dyc[yi];
   });
   expectClose(dw, dwRef);
 }
@@ -121,11 +145,13 @@ TEST(CpuKernels, MaskedConvolution) {
 }
 
 void checkMatmul(int64_t batch, int64_t m, int64_t k, int64_t n, bool ta,
-                 bool tb) {
+                 bool tb, Precision precision = Precision::f32) {
   std::vector<float> a = randomVector(batch * m * k, 4);
   std::vector<float> b = randomVector(batch * k * n, 5);
   std::vector<float> c(batch * m * n);
-  Matmul(batch, m, k, n, ta, tb).run(a.data(), b.data(), c.data());
+  Matmul(batch, m, k, n, ta, tb, precision).run(a.data(), b.data(), c.data());
+  a = asComputed(a, precision);
+  b = asComputed(b, precision);
   std::vector<double> ref(c.size(), 0);
   for (int64_t p = 0; p < batch; ++p)
     for (int64_t i = 0; i < m; ++i)
@@ -136,6 +162,20 @@ void checkMatmul(int64_t batch, int64_t m, int64_t k, int64_t n, bool ta,
           ref[(p * m + i) * n + j] += av * bv;
         }
   expectClose(c, ref);
+}
+
+TEST(CpuKernels, Bf16ConvolutionsAndMatmuls) {
+  ConvShape vae{4, 1, 28, 28, 32, 4, 4, 14, 14, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}};
+  vae.strideH = vae.strideW = 2;
+  vae.padTop = vae.padLeft = vae.padBottom = vae.padRight = 1;
+  checkConv(vae, Precision::bf16);
+  ConvShape masked{2, 8, 6, 6, 16, 3, 3, 6, 6, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}};
+  masked.padTop = masked.padLeft = masked.padBottom = masked.padRight = 1;
+  masked.mask = {1, 1, 1, 1, 1, 0, 0, 0, 0};
+  checkConv(masked, Precision::bf16);
+  checkMatmul(1, 16, 3136, 32, false, true, Precision::bf16);
+  checkMatmul(1, 7, 5, 3, true, false, Precision::bf16);
+  checkMatmul(3, 4, 6, 2, false, true, Precision::bf16);
 }
 
 TEST(CpuKernels, MatmulWithTransposesAndBatches) {

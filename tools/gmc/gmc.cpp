@@ -74,6 +74,15 @@ static cl::opt<bool> fuse("fuse",
                           cl::desc("Fuse elementwise chains (default on; "
                                    "--fuse=false to measure without)"),
                           cl::init(true), cl::sub(compileCommand));
+enum class Precision { f32, bf16 };
+static cl::opt<Precision> precision(
+    "precision",
+    cl::desc("Precision of convolutions and matmuls (weights, gradients and "
+             "the optimizer stay f32)"),
+    cl::values(clEnumValN(Precision::f32, "f32", "f32 throughout (default)"),
+               clEnumValN(Precision::bf16, "bf16",
+                          "bfloat16 operands, f32 accumulation and results")),
+    cl::init(Precision::f32), cl::sub(compileCommand));
 static cl::opt<bool> timing("timing",
                             cl::desc("Print the time each stage took"),
                             cl::sub(compileCommand));
@@ -146,6 +155,7 @@ static int compileBackEnd(mlir::ModuleOp module, const std::string &path,
   options.targetCpu = targetCpu;
   options.printIrAfterAll = printIrAfterAll;
   options.fuse = fuse;
+  options.precision = precision == Precision::bf16 ? "bf16" : "f32";
   if (mlir::failed(gmc::optimizeModel(module, options, timer)))
     return 1;
   if (emit == Emit::MlirOpt)

@@ -47,6 +47,10 @@ public:
 
   MLIRContext *context() { return model_.getContext(); }
 
+  /// The precision of library convolutions and matmuls ("f32", "bf16").
+  void setPrecision(StringRef precision) { precision_ = precision.str(); }
+  StringRef precision() const { return precision_; }
+
   //--- Used by the op emitters -------------------------------------------//
 
   /// A memref of `shape` over the bytes of `value`: a view of its place, or
@@ -108,6 +112,7 @@ private:
   Value bufferView(OpBuilder &b, Location loc, FunctionState &fs,
                    PlaceAttr place, MemRefType type);
 
+  std::string precision_ = "f32";
   ModelOp model_;
   ModuleOp module_;
   /// Where new module-level ops go: before the model.

@@ -19,6 +19,8 @@ using namespace mlir::gm;
 namespace {
 
 struct GmToCpuPass : public gm::impl::GmToCpuBase<GmToCpuPass> {
+  using GmToCpuBase::GmToCpuBase;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto models = llvm::to_vector(module.getOps<ModelOp>());
@@ -27,7 +29,14 @@ struct GmToCpuPass : public gm::impl::GmToCpuBase<GmToCpuPass> {
                          << models.size();
       return signalPassFailure();
     }
-    if (failed(cpu::ModelEmitter(models.front()).emit()))
+    if (precision != "f32" && precision != "bf16") {
+      module.emitError() << "gm-to-cpu: unknown precision '" << precision
+                         << "' (f32 or bf16)";
+      return signalPassFailure();
+    }
+    cpu::ModelEmitter emitter(models.front());
+    emitter.setPrecision(precision);
+    if (failed(emitter.emit()))
       return signalPassFailure();
     models.front().erase();
   }

@@ -251,6 +251,10 @@ FailureOr<bool> mlir::gm::cpu::emitLibraryOp(ModelEmitter &emitter,
   llvm::raw_string_ostream os(where);
   op->getLoc().print(os);
   descriptor["loc"] = where;
+  StringRef kind = *descriptor.getString("kind");
+  if (emitter.precision() != "f32" &&
+      (kind.starts_with("conv") || kind == "matmul"))
+    descriptor["precision"] = emitter.precision();
   int32_t id = emitter.addLibraryOp(std::move(descriptor));
   if (failed(emitter.emitLibraryCall(b, op->getLoc(), fs, id, operands)))
     return failure();
