@@ -61,19 +61,20 @@ def run(command, env=None):
     return out, wall, process.maxrss
 
 
-def measure_gmc(model, steps, data, work, sample=False):
+def measure_gmc(model, steps, data, work, sample=False, precision="f32"):
     source = os.path.join(ROOT, "models", model + ".gm")
-    trainer = os.path.join(work, model)
+    trainer = os.path.join(work, f"{model}-{precision}")
     gmc = os.path.join(BUILD, "bin", "gmc")
     compile_times = []
     for _ in range(3):
-        _, wall, _ = run([gmc, "compile", source, "-o", trainer])
+        _, wall, _ = run([gmc, "compile", source, "-o", trainer,
+                          f"--precision={precision}"])
         compile_times.append(wall)
     info = json.loads(run([trainer, "info", "--json"])[0])
     phase = PHASES[model]
     flops = next(e["flops"] for e in info["entries"]
                  if e["kind"] == "phase" and e["name"] == phase)
-    out_dir = os.path.join(work, model + "-run")
+    out_dir = os.path.join(work, f"{model}-{precision}-run")
     _, _, rss = run([trainer, "train", "--phase", phase, "--steps",
                      str(WARMUP + steps), "--log-every", "1", "--threads", "2",
                      "--data", data, "--out", out_dir,
@@ -141,6 +142,9 @@ def main():
             print(f"bench: {model}: gmc ...", file=sys.stderr)
             ours = measure_gmc(model, args.steps, args.data, work,
                                sample=model == "pixelcnn" and not args.no_sampling)
+            print(f"bench: {model}: gmc --precision=bf16 ...", file=sys.stderr)
+            ours["bf16"] = measure_gmc(model, args.steps, args.data, work,
+                                       precision="bf16")
             print(f"bench: {model}: PyTorch ...", file=sys.stderr)
             theirs = measure_torch(model, args.steps)
             torch_version = theirs["version"]
@@ -183,6 +187,27 @@ def main():
             f"{achieved:.0f} | {100 * achieved / peak['sgemm_f32_gflops']:.0f}% | "
             f"{ours['rss'] / 1e6:.0f} MB | {theirs['rss'] / 1e6:.0f} MB | "
             f"{ours['compile_s']:.2f} |")
+    lines += [
+        "",
+        "The same steps compiled with `--precision=bf16` (convolutions and "
+        "matmuls on bf16 operands, f32 accumulation, results and master "
+        "weights), against the same PyTorch run (f32) and the machine's bf16 "
+        "matmul peak:",
+        "",
+        "| model | gmc bf16 ms/step | gmc bf16 img/s | speed-up vs PyTorch "
+        "| bf16 over f32 | gmc bf16 GFLOP/s | % of bf16 peak | peak RSS |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for model, ours, theirs in rows:
+        bf = ours["bf16"]
+        achieved = ours["flops"] / 1e9 / (bf["step_ms"] / 1000)
+        lines.append(
+            f"| {model} | {bf['step_ms']:.1f} | "
+            f"{BATCH / bf['step_ms'] * 1000:.0f} | "
+            f"{theirs['step_ms'] / bf['step_ms']:.2f}x | "
+            f"{ours['step_ms'] / bf['step_ms']:.2f}x | {achieved:.0f} | "
+            f"{100 * achieved / peak['matmul_bf16_gflops']:.0f}% | "
+            f"{bf['rss'] / 1e6:.0f} MB |")
     lines += ["", "Planned memory of the measured phase (arena, with the naive "
               "size in parentheses: every value its own bytes, no reuse; then "
               "the variables): " + ", ".join(
@@ -195,9 +220,26 @@ def main():
                       f"the sampler, pixel by pixel in raster order, the "
                       f"whole net per pixel): {o['sample_ms']:.0f} ms/image."]
     text = "\n".join(lines) + "\n"
-    with open(args.out, "w") as f:
-        f.write(text)
+    write_results(args.out, text)
     print(text)
+
+
+BEGIN, END = "<!-- bench/run.py: begin -->", "<!-- bench/run.py: end -->"
+
+
+def write_results(path, table):
+    """Replaces the generated part of `path` (between the markers), keeping
+    what is written by hand around it (the optimizations' measured
+    effects)."""
+    before, after = "", ""
+    if os.path.exists(path):
+        with open(path) as f:
+            old = f.read()
+        if BEGIN in old and END in old:
+            before = old[:old.index(BEGIN)]
+            after = old[old.index(END) + len(END):]
+    with open(path, "w") as f:
+        f.write(f"{before}{BEGIN}\n{table}{END}{after}")
 
 
 if __name__ == "__main__":
