@@ -45,6 +45,13 @@ public:
     for (Group &group : groups_)
       if (!group.merged && group.members.size() > 1)
         fuse(group);
+    // Then reductions take in the chains that only they read.
+    SmallVector<Operation *> reductions;
+    for (Operation &op : block_)
+      if (isa<ReduceSumOp, ReduceMeanOp, ReduceMaxOp>(op))
+        reductions.push_back(&op);
+    for (Operation *reduction : reductions)
+      absorbProducer(reduction);
   }
 
 private:
@@ -145,6 +152,58 @@ private:
     for (Operation *member : llvm::reverse(group.members))
       member->erase();
   }
+
+  /// Replaces `reduction` and the elementwise op or gm.fused that computes
+  /// its input, when only the reduction reads it, by one gm.fused ending in
+  /// the reduction: the chain's values then never go to memory.
+  void absorbProducer(Operation *reduction) {
+    Value reduced = reduction->getOperand(0);
+    Operation *def = reduced.getDefiningOp();
+    if (!def || def->getBlock() != &block_ || !reduced.hasOneUse())
+      return;
+    auto fused = dyn_cast<FusedOp>(def);
+    if (fused ? fused.getReduction() || fused->getNumResults() != 1
+              : !isElementwise(def))
+      return;
+    // Each output element is folded by one thread, in order: a reduction
+    // to a few elements would take the chain's math off the other threads.
+    auto kept = cast<RankedTensorType>(reduction->getResult(0).getType());
+    if (kept.getNumElements() < kMinParallelOutputs)
+      return;
+
+    OpBuilder b(reduction);
+    SmallVector<Value> inputs;
+    if (fused)
+      inputs.assign(fused.getInputs().begin(), fused.getInputs().end());
+    else
+      for (Value operand : def->getOperands())
+        if (!llvm::is_contained(inputs, operand))
+          inputs.push_back(operand);
+    auto absorbed = FusedOp::create(b, reduction->getLoc(),
+                                    reduction->getResultTypes(), inputs);
+    Block *body = b.createBlock(&absorbed.getBody());
+    IRMapping mapping;
+    for (Value input : inputs)
+      body->addArgument(input.getType(), input.getLoc());
+    if (fused) {
+      Block &old = fused.getBody().front();
+      mapping.map(old.getArguments(), body->getArguments());
+      for (Operation &op : old.without_terminator())
+        b.clone(op, mapping);
+      mapping.map(reduced, mapping.lookup(old.getTerminator()->getOperand(0)));
+    } else {
+      mapping.map(inputs, body->getArguments());
+      mapping.map(reduced, b.clone(*def, mapping)->getResult(0));
+    }
+    Operation *folded = b.clone(*reduction, mapping);
+    YieldOp::create(b, reduction->getLoc(), folded->getResults());
+    reduction->replaceAllUsesWith(absorbed);
+    reduction->erase();
+    def->erase();
+  }
+
+  /// Fewer outputs than this and a reduction keeps its input in memory.
+  static constexpr int64_t kMinParallelOutputs = 16;
 
   Block &block_;
   std::vector<Group> groups_;

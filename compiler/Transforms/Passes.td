@@ -124,6 +124,14 @@ def GmFuse : Pass<"gm-fuse", "::mlir::gm::ModelOp"> {
     other ops read become results of the fused op. Ops of different shapes
     stay apart: a broadcast operand is an input, read by index.
 
+    Then a reduction (`reduce_sum`, `reduce_mean`, `reduce_max`) whose input
+    only it reads, made by an elementwise op or a fused chain, takes that
+    chain in: one gm.fused ending in the reduction, so the chain's values
+    are folded as they are computed and never stored (softmax's sum of
+    exponentials, a bias gradient's sum of a masked gradient). Not when the
+    reduction keeps fewer than 16 elements: each is folded by one thread,
+    and the chain's math would lose the other threads.
+
     Runs after autodiff and the optimizer expansion (gm.fused has no
     gradient) and before `gm-plan-memory`.
   }];

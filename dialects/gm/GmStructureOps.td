@@ -498,6 +498,25 @@ def Gm_FusedOp : Gm_Op<"fused", [
       gm.yield %0, %1 : tensor<64x32xf32>, tensor<64x32xf32>
     }
     ```
+
+    The chain may end in one reduction (`reduce_sum`, `reduce_mean`,
+    `reduce_max`) of a chain value; the op then has that one result, and
+    the loop folds each element into it as it computes the element (the
+    chain's values still never go to memory):
+
+    ```mlir
+    %s = gm.fused(%x, %m) : (tensor<64x256x784xf32>, tensor<64x1x784xf32>) -> tensor<64x1x784xf32> {
+    ^bb0(%a: tensor<64x256x784xf32>, %b: tensor<64x1x784xf32>):
+      %0 = gm.sub %a, %b : (tensor<64x256x784xf32>, tensor<64x1x784xf32>) -> tensor<64x256x784xf32>
+      %1 = gm.exp %0 : tensor<64x256x784xf32>
+      %2 = gm.reduce_sum %1 dims [1] keepdim : tensor<64x256x784xf32> -> tensor<64x1x784xf32>
+      gm.yield %2 : tensor<64x1x784xf32>
+    }
+    ```
+  }];
+  let extraClassDeclaration = [{
+    /// The trailing reduction of the body, or null.
+    ::mlir::Operation *getReduction();
   }];
   let arguments = (ins Variadic<Gm_Tensor>:$inputs);
   let results = (outs Variadic<Gm_Tensor>:$results);

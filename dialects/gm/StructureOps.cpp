@@ -374,6 +374,15 @@ LogicalResult AutoregressiveOp::verify() {
   return success();
 }
 
+Operation *FusedOp::getReduction() {
+  Block &body = getBody().front();
+  if (body.empty() || !body.mightHaveTerminator() ||
+      &body.front() == body.getTerminator())
+    return nullptr;
+  Operation *last = body.getTerminator()->getPrevNode();
+  return isa<ReduceSumOp, ReduceMeanOp, ReduceMaxOp>(last) ? last : nullptr;
+}
+
 LogicalResult FusedOp::verify() {
   Block &body = getBody().front();
   if (body.getArgumentTypes() != getInputs().getTypes())
@@ -386,9 +395,18 @@ LogicalResult FusedOp::verify() {
                             "results' types";
   if (getNumResults() == 0)
     return emitOpError() << "computes nothing";
+  Operation *reduction = getReduction();
+  if (reduction && (getNumResults() != 1 ||
+                    yield.getValues().front() != reduction->getResult(0)))
+    return reduction->emitOpError()
+           << "ends a gm.fused, which must then yield only its result";
   ArrayRef<int64_t> shape =
-      cast<RankedTensorType>(getResult(0).getType()).getShape();
+      cast<RankedTensorType>(reduction ? reduction->getOperand(0).getType()
+                                       : getResult(0).getType())
+          .getShape();
   for (Operation &op : body.without_terminator()) {
+    if (&op == reduction)
+      continue;
     if (!isElementwise(&op))
       return op.emitOpError() << "cannot be fused: not elementwise";
     for (Type t : op.getResultTypes())

@@ -268,3 +268,32 @@ gm.model @flat {
 // CHECK-NEXT: ^bb0(%[[OLD:.*]]: f32):
 // CHECK-NEXT: %[[NEW:.*]] = arith.mulf %[[OLD]], %{{.*}} : f32
 // CHECK-NEXT: linalg.yield %[[NEW]] : f32
+
+// -----
+
+// A gm.fused ending in a reduction: one kernel over the chain's shape that
+// folds each element into the result as it computes it (no buffer for the
+// chain), split across the kept dimension; a reduced unit dimension is
+// indexed, not reduced.
+gm.model @fused_reduction {
+  gm.sampler @s() -> tensor<64xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<64x1x28x28xf32>
+    %s = gm.fused(%x) : (tensor<64x1x28x28xf32>) -> tensor<64xf32> {
+    ^bb0(%a: tensor<64x1x28x28xf32>):
+      %0 = gm.square %a : tensor<64x1x28x28xf32>
+      %1 = gm.reduce_sum %0 dims [1, 2, 3] : tensor<64x1x28x28xf32> -> tensor<64xf32>
+      gm.yield %1 : tensor<64xf32>
+    }
+    gm.return %s : tensor<64xf32>
+  }
+}
+// CHECK-LABEL: func.func @gm_sampler_s
+// CHECK: call @gmrt_parallel_for(%{{.*}}, %{{.*}}, %c64_i64
+// CHECK-LABEL: func.func private @k0.fused.square.reduce_sum(
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[OUT:.*]] : memref<?x1xf32
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK-SAME: ins(%{{.*}} : memref<?x784xf32, {{.*}}>) outs(%[[OUT]] : memref<?x1xf32
+// CHECK-NEXT: ^bb0(%[[X:.*]]: f32, %[[ACC:.*]]: f32):
+// CHECK-NEXT: %[[SQ:.*]] = arith.mulf %[[X]], %[[X]] : f32
+// CHECK-NEXT: %[[SUM:.*]] = arith.addf %[[ACC]], %[[SQ]] : f32
+// CHECK-NEXT: linalg.yield %[[SUM]] : f32

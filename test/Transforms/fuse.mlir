@@ -1,6 +1,7 @@
 // gm-fuse: chains of elementwise ops of one shape become one gm.fused;
 // values read outside become results; a use between the chain's ops, or
-// another shape, keeps ops apart.
+// another shape, keeps ops apart. A reduction takes in the chain only it
+// reads, unless it keeps too few elements to share among threads.
 // RUN: gm-opt %s -gm-fuse -split-input-file | FileCheck %s
 
 // CHECK-LABEL: gm.model @chain
@@ -108,5 +109,43 @@ gm.model @loop {
       %1 = gm.neg %0 : tensor<8xf32>
       gm.store %1 to @p : tensor<8xf32>
     }
+  }
+}
+
+// -----
+
+// CHECK-LABEL: gm.model @reductions
+gm.model @reductions {
+  gm.sampler @s() -> (tensor<4x1x32xf32>, tensor<32xf32>, tensor<f32>, tensor<4x8x32xf32>, tensor<4x32xf32>) {
+    %x = gm.normal {id = 1 : i64} : tensor<4x8x32xf32>
+    %m = gm.normal {id = 2 : i64} : tensor<4x1x32xf32>
+    // A chain read only by a sum over an inner axis: one gm.fused.
+    // CHECK: %[[S:.*]] = gm.fused(%[[X:.*]], %[[M:.*]]) : (tensor<4x8x32xf32>, tensor<4x1x32xf32>) -> tensor<4x1x32xf32> {
+    // CHECK-NEXT: ^bb0(%[[A:.*]]: tensor<4x8x32xf32>, %[[B:.*]]: tensor<4x1x32xf32>):
+    // CHECK-NEXT: %[[D:.*]] = gm.sub %[[A]], %[[B]]
+    // CHECK-NEXT: %[[E:.*]] = gm.exp %[[D]]
+    // CHECK-NEXT: %[[R:.*]] = gm.reduce_sum %[[E]] dims [1] keepdim
+    // CHECK-NEXT: gm.yield %[[R]] : tensor<4x1x32xf32>
+    %d = gm.sub %x, %m : (tensor<4x8x32xf32>, tensor<4x1x32xf32>) -> tensor<4x8x32xf32>
+    %e = gm.exp %d : tensor<4x8x32xf32>
+    %s = gm.reduce_sum %e dims [1] keepdim : tensor<4x8x32xf32> -> tensor<4x1x32xf32>
+    // One elementwise op and a mean keeping 32: fused too.
+    // CHECK: gm.fused(%[[X]]) : (tensor<4x8x32xf32>) -> tensor<32xf32> {
+    // CHECK: gm.square
+    // CHECK-NEXT: gm.reduce_mean
+    %q = gm.square %x : tensor<4x8x32xf32>
+    %c = gm.reduce_mean %q dims [0, 1] : tensor<4x8x32xf32> -> tensor<32xf32>
+    // A full reduction stays apart from its producer (one thread would do
+    // the chain's math).
+    // CHECK: %[[T:.*]] = gm.tanh %[[X]]
+    // CHECK-NEXT: gm.reduce_sum %[[T]] dims [0, 1, 2]
+    %t = gm.tanh %x : tensor<4x8x32xf32>
+    %f = gm.reduce_sum %t dims [0, 1, 2] : tensor<4x8x32xf32> -> tensor<f32>
+    // A chain also read elsewhere stays in memory.
+    // CHECK: %[[L:.*]] = gm.log %[[X]]
+    // CHECK-NEXT: gm.reduce_max %[[L]] dims [1]
+    %l = gm.log %x : tensor<4x8x32xf32>
+    %g = gm.reduce_max %l dims [1] : tensor<4x8x32xf32> -> tensor<4x32xf32>
+    gm.return %s, %c, %f, %l, %g : tensor<4x1x32xf32>, tensor<32xf32>, tensor<f32>, tensor<4x8x32xf32>, tensor<4x32xf32>
   }
 }

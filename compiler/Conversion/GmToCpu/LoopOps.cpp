@@ -310,30 +310,57 @@ static LoopNest elementwiseNest(Operation *op) {
   return nest;
 }
 
-/// A gm.fused: one point computes the body's ops in order on scalars.
+static void reduceInto(LoopNest &nest, Operation *op,
+                       std::function<Value(OpBuilder &, Location, ValueRange)>
+                           valueOf);
+
+/// Computes the elementwise ops of a gm.fused body (all but a trailing
+/// reduction) on scalars `in`, one per body argument.
+static IRMapping computeBody(OpBuilder &b, Block *body, ValueRange in) {
+  IRMapping scalars;
+  scalars.map(body->getArguments(), in);
+  for (Operation &inner : body->without_terminator()) {
+    if (!isElementwise(&inner))
+      break; // the trailing reduction: folded in by the nest
+    SmallVector<Value> operands;
+    for (Value v : inner.getOperands())
+      operands.push_back(scalars.lookup(v));
+    Type type =
+        cast<RankedTensorType>(inner.getResult(0).getType()).getElementType();
+    scalars.map(inner.getResult(0),
+                emitScalarOp(b, inner.getLoc(), &inner, operands, type));
+  }
+  return scalars;
+}
+
+/// A gm.fused: one point computes the body's ops in order on scalars. With a
+/// trailing reduction, the nest runs over the reduction's input and each
+/// point folds the chain's value into the result.
 static LoopNest fusedNest(FusedOp op) {
-  LoopNest nest = parallelNest(shapeOf(op.getResult(0)), "fused");
+  Operation *reduction = op.getReduction();
+  ArrayRef<int64_t> shape = reduction ? shapeOf(reduction->getOperand(0))
+                                      : shapeOf(op.getResult(0));
+  LoopNest nest = parallelNest(shape, "fused");
   for (Value input : op.getInputs())
     nest.inputs.push_back(broadcastOperand(input, nest.extents));
-  for (Value result : op.getResults())
-    nest.outputs.push_back(wholeOperand(result));
   Block *body = &op.getBody().front();
   // The kernel's name lists what it fuses: fused.mul.add.exp.
   for (Operation &inner : body->without_terminator())
     if (nest.name.size() < 48)
       nest.name += "." + inner.getName().stripDialect().str();
-  nest.point = [body](OpBuilder &b, Location loc, ValueRange in, ValueRange) {
-    IRMapping scalars;
-    scalars.map(body->getArguments(), in);
-    for (Operation &inner : body->without_terminator()) {
-      SmallVector<Value> operands;
-      for (Value v : inner.getOperands())
-        operands.push_back(scalars.lookup(v));
-      Type type =
-          cast<RankedTensorType>(inner.getResult(0).getType()).getElementType();
-      scalars.map(inner.getResult(0),
-                  emitScalarOp(b, inner.getLoc(), &inner, operands, type));
-    }
+  if (reduction) {
+    Value reduced = reduction->getOperand(0);
+    reduceInto(nest, reduction,
+               [body, reduced](OpBuilder &b, Location, ValueRange in) {
+                 return computeBody(b, body, in).lookup(reduced);
+               });
+    nest.outputs.front().value = op.getResult(0);
+    return nest;
+  }
+  for (Value result : op.getResults())
+    nest.outputs.push_back(wholeOperand(result));
+  nest.point = [body](OpBuilder &b, Location, ValueRange in, ValueRange) {
+    IRMapping scalars = computeBody(b, body, in);
     SmallVector<Value> results;
     for (Value v : body->getTerminator()->getOperands())
       results.push_back(scalars.lookup(v));
@@ -342,17 +369,32 @@ static LoopNest fusedNest(FusedOp op) {
   return nest;
 }
 
-/// Sums, means and maxima: the nest iterates over the input; the output is
-/// indexed by the kept dimensions.
-static LoopNest reductionNest(Operation *op, ArrayRef<int64_t> dims) {
-  Value input = op->getOperand(0), result = op->getResult(0);
-  ArrayRef<int64_t> shape = shapeOf(input);
-  LoopNest nest = parallelNest(shape, op->getName().stripDialect());
+/// The dimensions a gm reduction op reduces.
+static ArrayRef<int64_t> reducedDims(Operation *op) {
+  if (auto r = dyn_cast<ReduceSumOp>(op))
+    return r.getDims();
+  if (auto r = dyn_cast<ReduceMeanOp>(op))
+    return r.getDims();
+  return cast<ReduceMaxOp>(op).getDims();
+}
+
+/// Makes `nest` (over the reduction's input shape) reduce into `op`'s
+/// result: the reduced dimensions iterate as reductions, the output is
+/// indexed by the kept ones, and each point folds `valueOf(inputs)` into
+/// the output (sums, means and maxima).
+static void reduceInto(LoopNest &nest, Operation *op,
+                       std::function<Value(OpBuilder &, Location, ValueRange)>
+                           valueOf) {
+  Value result = op->getResult(0);
+  ArrayRef<int64_t> dims = reducedDims(op);
   NestOperand out;
   out.value = result;
   int64_t count = 1;
-  for (auto [k, d] : llvm::enumerate(shape)) {
-    if (llvm::is_contained(dims, static_cast<int64_t>(k))) {
+  for (auto [k, d] : llvm::enumerate(nest.extents)) {
+    // A reduced dimension of extent 1 reduces nothing: the output indexes
+    // it, so that every loop is some buffer's dimension (broadcast inputs
+    // leave out their unit dimensions).
+    if (llvm::is_contained(dims, static_cast<int64_t>(k)) && d > 1) {
       nest.iterators[k] = utils::IteratorType::reduction;
       count *= d;
       continue;
@@ -360,7 +402,6 @@ static LoopNest reductionNest(Operation *op, ArrayRef<int64_t> dims) {
     out.shape.push_back(d);
     out.dims.push_back(k);
   }
-  nest.inputs.push_back(wholeOperand(input));
   nest.outputs.push_back(out);
   Type type = elementTypeOf(result);
   bool isFloat = isa<FloatType>(type);
@@ -372,19 +413,21 @@ static LoopNest reductionNest(Operation *op, ArrayRef<int64_t> dims) {
                       type,
                       APInt::getSignedMinValue(type.getIntOrFloatBitWidth())));
     // The evaluator's std::max(acc, x): NaN inputs are skipped.
-    nest.point = [](OpBuilder &b, Location loc, ValueRange in, ValueRange acc) {
-      return SmallVector<Value>{arith::SelectOp::create(
-          b, loc, less(b, loc, acc[0], in[0]), in[0], acc[0])};
+    nest.point = [valueOf](OpBuilder &b, Location loc, ValueRange in,
+                           ValueRange acc) {
+      Value x = valueOf(b, loc, in);
+      return SmallVector<Value>{
+          arith::SelectOp::create(b, loc, less(b, loc, acc[0], x), x, acc[0])};
     };
-    return nest;
+    return;
   }
   nest.init = isFloat ? cast<TypedAttr>(FloatAttr::get(type, 0.0))
                       : cast<TypedAttr>(IntegerAttr::get(type, 0));
-  nest.point = [isFloat](OpBuilder &b, Location loc, ValueRange in,
-                         ValueRange acc) {
-    Value sum = isFloat
-                    ? arith::AddFOp::create(b, loc, acc[0], in[0]).getResult()
-                    : arith::AddIOp::create(b, loc, acc[0], in[0]).getResult();
+  nest.point = [valueOf, isFloat](OpBuilder &b, Location loc, ValueRange in,
+                                  ValueRange acc) {
+    Value x = valueOf(b, loc, in);
+    Value sum = isFloat ? arith::AddFOp::create(b, loc, acc[0], x).getResult()
+                        : arith::AddIOp::create(b, loc, acc[0], x).getResult();
     return SmallVector<Value>{sum};
   };
   if (isa<ReduceMeanOp>(op))
@@ -395,6 +438,17 @@ static LoopNest reductionNest(Operation *op, ArrayRef<int64_t> dims) {
         return arith::DivFOp::create(b, loc, sum, n);
       return arith::DivSIOp::create(b, loc, sum, n);
     };
+}
+
+/// Sums, means and maxima: the nest iterates over the input; the output is
+/// indexed by the kept dimensions.
+static LoopNest reductionNest(Operation *op) {
+  Value input = op->getOperand(0);
+  LoopNest nest = parallelNest(shapeOf(input), op->getName().stripDialect());
+  nest.inputs.push_back(wholeOperand(input));
+  reduceInto(nest, op, [](OpBuilder &, Location, ValueRange in) {
+    return in[0];
+  });
   return nest;
 }
 
@@ -493,12 +547,8 @@ FailureOr<bool> mlir::gm::cpu::emitLoopOp(ModelEmitter &emitter, OpBuilder &b,
     return emit(elementwiseNest(op));
   if (auto fused = dyn_cast<FusedOp>(op))
     return emit(fusedNest(fused));
-  if (auto r = dyn_cast<ReduceSumOp>(op))
-    return emit(reductionNest(op, r.getDims()));
-  if (auto r = dyn_cast<ReduceMeanOp>(op))
-    return emit(reductionNest(op, r.getDims()));
-  if (auto r = dyn_cast<ReduceMaxOp>(op))
-    return emit(reductionNest(op, r.getDims()));
+  if (isa<ReduceSumOp, ReduceMeanOp, ReduceMaxOp>(op))
+    return emit(reductionNest(op));
   if (auto t = dyn_cast<TransposeOp>(op))
     return emit(transposeNest(t));
   if (auto s = dyn_cast<SliceOp>(op)) {

@@ -1263,3 +1263,20 @@ gm.model @m {
   }
 }
 
+
+// -----
+
+// A trailing reduction must be all the gm.fused yields.
+gm.model @m {
+  gm.sampler @s() -> (tensor<f32>, tensor<2xf32>) {
+    %x = gm.constant dense<1.0> : tensor<2xf32>
+    %y:2 = gm.fused(%x) : (tensor<2xf32>) -> (tensor<f32>, tensor<2xf32>) {
+    ^bb0(%a: tensor<2xf32>):
+      %0 = gm.exp %a : tensor<2xf32>
+      // expected-error @+1 {{'gm.reduce_sum' op ends a gm.fused, which must then yield only its result}}
+      %1 = gm.reduce_sum %0 dims [0] : tensor<2xf32> -> tensor<f32>
+      gm.yield %1, %0 : tensor<f32>, tensor<2xf32>
+    }
+    gm.return %y#0, %y#1 : tensor<f32>, tensor<2xf32>
+  }
+}
