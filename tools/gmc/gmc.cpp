@@ -184,6 +184,10 @@ static int compileBackEnd(mlir::ModuleOp module, const std::string &path,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // LLVM's own options (hundreds, from the linked libraries) stay out of
+  // `gmc --help`; the subcommands list theirs.
+  static cl::OptionCategory gmcCategory("gmc");
+  cl::HideUnrelatedOptions(gmcCategory);
   cl::ParseCommandLineOptions(argc, argv,
                               "gmc: a compiler for deep "
                               "generative models\n");
