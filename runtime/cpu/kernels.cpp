@@ -14,6 +14,8 @@
 #include <dnnl.hpp>
 
 #include <algorithm>
+#include <cstdlib>
+#include <string>
 
 namespace gmrt::cpu {
 
@@ -70,8 +72,8 @@ memory::format_tag plainTag(size_t rank) {
 /// run one at a time; oneDNN parallelizes inside them): one growing buffer
 /// per operand slot of a call.
 char *conversionScratch(int slot, size_t bytes) {
-  static std::vector<std::unique_ptr<char[]>> buffers(3);
-  static std::vector<size_t> sizes(3, 0);
+  static std::vector<std::unique_ptr<char[]>> buffers(4);
+  static std::vector<size_t> sizes(4, 0);
   if (sizes.at(slot) < bytes) {
     buffers[slot] = std::make_unique<char[]>(bytes);
     sizes[slot] = bytes;
@@ -127,16 +129,88 @@ struct Operand {
   }
 };
 
+/// One argument of a convolution primitive: the caller's plain f32 buffer,
+/// and, when the primitive takes another layout or type (oneDNN's blocked
+/// formats, bf16), a copy in the shared scratch of its slot with the
+/// reorders between the two.
+struct Staged {
+  Buffer plain;
+  memory internal;
+  dnnl::reorder toInternal, toPlain;
+  int slot;
+
+  Staged(const memory::desc &plainDesc, const memory::desc &chosen, int slot)
+      : plain(plainDesc), slot(slot) {
+    if (chosen == plainDesc)
+      return;
+    internal = memory(chosen, engine(), nullptr);
+    toInternal = dnnl::reorder(plain.mem, internal);
+    toPlain = dnnl::reorder(internal, plain.mem);
+  }
+  bool reordered() const { return bool(internal); }
+  memory &scratch() {
+    internal.set_data_handle(
+        conversionScratch(slot, internal.get_desc().get_size()));
+    return internal;
+  }
+  /// The memory to give the primitive for input `p` (converted in).
+  memory &in(const float *p) {
+    plain.at(p);
+    if (!reordered())
+      return plain.mem;
+    toInternal.execute(stream(), plain.mem, scratch());
+    return internal;
+  }
+  /// The memory for output `p`; finish() moves the result to `p`.
+  memory &out(float *p) {
+    plain.at(p);
+    return reordered() ? scratch() : plain.mem;
+  }
+  void finish() {
+    if (reordered())
+      toPlain.execute(stream(), internal, plain.mem);
+  }
+};
+
+/// One direction of a convolution (forward, backward data or weights): a
+/// primitive and its two inputs and one output, as Staged arguments.
+struct ConvPass {
+  dnnl::primitive primitive;
+  int inArgs[2], outArg;
+  std::unique_ptr<Staged> in[2], out;
+
+  void run(const float *a, const float *b, float *c) {
+    primitive.execute(stream(), {{inArgs[0], in[0]->in(a)},
+                                 {inArgs[1], in[1]->in(b)},
+                                 {outArg, out->out(c)}});
+    out->finish();
+    stream().wait();
+  }
+};
+
+/// Whether a convolution runs in oneDNN's blocked layouts (its operands
+/// reordered from and to the plain ones at each call) rather than in plain
+/// NCHW. Measured on this machine's convolutions (bench/RESULTS.md): blocked
+/// runs kernels wider than 1x1 over 8 or more channels 1.3-3x faster, plain
+/// wins for 1x1 kernels (gemm) and for single-channel inputs (a blocked
+/// backward-data pass was 8x slower). A fixed rule, not a timing at start:
+/// every run of a trainer computes with the same kernels, bit for bit.
+/// GMRT_CONV_LAYOUT=plain|blocked overrides it (tests, experiments).
+static bool useBlockedLayout(const ConvShape &s) {
+  if (const char *forced = std::getenv("GMRT_CONV_LAYOUT")) {
+    std::string layout = forced;
+    if (layout == "plain" || layout == "blocked")
+      return layout == "blocked";
+    throw Error("GMRT_CONV_LAYOUT must be plain or blocked, not '" + layout +
+                "'");
+  }
+  return s.kh * s.kw > 1 && s.c / s.groups >= 8 && s.o / s.groups >= 8;
+}
+
 struct Conv2d::Impl {
   ConvShape s;
   memory::desc src, weights, dst;
-  dnnl::convolution_forward fwd;
-  dnnl::convolution_backward_data bwdData;
-  dnnl::convolution_backward_weights bwdWeights;
-  // The operands read in bf16 under Precision::bf16 (x, w, dy); results
-  // (y, dx, dw) are f32 either way.
-  Operand x, w, dy;
-  Buffer y, dx, dw;
+  ConvPass fwd, bwdData, bwdWeights;
   std::vector<float> masked; // weight * mask, when there is a mask
 
   Impl(const ConvShape &shape, Precision precision)
@@ -146,34 +220,65 @@ struct Conv2d::Impl {
                     : memory::desc({s.groups, s.o / s.groups, s.c / s.groups,
                                     s.kh, s.kw},
                                    dt::f32, tag::goihw)),
-        dst({s.n, s.o, s.oh, s.ow}, dt::f32, tag::nchw),
-        x(src, precision == Precision::bf16, 0),
-        w(weights, precision == Precision::bf16, 2),
-        dy(dst, precision == Precision::bf16, 1), y(dst), dx(src),
-        dw(weights) {
+        dst({s.n, s.o, s.oh, s.ow}, dt::f32, tag::nchw) {
+    build(precision, useBlockedLayout(s), fwd, bwdData, bwdWeights);
+    if (!s.mask.empty())
+      masked.resize(weights.get_size() / sizeof(float));
+  }
+
+  /// The three passes with the layouts oneDNN chooses (`blocked`) or the
+  /// plain ones; operands in bf16 under Precision::bf16.
+  void build(Precision precision, bool blocked, ConvPass &f, ConvPass &d,
+             ConvPass &w) {
     memory::dims strides{s.strideH, s.strideW};
     memory::dims dilates{s.dilationH - 1, s.dilationW - 1}; // 0: none
     memory::dims padL{s.padTop, s.padLeft}, padR{s.padBottom, s.padRight};
     auto algo = dnnl::algorithm::convolution_direct;
+    dt operand = precision == Precision::bf16 ? dt::bf16 : dt::f32;
+    // What the primitive is asked to take: the plain layout, or any.
+    auto ask = [&](const memory::desc &plain, dt type) {
+      if (blocked)
+        return memory::desc(plain.dims(), type, tag::any);
+      const auto &b = plain.data.format_desc.blocking;
+      return memory::desc(plain.dims(), type,
+                          memory::dims(b.strides, b.strides + plain.data.ndims));
+    };
     auto fwdPd = dnnl::convolution_forward::primitive_desc(
-        dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, algo,
-                                        x.desc(), w.desc(), dst, strides,
-                                        dilates, padL, padR),
+        dnnl::convolution_forward::desc(
+            dnnl::prop_kind::forward_training, algo, ask(src, operand),
+            ask(weights, operand), ask(dst, dt::f32), strides, dilates, padL,
+            padR),
         engine());
-    fwd = dnnl::convolution_forward(fwdPd);
-    bwdData = dnnl::convolution_backward_data(
-        dnnl::convolution_backward_data::primitive_desc(
-            dnnl::convolution_backward_data::desc(
-                algo, src, w.desc(), dy.desc(), strides, dilates, padL, padR),
-            engine(), fwdPd));
-    bwdWeights = dnnl::convolution_backward_weights(
-        dnnl::convolution_backward_weights::primitive_desc(
-            dnnl::convolution_backward_weights::desc(
-                algo, x.desc(), weights, dy.desc(), strides, dilates, padL,
-                padR),
-            engine(), fwdPd));
-    if (!s.mask.empty())
-      masked.resize(weights.get_size() / sizeof(float));
+    f.primitive = dnnl::convolution_forward(fwdPd);
+    f.inArgs[0] = DNNL_ARG_SRC, f.inArgs[1] = DNNL_ARG_WEIGHTS;
+    f.outArg = DNNL_ARG_DST;
+    f.in[0] = std::make_unique<Staged>(src, fwdPd.src_desc(), 0);
+    f.in[1] = std::make_unique<Staged>(weights, fwdPd.weights_desc(), 2);
+    f.out = std::make_unique<Staged>(dst, fwdPd.dst_desc(), 3);
+
+    auto dataPd = dnnl::convolution_backward_data::primitive_desc(
+        dnnl::convolution_backward_data::desc(
+            algo, ask(src, dt::f32), ask(weights, operand), ask(dst, operand),
+            strides, dilates, padL, padR),
+        engine(), fwdPd);
+    d.primitive = dnnl::convolution_backward_data(dataPd);
+    d.inArgs[0] = DNNL_ARG_DIFF_DST, d.inArgs[1] = DNNL_ARG_WEIGHTS;
+    d.outArg = DNNL_ARG_DIFF_SRC;
+    d.in[0] = std::make_unique<Staged>(dst, dataPd.diff_dst_desc(), 1);
+    d.in[1] = std::make_unique<Staged>(weights, dataPd.weights_desc(), 2);
+    d.out = std::make_unique<Staged>(src, dataPd.diff_src_desc(), 3);
+
+    auto weightsPd = dnnl::convolution_backward_weights::primitive_desc(
+        dnnl::convolution_backward_weights::desc(
+            algo, ask(src, operand), ask(weights, dt::f32), ask(dst, operand),
+            strides, dilates, padL, padR),
+        engine(), fwdPd);
+    w.primitive = dnnl::convolution_backward_weights(weightsPd);
+    w.inArgs[0] = DNNL_ARG_SRC, w.inArgs[1] = DNNL_ARG_DIFF_DST;
+    w.outArg = DNNL_ARG_DIFF_WEIGHTS;
+    w.in[0] = std::make_unique<Staged>(src, weightsPd.src_desc(), 0);
+    w.in[1] = std::make_unique<Staged>(dst, weightsPd.diff_dst_desc(), 1);
+    w.out = std::make_unique<Staged>(weights, weightsPd.diff_weights_desc(), 3);
   }
 
   /// The weight the convolution uses: w * mask when masked.
@@ -204,28 +309,16 @@ Conv2d::Conv2d(const ConvShape &shape, Precision precision)
 Conv2d::~Conv2d() = default;
 
 void Conv2d::forward(const float *x, const float *w, float *y) {
-  Impl &k = *impl_;
-  k.fwd.execute(stream(), {{DNNL_ARG_SRC, k.x.at(x)},
-                           {DNNL_ARG_WEIGHTS, k.w.at(k.effectiveWeights(w))},
-                           {DNNL_ARG_DST, k.y.at(y)}});
-  stream().wait();
+  impl_->fwd.run(x, impl_->effectiveWeights(w), y);
 }
 
 void Conv2d::backwardData(const float *dy, const float *w, float *dx) {
-  Impl &k = *impl_;
-  k.bwdData.execute(stream(),
-                    {{DNNL_ARG_DIFF_DST, k.dy.at(dy)},
-                     {DNNL_ARG_WEIGHTS, k.w.at(k.effectiveWeights(w))},
-                     {DNNL_ARG_DIFF_SRC, k.dx.at(dx)}});
-  stream().wait();
+  impl_->bwdData.run(dy, impl_->effectiveWeights(w), dx);
 }
 
 void Conv2d::backwardWeights(const float *x, const float *dy, float *dw) {
   Impl &k = *impl_;
-  k.bwdWeights.execute(stream(), {{DNNL_ARG_SRC, k.x.at(x)},
-                                  {DNNL_ARG_DIFF_DST, k.dy.at(dy)},
-                                  {DNNL_ARG_DIFF_WEIGHTS, k.dw.at(dw)}});
-  stream().wait();
+  k.bwdWeights.run(x, dy, dw);
   // Masked taps do not exist: their gradient is zero.
   if (!k.s.mask.empty()) {
     int64_t taps = k.s.kh * k.s.kw;

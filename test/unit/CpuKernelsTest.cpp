@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 
@@ -162,6 +163,48 @@ void checkMatmul(int64_t batch, int64_t m, int64_t k, int64_t n, bool ta,
           ref[(p * m + i) * n + j] += av * bv;
         }
   expectClose(c, ref);
+}
+
+/// Runs `check` with the convolution layout forced to plain, then to
+/// oneDNN's blocked formats (GMRT_CONV_LAYOUT), then back to the rule.
+template <typename F> void inBothLayouts(F check) {
+  for (const char *layout : {"plain", "blocked"}) {
+    SCOPED_TRACE(layout);
+    setenv("GMRT_CONV_LAYOUT", layout, 1);
+    check();
+  }
+  unsetenv("GMRT_CONV_LAYOUT");
+}
+
+TEST(CpuKernels, ConvolutionsInBothLayouts) {
+  inBothLayouts([] {
+    ConvShape s{2, 16, 9, 8, 8, 3, 2, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}};
+    s.strideH = 2;
+    s.padTop = 1, s.padLeft = 0, s.padBottom = 2, s.padRight = 1;
+    s.dilationH = 2;
+    s.groups = 2;
+    s.oh = (9 + 1 + 2 - (2 * 2 + 1)) / 2 + 1;
+    s.ow = (8 + 0 + 1 - 2) / 1 + 1;
+    checkConv(s);
+    ConvShape masked{2, 8, 6, 6, 16, 3, 3, 6, 6, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}};
+    masked.padTop = masked.padLeft = masked.padBottom = masked.padRight = 1;
+    masked.mask = {1, 1, 1, 1, 1, 0, 0, 0, 0};
+    checkConv(masked);
+    checkConv(masked, Precision::bf16);
+  });
+}
+
+TEST(CpuKernels, BadConvolutionLayoutIsAnError) {
+  setenv("GMRT_CONV_LAYOUT", "diagonal", 1);
+  ConvShape s{1, 1, 4, 4, 1, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}};
+  try {
+    Conv2d conv(s);
+    ADD_FAILURE() << "no error";
+  } catch (const std::exception &e) {
+    EXPECT_STREQ(e.what(),
+                 "GMRT_CONV_LAYOUT must be plain or blocked, not 'diagonal'");
+  }
+  unsetenv("GMRT_CONV_LAYOUT");
 }
 
 TEST(CpuKernels, Bf16ConvolutionsAndMatmuls) {
