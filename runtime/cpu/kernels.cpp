@@ -81,58 +81,10 @@ char *conversionScratch(int slot, size_t bytes) {
   return buffers[slot].get();
 }
 
-/// An f32 operand given to a primitive that takes it in bf16: converted
-/// (a oneDNN reorder) into the shared scratch of its slot at each call.
-struct ToBf16 {
-  Buffer f32;
-  memory bf16;
-  dnnl::reorder convert;
-  int slot;
-
-  /// `f32Desc` is a plain (strided) layout; the bf16 copy has its strides.
-  ToBf16(const memory::desc &f32Desc, int slot)
-      : f32(f32Desc),
-        bf16(memory::desc(f32Desc.dims(), dt::bf16, stridesOf(f32Desc)),
-             engine(), nullptr),
-        convert(f32.mem, bf16), slot(slot) {}
-  static memory::dims stridesOf(const memory::desc &d) {
-    const auto &b = d.data.format_desc.blocking;
-    return memory::dims(b.strides, b.strides + d.data.ndims);
-  }
-  memory &at(const float *p) {
-    bf16.set_data_handle(
-        conversionScratch(slot, bf16.get_desc().get_size()));
-    convert.execute(stream(), f32.at(p), bf16);
-    return bf16;
-  }
-};
-
-/// An operand of a primitive: the caller's f32 buffer as it is, or
-/// converted to bf16 (Precision::bf16).
-struct Operand {
-  Buffer direct;
-  std::unique_ptr<ToBf16> converted;
-
-  /// `slot`: the scratch slot of the bf16 copy (distinct per operand of
-  /// one call).
-  Operand(const memory::desc &f32Desc, bool bf16, int slot)
-      : direct(f32Desc) {
-    if (bf16)
-      converted = std::make_unique<ToBf16>(f32Desc, slot);
-  }
-  /// What the primitive is created with.
-  memory::desc desc() const {
-    return converted ? converted->bf16.get_desc() : direct.mem.get_desc();
-  }
-  memory &at(const float *p) {
-    return converted ? converted->at(p) : direct.at(p);
-  }
-};
-
-/// One argument of a convolution primitive: the caller's plain f32 buffer,
-/// and, when the primitive takes another layout or type (oneDNN's blocked
-/// formats, bf16), a copy in the shared scratch of its slot with the
-/// reorders between the two.
+/// One argument of a primitive: the caller's plain f32 buffer, and, when
+/// the primitive takes another layout or type (oneDNN's blocked formats,
+/// bf16), a copy in the shared scratch of its slot with the reorders
+/// between the two.
 struct Staged {
   Buffer plain;
   memory internal;
@@ -148,6 +100,10 @@ struct Staged {
     toPlain = dnnl::reorder(internal, plain.mem);
   }
   bool reordered() const { return bool(internal); }
+  /// What the primitive takes.
+  memory::desc desc() const {
+    return reordered() ? internal.get_desc() : plain.mem.get_desc();
+  }
   memory &scratch() {
     internal.set_data_handle(
         conversionScratch(slot, internal.get_desc().get_size()));
@@ -171,6 +127,13 @@ struct Staged {
       toPlain.execute(stream(), internal, plain.mem);
   }
 };
+
+/// `plain` with its strides and another element type.
+static memory::desc retyped(const memory::desc &plain, dt type) {
+  const auto &b = plain.data.format_desc.blocking;
+  return memory::desc(plain.dims(), type,
+                      memory::dims(b.strides, b.strides + plain.data.ndims));
+}
 
 /// One direction of a convolution (forward, backward data or weights): a
 /// primitive and its two inputs and one output, as Staged arguments.
@@ -237,11 +200,24 @@ struct Conv2d::Impl {
     dt operand = precision == Precision::bf16 ? dt::bf16 : dt::f32;
     // What the primitive is asked to take: the plain layout, or any.
     auto ask = [&](const memory::desc &plain, dt type) {
-      if (blocked)
-        return memory::desc(plain.dims(), type, tag::any);
-      const auto &b = plain.data.format_desc.blocking;
-      return memory::desc(plain.dims(), type,
-                          memory::dims(b.strides, b.strides + plain.data.ndims));
+      return blocked ? memory::desc(plain.dims(), type, tag::any)
+                     : retyped(plain, type);
+    };
+    // A pass: the primitive, and each argument's id, plain layout, chosen
+    // layout and scratch slot.
+    struct Arg {
+      int id;
+      const memory::desc &plain;
+      memory::desc chosen;
+      int slot;
+    };
+    auto assemble = [](ConvPass &pass, dnnl::primitive primitive, Arg a,
+                       Arg b, Arg out) {
+      pass.primitive = std::move(primitive);
+      pass.inArgs[0] = a.id, pass.inArgs[1] = b.id, pass.outArg = out.id;
+      pass.in[0] = std::make_unique<Staged>(a.plain, a.chosen, a.slot);
+      pass.in[1] = std::make_unique<Staged>(b.plain, b.chosen, b.slot);
+      pass.out = std::make_unique<Staged>(out.plain, out.chosen, out.slot);
     };
     auto fwdPd = dnnl::convolution_forward::primitive_desc(
         dnnl::convolution_forward::desc(
@@ -249,36 +225,30 @@ struct Conv2d::Impl {
             ask(weights, operand), ask(dst, dt::f32), strides, dilates, padL,
             padR),
         engine());
-    f.primitive = dnnl::convolution_forward(fwdPd);
-    f.inArgs[0] = DNNL_ARG_SRC, f.inArgs[1] = DNNL_ARG_WEIGHTS;
-    f.outArg = DNNL_ARG_DST;
-    f.in[0] = std::make_unique<Staged>(src, fwdPd.src_desc(), 0);
-    f.in[1] = std::make_unique<Staged>(weights, fwdPd.weights_desc(), 2);
-    f.out = std::make_unique<Staged>(dst, fwdPd.dst_desc(), 3);
+    assemble(f, dnnl::convolution_forward(fwdPd),
+             {DNNL_ARG_SRC, src, fwdPd.src_desc(), 0},
+             {DNNL_ARG_WEIGHTS, weights, fwdPd.weights_desc(), 2},
+             {DNNL_ARG_DST, dst, fwdPd.dst_desc(), 3});
 
     auto dataPd = dnnl::convolution_backward_data::primitive_desc(
         dnnl::convolution_backward_data::desc(
             algo, ask(src, dt::f32), ask(weights, operand), ask(dst, operand),
             strides, dilates, padL, padR),
         engine(), fwdPd);
-    d.primitive = dnnl::convolution_backward_data(dataPd);
-    d.inArgs[0] = DNNL_ARG_DIFF_DST, d.inArgs[1] = DNNL_ARG_WEIGHTS;
-    d.outArg = DNNL_ARG_DIFF_SRC;
-    d.in[0] = std::make_unique<Staged>(dst, dataPd.diff_dst_desc(), 1);
-    d.in[1] = std::make_unique<Staged>(weights, dataPd.weights_desc(), 2);
-    d.out = std::make_unique<Staged>(src, dataPd.diff_src_desc(), 3);
+    assemble(d, dnnl::convolution_backward_data(dataPd),
+             {DNNL_ARG_DIFF_DST, dst, dataPd.diff_dst_desc(), 1},
+             {DNNL_ARG_WEIGHTS, weights, dataPd.weights_desc(), 2},
+             {DNNL_ARG_DIFF_SRC, src, dataPd.diff_src_desc(), 3});
 
     auto weightsPd = dnnl::convolution_backward_weights::primitive_desc(
         dnnl::convolution_backward_weights::desc(
             algo, ask(src, operand), ask(weights, dt::f32), ask(dst, operand),
             strides, dilates, padL, padR),
         engine(), fwdPd);
-    w.primitive = dnnl::convolution_backward_weights(weightsPd);
-    w.inArgs[0] = DNNL_ARG_SRC, w.inArgs[1] = DNNL_ARG_DIFF_DST;
-    w.outArg = DNNL_ARG_DIFF_WEIGHTS;
-    w.in[0] = std::make_unique<Staged>(src, weightsPd.src_desc(), 0);
-    w.in[1] = std::make_unique<Staged>(dst, weightsPd.diff_dst_desc(), 1);
-    w.out = std::make_unique<Staged>(weights, weightsPd.diff_weights_desc(), 3);
+    assemble(w, dnnl::convolution_backward_weights(weightsPd),
+             {DNNL_ARG_SRC, src, weightsPd.src_desc(), 0},
+             {DNNL_ARG_DIFF_DST, dst, weightsPd.diff_dst_desc(), 1},
+             {DNNL_ARG_DIFF_WEIGHTS, weights, weightsPd.diff_weights_desc(), 3});
   }
 
   /// The weight the convolution uses: w * mask when masked.
@@ -334,11 +304,16 @@ void Conv2d::backwardWeights(const float *x, const float *dy, float *dw) {
 
 struct Matmul::Impl {
   dnnl::matmul prim;
-  Operand a, b;
+  Staged a, b; // converted to bf16 under Precision::bf16
   Buffer c;
 
   /// A logical rows x cols matrix (per batch) stored row-major, or its
   /// transpose stored row-major.
+  /// `plain` as the primitive takes it: in bf16 under Precision::bf16.
+  static memory::desc typed(const memory::desc &plain, Precision precision) {
+    return precision == Precision::bf16 ? retyped(plain, dt::bf16) : plain;
+  }
+
   static memory::desc operand(int64_t batch, int64_t rows, int64_t cols,
                               bool transposed) {
     memory::dims dims{batch, rows, cols};
@@ -349,8 +324,10 @@ struct Matmul::Impl {
 
   Impl(int64_t batch, int64_t m, int64_t k, int64_t n, bool ta, bool tb,
        Precision precision)
-      : a(operand(batch, m, k, ta), precision == Precision::bf16, 0),
-        b(operand(batch, k, n, tb), precision == Precision::bf16, 1),
+      : a(operand(batch, m, k, ta), typed(operand(batch, m, k, ta), precision),
+          0),
+        b(operand(batch, k, n, tb), typed(operand(batch, k, n, tb), precision),
+          1),
         c(operand(batch, m, n, false)) {
     prim = dnnl::matmul(dnnl::matmul::primitive_desc(
         dnnl::matmul::desc(a.desc(), b.desc(), c.mem.get_desc()), engine()));
@@ -365,8 +342,8 @@ Matmul::Matmul(int64_t batch, int64_t m, int64_t k, int64_t n, bool ta, bool tb,
 Matmul::~Matmul() = default;
 
 void Matmul::run(const float *a, const float *b, float *c) {
-  impl_->prim.execute(stream(), {{DNNL_ARG_SRC, impl_->a.at(a)},
-                                 {DNNL_ARG_WEIGHTS, impl_->b.at(b)},
+  impl_->prim.execute(stream(), {{DNNL_ARG_SRC, impl_->a.in(a)},
+                                 {DNNL_ARG_WEIGHTS, impl_->b.in(b)},
                                  {DNNL_ARG_DST, impl_->c.at(c)}});
   stream().wait();
 }
