@@ -93,8 +93,11 @@ GM_UNARY_GRADIENT(TanhOp,
 GM_UNARY_GRADIENT(SigmoidOp,
                   return t.mul(g, t.mul(y, t.sub(t.scalarLike(1, y), y)));)
 GM_UNARY_GRADIENT(SoftplusOp, return t.mul(g, t.sigmoid(x));)
-GM_UNARY_GRADIENT(ReluOp, return t.select(t.compare(ComparePredicate::gt, x,
-                                                    t.scalarLike(0, x)),
+// From the output (y > 0 exactly where x > 0), so that the backward pass
+// needs only what the forward keeps anyway, and a convolution's bias and
+// relu can run inside the convolution (gm-to-cpu's epilogues).
+GM_UNARY_GRADIENT(ReluOp, return t.select(t.compare(ComparePredicate::gt, y,
+                                                    t.scalarLike(0, y)),
                                           g, t.scalarLike(0, g));)
 GM_UNARY_GRADIENT(LeakyReluOp,
                   return t.select(t.compare(ComparePredicate::gt, x,
