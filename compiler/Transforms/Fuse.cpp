@@ -45,6 +45,13 @@ public:
     for (Group &group : groups_)
       if (!group.merged && group.members.size() > 1)
         fuse(group);
+    // Convolutions take in their epilogues.
+    SmallVector<Conv2dOp> convolutions;
+    for (Operation &op : block_)
+      if (auto conv = dyn_cast<Conv2dOp>(op))
+        convolutions.push_back(conv);
+    for (Conv2dOp conv : convolutions)
+      absorbEpilogue(conv);
     // Then reductions take in the chains that only they read.
     SmallVector<Operation *> reductions;
     for (Operation &op : block_)
@@ -200,6 +207,86 @@ private:
     reduction->replaceAllUsesWith(absorbed);
     reduction->erase();
     def->erase();
+  }
+
+  /// The per-channel bias of `user` when it is an epilogue of convolution
+  /// result `y` the backends run inside the convolution: a gm.add of `y`
+  /// and a [C, 1, 1] bias, or a gm.fused of one result whose body is that
+  /// add followed by relu, leaky_relu or nothing. Null otherwise.
+  static Value epilogueBias(Operation *user, Value y) {
+    auto type = cast<RankedTensorType>(y.getType());
+    auto isBias = [&](Value b) {
+      auto t = cast<RankedTensorType>(b.getType());
+      return b != y && t.getElementType() == type.getElementType() &&
+             t.getShape() == ArrayRef<int64_t>{type.getDimSize(1), 1, 1};
+    };
+    auto other = [&](Value a, Value b) { return a == y ? b : a; };
+    if (auto add = dyn_cast<AddOp>(user)) {
+      Value bias = other(add.getLhs(), add.getRhs());
+      return isBias(bias) ? bias : Value();
+    }
+    auto fused = dyn_cast<FusedOp>(user);
+    if (!fused || fused->getNumResults() != 1 || fused.getReduction() ||
+        fused.getConvolution() || fused.getInputs().size() != 2)
+      return {};
+    Value bias = other(fused.getInputs()[0], fused.getInputs()[1]);
+    if (!isBias(bias))
+      return {};
+    Block &body = fused.getBody().front();
+    Value yArg = body.getArgument(fused.getInputs()[0] == y ? 0 : 1);
+    auto ops = llvm::to_vector(llvm::map_range(
+        body.without_terminator(), [](Operation &op) { return &op; }));
+    auto add = ops.empty() ? AddOp() : dyn_cast<AddOp>(ops.front());
+    if (!add || (add.getLhs() != yArg && add.getRhs() != yArg) ||
+        add.getLhs() == add.getRhs() || ops.size() > 2)
+      return {};
+    if (ops.size() == 2 && (!isa<ReluOp, LeakyReluOp>(ops[1]) ||
+                            ops[1]->getOperand(0) != add.getResult()))
+      return {};
+    if (body.getTerminator()->getOperand(0) != ops.back()->getResult(0))
+      return {};
+    return bias;
+  }
+
+  /// Replaces `conv` and its epilogue, when only the epilogue reads the
+  /// convolution, by one gm.fused starting with the convolution.
+  void absorbEpilogue(Conv2dOp conv) {
+    Value y = conv.getResult();
+    if (!y.hasOneUse())
+      return;
+    Operation *user = *y.getUsers().begin();
+    if (user->getBlock() != &block_)
+      return;
+    Value bias = epilogueBias(user, y);
+    if (!bias)
+      return;
+    OpBuilder b(user);
+    SmallVector<Value> inputs{conv.getInput(), conv.getWeight(), bias};
+    auto fused = FusedOp::create(b, user->getLoc(), user->getResultTypes(),
+                                 inputs);
+    Block *body = b.createBlock(&fused.getBody());
+    for (Value input : inputs)
+      body->addArgument(input.getType(), input.getLoc());
+    IRMapping mapping;
+    mapping.map(conv.getInput(), body->getArgument(0));
+    mapping.map(conv.getWeight(), body->getArgument(1));
+    mapping.map(bias, body->getArgument(2));
+    Value result = b.clone(*conv, mapping)->getResult(0);
+    mapping.map(y, result);
+    if (auto epilogue = dyn_cast<FusedOp>(user)) {
+      Block &old = epilogue.getBody().front();
+      for (auto [arg, input] :
+           llvm::zip(old.getArguments(), epilogue.getInputs()))
+        mapping.map(arg, mapping.lookup(input));
+      for (Operation &op : old.without_terminator())
+        result = b.clone(op, mapping)->getResult(0);
+    } else {
+      result = b.clone(*user, mapping)->getResult(0);
+    }
+    YieldOp::create(b, user->getLoc(), result);
+    user->replaceAllUsesWith(fused);
+    user->erase();
+    conv.erase();
   }
 
   /// Fewer outputs than this and a reduction keeps its input in memory.

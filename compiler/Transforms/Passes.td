@@ -124,6 +124,11 @@ def GmFuse : Pass<"gm-fuse", "::mlir::gm::ModelOp"> {
     other ops read become results of the fused op. Ops of different shapes
     stay apart: a broadcast operand is an input, read by index.
 
+    A `conv2d` read only by its epilogue (a `[C, 1, 1]` bias added, then
+    `relu`, `leaky_relu` or nothing; fused or a lone `add`) takes it in: a
+    gm.fused starting with the convolution, which the CPU backend runs as
+    one oneDNN convolution with a bias and a post-op.
+
     Then a reduction (`reduce_sum`, `reduce_mean`, `reduce_max`) whose input
     only it reads, made by an elementwise op or a fused chain, takes that
     chain in: one gm.fused ending in the reduction, so the chain's values

@@ -513,10 +513,27 @@ def Gm_FusedOp : Gm_Op<"fused", [
       gm.yield %2 : tensor<64x1x784xf32>
     }
     ```
+
+    Or the body may start with a `gm.conv2d` of two arguments that the chain
+    continues (made by gm-fuse: a per-channel bias, then `relu`,
+    `leaky_relu` or nothing): a convolution with its epilogue, which the CPU
+    backend runs as one oneDNN convolution with a bias and a post-op:
+
+    ```mlir
+    %y = gm.fused(%x, %w, %b) : (tensor<64x1x28x28xf32>, tensor<32x1x4x4xf32>, tensor<32x1x1xf32>) -> tensor<64x32x14x14xf32> {
+    ^bb0(%a: tensor<64x1x28x28xf32>, %k: tensor<32x1x4x4xf32>, %c: tensor<32x1x1xf32>):
+      %0 = gm.conv2d %a, %k {padding = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>} : (tensor<64x1x28x28xf32>, tensor<32x1x4x4xf32>) -> tensor<64x32x14x14xf32>
+      %1 = gm.add %0, %c : (tensor<64x32x14x14xf32>, tensor<32x1x1xf32>) -> tensor<64x32x14x14xf32>
+      %2 = gm.relu %1 : tensor<64x32x14x14xf32>
+      gm.yield %2 : tensor<64x32x14x14xf32>
+    }
+    ```
   }];
   let extraClassDeclaration = [{
     /// The trailing reduction of the body, or null.
     ::mlir::Operation *getReduction();
+    /// The leading convolution of the body (an epilogue fusion), or null.
+    ::mlir::gm::Conv2dOp getConvolution();
   }];
   let arguments = (ins Variadic<Gm_Tensor>:$inputs);
   let results = (outs Variadic<Gm_Tensor>:$results);

@@ -383,6 +383,11 @@ Operation *FusedOp::getReduction() {
   return isa<ReduceSumOp, ReduceMeanOp, ReduceMaxOp>(last) ? last : nullptr;
 }
 
+Conv2dOp FusedOp::getConvolution() {
+  Block &body = getBody().front();
+  return body.empty() ? Conv2dOp() : dyn_cast<Conv2dOp>(body.front());
+}
+
 LogicalResult FusedOp::verify() {
   Block &body = getBody().front();
   if (body.getArgumentTypes() != getInputs().getTypes())
@@ -404,9 +409,15 @@ LogicalResult FusedOp::verify() {
       cast<RankedTensorType>(reduction ? reduction->getOperand(0).getType()
                                        : getResult(0).getType())
           .getShape();
+  Conv2dOp convolution = getConvolution();
+  if (convolution && reduction)
+    return emitOpError() << "cannot both start with a convolution and end "
+                            "with a reduction";
   for (Operation &op : body.without_terminator()) {
-    if (&op == reduction)
+    if (&op == reduction || &op == convolution.getOperation())
       continue;
+    if (isa<Conv2dOp>(op))
+      return op.emitOpError() << "can only start a gm.fused";
     if (!isElementwise(&op))
       return op.emitOpError() << "cannot be fused: not elementwise";
     for (Type t : op.getResultTypes())

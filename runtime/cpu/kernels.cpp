@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <string>
+#include <unordered_map>
 
 namespace gmrt::cpu {
 
@@ -141,11 +142,17 @@ struct ConvPass {
   dnnl::primitive primitive;
   int inArgs[2], outArg;
   std::unique_ptr<Staged> in[2], out;
+  /// The forward pass's bias (an epilogue), if any.
+  std::unique_ptr<Staged> bias;
 
-  void run(const float *a, const float *b, float *c) {
-    primitive.execute(stream(), {{inArgs[0], in[0]->in(a)},
-                                 {inArgs[1], in[1]->in(b)},
-                                 {outArg, out->out(c)}});
+  void run(const float *a, const float *b, float *c,
+           const float *biasData = nullptr) {
+    std::unordered_map<int, memory> args{{inArgs[0], in[0]->in(a)},
+                                         {inArgs[1], in[1]->in(b)},
+                                         {outArg, out->out(c)}};
+    if (bias)
+      args[DNNL_ARG_BIAS] = bias->in(biasData);
+    primitive.execute(stream(), args);
     out->finish();
     stream().wait();
   }
@@ -219,16 +226,41 @@ struct Conv2d::Impl {
       pass.in[1] = std::make_unique<Staged>(b.plain, b.chosen, b.slot);
       pass.out = std::make_unique<Staged>(out.plain, out.chosen, out.slot);
     };
+    // The forward pass without an epilogue: the backward passes' hint.
     auto fwdPd = dnnl::convolution_forward::primitive_desc(
         dnnl::convolution_forward::desc(
             dnnl::prop_kind::forward_training, algo, ask(src, operand),
             ask(weights, operand), ask(dst, dt::f32), strides, dilates, padL,
             padR),
         engine());
-    assemble(f, dnnl::convolution_forward(fwdPd),
-             {DNNL_ARG_SRC, src, fwdPd.src_desc(), 0},
-             {DNNL_ARG_WEIGHTS, weights, fwdPd.weights_desc(), 2},
-             {DNNL_ARG_DST, dst, fwdPd.dst_desc(), 3});
+    if (s.epilogue.bias) {
+      // + bias[o] inside the convolution, then the activation as a
+      // post-op: max(x, alpha x) for relu (alpha 0) and leaky relu.
+      memory::desc biasDesc({s.o}, dt::f32, tag::a);
+      dnnl::primitive_attr attr;
+      if (s.epilogue.activation != ConvEpilogue::None) {
+        dnnl::post_ops ops;
+        ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu,
+                           s.epilogue.alpha, 0.0f);
+        attr.set_post_ops(ops);
+      }
+      auto withEpilogue = dnnl::convolution_forward::primitive_desc(
+          dnnl::convolution_forward::desc(
+              dnnl::prop_kind::forward_training, algo, ask(src, operand),
+              ask(weights, operand), biasDesc, ask(dst, dt::f32), strides,
+              dilates, padL, padR),
+          attr, engine());
+      assemble(f, dnnl::convolution_forward(withEpilogue),
+               {DNNL_ARG_SRC, src, withEpilogue.src_desc(), 0},
+               {DNNL_ARG_WEIGHTS, weights, withEpilogue.weights_desc(), 2},
+               {DNNL_ARG_DST, dst, withEpilogue.dst_desc(), 3});
+      f.bias = std::make_unique<Staged>(biasDesc, withEpilogue.bias_desc(), 1);
+    } else {
+      assemble(f, dnnl::convolution_forward(fwdPd),
+               {DNNL_ARG_SRC, src, fwdPd.src_desc(), 0},
+               {DNNL_ARG_WEIGHTS, weights, fwdPd.weights_desc(), 2},
+               {DNNL_ARG_DST, dst, fwdPd.dst_desc(), 3});
+    }
 
     auto dataPd = dnnl::convolution_backward_data::primitive_desc(
         dnnl::convolution_backward_data::desc(
@@ -278,8 +310,12 @@ Conv2d::Conv2d(const ConvShape &shape, Precision precision)
       })) {}
 Conv2d::~Conv2d() = default;
 
-void Conv2d::forward(const float *x, const float *w, float *y) {
-  impl_->fwd.run(x, impl_->effectiveWeights(w), y);
+void Conv2d::forward(const float *x, const float *w, float *y,
+                     const float *bias) {
+  if (bool(bias) != impl_->s.epilogue.bias)
+    throw Error(bias ? "convolution: a bias without a bias epilogue"
+                     : "convolution: its bias epilogue needs a bias");
+  impl_->fwd.run(x, impl_->effectiveWeights(w), y, bias);
 }
 
 void Conv2d::backwardData(const float *dy, const float *w, float *dx) {

@@ -22,6 +22,16 @@ namespace gmrt::cpu {
 /// the kernels convert the operands they read at each call).
 enum class Precision { f32, bf16 };
 
+/// What a forward convolution does to its result before writing it (made
+/// by gm-fuse from the ops that followed it): + bias[o], then an
+/// activation: relu, or leaky relu with slope `alpha` below 0.
+struct ConvEpilogue {
+  enum Activation { None, Relu, LeakyRelu };
+  bool bias = false;
+  Activation activation = None;
+  float alpha = 0; // LeakyRelu's slope; 0 for Relu
+};
+
 /// A 2-D convolution's shapes and geometry: input N x C x H x W, weight
 /// O x C/groups x KH x KW, output N x O x OH x OW; padding [top, left,
 /// bottom, right]; an optional KH x KW 0/1 mask (PixelCNN) applied to the
@@ -35,6 +45,7 @@ struct ConvShape {
   int64_t dilationH = 1, dilationW = 1;
   int64_t groups = 1;
   std::vector<uint8_t> mask; // empty: no mask
+  ConvEpilogue epilogue;      // of the forward pass
 };
 
 /// conv2d and its two gradients (gm.conv2d, gm.conv2d_backward_data,
@@ -45,7 +56,9 @@ public:
   explicit Conv2d(const ConvShape &shape,
                   Precision precision = Precision::f32);
   ~Conv2d();
-  void forward(const float *x, const float *w, float *y);
+  /// `bias`: [O], exactly when the shape's epilogue has one.
+  void forward(const float *x, const float *w, float *y,
+               const float *bias = nullptr);
   void backwardData(const float *dy, const float *w, float *dx);
   void backwardWeights(const float *x, const float *dy, float *dw);
 

@@ -133,6 +133,17 @@ ConvShape convShape(const json &d) {
   s.groups = d.at("groups");
   if (d.contains("mask"))
     s.mask = d.at("mask").get<std::vector<uint8_t>>();
+  // A forward convolution's epilogue (gm-fuse): + bias, then relu or
+  // leaky relu.
+  s.epilogue.bias = d.value("bias", false);
+  std::string activation = d.value("activation", "none");
+  if (activation == "relu")
+    s.epilogue.activation = ConvEpilogue::Relu;
+  else if (activation == "leaky_relu")
+    s.epilogue.activation = ConvEpilogue::LeakyRelu;
+  else if (activation != "none")
+    throw Error("unknown convolution activation '" + activation + "'");
+  s.epilogue.alpha = d.value("alpha", 0.0);
   return s;
 }
 
@@ -141,10 +152,13 @@ class ConvOp : public LibraryOp {
 public:
   enum Mode { Forward, BackwardData, BackwardWeights };
   ConvOp(const json &d, Mode mode)
-      : conv_(convShape(d), precisionOf(d)), mode_(mode) {}
+      : conv_(convShape(d), precisionOf(d)), mode_(mode),
+        bias_(d.value("bias", false)) {}
   void run(const CallContext &, void *const *p) override {
     switch (mode_) {
     case Forward:
+      if (bias_) // x, w, bias -> y
+        return conv_.forward(f32(p[0]), f32(p[1]), f32(p[3]), f32(p[2]));
       return conv_.forward(f32(p[0]), f32(p[1]), f32(p[2]));
     case BackwardData:
       return conv_.backwardData(f32(p[0]), f32(p[1]), f32(p[2]));
@@ -156,6 +170,7 @@ public:
 private:
   Conv2d conv_;
   Mode mode_;
+  bool bias_;
 };
 
 class MatmulOp : public LibraryOp {

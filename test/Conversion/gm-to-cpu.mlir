@@ -297,3 +297,30 @@ gm.model @fused_reduction {
 // CHECK-NEXT: %[[SQ:.*]] = arith.mulf %[[X]], %[[X]] : f32
 // CHECK-NEXT: %[[SUM:.*]] = arith.addf %[[ACC]], %[[SQ]] : f32
 // CHECK-NEXT: linalg.yield %[[SUM]] : f32
+
+// -----
+
+// A gm.fused starting with a convolution is one library call: the
+// convolution with "bias" and its activation; no kernel.
+gm.model @epilogue {
+  gm.param @w : tensor<4x3x3x3xf32> = #gm.uniform<-0.1, 0.1>
+  gm.sampler @s() -> tensor<2x4x6x6xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<2x3x6x6xf32>
+    %w = gm.load @w : tensor<4x3x3x3xf32>
+    %b = gm.normal {id = 2 : i64} : tensor<4x1x1xf32>
+    %y = gm.fused(%x, %w, %b) : (tensor<2x3x6x6xf32>, tensor<4x3x3x3xf32>, tensor<4x1x1xf32>) -> tensor<2x4x6x6xf32> {
+    ^bb0(%a: tensor<2x3x6x6xf32>, %k: tensor<4x3x3x3xf32>, %c: tensor<4x1x1xf32>):
+      %0 = gm.conv2d %a, %k {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x3x6x6xf32>, tensor<4x3x3x3xf32>) -> tensor<2x4x6x6xf32>
+      %1 = gm.add %0, %c : (tensor<2x4x6x6xf32>, tensor<4x1x1xf32>) -> tensor<2x4x6x6xf32>
+      %2 = gm.leaky_relu %1 {alpha = 2.500000e-01 : f64} : tensor<2x4x6x6xf32>
+      gm.yield %2 : tensor<2x4x6x6xf32>
+    }
+    gm.return %y : tensor<2x4x6x6xf32>
+  }
+}
+// CHECK-LABEL: func.func @gm_sampler_s
+// CHECK: call @gmrt_library(%{{.*}}, %c0_i32
+// CHECK: call @gmrt_library(%{{.*}}, %c1_i32
+// CHECK: call @gmrt_library(%{{.*}}, %c2_i32
+// CHECK-NOT: call @k
+// CHECK: \22activation\22:\22leaky_relu\22,\22alpha\22:0.25,\22bias\22:true,{{.*}}\22kind\22:\22conv2d\22

@@ -149,3 +149,52 @@ gm.model @reductions {
     gm.return %s, %c, %f, %l, %g : tensor<4x1x32xf32>, tensor<32xf32>, tensor<f32>, tensor<4x8x32xf32>, tensor<4x32xf32>
   }
 }
+
+// -----
+
+// A convolution read only by its epilogue (a per-channel bias, then relu,
+// leaky_relu or nothing) takes it in: one gm.fused starting with the
+// convolution. Not when the convolution is read elsewhere, nor for a bias
+// of another shape.
+// CHECK-LABEL: gm.model @epilogues
+gm.model @epilogues {
+  gm.sampler @s() -> (tensor<2x4x6x6xf32>, tensor<2x4x6x6xf32>, tensor<2x4x6x6xf32>, tensor<2x4x6x6xf32>, tensor<2x4x6x6xf32>) {
+    %x = gm.normal {id = 1 : i64} : tensor<2x3x6x6xf32>
+    %w = gm.normal {id = 2 : i64} : tensor<4x3x3x3xf32>
+    %b = gm.normal {id = 3 : i64} : tensor<4x1x1xf32>
+    %r = gm.normal {id = 4 : i64} : tensor<6xf32>
+    // CHECK: %[[Y:.*]] = gm.fused(%[[X:.*]], %[[W:.*]], %[[B:.*]]) : (tensor<2x3x6x6xf32>, tensor<4x3x3x3xf32>, tensor<4x1x1xf32>) -> tensor<2x4x6x6xf32> {
+    // CHECK-NEXT: ^bb0(%[[A0:.*]]: tensor<2x3x6x6xf32>, %[[A1:.*]]: tensor<4x3x3x3xf32>, %[[A2:.*]]: tensor<4x1x1xf32>):
+    // CHECK-NEXT: %[[C:.*]] = gm.conv2d %[[A0]], %[[A1]] {padding = array<i64: 1, 1, 1, 1>}
+    // CHECK-NEXT: %[[S:.*]] = gm.add %[[C]], %[[A2]]
+    // CHECK-NEXT: %[[R:.*]] = gm.relu %[[S]]
+    // CHECK-NEXT: gm.yield %[[R]]
+    %c0 = gm.conv2d %x, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x3x6x6xf32>, tensor<4x3x3x3xf32>) -> tensor<2x4x6x6xf32>
+    %s0 = gm.add %c0, %b : (tensor<2x4x6x6xf32>, tensor<4x1x1xf32>) -> tensor<2x4x6x6xf32>
+    %y0 = gm.relu %s0 : tensor<2x4x6x6xf32>
+    // A bias alone, added on the left, and a leaky relu.
+    // CHECK: gm.fused(%[[X]], %[[W]], %[[B]])
+    // CHECK: gm.conv2d
+    // CHECK-NEXT: gm.add %[[A2b:.*]], %{{.*}}
+    // CHECK-NEXT: gm.leaky_relu
+    %c1 = gm.conv2d %x, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x3x6x6xf32>, tensor<4x3x3x3xf32>) -> tensor<2x4x6x6xf32>
+    %s1 = gm.add %b, %c1 : (tensor<4x1x1xf32>, tensor<2x4x6x6xf32>) -> tensor<2x4x6x6xf32>
+    %y1 = gm.leaky_relu %s1 {alpha = 2.000000e-01 : f64} : tensor<2x4x6x6xf32>
+    // CHECK: gm.fused(%[[X]], %[[W]], %[[B]])
+    // CHECK: gm.conv2d
+    // CHECK-NEXT: gm.add
+    // CHECK-NEXT: gm.yield
+    %c2 = gm.conv2d %x, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x3x6x6xf32>, tensor<4x3x3x3xf32>) -> tensor<2x4x6x6xf32>
+    %y2 = gm.add %c2, %b : (tensor<2x4x6x6xf32>, tensor<4x1x1xf32>) -> tensor<2x4x6x6xf32>
+    // Read twice: stays a convolution.
+    // CHECK: %[[C3:.*]] = gm.conv2d %[[X]], %[[W]]
+    %c3 = gm.conv2d %x, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x3x6x6xf32>, tensor<4x3x3x3xf32>) -> tensor<2x4x6x6xf32>
+    %y3 = gm.add %c3, %c3 : (tensor<2x4x6x6xf32>, tensor<2x4x6x6xf32>) -> tensor<2x4x6x6xf32>
+    // A bias along the width, not the channels: stays apart.
+    // CHECK: %[[C4:.*]] = gm.conv2d %[[X]], %[[W]]
+    // CHECK-NEXT: gm.add %[[C4]], %{{.*}} : (tensor<2x4x6x6xf32>, tensor<6xf32>)
+    %c4 = gm.conv2d %x, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x3x6x6xf32>, tensor<4x3x3x3xf32>) -> tensor<2x4x6x6xf32>
+    %y4 = gm.add %c4, %r : (tensor<2x4x6x6xf32>, tensor<6xf32>) -> tensor<2x4x6x6xf32>
+    gm.return %y0, %y1, %y2, %y3, %y4 : tensor<2x4x6x6xf32>, tensor<2x4x6x6xf32>, tensor<2x4x6x6xf32>, tensor<2x4x6x6xf32>, tensor<2x4x6x6xf32>
+  }
+}

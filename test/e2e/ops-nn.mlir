@@ -2,8 +2,8 @@
 // evaluator: every result within 1e-4 (relative; gm-compare). Convolutions
 // in the geometries the models use (strided, masked as in PixelCNN,
 // grouped and dilated, with unused trailing rows), both gradients, the
-// transposed convolution, matmul in every transposition, batch norm and
-// softmax.
+// transposed convolution, convolutions with a bias and activation
+// epilogue, matmul in every transposition, batch norm and softmax.
 // RUN: %compare-samplers %s %t | FileCheck %s
 
 // CHECK-DAG: conv.npy: 2048 elements, {{.*}} ok
@@ -13,6 +13,9 @@
 // CHECK-DAG: conv_transpose.1.npy: 1568 elements, {{.*}} ok
 // CHECK-DAG: matmul.3.npy: 120 elements, {{.*}} ok
 // CHECK-DAG: batch_norm.6.npy: 6 elements, {{.*}} ok
+// CHECK-DAG: conv_epilogue.npy: 2048 elements, {{.*}} ok
+// CHECK-DAG: conv_epilogue.1.npy: 2048 elements, {{.*}} ok
+// CHECK-DAG: conv_epilogue.2.npy: 4096 elements, {{.*}} ok
 // CHECK-DAG: softmax.npy: 320 elements, {{.*}} ok
 // CHECK-DAG: softmax.1.npy: 320 elements, {{.*}} ok
 // CHECK-DAG: softmax.2.npy: 320 elements, {{.*}} ok
@@ -95,6 +98,28 @@ gm.model @nn {
     %dy = gm.normal {id = 18 : i64} : tensor<8x6x5x5xf32>
     %dx, %dg, %db = gm.batch_norm_backward %dy, %x, %g, %mean, %var : (tensor<8x6x5x5xf32>, tensor<8x6x5x5xf32>, tensor<6xf32>, tensor<6xf32>, tensor<6xf32>) -> (tensor<8x6x5x5xf32>, tensor<6xf32>, tensor<6xf32>)
     gm.return %y, %mean, %var, %e, %dx, %dg, %db : tensor<8x6x5x5xf32>, tensor<6xf32>, tensor<6xf32>, tensor<8x6x5x5xf32>, tensor<8x6x5x5xf32>, tensor<6xf32>, tensor<6xf32>
+  }
+
+  // Convolutions with their epilogues (gm-fuse): bias and relu, bias and
+  // leaky relu, bias alone, each as one oneDNN convolution; in both of the
+  // layouts the runtime may choose (1 and 3 input channels).
+  gm.sampler @conv_epilogue() -> (tensor<4x8x8x8xf32>, tensor<4x8x8x8xf32>, tensor<4x16x8x8xf32>) {
+    %x = gm.normal {id = 30 : i64} : tensor<4x3x16x16xf32>
+    %w = gm.load @w : tensor<8x3x4x4xf32>
+    %b = gm.normal {id = 31 : i64} : tensor<8x1x1xf32>
+    %c0 = gm.conv2d %x, %w {stride = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<4x3x16x16xf32>, tensor<8x3x4x4xf32>) -> tensor<4x8x8x8xf32>
+    %s0 = gm.add %c0, %b : (tensor<4x8x8x8xf32>, tensor<8x1x1xf32>) -> tensor<4x8x8x8xf32>
+    %y0 = gm.relu %s0 : tensor<4x8x8x8xf32>
+    %w1 = gm.normal {id = 35 : i64} : tensor<8x3x4x4xf32>
+    %c1 = gm.conv2d %x, %w1 {stride = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<4x3x16x16xf32>, tensor<8x3x4x4xf32>) -> tensor<4x8x8x8xf32>
+    %s1 = gm.add %c1, %b : (tensor<4x8x8x8xf32>, tensor<8x1x1xf32>) -> tensor<4x8x8x8xf32>
+    %y1 = gm.leaky_relu %s1 {alpha = 2.000000e-01 : f64} : tensor<4x8x8x8xf32>
+    %h = gm.normal {id = 32 : i64} : tensor<4x8x8x8xf32>
+    %w2 = gm.normal {id = 33 : i64} : tensor<16x8x3x3xf32>
+    %b2 = gm.normal {id = 34 : i64} : tensor<16x1x1xf32>
+    %c2 = gm.conv2d %h, %w2 {padding = array<i64: 1, 1, 1, 1>} : (tensor<4x8x8x8xf32>, tensor<16x8x3x3xf32>) -> tensor<4x16x8x8xf32>
+    %y2 = gm.add %c2, %b2 : (tensor<4x16x8x8xf32>, tensor<16x1x1xf32>) -> tensor<4x16x8x8xf32>
+    gm.return %y0, %y1, %y2 : tensor<4x8x8x8xf32>, tensor<4x8x8x8xf32>, tensor<4x16x8x8xf32>
   }
 
   // Over an inner axis, expanded into loops (gm-expand-softmax); over the

@@ -194,6 +194,45 @@ TEST(CpuKernels, ConvolutionsInBothLayouts) {
   });
 }
 
+TEST(CpuKernels, ConvolutionEpilogues) {
+  // + bias[o], then relu or leaky relu, inside the forward convolution.
+  inBothLayouts([] {
+    for (auto [activation, alpha] :
+         {std::pair{ConvEpilogue::None, 0.0f}, {ConvEpilogue::Relu, 0.0f},
+          {ConvEpilogue::LeakyRelu, 0.2f}}) {
+      ConvShape s{2, 8, 6, 6, 16, 3, 3, 6, 6, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}};
+      s.padTop = s.padLeft = s.padBottom = s.padRight = 1;
+      s.epilogue = {true, activation, alpha};
+      std::vector<float> x = randomVector(2 * 8 * 6 * 6, 1);
+      std::vector<float> w = randomVector(16 * 8 * 3 * 3, 2);
+      std::vector<float> bias = randomVector(16, 3);
+      std::vector<float> y(2 * 16 * 6 * 6);
+      Conv2d(s).forward(x.data(), w.data(), y.data(), bias.data());
+      std::vector<double> ref(y.size(), 0);
+      forEachTap(s, [&](int64_t xi, int64_t wi, int64_t yi) {
+        ref[yi] += double(x[xi]) * w[wi];
+      });
+      for (size_t i = 0; i < ref.size(); ++i) {
+        ref[i] += bias[(i / 36) % 16];
+        if (activation != ConvEpilogue::None && ref[i] < 0)
+          ref[i] *= alpha;
+      }
+      expectClose(y, ref);
+    }
+  });
+}
+
+TEST(CpuKernels, ConvolutionBiasMustMatchItsEpilogue) {
+  ConvShape s{1, 1, 4, 4, 1, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}};
+  std::vector<float> x(16), w(9), y(4), bias(1);
+  Conv2d plain(s);
+  EXPECT_THROW(plain.forward(x.data(), w.data(), y.data(), bias.data()),
+               std::exception);
+  s.epilogue.bias = true;
+  Conv2d withBias(s);
+  EXPECT_THROW(withBias.forward(x.data(), w.data(), y.data()), std::exception);
+}
+
 TEST(CpuKernels, BadConvolutionLayoutIsAnError) {
   setenv("GMRT_CONV_LAYOUT", "diagonal", 1);
   ConvShape s{1, 1, 4, 4, 1, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}};

@@ -73,6 +73,28 @@ describe(Operation *op) {
     return std::make_pair(std::move(d), operands);
   };
   return llvm::TypeSwitch<Operation *, Result>(op)
+      .Case([&](FusedOp f) -> Result {
+        // A convolution with its epilogue (gm-fuse): one oneDNN
+        // convolution with a bias and an activation post-op.
+        Conv2dOp c = f.getConvolution();
+        if (!c)
+          return std::nullopt;
+        json::Object d =
+            convDescriptor("conv2d", c, shapeOf(c.getInput()),
+                           shapeOf(c.getWeight()), shapeOf(c.getResult()));
+        addMask(d, c.getMask());
+        d["bias"] = true;
+        d["activation"] = "none";
+        Block &body = f.getBody().front();
+        Operation *last = body.getTerminator()->getOperand(0).getDefiningOp();
+        if (isa<ReluOp>(last))
+          d["activation"] = "relu";
+        if (auto leaky = dyn_cast<LeakyReluOp>(last)) {
+          d["activation"] = "leaky_relu";
+          d["alpha"] = leaky.getAlpha().convertToDouble();
+        }
+        return with(std::move(d));
+      })
       .Case([&](Conv2dOp c) {
         json::Object d =
             convDescriptor("conv2d", c, shapeOf(c.getInput()),

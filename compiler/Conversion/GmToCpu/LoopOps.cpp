@@ -545,8 +545,11 @@ FailureOr<bool> mlir::gm::cpu::emitLoopOp(ModelEmitter &emitter, OpBuilder &b,
   };
   if (isElementwise(op))
     return emit(elementwiseNest(op));
-  if (auto fused = dyn_cast<FusedOp>(op))
+  if (auto fused = dyn_cast<FusedOp>(op)) {
+    if (fused.getConvolution())
+      return false; // a convolution with its epilogue: a library op
     return emit(fusedNest(fused));
+  }
   if (isa<ReduceSumOp, ReduceMeanOp, ReduceMaxOp>(op))
     return emit(reductionNest(op));
   if (auto t = dyn_cast<TransposeOp>(op))

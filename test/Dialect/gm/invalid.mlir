@@ -1280,3 +1280,38 @@ gm.model @m {
     gm.return %y#0, %y#1 : tensor<f32>, tensor<2xf32>
   }
 }
+
+// -----
+
+// A convolution may only start a gm.fused.
+gm.model @m {
+  gm.sampler @s() -> tensor<1x1x3x3xf32> {
+    %x = gm.constant dense<1.0> : tensor<1x1x3x3xf32>
+    %w = gm.constant dense<1.0> : tensor<1x1x1x1xf32>
+    %y = gm.fused(%x, %w) : (tensor<1x1x3x3xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x3x3xf32> {
+    ^bb0(%a: tensor<1x1x3x3xf32>, %k: tensor<1x1x1x1xf32>):
+      %0 = gm.exp %a : tensor<1x1x3x3xf32>
+      // expected-error @+1 {{'gm.conv2d' op can only start a gm.fused}}
+      %1 = gm.conv2d %0, %k : (tensor<1x1x3x3xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x3x3xf32>
+      gm.yield %1 : tensor<1x1x3x3xf32>
+    }
+    gm.return %y : tensor<1x1x3x3xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.sampler @s() -> tensor<1xf32> {
+    %x = gm.constant dense<1.0> : tensor<1x1x3x3xf32>
+    %w = gm.constant dense<1.0> : tensor<1x1x1x1xf32>
+    // expected-error @+1 {{'gm.fused' op cannot both start with a convolution and end with a reduction}}
+    %y = gm.fused(%x, %w) : (tensor<1x1x3x3xf32>, tensor<1x1x1x1xf32>) -> tensor<1xf32> {
+    ^bb0(%a: tensor<1x1x3x3xf32>, %k: tensor<1x1x1x1xf32>):
+      %0 = gm.conv2d %a, %k : (tensor<1x1x3x3xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x3x3xf32>
+      %1 = gm.reduce_sum %0 dims [1, 2, 3] : tensor<1x1x3x3xf32> -> tensor<1xf32>
+      gm.yield %1 : tensor<1xf32>
+    }
+    gm.return %y : tensor<1xf32>
+  }
+}
