@@ -323,12 +323,12 @@ private:
 /// The code nearest to vector `z` (squared L2; the lowest index on ties),
 /// with the codebook transposed to [width, codes] in double: the loop over
 /// codes vectorizes (cloned for AVX-512 and AVX2 hosts), and each distance
-/// is still summed over j in order, unfused, as the reference evaluator
-/// does, so that the choice is the same bit for bit.
-__attribute__((target_clones("avx512f", "avx2", "default"),
-               optimize("fp-contract=off"))) static int32_t
-nearestCode(const float *z, const double *bookT, int64_t codes,
-            int64_t width, double *dist) {
+/// is still summed over j in order, unfused (-ffp-contract=off for this
+/// file), as the reference evaluator does, so that the choice is the same
+/// bit for bit.
+__attribute__((target_clones("avx512f", "avx2", "default"))) static int32_t
+nearestCode(const float *z, const double *__restrict bookT, int64_t codes,
+            int64_t width, double *__restrict dist) {
   for (int64_t e = 0; e < codes; ++e)
     dist[e] = 0;
   for (int64_t j = 0; j < width; ++j) {
@@ -340,9 +340,12 @@ nearestCode(const float *z, const double *bookT, int64_t codes,
     }
   }
   int32_t best = 0;
+  double bestDist = dist[0];
   for (int64_t e = 1; e < codes; ++e)
-    if (dist[e] < dist[best])
+    if (dist[e] < bestDist) {
+      bestDist = dist[e];
       best = static_cast<int32_t>(e);
+    }
   return best;
 }
 
