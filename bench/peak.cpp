@@ -59,9 +59,9 @@ double bf16Peak() {
     dnnl::matmul matmul(pd);
     memory ma(a, engine), mb(b, engine), mc(c, engine);
     return bestGflops([&] {
-      matmul.execute(stream, {{DNNL_ARG_SRC, ma},
-                              {DNNL_ARG_WEIGHTS, mb},
-                              {DNNL_ARG_DST, mc}});
+      matmul.execute(
+          stream,
+          {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}});
       stream.wait();
     });
   } catch (const dnnl::error &) {

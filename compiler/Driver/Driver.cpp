@@ -103,9 +103,9 @@ targetMachine(const std::string &cpuName, unsigned optLevel,
 static void compileEntriesQuickly(llvm::Module &module) {
   for (llvm::Function &fn : module) {
     llvm::StringRef name = fn.getName();
-    if (fn.isDeclaration() || !(name == "gm_run" ||
-                                name.starts_with("gm_phase_") ||
-                                name.starts_with("gm_sampler_")))
+    if (fn.isDeclaration() ||
+        !(name == "gm_run" || name.starts_with("gm_phase_") ||
+          name.starts_with("gm_sampler_")))
       continue;
     fn.addFnAttr(llvm::Attribute::OptimizeNone);
     fn.addFnAttr(llvm::Attribute::NoInline);
@@ -292,8 +292,7 @@ static std::string runtimeLibDir() {
 }
 
 LogicalResult linkTrainer(llvm::ArrayRef<std::string> objects,
-                          const std::string &output,
-                          TimingScope &timing) {
+                          const std::string &output, TimingScope &timing) {
   TimingScope linkTimer = timing.nest("Link");
   std::string libDir = runtimeLibDir();
   for (const char *lib :

@@ -115,8 +115,7 @@ struct FlatGroup {
       u.store(piece, ref);
   }
   /// The per-parameter slot `name` of every parameter.
-  SmallVector<FlatSymbolRefAttr> slots(UpdateBuilder &u,
-                                       StringRef name) const {
+  SmallVector<FlatSymbolRefAttr> slots(UpdateBuilder &u, StringRef name) const {
     SmallVector<FlatSymbolRefAttr> refs;
     for (FlatSymbolRefAttr param : params)
       refs.push_back(u.slot(param, name));
@@ -153,8 +152,7 @@ void expandSGD(UpdateBuilder &u, SGDAttr sgd, ArrayRef<Value> grads) {
       // buf = momentum * buf + g (zero-initialized, so the first step is g).
       SmallVector<FlatSymbolRefAttr> bufRefs =
           group.slots(u, "momentum_buffer");
-      Value buf =
-          t.add(t.scale(group.load(u, bufRefs), sgd.getMomentum()), g);
+      Value buf = t.add(t.scale(group.load(u, bufRefs), sgd.getMomentum()), g);
       group.store(u, buf, bufRefs);
       g = sgd.getNesterov() ? t.add(g, t.scale(buf, sgd.getMomentum())) : buf;
     }
@@ -198,8 +196,8 @@ void expandAdam(UpdateBuilder &u, AdamAttr adam, ArrayRef<Value> grads,
     // p -= lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps)
     Value denom = t.add(t.div(t.sqrt(v), t.cast(bc2Sqrt, t.elementTypeOf(v))),
                         t.scalar(adam.getEps(), t.elementTypeOf(v)));
-    Value newP = t.sub(p, t.mul(t.cast(stepSize, t.elementTypeOf(v)),
-                                t.div(m, denom)));
+    Value newP =
+        t.sub(p, t.mul(t.cast(stepSize, t.elementTypeOf(v)), t.div(m, denom)));
     // The stores last: nothing between the update's ops, so that gm-fuse
     // makes them one loop.
     group.store(u, m, mRefs);

@@ -262,8 +262,8 @@ private:
       return;
     OpBuilder b(user);
     SmallVector<Value> inputs{conv.getInput(), conv.getWeight(), bias};
-    auto fused = FusedOp::create(b, user->getLoc(), user->getResultTypes(),
-                                 inputs);
+    auto fused =
+        FusedOp::create(b, user->getLoc(), user->getResultTypes(), inputs);
     Block *body = b.createBlock(&fused.getBody());
     for (Value input : inputs)
       body->addArgument(input.getType(), input.getLoc());

@@ -121,8 +121,7 @@ gm::contiguousConcatOffsets(ConcatOp concat) {
 
 bool gm::sharesBytes(Value part, Value whole, int64_t offset) {
   PlaceAttr partPlace = getPlace(part), wholePlace = getPlace(whole);
-  return partPlace && wholePlace &&
-         partPlace == shiftPlace(wholePlace, offset);
+  return partPlace && wholePlace && partPlace == shiftPlace(wholePlace, offset);
 }
 
 //===----------------------------------------------------------------------===//
@@ -501,7 +500,8 @@ void BodyPlanner::updateVariablesInPlace() {
           Buffer &out = buffers_[aliases_.getLeaderValue(result)];
           const Buffer &in = bufferOf(input);
           out.kind = Buffer::Variable;
-          out.variableOffset = in.variableOffset + offsetInBuffer_.lookup(input);
+          out.variableOffset =
+              in.variableOffset + offsetInBuffer_.lookup(input);
           break;
         }
   });
@@ -637,9 +637,9 @@ struct PlanMemoryPass : public gm::impl::GmPlanMemoryBase<PlanMemoryPass> {
     int64_t variablesBytes = 0;
     auto place = [&](StringAttr name, bool aligned) {
       Operation *op = SymbolTable::lookupSymbolIn(model, name);
-      auto type = cast<ShapedType>(isa<ParamOp>(op)
-                                       ? cast<ParamOp>(op).getType()
-                                       : cast<StateOp>(op).getType());
+      auto type =
+          cast<ShapedType>(isa<ParamOp>(op) ? cast<ParamOp>(op).getType()
+                                            : cast<StateOp>(op).getType());
       if (aligned)
         variablesBytes = alignBuffer(variablesBytes);
       variableOffsets[name] = variablesBytes;

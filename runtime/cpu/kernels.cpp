@@ -218,8 +218,8 @@ struct Conv2d::Impl {
       memory::desc chosen;
       int slot;
     };
-    auto assemble = [](ConvPass &pass, dnnl::primitive primitive, Arg a,
-                       Arg b, Arg out) {
+    auto assemble = [](ConvPass &pass, dnnl::primitive primitive, Arg a, Arg b,
+                       Arg out) {
       pass.primitive = std::move(primitive);
       pass.inArgs[0] = a.id, pass.inArgs[1] = b.id, pass.outArg = out.id;
       pass.in[0] = std::make_unique<Staged>(a.plain, a.chosen, a.slot);
@@ -277,10 +277,11 @@ struct Conv2d::Impl {
             algo, ask(src, operand), ask(weights, dt::f32), ask(dst, operand),
             strides, dilates, padL, padR),
         engine(), fwdPd);
-    assemble(w, dnnl::convolution_backward_weights(weightsPd),
-             {DNNL_ARG_SRC, src, weightsPd.src_desc(), 0},
-             {DNNL_ARG_DIFF_DST, dst, weightsPd.diff_dst_desc(), 1},
-             {DNNL_ARG_DIFF_WEIGHTS, weights, weightsPd.diff_weights_desc(), 3});
+    assemble(
+        w, dnnl::convolution_backward_weights(weightsPd),
+        {DNNL_ARG_SRC, src, weightsPd.src_desc(), 0},
+        {DNNL_ARG_DIFF_DST, dst, weightsPd.diff_dst_desc(), 1},
+        {DNNL_ARG_DIFF_WEIGHTS, weights, weightsPd.diff_weights_desc(), 3});
   }
 
   /// The weight the convolution uses: w * mask when masked.
@@ -305,9 +306,8 @@ template <typename MakeT> static auto create(const char *what, MakeT make) {
 }
 
 Conv2d::Conv2d(const ConvShape &shape, Precision precision)
-    : impl_(create("convolution", [&] {
-        return std::make_unique<Impl>(shape, precision);
-      })) {}
+    : impl_(create("convolution",
+                   [&] { return std::make_unique<Impl>(shape, precision); })) {}
 Conv2d::~Conv2d() = default;
 
 void Conv2d::forward(const float *x, const float *w, float *y,

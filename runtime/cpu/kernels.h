@@ -45,7 +45,7 @@ struct ConvShape {
   int64_t dilationH = 1, dilationW = 1;
   int64_t groups = 1;
   std::vector<uint8_t> mask; // empty: no mask
-  ConvEpilogue epilogue;      // of the forward pass
+  ConvEpilogue epilogue;     // of the forward pass
 };
 
 /// conv2d and its two gradients (gm.conv2d, gm.conv2d_backward_data,
@@ -53,8 +53,7 @@ struct ConvShape {
 /// transposed convolution's input as the output gradient.
 class Conv2d {
 public:
-  explicit Conv2d(const ConvShape &shape,
-                  Precision precision = Precision::f32);
+  explicit Conv2d(const ConvShape &shape, Precision precision = Precision::f32);
   ~Conv2d();
   /// `bias`: [O], exactly when the shape's epilogue has one.
   void forward(const float *x, const float *w, float *y,

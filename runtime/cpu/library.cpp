@@ -74,9 +74,10 @@ double loadAt(const void *p, Elem type, int64_t i) {
 /// `dtype` as an Elem, if it is one of `allowed`.
 Elem checkType(const std::string &dtype,
                std::initializer_list<const char *> allowed) {
-  static const std::pair<const char *, Elem> kNames[] = {
-      {"f32", Elem::f32}, {"f64", Elem::f64}, {"i32", Elem::i32},
-      {"i64", Elem::i64}};
+  static const std::pair<const char *, Elem> kNames[] = {{"f32", Elem::f32},
+                                                         {"f64", Elem::f64},
+                                                         {"i32", Elem::i32},
+                                                         {"i64", Elem::i64}};
   for (const char *a : allowed)
     if (dtype == a)
       for (const auto &[name, type] : kNames)
@@ -364,8 +365,8 @@ public:
                 [&](int64_t begin, int64_t end) {
                   std::vector<double> dist(codes_);
                   for (int64_t r = begin; r < end; ++r)
-                    out[r] = nearestCode(z + r * width_, bookT_.data(),
-                                         codes_, width_, dist.data());
+                    out[r] = nearestCode(z + r * width_, bookT_.data(), codes_,
+                                         width_, dist.data());
                 });
   }
 

@@ -6,9 +6,9 @@
 #include "runtime/core/random.h"
 
 #include <cmath>
-#include <functional>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <limits>
 
 #include <sys/mman.h>
@@ -20,8 +20,9 @@ AlignedBuffer::AlignedBuffer(int64_t bytes) : size_(bytes) {
     return;
   // Fresh anonymous pages: zero, page-aligned, and only the pages an entry
   // touches take memory (the arena is sized for the busiest entry).
-  void *pages = mmap(nullptr, static_cast<size_t>(bytes),
-                     PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  void *pages =
+      mmap(nullptr, static_cast<size_t>(bytes), PROT_READ | PROT_WRITE,
+           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (pages == MAP_FAILED)
     throw Error("out of memory: the model needs " + std::to_string(bytes) +
                 " bytes for one buffer");
@@ -84,12 +85,10 @@ void Session::initializeVariables() {
         reinterpret_cast<double *>(data)[e] = valueAt(e);
     else if (t == "i32")
       for (int64_t e = 0; e < n; ++e)
-        reinterpret_cast<int32_t *>(data)[e] =
-            static_cast<int32_t>(valueAt(e));
+        reinterpret_cast<int32_t *>(data)[e] = static_cast<int32_t>(valueAt(e));
     else if (t == "i64")
       for (int64_t e = 0; e < n; ++e)
-        reinterpret_cast<int64_t *>(data)[e] =
-            static_cast<int64_t>(valueAt(e));
+        reinterpret_cast<int64_t *>(data)[e] = static_cast<int64_t>(valueAt(e));
     else
       throw Error("variable " + v.name + ": cannot initialize " + t);
   }

@@ -197,9 +197,9 @@ TEST(CpuKernels, ConvolutionsInBothLayouts) {
 TEST(CpuKernels, ConvolutionEpilogues) {
   // + bias[o], then relu or leaky relu, inside the forward convolution.
   inBothLayouts([] {
-    for (auto [activation, alpha] :
-         {std::pair{ConvEpilogue::None, 0.0f}, {ConvEpilogue::Relu, 0.0f},
-          {ConvEpilogue::LeakyRelu, 0.2f}}) {
+    for (auto [activation, alpha] : {std::pair{ConvEpilogue::None, 0.0f},
+                                     {ConvEpilogue::Relu, 0.0f},
+                                     {ConvEpilogue::LeakyRelu, 0.2f}}) {
       ConvShape s{2, 8, 6, 6, 16, 3, 3, 6, 6, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}};
       s.padTop = s.padLeft = s.padBottom = s.padRight = 1;
       s.epilogue = {true, activation, alpha};

@@ -176,8 +176,7 @@ static int compileBackEnd(mlir::ModuleOp module, const std::string &path,
     objects.push_back(object.str().str());
     removers.push_back(std::make_unique<llvm::FileRemover>(object));
   }
-  if (mlir::failed(
-          gmc::emitNative(module, Emit::Obj, objects, options, timer)))
+  if (mlir::failed(gmc::emitNative(module, Emit::Obj, objects, options, timer)))
     return 1;
   return mlir::failed(gmc::linkTrainer(objects, path, timer));
 }

@@ -310,9 +310,9 @@ static LoopNest elementwiseNest(Operation *op) {
   return nest;
 }
 
-static void reduceInto(LoopNest &nest, Operation *op,
-                       std::function<Value(OpBuilder &, Location, ValueRange)>
-                           valueOf);
+static void
+reduceInto(LoopNest &nest, Operation *op,
+           std::function<Value(OpBuilder &, Location, ValueRange)> valueOf);
 
 /// Computes the elementwise ops of a gm.fused body (all but a trailing
 /// reduction) on scalars `in`, one per body argument.
@@ -338,8 +338,8 @@ static IRMapping computeBody(OpBuilder &b, Block *body, ValueRange in) {
 /// point folds the chain's value into the result.
 static LoopNest fusedNest(FusedOp op) {
   Operation *reduction = op.getReduction();
-  ArrayRef<int64_t> shape = reduction ? shapeOf(reduction->getOperand(0))
-                                      : shapeOf(op.getResult(0));
+  ArrayRef<int64_t> shape =
+      reduction ? shapeOf(reduction->getOperand(0)) : shapeOf(op.getResult(0));
   LoopNest nest = parallelNest(shape, "fused");
   for (Value input : op.getInputs())
     nest.inputs.push_back(broadcastOperand(input, nest.extents));
@@ -382,9 +382,9 @@ static ArrayRef<int64_t> reducedDims(Operation *op) {
 /// result: the reduced dimensions iterate as reductions, the output is
 /// indexed by the kept ones, and each point folds `valueOf(inputs)` into
 /// the output (sums, means and maxima).
-static void reduceInto(LoopNest &nest, Operation *op,
-                       std::function<Value(OpBuilder &, Location, ValueRange)>
-                           valueOf) {
+static void
+reduceInto(LoopNest &nest, Operation *op,
+           std::function<Value(OpBuilder &, Location, ValueRange)> valueOf) {
   Value result = op->getResult(0);
   ArrayRef<int64_t> dims = reducedDims(op);
   NestOperand out;
@@ -446,9 +446,8 @@ static LoopNest reductionNest(Operation *op) {
   Value input = op->getOperand(0);
   LoopNest nest = parallelNest(shapeOf(input), op->getName().stripDialect());
   nest.inputs.push_back(wholeOperand(input));
-  reduceInto(nest, op, [](OpBuilder &, Location, ValueRange in) {
-    return in[0];
-  });
+  reduceInto(nest, op,
+             [](OpBuilder &, Location, ValueRange in) { return in[0]; });
   return nest;
 }
 

@@ -72,9 +72,9 @@ static Value wrapBytes(OpBuilder &b, Location loc, Value base, int64_t bytes) {
 
 /// `func.func private @<name>(%arg: !llvm.ptr) -> memref<?xi8>`, whose body
 /// `address` turns the argument into the buffer's address.
-static void emitByteHelper(
-    OpBuilder &b, Location loc, StringRef name, int64_t bytes,
-    function_ref<Value(OpBuilder &, Value)> address) {
+static void emitByteHelper(OpBuilder &b, Location loc, StringRef name,
+                           int64_t bytes,
+                           function_ref<Value(OpBuilder &, Value)> address) {
   auto ptr = LLVM::LLVMPointerType::get(b.getContext());
   auto memrefType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
   auto fn = func::FuncOp::create(b, loc, name,
@@ -83,8 +83,7 @@ static void emitByteHelper(
   OpBuilder::InsertionGuard guard(b);
   Block *entry = fn.addEntryBlock();
   b.setInsertionPointToStart(entry);
-  Value memref =
-      wrapBytes(b, loc, address(b, entry->getArgument(0)), bytes);
+  Value memref = wrapBytes(b, loc, address(b, entry->getArgument(0)), bytes);
   func::ReturnOp::create(b, loc, memref);
 }
 
@@ -234,9 +233,8 @@ static void emitKernelBody(OpBuilder &b, Location loc, const LoopNest &nest,
   int64_t rank = nest.extents.size();
   auto ptr = LLVM::LLVMPointerType::get(b.getContext());
   auto throughOutput = [&](size_t input) {
-    return input < nest.readThroughOutput.size()
-               ? nest.readThroughOutput[input]
-               : int64_t(-1);
+    return input < nest.readThroughOutput.size() ? nest.readThroughOutput[input]
+                                                 : int64_t(-1);
   };
   int64_t count = 0;
   for (auto [i, operand] : llvm::enumerate(nest.inputs))
@@ -319,7 +317,7 @@ static void emitKernelBody(OpBuilder &b, Location loc, const LoopNest &nest,
           size_t next = 0;
           for (auto [i, scalar] : llvm::enumerate(scalars))
             in.push_back(scalar || throughOutput(i) >= 0 ? scalar
-                                                          : args[next++]);
+                                                         : args[next++]);
           ValueRange out = args.drop_front(next);
           for (size_t i = 0; i < in.size(); ++i)
             if (throughOutput(i) >= 0)
@@ -355,7 +353,8 @@ static void markUpdatesInPlace(LoopNest &nest) {
     if (input.scalar || input.hasWindow() || !getPlace(input.value))
       continue;
     for (auto [j, output] : llvm::enumerate(nest.outputs))
-      if (!output.hasWindow() && getPlace(output.value) == getPlace(input.value) &&
+      if (!output.hasWindow() &&
+          getPlace(output.value) == getPlace(input.value) &&
           output.shape == input.shape && output.dims == input.dims &&
           input.value.getType() == output.value.getType()) {
         nest.readThroughOutput[i] = j;
@@ -369,8 +368,8 @@ func::FuncOp ModelEmitter::kernelFor(const LoopNest &nest, Location loc) {
   auto ptr = LLVM::LLVMPointerType::get(context());
   OpBuilder kb(context());
   auto i64 = kb.getI64Type();
-  auto kernel = func::FuncOp::create(
-      loc, "gm_kernel", kb.getFunctionType({ptr, i64, i64}, {}));
+  auto kernel = func::FuncOp::create(loc, "gm_kernel",
+                                     kb.getFunctionType({ptr, i64, i64}, {}));
   makeInternal(kernel);
   Block *entry = kernel.addEntryBlock();
   kb.setInsertionPointToStart(entry);
@@ -429,8 +428,8 @@ LogicalResult ModelEmitter::emitLoopNest(OpBuilder &b, Location loc,
                          ValueRange{*addresses, constant(0), constant(units)});
     return success();
   }
-  int64_t grain = std::max<int64_t>(
-      1, (kPointsPerTask * units + points - 1) / points);
+  int64_t grain =
+      std::max<int64_t>(1, (kPointsPerTask * units + points - 1) / points);
   FunctionType kernelType = kernel.getFunctionType();
   func::FuncOp parallelFor = runtimeFunction(
       "gmrt_parallel_for",
