@@ -34,6 +34,37 @@ ArrayRef<int64_t> resultShape(Operation *op) {
   return cast<RankedTensorType>(op->getResult(0).getType()).getShape();
 }
 
+/// A gm.fused at `b`'s insertion point over `inputs`, of `resultTypes`:
+/// `fill` clones ops into its body (where the inputs are mapped to the
+/// body's arguments) and returns the values the body yields.
+FusedOp
+buildFused(OpBuilder &b, Location loc, TypeRange resultTypes,
+           ArrayRef<Value> inputs,
+           function_ref<SmallVector<Value>(OpBuilder &, IRMapping &)> fill) {
+  auto fused = FusedOp::create(b, loc, resultTypes, inputs);
+  OpBuilder::InsertionGuard guard(b);
+  Block *body = b.createBlock(&fused.getBody());
+  IRMapping mapping;
+  for (Value input : inputs)
+    mapping.map(input, body->addArgument(input.getType(), input.getLoc()));
+  YieldOp::create(b, loc, fill(b, mapping));
+  return fused;
+}
+
+/// Clones `op` with `mapping`, a gm.fused as its body's ops (its inputs
+/// mapped); returns what stands for op's (first) result.
+Value cloneInline(OpBuilder &b, Operation *op, IRMapping &mapping) {
+  auto fused = dyn_cast<FusedOp>(op);
+  if (!fused)
+    return b.clone(*op, mapping)->getResult(0);
+  Block &body = fused.getBody().front();
+  for (auto [arg, input] : llvm::zip(body.getArguments(), fused.getInputs()))
+    mapping.map(arg, mapping.lookup(input));
+  for (Operation &inner : body.without_terminator())
+    b.clone(inner, mapping);
+  return mapping.lookup(body.getTerminator()->getOperand(0));
+}
+
 class BlockFuser {
 public:
   explicit BlockFuser(Block &block) : block_(block) {}
@@ -142,18 +173,14 @@ private:
     SmallVector<Type> resultTypes;
     for (Value v : outputs)
       resultTypes.push_back(v.getType());
-    auto fused =
-        FusedOp::create(b, last->getLoc(), resultTypes, inputs.getArrayRef());
-    Block *body = b.createBlock(&fused.getBody());
-    IRMapping mapping;
-    for (Value input : inputs)
-      mapping.map(input, body->addArgument(input.getType(), input.getLoc()));
-    for (Operation *member : group.members)
-      b.clone(*member, mapping);
-    SmallVector<Value> yielded;
-    for (Value v : outputs)
-      yielded.push_back(mapping.lookup(v));
-    YieldOp::create(b, last->getLoc(), yielded);
+    FusedOp fused =
+        buildFused(b, last->getLoc(), resultTypes, inputs.getArrayRef(),
+                   [&](OpBuilder &b, IRMapping &mapping) {
+                     for (Operation *member : group.members)
+                       b.clone(*member, mapping);
+                     return llvm::map_to_vector(
+                         outputs, [&](Value v) { return mapping.lookup(v); });
+                   });
     for (auto [old, replacement] : llvm::zip(outputs, fused.getResults()))
       old.replaceAllUsesWith(replacement);
     for (Operation *member : llvm::reverse(group.members))
@@ -169,7 +196,9 @@ private:
     if (!def || def->getBlock() != &block_ || !reduced.hasOneUse())
       return;
     auto fused = dyn_cast<FusedOp>(def);
-    if (fused ? fused.getReduction() || fused->getNumResults() != 1
+    // (A convolution's epilogue stays one oneDNN call.)
+    if (fused ? fused.getReduction() || fused.getConvolution() ||
+                    fused->getNumResults() != 1
               : !isElementwise(def))
       return;
     // Each output element is folded by one thread, in order: a reduction
@@ -186,24 +215,12 @@ private:
       for (Value operand : def->getOperands())
         if (!llvm::is_contained(inputs, operand))
           inputs.push_back(operand);
-    auto absorbed = FusedOp::create(b, reduction->getLoc(),
-                                    reduction->getResultTypes(), inputs);
-    Block *body = b.createBlock(&absorbed.getBody());
-    IRMapping mapping;
-    for (Value input : inputs)
-      body->addArgument(input.getType(), input.getLoc());
-    if (fused) {
-      Block &old = fused.getBody().front();
-      mapping.map(old.getArguments(), body->getArguments());
-      for (Operation &op : old.without_terminator())
-        b.clone(op, mapping);
-      mapping.map(reduced, mapping.lookup(old.getTerminator()->getOperand(0)));
-    } else {
-      mapping.map(inputs, body->getArguments());
-      mapping.map(reduced, b.clone(*def, mapping)->getResult(0));
-    }
-    Operation *folded = b.clone(*reduction, mapping);
-    YieldOp::create(b, reduction->getLoc(), folded->getResults());
+    FusedOp absorbed = buildFused(
+        b, reduction->getLoc(), reduction->getResultTypes(), inputs,
+        [&](OpBuilder &b, IRMapping &mapping) {
+          mapping.map(reduced, cloneInline(b, def, mapping));
+          return SmallVector<Value>{b.clone(*reduction, mapping)->getResult(0)};
+        });
     reduction->replaceAllUsesWith(absorbed);
     reduction->erase();
     def->erase();
@@ -262,28 +279,12 @@ private:
       return;
     OpBuilder b(user);
     SmallVector<Value> inputs{conv.getInput(), conv.getWeight(), bias};
-    auto fused =
-        FusedOp::create(b, user->getLoc(), user->getResultTypes(), inputs);
-    Block *body = b.createBlock(&fused.getBody());
-    for (Value input : inputs)
-      body->addArgument(input.getType(), input.getLoc());
-    IRMapping mapping;
-    mapping.map(conv.getInput(), body->getArgument(0));
-    mapping.map(conv.getWeight(), body->getArgument(1));
-    mapping.map(bias, body->getArgument(2));
-    Value result = b.clone(*conv, mapping)->getResult(0);
-    mapping.map(y, result);
-    if (auto epilogue = dyn_cast<FusedOp>(user)) {
-      Block &old = epilogue.getBody().front();
-      for (auto [arg, input] :
-           llvm::zip(old.getArguments(), epilogue.getInputs()))
-        mapping.map(arg, mapping.lookup(input));
-      for (Operation &op : old.without_terminator())
-        result = b.clone(op, mapping)->getResult(0);
-    } else {
-      result = b.clone(*user, mapping)->getResult(0);
-    }
-    YieldOp::create(b, user->getLoc(), result);
+    FusedOp fused =
+        buildFused(b, user->getLoc(), user->getResultTypes(), inputs,
+                   [&](OpBuilder &b, IRMapping &mapping) {
+                     mapping.map(y, b.clone(*conv, mapping)->getResult(0));
+                     return SmallVector<Value>{cloneInline(b, user, mapping)};
+                   });
     user->replaceAllUsesWith(fused);
     user->erase();
     conv.erase();

@@ -345,9 +345,13 @@ struct Matmul::Impl {
 
   /// A logical rows x cols matrix (per batch) stored row-major, or its
   /// transpose stored row-major.
-  /// `plain` as the primitive takes it: in bf16 under Precision::bf16.
-  static memory::desc typed(const memory::desc &plain, Precision precision) {
-    return precision == Precision::bf16 ? retyped(plain, dt::bf16) : plain;
+  /// Operand `plain` as the primitive takes it: in bf16 under
+  /// Precision::bf16.
+  static Staged staged(const memory::desc &plain, Precision precision,
+                       int slot) {
+    return Staged(
+        plain, precision == Precision::bf16 ? retyped(plain, dt::bf16) : plain,
+        slot);
   }
 
   static memory::desc operand(int64_t batch, int64_t rows, int64_t cols,
@@ -360,10 +364,8 @@ struct Matmul::Impl {
 
   Impl(int64_t batch, int64_t m, int64_t k, int64_t n, bool ta, bool tb,
        Precision precision)
-      : a(operand(batch, m, k, ta), typed(operand(batch, m, k, ta), precision),
-          0),
-        b(operand(batch, k, n, tb), typed(operand(batch, k, n, tb), precision),
-          1),
+      : a(staged(operand(batch, m, k, ta), precision, 0)),
+        b(staged(operand(batch, k, n, tb), precision, 1)),
         c(operand(batch, m, n, false)) {
     prim = dnnl::matmul(dnnl::matmul::primitive_desc(
         dnnl::matmul::desc(a.desc(), b.desc(), c.mem.get_desc()), engine()));

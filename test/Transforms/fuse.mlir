@@ -198,3 +198,25 @@ gm.model @epilogues {
     gm.return %y0, %y1, %y2, %y3, %y4 : tensor<2x4x6x6xf32>, tensor<2x4x6x6xf32>, tensor<2x4x6x6xf32>, tensor<2x4x6x6xf32>, tensor<2x4x6x6xf32>
   }
 }
+
+// -----
+
+// A convolution with its epilogue stays one library op: a reduction of it
+// does not take it in.
+// CHECK-LABEL: gm.model @epilogue_then_reduction
+gm.model @epilogue_then_reduction {
+  gm.sampler @s() -> tensor<2x4x6xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<2x3x6x6xf32>
+    %w = gm.normal {id = 2 : i64} : tensor<4x3x3x3xf32>
+    %b = gm.normal {id = 3 : i64} : tensor<4x1x1xf32>
+    // CHECK: %[[Y:.*]] = gm.fused
+    // CHECK: gm.conv2d
+    // CHECK: gm.relu
+    // CHECK: gm.reduce_sum %[[Y]] dims [3]
+    %c = gm.conv2d %x, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x3x6x6xf32>, tensor<4x3x3x3xf32>) -> tensor<2x4x6x6xf32>
+    %s = gm.add %c, %b : (tensor<2x4x6x6xf32>, tensor<4x1x1xf32>) -> tensor<2x4x6x6xf32>
+    %y = gm.relu %s : tensor<2x4x6x6xf32>
+    %r = gm.reduce_sum %y dims [3] : tensor<2x4x6x6xf32> -> tensor<2x4x6xf32>
+    gm.return %r : tensor<2x4x6xf32>
+  }
+}

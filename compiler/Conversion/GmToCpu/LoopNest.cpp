@@ -14,6 +14,24 @@ int64_t LoopNest::points() const {
                          std::multiplies<int64_t>());
 }
 
+int64_t LoopNest::outputReadThrough(size_t i) const {
+  return i < readThroughOutput.size() ? readThroughOutput[i] : -1;
+}
+
+bool LoopNest::inputHasAddress(size_t i) const {
+  return !inputs[i].scalar && outputReadThrough(i) < 0;
+}
+
+SmallVector<Value> LoopNest::addressedValues() const {
+  SmallVector<Value> values;
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (inputHasAddress(i))
+      values.push_back(inputs[i].value);
+  for (const NestOperand &output : outputs)
+    values.push_back(output.value);
+  return values;
+}
+
 /// Whether dims k and k + 1 can become one: same kind of loop, and every
 /// buffer indexes both, consecutively and without a window, or neither.
 static bool canMerge(const LoopNest &nest, int64_t k) {

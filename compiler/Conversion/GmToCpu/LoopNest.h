@@ -66,6 +66,14 @@ struct LoopNest {
 
   /// The total number of points.
   int64_t points() const;
+  /// The output input `i` is read through, or -1.
+  int64_t outputReadThrough(size_t i) const;
+  /// Whether input `i` is a buffer of its own to the kernel (not a scalar,
+  /// not read through an output).
+  bool inputHasAddress(size_t i) const;
+  /// The values whose addresses the kernel takes, in its order: those
+  /// inputs, then the outputs.
+  SmallVector<Value> addressedValues() const;
 };
 
 /// Merges adjacent iteration dimensions that every buffer indexes together

@@ -232,14 +232,7 @@ static void emitKernelBody(OpBuilder &b, Location loc, const LoopNest &nest,
   int64_t split = splitDimension(nest);
   int64_t rank = nest.extents.size();
   auto ptr = LLVM::LLVMPointerType::get(b.getContext());
-  auto throughOutput = [&](size_t input) {
-    return input < nest.readThroughOutput.size() ? nest.readThroughOutput[input]
-                                                 : int64_t(-1);
-  };
-  int64_t count = 0;
-  for (auto [i, operand] : llvm::enumerate(nest.inputs))
-    count += operand.scalar || throughOutput(i) >= 0 ? 0 : 1;
-  count += nest.outputs.size();
+  int64_t count = nest.addressedValues().size();
   auto arrayType = LLVM::LLVMArrayType::get(ptr, std::max<int64_t>(1, count));
   int32_t next = 0;
   auto view = [&](const NestOperand &operand, Type elementType) -> Value {
@@ -295,7 +288,7 @@ static void emitKernelBody(OpBuilder &b, Location loc, const LoopNest &nest,
       scalars[i] = arith::ConstantOp::create(b, loc, operand.scalar);
       continue;
     }
-    if (throughOutput(i) >= 0)
+    if (!nest.inputHasAddress(i))
       continue;
     inputs.push_back(view(operand, elementTypeOf(operand)));
     maps.push_back(mapOf(operand));
@@ -316,12 +309,11 @@ static void emitKernelBody(OpBuilder &b, Location loc, const LoopNest &nest,
           SmallVector<Value> in;
           size_t next = 0;
           for (auto [i, scalar] : llvm::enumerate(scalars))
-            in.push_back(scalar || throughOutput(i) >= 0 ? scalar
-                                                         : args[next++]);
+            in.push_back(nest.inputHasAddress(i) ? args[next++] : scalar);
           ValueRange out = args.drop_front(next);
           for (size_t i = 0; i < in.size(); ++i)
-            if (throughOutput(i) >= 0)
-              in[i] = out[throughOutput(i)];
+            if (nest.outputReadThrough(i) >= 0)
+              in[i] = out[nest.outputReadThrough(i)];
           SmallVector<Value> results = nest.point(nb, nloc, in, out);
           linalg::YieldOp::create(nb, nloc, results);
         });
@@ -407,13 +399,8 @@ LogicalResult ModelEmitter::emitLoopNest(OpBuilder &b, Location loc,
   func::FuncOp kernel = kernelFor(nest, loc);
 
   // The operands' addresses, in the kernel's order.
-  SmallVector<Value> operands;
-  for (auto [i, operand] : llvm::enumerate(nest.inputs))
-    if (!operand.scalar && nest.readThroughOutput[i] < 0)
-      operands.push_back(operand.value);
-  for (const NestOperand &operand : nest.outputs)
-    operands.push_back(operand.value);
-  FailureOr<Value> addresses = addressArray(*this, b, loc, fs, operands);
+  FailureOr<Value> addresses =
+      addressArray(*this, b, loc, fs, nest.addressedValues());
   if (failed(addresses))
     return failure();
 
