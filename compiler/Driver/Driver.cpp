@@ -136,18 +136,27 @@ static void optimizeLLVM(llvm::Module &module, llvm::TargetMachine &machine,
 }
 
 /// Writes `path` through `write` (which returns an error message or ""),
-/// keeping the file only when it succeeds.
-static LogicalResult
-writeFile(ModuleOp module, const std::string &path,
-          llvm::function_ref<std::string(llvm::raw_pwrite_stream &)> write) {
+/// keeping the file only when it succeeds; returns the error message.
+static std::string
+writeTo(const std::string &path,
+        llvm::function_ref<std::string(llvm::raw_pwrite_stream &)> write) {
   std::error_code ec;
   llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
   if (ec)
-    return emitError(module.getLoc()) << path << ": " << ec.message();
+    return path + ": " + ec.message();
   std::string error = write(out.os());
+  if (error.empty())
+    out.keep();
+  return error;
+}
+
+/// writeTo, reporting its error on `module`.
+static LogicalResult
+writeFile(ModuleOp module, const std::string &path,
+          llvm::function_ref<std::string(llvm::raw_pwrite_stream &)> write) {
+  std::string error = writeTo(path, write);
   if (!error.empty())
     return emitError(module.getLoc()) << error;
-  out.keep();
   return success();
 }
 
@@ -197,15 +206,9 @@ compileInParallel(llvm::Module &module, llvm::ArrayRef<std::string> paths,
       if (!machine)
         return;
       optimizeLLVM(**part, *machine, options.optLevel);
-      std::error_code ec;
-      llvm::ToolOutputFile out(paths[i], ec, llvm::sys::fs::OF_None);
-      if (ec) {
-        errors[i] = paths[i] + ": " + ec.message();
-        return;
-      }
-      errors[i] = emitObject(**part, *machine, out.os());
-      if (errors[i].empty())
-        out.keep();
+      errors[i] = writeTo(paths[i], [&](llvm::raw_pwrite_stream &os) {
+        return emitObject(**part, *machine, os);
+      });
     });
   for (std::thread &thread : threads)
     thread.join();
