@@ -14,6 +14,8 @@ packages=(
   clang-22 libclang-rt-22-dev
   # Runtime libraries: oneDNN kernels, checkpoints/PNG/datasets, JSON metadata.
   libdnnl-dev zlib1g-dev libpng-dev nlohmann-json3-dev
+  # Eigen (header-only): the eigensolver of the FID statistic.
+  libeigen3-dev
   # Unit tests.
   libgtest-dev googletest
   # Data: Fashion-MNIST IDX files under /usr/share/datasets/fashion-mnist.

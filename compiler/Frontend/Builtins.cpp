@@ -781,6 +781,65 @@ Val crossEntropyFn(Sema &s, CallSite &site) {
 }
 
 //===----------------------------------------------------------------------===//
+// Statistics of a whole eval split
+//===----------------------------------------------------------------------===//
+
+/// Where a statistic may be written: the value of an eval block's report.
+const std::string *statisticReport(Sema &s, CallSite &site) {
+  const std::string *name = s.statisticReport();
+  if (!name)
+    site.fail("", site.callee() +
+                      " is computed over a whole eval split, not per batch: "
+                      "write it as `report NAME = " +
+                      site.callee() + "(...)` in an eval block");
+  return name;
+}
+
+Val frechetDistanceFn(Sema &s, CallSite &site) {
+  if (!site.bind({"a", "b"}))
+    return Val::invalid();
+  const std::string *name = statisticReport(s, site);
+  Value a = floatTensor(s, site, "a"), b = floatTensor(s, site, "b");
+  if (!name || !a || !b)
+    return Val::invalid();
+  for (auto [arg, value] : {std::pair{"a", a}, std::pair{"b", b}})
+    if (typeOf(value).getRank() != 2) {
+      site.fail(arg, "frechet_distance compares rows of features [N, D]; '" +
+                         std::string(arg) + "' is " +
+                         describe(value.getType()));
+      return Val::invalid();
+    }
+  if (typeOf(a).getDimSize(1) != typeOf(b).getDimSize(1)) {
+    site.fail("", "frechet_distance: the features " + describe(a.getType()) +
+                      " and " + describe(b.getType()) + " differ in size (D)");
+    return Val::invalid();
+  }
+  TensorBuilder m = s.math(site.callRange());
+  Type f32 = s.builder().getF32Type();
+  s.create<gm::StatisticOp>(site.callRange(), *name, "frechet_distance",
+                            ValueRange{m.cast(a, f32), m.cast(b, f32)});
+  return Val::invalid(); // Nothing to report per batch.
+}
+
+Val distinctFn(Sema &s, CallSite &site) {
+  if (!site.bind({"x"}))
+    return Val::invalid();
+  const std::string *name = statisticReport(s, site);
+  Value x = site.tensor("x");
+  if (!name || !x)
+    return Val::invalid();
+  if (typeOf(x).getRank() != 1) {
+    site.fail("x", "distinct counts the values of a rank-1 tensor; this is " +
+                       describe(x.getType()) + " (flatten it with reshape)");
+    return Val::invalid();
+  }
+  TensorBuilder m = s.math(site.callRange());
+  s.create<gm::StatisticOp>(site.callRange(), *name, "distinct",
+                            ValueRange{m.cast(x, s.builder().getF32Type())});
+  return Val::invalid();
+}
+
+//===----------------------------------------------------------------------===//
 // The table
 //===----------------------------------------------------------------------===//
 
@@ -834,6 +893,8 @@ const llvm::StringMap<BuiltinFn> &table() {
       {"bce_with_logits", bceWithLogitsFn},
       {"mse", mseFn},
       {"cross_entropy", crossEntropyFn},
+      {"frechet_distance", frechetDistanceFn},
+      {"distinct", distinctFn},
       // Layers (Layers.cpp): they create parameters.
       {"conv2d", conv2dLayer},
       {"conv_transpose2d", convTranspose2dLayer},
@@ -847,6 +908,10 @@ const llvm::StringMap<BuiltinFn> &table() {
 
 BuiltinFn gmc::findBuiltin(llvm::StringRef name) {
   return table().lookup(name);
+}
+
+bool gmc::isStatistic(llvm::StringRef name) {
+  return name == "frechet_distance" || name == "distinct";
 }
 
 std::vector<std::string> gmc::builtinNames() {

@@ -119,6 +119,11 @@ public:
   /// A dataset's batch (`next(train)`).
   Val nextBatch(const CallExpr *call, const Ident &dataset);
 
+  /// The name of the report whose statistic (`report fid =
+  /// frechet_distance(...)` in an eval block) is being elaborated; null
+  /// elsewhere, where statistics are an error.
+  const std::string *statisticReport() const { return statisticReport_; }
+
   /// Suggests the closest known name for a misspelled one.
   std::string suggest(llvm::StringRef name,
                       llvm::ArrayRef<std::string> candidates) const;
@@ -209,6 +214,7 @@ private:
   };
   std::vector<PendingMinimize> minimizes_;
   int64_t randomIds_ = 0;
+  const std::string *statisticReport_ = nullptr;
   int64_t statements_ = 0;
 
   Frame *frame_ = nullptr;

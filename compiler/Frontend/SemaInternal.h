@@ -163,6 +163,9 @@ using BuiltinFn = Val (*)(Sema &, CallSite &);
 
 /// The builtin or layer of that name, or null.
 BuiltinFn findBuiltin(llvm::StringRef name);
+/// Whether `name` is a statistic of a whole eval split (frechet_distance,
+/// distinct): valid only as the value of an eval block's report.
+bool isStatistic(llvm::StringRef name);
 /// Every builtin and layer name (for suggestions).
 std::vector<std::string> builtinNames();
 

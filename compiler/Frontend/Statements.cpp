@@ -201,6 +201,20 @@ void Sema::report(const ReportStmt *stmt) {
     return;
   }
   for (const ReportStmt::Item &item : stmt->items) {
+    auto *call = dyn_cast_if_present<CallExpr>(item.value.get());
+    if (call && isStatistic(call->callee.name)) {
+      if (frame_->kind != Frame::Eval) {
+        diags_.error(call->range, call->callee.name +
+                                      " is computed over a whole eval "
+                                      "split; it belongs in an eval block");
+        continue;
+      }
+      // The statistic's builtin emits gm.statistic under this name.
+      statisticReport_ = &item.name.name;
+      (void)elaborate(call);
+      statisticReport_ = nullptr;
+      continue;
+    }
     Val v = item.value ? elaborate(item.value.get())
                        : lookup(&*std::make_unique<NameExpr>(item.name.range,
                                                              item.name.name));

@@ -373,6 +373,32 @@ def Gm_ReportOp : Gm_Op<"report", [MemoryEffects<[MemWrite<Gm_OutputResource>]>]
   let hasVerifier = 1;
 }
 
+def Gm_StatisticOp : Gm_Op<"statistic", [
+    MemoryEffects<[MemWrite<Gm_OutputResource>]>]> {
+  let summary = "a metric of a whole eval split, from every batch's values";
+  let description = [{
+    Where `gm.report` gives one scalar per batch that the trainer averages,
+    a statistic collects its operands from every batch of an eval phase and
+    computes one number from all of them at the end. `kind` says which:
+
+    - `frechet_distance`: two `f32[N, D]` operands, rows of features. The
+      Fréchet distance between the Gaussians fitted to the rows of each
+      (means and unbiased covariances over the whole split): FID when the
+      features are a classifier's.
+    - `distinct`: one `f32[N]` operand; how many different values it took.
+
+    ```mlir
+    gm.statistic "fid" "frechet_distance" (%real, %fake) : tensor<50x128xf32>, tensor<50x128xf32>
+    ```
+  }];
+  let arguments = (ins StrAttr:$name, StrAttr:$kind,
+                       Variadic<StaticShapeTensorOf<[F32]>>:$values);
+  let assemblyFormat = [{
+    $name $kind `(` $values `)` attr-dict `:` type($values)
+  }];
+  let hasVerifier = 1;
+}
+
 def Gm_GradOp : Gm_Op<"grad", [Pure, InferTypeOpAdaptor]> {
   let summary = "the gradient of a scalar with respect to values";
   let description = [{

@@ -328,6 +328,38 @@ LogicalResult ReportOp::verify() {
   return success();
 }
 
+LogicalResult StatisticOp::verify() {
+  if (getName().empty())
+    return emitOpError() << "needs a non-empty name";
+  auto phase = (*this)->getParentOfType<PhaseOp>();
+  if (!phase || phase.getKind() != PhaseKind::eval)
+    return emitOpError() << "must be inside an eval phase";
+  auto typeOf = [&](unsigned i) {
+    return cast<RankedTensorType>(getValues()[i].getType());
+  };
+  if (getKind() == "frechet_distance") {
+    if (getValues().size() != 2)
+      return emitOpError() << "frechet_distance takes two feature tensors";
+    for (unsigned i = 0; i < 2; ++i)
+      if (typeOf(i).getRank() != 2)
+        return emitOpError() << "frechet_distance takes rows of features "
+                                "(rank 2), operand "
+                             << i << " is " << typeOf(i);
+    if (typeOf(0).getDimSize(1) != typeOf(1).getDimSize(1))
+      return emitOpError() << "compares features of one size, not "
+                           << typeOf(0).getDimSize(1) << " and "
+                           << typeOf(1).getDimSize(1);
+    return success();
+  }
+  if (getKind() == "distinct") {
+    if (getValues().size() != 1 || typeOf(0).getRank() != 1)
+      return emitOpError() << "distinct takes one rank-1 tensor";
+    return success();
+  }
+  return emitOpError() << "of unknown kind '" << getKind()
+                       << "' (frechet_distance, distinct)";
+}
+
 LogicalResult GradOp::inferReturnTypes(MLIRContext *context,
                                        std::optional<Location> location,
                                        Adaptor adaptor,

@@ -51,6 +51,9 @@ void gmrt_library(GmFrame *frame, int32_t id, int32_t iteration,
 void gmrt_next(GmFrame *frame, int32_t dataset, void *const *fields);
 /// Records the value of report `report` for this step.
 void gmrt_report(GmFrame *frame, int32_t report, double value);
+/// Adds this batch's operands to statistic `statistic` (an index into the
+/// info's "statistics"), computed over the whole eval.
+void gmrt_statistic(GmFrame *frame, int32_t statistic, void *const *operands);
 }
 
 #endif // GMRT_CORE_ABI_H

@@ -89,12 +89,20 @@ ModelInfo ModelInfo::parse(const std::string &text) {
         entry.datasets = e.at("datasets").get<std::vector<int32_t>>();
       if (e.contains("reports"))
         entry.reports = e.at("reports").get<std::vector<std::string>>();
+      if (e.contains("statistics"))
+        entry.statistics = e.at("statistics").get<std::vector<int32_t>>();
       if (e.contains("results"))
         for (const auto &r : e.at("results"))
           entry.results.push_back({tensorOf(r), r.at("offset").get<int64_t>()});
       info.entries.push_back(std::move(entry));
     }
     info.reports = j.at("reports").get<std::vector<std::string>>();
+    for (const auto &st : j.value("statistics", nlohmann::json::array())) {
+      StatisticInfo statistic{st.at("name"), st.at("kind"), {}};
+      for (const auto &operand : st.at("operands"))
+        statistic.operands.push_back(tensorOf(operand));
+      info.statistics.push_back(std::move(statistic));
+    }
     info.library = j.at("library");
     info.validate();
   } catch (const nlohmann::json::exception &e) {
@@ -136,6 +144,10 @@ void ModelInfo::validate() const {
       if (id < 0 || static_cast<size_t>(id) >= datasets.size())
         fail("entry " + e.name + " reads dataset " + std::to_string(id) +
              " of " + std::to_string(datasets.size()));
+    for (int32_t id : e.statistics)
+      if (id < 0 || static_cast<size_t>(id) >= statistics.size())
+        fail("entry " + e.name + " computes statistic " + std::to_string(id) +
+             " of " + std::to_string(statistics.size()));
     for (const auto &[spec, offset] : e.results)
       if (offset < 0 || offset + spec.bytes() > arenaBytes)
         fail("a result of " + e.name + " lies outside the arena");

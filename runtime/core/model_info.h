@@ -46,6 +46,13 @@ struct DatasetInfo {
   int64_t batch = 0;
 };
 
+/// A metric of a whole eval split (statistics.h): its report name, kind
+/// and the operands the phase passes per batch.
+struct StatisticInfo {
+  std::string name, kind;
+  std::vector<TensorSpec> operands;
+};
+
 struct EntryInfo {
   std::string kind; // "phase" or "sampler"
   std::string name;
@@ -57,6 +64,8 @@ struct EntryInfo {
   int64_t flops = 0;
   std::vector<int32_t> datasets;
   std::vector<std::string> reports;
+  /// Ids of the statistics an eval phase computes.
+  std::vector<int32_t> statistics;
   /// Sampler results and their offsets in the arena.
   std::vector<std::pair<TensorSpec, int64_t>> results;
 
@@ -70,6 +79,7 @@ struct ModelInfo {
   std::vector<DatasetInfo> datasets;
   std::vector<EntryInfo> entries;
   std::vector<std::string> reports;
+  std::vector<StatisticInfo> statistics;
   nlohmann::json library;
 
   /// Throws gmrt::Error when `json` is not a model info this runtime reads.

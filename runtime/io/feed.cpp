@@ -10,6 +10,10 @@
 
 namespace gmrt {
 
+bool isImageSource(const std::string &source) {
+  return source == "fashion-mnist" || source == "mnist";
+}
+
 static bool exists(const std::string &path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
@@ -25,8 +29,7 @@ DataFeed::DataFeed(const std::string &root, const DatasetInfo &info,
                 std::to_string(info.fields.size()) + " fields");
   if (info.batch < 1)
     throw Error("dataset '" + info.name + "' is never drawn from");
-  bool isIdx = info.source == "fashion-mnist" || info.source == "mnist";
-  if (isIdx)
+  if (isImageSource(info.source))
     loadImages(root);
   else
     loadNpy(root);

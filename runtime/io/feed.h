@@ -18,6 +18,10 @@
 
 namespace gmrt {
 
+/// Whether a dataset source names an image dataset (IDX files under the
+/// data root) rather than an NPY file.
+bool isImageSource(const std::string &source);
+
 class DataFeed {
 public:
   /// Loads the data (throws gmrt::Error naming the file and the remedy, or

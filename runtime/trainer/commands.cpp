@@ -23,6 +23,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -97,9 +98,11 @@ const EntryInfo &chooseEntry(const ModelInfo &info, const std::string &kind,
   if (candidates.empty())
     throw Error("model " + info.model + " has no " + what);
   if (candidates.size() > 1) {
-    // A sampler named "sample" is the default among several.
+    // The unnamed block is the default among several: the sampler
+    // "sample", the phase "train" or "eval".
+    std::string unnamed = kind == "sampler" ? "sample" : phaseKind;
     for (const EntryInfo *e : candidates)
-      if (kind == "sampler" && e->name == "sample")
+      if (e->name == unnamed)
         return *e;
     throw Error("model " + info.model + " has several " + what + "s (" + names +
                 "); choose one with " + option + " NAME");
@@ -128,11 +131,35 @@ int64_t examplesPerStep(const Session &session, const EntryInfo &entry) {
 // train
 //===----------------------------------------------------------------------===//
 
+const OptionSpec kSourceOption = {
+    "--source", "NAME=FILE[,NAME=FILE]",
+    "read npy dataset NAME from FILE instead of the file the model names"};
+
+/// The --source option: npy dataset name -> file.
+std::map<std::string, std::string> sourcesOf(const Options &options) {
+  std::map<std::string, std::string> sources;
+  std::string list = options.stringOr("--source", "");
+  for (size_t start = 0; start < list.size();) {
+    size_t comma = std::min(list.find(',', start), list.size());
+    std::string item = list.substr(start, comma - start);
+    size_t eq = item.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
+      throw Error("--source takes NAME=FILE (a dataset of the model and an "
+                  ".npy file), not '" +
+                  item + "'");
+    sources[item.substr(0, eq)] = item.substr(eq + 1);
+    start = comma + 1;
+  }
+  return sources;
+}
+
 const std::vector<OptionSpec> kTrainOptions = withCommon({
     {"--steps", "N", "train until the phase has run N steps in all"},
     {"--epochs", "E", "train until E passes over the data (default: 1)"},
-    {"--phase", "NAME", "the train phase to run (default: the only one)"},
+    {"--phase", "NAME",
+     "the train phase to run (default: 'train' or the only one)"},
     {"--data", "DIR", "dataset root (default: /usr/share/datasets)"},
+    kSourceOption,
     {"--out", "DIR",
      "checkpoint and metrics.jsonl go here (default: runs/MODEL)"},
     {"--seed", "S", "seed of initial values, noise and shuffling (default: 0)"},
@@ -413,8 +440,10 @@ int sample(Session &session, const Options &options) {
 //===----------------------------------------------------------------------===//
 
 const std::vector<OptionSpec> kEvalOptions = withCommon({
-    {"--phase", "NAME", "the eval phase to run (default: the only one)"},
+    {"--phase", "NAME",
+     "the eval phase to run (default: 'eval' or the only one)"},
     {"--data", "DIR", "dataset root (default: /usr/share/datasets)"},
+    kSourceOption,
     {"--batches", "N", "evaluate only the first N batches"},
     {"--seed", "S", "seed of the phase's noise (default: 0)"},
     {"--out", "DIR", "append the result to DIR/metrics.jsonl"},
@@ -437,6 +466,7 @@ int eval(Session &session, const Options &options) {
   if (auto limit = options.integer("--batches", 1))
     batches = std::min(batches, *limit);
 
+  session.resetStatistics();
   std::vector<std::pair<std::string, double>> means;
   for (int64_t b = 0; b < batches; ++b) {
     session.run(phase, static_cast<uint32_t>(b));
@@ -448,6 +478,10 @@ int eval(Session &session, const Options &options) {
                   means[i].second + reports[i].second / batches};
     examples += examplesPerStep(session, phase);
   }
+  // Statistics are one number from every batch (not averaged).
+  for (int32_t id : phase.statistics)
+    means.push_back(
+        {session.info().statistics[id].name, session.statistic(id)});
   std::cout << phase.name << " on " << examples << " examples (" << batches
             << " batches):";
   for (const auto &[name, value] : means)
@@ -509,13 +543,20 @@ int infoCommand(Session &session, const Options &options,
                 << megabytes(e.naiveArenaBytes) << ")";
       for (int32_t id : e.datasets) {
         const DatasetInfo &d = info.datasets[id];
-        std::cout << "; data " << d.name << " (" << d.source << " " << d.split
+        std::cout << "; data " << d.name << " (" << d.source
+                  << (isImageSource(d.source) ? " " + d.split : "")
                   << ", batch " << d.batch << ")";
       }
       if (!e.reports.empty()) {
         std::cout << "; reports";
         for (const std::string &r : e.reports)
           std::cout << " " << r;
+      }
+      if (!e.statistics.empty()) {
+        std::cout << "; over the split";
+        for (int32_t id : e.statistics)
+          std::cout << " " << info.statistics[id].name << " ("
+                    << info.statistics[id].kind << ")";
       }
       std::cout << "\n";
     } else {
@@ -594,6 +635,8 @@ int trainerMain(int argc, char **argv, const char *infoJson,
     setThreads(static_cast<int>(options.integerOr("--threads", 0, 1)));
     Session::Options sessionOptions;
     sessionOptions.dataRoot = options.stringOr("--data", kDefaultDataRoot);
+    if (options.has("--source"))
+      sessionOptions.sources = sourcesOf(options);
     Session session(infoJson, run, sessionOptions);
     if (name == "train")
       return train(session, options);

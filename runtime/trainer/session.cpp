@@ -5,6 +5,7 @@
 #include "runtime/core/error.h"
 #include "runtime/core/random.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -43,6 +44,31 @@ Session::Session(const std::string &infoJson, RunFunction run, Options options)
   feeds_.resize(info_.datasets.size());
   reports_.assign(info_.reports.size(),
                   std::numeric_limits<double>::quiet_NaN());
+  // Datasets are named as in the .gm file (`samples`) or as their symbol
+  // (`data.samples`).
+  auto shortName = [](const std::string &symbol) {
+    return symbol.rfind("data.", 0) == 0 ? symbol.substr(5) : symbol;
+  };
+  std::map<std::string, std::string> bySymbol;
+  for (const auto &[name, file] : options_.sources) {
+    auto dataset = std::find_if(info_.datasets.begin(), info_.datasets.end(),
+                                [&](const DatasetInfo &d) {
+                                  return shortName(d.name) == shortName(name);
+                                });
+    std::string npyData;
+    for (const DatasetInfo &d : info_.datasets)
+      if (!isImageSource(d.source))
+        npyData += (npyData.empty() ? "" : ", ") + shortName(d.name);
+    if (dataset == info_.datasets.end() || isImageSource(dataset->source))
+      throw Error("--source " + name + "=" + file + ": the model has " +
+                  (dataset == info_.datasets.end()
+                       ? "no dataset '" + name + "'"
+                       : "'" + name + "' reading " + dataset->source +
+                             " images, not a file") +
+                  "; npy datasets: " + (npyData.empty() ? "none" : npyData));
+    bySymbol[dataset->name] = file;
+  }
+  options_.sources = std::move(bySymbol);
 }
 
 char *Session::variableData(const VariableInfo &variable) const {
@@ -95,8 +121,12 @@ void Session::initializeVariables() {
 }
 
 void Session::createFeed(int32_t id, bool shuffle) {
-  feeds_.at(id) = std::make_unique<DataFeed>(
-      options_.dataRoot, info_.datasets.at(id), options_.seed, shuffle);
+  DatasetInfo dataset = info_.datasets.at(id);
+  auto source = options_.sources.find(dataset.name);
+  if (source != options_.sources.end())
+    dataset.source = source->second;
+  feeds_.at(id) = std::make_unique<DataFeed>(options_.dataRoot, dataset,
+                                             options_.seed, shuffle);
 }
 
 void Session::prepareData(const EntryInfo &entry) {
@@ -148,6 +178,29 @@ void Session::report(int32_t id, double value) {
     reports_[id] = value;
 }
 
+void Session::resetStatistics() {
+  statistics_.clear();
+  for (const StatisticInfo &statistic : info_.statistics)
+    statistics_.push_back(Statistic::create(statistic));
+}
+
+double Session::statistic(int32_t id) const {
+  return statistics_.at(id)->result();
+}
+
+void Session::collect(int32_t id, void *const *operands) {
+  if (error_)
+    return;
+  try {
+    if (static_cast<size_t>(id) >= statistics_.size())
+      throw Error("statistic " + std::to_string(id) +
+                  " collected outside an eval (resetStatistics first)");
+    statistics_[id]->add(operands);
+  } catch (...) {
+    error_ = std::current_exception();
+  }
+}
+
 } // namespace gmrt
 
 //===----------------------------------------------------------------------===//
@@ -170,4 +223,9 @@ extern "C" void gmrt_next(GmFrame *frame, int32_t dataset,
 
 extern "C" void gmrt_report(GmFrame *frame, int32_t report, double value) {
   sessionOf(frame).report(report, value);
+}
+
+extern "C" void gmrt_statistic(GmFrame *frame, int32_t statistic,
+                               void *const *operands) {
+  sessionOf(frame).collect(statistic, operands);
 }

@@ -12,11 +12,13 @@
 
 #include "runtime/core/abi.h"
 #include "runtime/core/model_info.h"
+#include "runtime/core/statistics.h"
 #include "runtime/cpu/library.h"
 #include "runtime/io/dataset.h"
 #include "runtime/io/feed.h"
 
 #include <exception>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -43,6 +45,10 @@ public:
   struct Options {
     uint64_t seed = 0;
     std::string dataRoot = kDefaultDataRoot;
+    /// Files that npy datasets read instead of the ones the model names
+    /// (`--source samples=FILE.npy`), by dataset name (`samples` or its
+    /// symbol `data.samples`).
+    std::map<std::string, std::string> sources;
   };
 
   /// Parses the model info and builds every library op. Throws gmrt::Error.
@@ -68,11 +74,15 @@ public:
   void run(const EntryInfo &entry, uint32_t step);
   /// The last run's reports by report id (NaN where it reported none).
   const std::vector<double> &reports() const { return reports_; }
+  /// Restarts the statistics of an eval (statistics.h); result() of id.
+  void resetStatistics();
+  double statistic(int32_t id) const;
 
   // The runtime functions of abi.h, on this session.
   void callLibrary(int32_t id, int32_t iteration, void *const *operands);
   void nextBatch(int32_t dataset, void *const *fields);
   void report(int32_t id, double value);
+  void collect(int32_t statistic, void *const *operands);
 
 private:
   void createFeed(int32_t id, bool shuffle);
@@ -85,6 +95,7 @@ private:
   std::vector<std::unique_ptr<cpu::LibraryOp>> library_;
   std::vector<std::unique_ptr<DataFeed>> feeds_;
   std::vector<double> reports_;
+  std::vector<std::unique_ptr<Statistic>> statistics_;
   uint32_t step_ = 0;
   /// The first error a runtime call raised during a run: generated code has
   /// no unwind tables, so the call records it and the run rethrows it.

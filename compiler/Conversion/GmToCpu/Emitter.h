@@ -132,6 +132,8 @@ private:
   /// Reports by name, in order of first appearance (their ids).
   llvm::StringMap<int32_t> reportIds_;
   std::vector<std::string> reportNames_;
+  /// Statistics (gm.statistic ops of eval phases) by op: their ids.
+  llvm::DenseMap<Operation *, int32_t> statisticIds_;
   /// Datasets by symbol (their ids).
   llvm::StringMap<int32_t> datasetIds_;
   /// Kernels by their text: identical nests share one function.

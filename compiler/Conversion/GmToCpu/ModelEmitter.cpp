@@ -663,6 +663,21 @@ LogicalResult ModelEmitter::emitOp(OpBuilder &b, Operation *op,
     func::CallOp::create(b, loc, fn, ValueRange{fs.frame, idValue, scalar});
     return success();
   }
+  if (auto statistic = dyn_cast<StatisticOp>(op)) {
+    // The runtime collects the operands of every batch (abi.h).
+    FailureOr<Value> values =
+        addressArray(*this, b, loc, fs, statistic.getValues());
+    if (failed(values))
+      return failure();
+    auto [it, inserted] = statisticIds_.try_emplace(
+        op, static_cast<int32_t>(statisticIds_.size()));
+    func::FuncOp fn = runtimeFunction("gmrt_statistic",
+                                      b.getFunctionType({ptr, i32, ptr}, {}));
+    Value idValue =
+        arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(it->second));
+    func::CallOp::create(b, loc, fn, ValueRange{fs.frame, idValue, *values});
+    return success();
+  }
   if (auto ret = dyn_cast<ReturnOp>(op)) {
     for (auto [value, place] :
          llvm::zip(ret.getOperands(), getReturnPlaces(ret)))

@@ -136,9 +136,9 @@ LogicalResult ModelEmitter::emitModelInfo() {
     if (auto phase = dyn_cast<PhaseOp>(e.op)) {
       entry["phase_kind"] = stringifyPhaseKind(phase.getKind());
       // The datasets the phase draws from and what it reports.
-      json::Array used, reports;
+      json::Array used, reports, entryStatistics;
       llvm::StringSet<> seenData, seenReports;
-      phase.walk([&](Operation *op) {
+      WalkResult walk = phase.walk([&](Operation *op) {
         if (auto next = dyn_cast<NextOp>(op))
           if (seenData.insert(next.getDataset()).second)
             used.push_back(
@@ -146,9 +146,24 @@ LogicalResult ModelEmitter::emitModelInfo() {
         if (auto report = dyn_cast<ReportOp>(op))
           if (seenReports.insert(report.getName()).second)
             reports.push_back(report.getName());
+        if (auto statistic = dyn_cast<StatisticOp>(op)) {
+          // One number per name: a statistic is not averaged like reports.
+          if (!seenReports.insert(statistic.getName()).second) {
+            statistic.emitOpError()
+                << "reuses the name '" << statistic.getName()
+                << "' of another report of the phase";
+            return WalkResult::interrupt();
+          }
+          entryStatistics.push_back(
+              static_cast<int64_t>(statisticIds_.lookup(op)));
+        }
+        return WalkResult::advance();
       });
+      if (walk.wasInterrupted())
+        return failure();
       entry["datasets"] = std::move(used);
       entry["reports"] = std::move(reports);
+      entry["statistics"] = std::move(entryStatistics);
     }
     if (auto sampler = dyn_cast<SamplerOp>(e.op)) {
       auto ret = cast<ReturnOp>(sampler.getBody().front().getTerminator());
@@ -167,6 +182,20 @@ LogicalResult ModelEmitter::emitModelInfo() {
   json::Array reports;
   for (const std::string &name : reportNames_)
     reports.push_back(name);
+  // Statistics by id: name, kind and the operands collected per batch.
+  std::vector<json::Object> statisticsById(statisticIds_.size());
+  for (auto [op, id] : statisticIds_) {
+    auto statistic = cast<StatisticOp>(op);
+    json::Array operands;
+    for (Value v : statistic.getValues())
+      operands.push_back(tensorJson(v.getType()));
+    statisticsById[id] = json::Object{{"name", statistic.getName()},
+                                      {"kind", statistic.getKind()},
+                                      {"operands", std::move(operands)}};
+  }
+  json::Array statistics;
+  for (json::Object &o : statisticsById)
+    statistics.push_back(std::move(o));
   json::Array library;
   for (json::Object &d : libraryOps_)
     library.push_back(std::move(d));
@@ -180,6 +209,7 @@ LogicalResult ModelEmitter::emitModelInfo() {
                     {"datasets", std::move(datasets)},
                     {"entries", std::move(entries)},
                     {"reports", std::move(reports)},
+                    {"statistics", std::move(statistics)},
                     {"library", std::move(library)}};
   std::string text;
   llvm::raw_string_ostream os(text);

@@ -1315,3 +1315,54 @@ gm.model @m {
     gm.return %y : tensor<1xf32>
   }
 }
+
+// -----
+
+gm.model @m {
+  gm.phase train @p {
+    %f = gm.constant dense<1.0> : tensor<2x3xf32>
+    // expected-error @+1 {{must be inside an eval phase}}
+    gm.statistic "fid" "frechet_distance" (%f, %f) : tensor<2x3xf32>, tensor<2x3xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.phase eval @p {
+    %f = gm.constant dense<1.0> : tensor<2x3xf32>
+    %g = gm.constant dense<1.0> : tensor<2x4xf32>
+    // expected-error @+1 {{compares features of one size, not 3 and 4}}
+    gm.statistic "fid" "frechet_distance" (%f, %g) : tensor<2x3xf32>, tensor<2x4xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.phase eval @p {
+    %f = gm.constant dense<1.0> : tensor<6xf32>
+    // expected-error @+1 {{frechet_distance takes two feature tensors}}
+    gm.statistic "fid" "frechet_distance" (%f) : tensor<6xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.phase eval @p {
+    %f = gm.constant dense<1.0> : tensor<2x3xf32>
+    // expected-error @+1 {{distinct takes one rank-1 tensor}}
+    gm.statistic "n" "distinct" (%f) : tensor<2x3xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.phase eval @p {
+    %f = gm.constant dense<1.0> : tensor<3xf32>
+    // expected-error @+1 {{of unknown kind 'median' (frechet_distance, distinct)}}
+    gm.statistic "m" "median" (%f) : tensor<3xf32>
+  }
+}

@@ -63,6 +63,12 @@ gm.model @structure {
     %x, %label = gm.next @fmnist : tensor<2x1x28x28xf32>, tensor<2xi32>
     %s = gm.reduce_mean %x dims [0, 1, 2, 3] : tensor<2x1x28x28xf32> -> tensor<f32>
     gm.report "mean", %s : tensor<f32>
+    %f = gm.reshape %x : tensor<2x1x28x28xf32> -> tensor<2x784xf32>
+    // CHECK: gm.statistic "fid" "frechet_distance"(%{{.*}}, %{{.*}}) : tensor<2x784xf32>, tensor<2x784xf32>
+    gm.statistic "fid" "frechet_distance" (%f, %f) : tensor<2x784xf32>, tensor<2x784xf32>
+    %lf = gm.cast %label : tensor<2xi32> to tensor<2xf32>
+    // CHECK: gm.statistic "classes" "distinct"(%{{.*}}) : tensor<2xf32>
+    gm.statistic "classes" "distinct" (%lf) : tensor<2xf32>
   }
 
   // CHECK-LABEL: gm.sampler @sample() -> tensor<2x1x4x4xf32>

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Prints whether KEY fell between the first and the last record of a
 # trainer's metrics.jsonl (each record is the mean over a logging interval).
-#   loss-decreases.sh METRICS.jsonl KEY
+#   loss-decreases.sh METRICS.jsonl KEY [PHASE]
+# With PHASE, only that phase's records (a file that several phases append
+# to).
 set -euo pipefail
-values=$(grep -o "\"$2\":[-0-9.eE+]*" "$1" | cut -d: -f2)
+records=$(grep "\"phase\":\"${3:-[^\"]*}\"" "$1" || true)
+values=$(echo "$records" | grep -o "\"$2\":[-0-9.eE+]*" | cut -d: -f2 || true)
 first=$(echo "$values" | head -1)
 last=$(echo "$values" | tail -1)
 [[ -n $first && -n $last ]] || { echo "$2: not in $1"; exit 1; }
