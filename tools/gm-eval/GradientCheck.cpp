@@ -4,7 +4,9 @@
 // Wraps the net under test in a net that computes s = sum(f(x) * w) and
 // gm.grad(s, x), runs gm-inline and gm-autodiff on it, and compares the
 // evaluated gradient with (s(x + h e_i) - s(x - h e_i)) / 2h element by
-// element, all in f64.
+// element, all in f64. With variables, the parameters the net loads
+// become arguments of the wrapper too (after inlining), so a model's own
+// net is checked with respect to its weights.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,7 +31,8 @@ static bool isFloat(Type t) {
 }
 
 /// Builds `@<name>.gradcheck(x...) -> (s, ds/dx for the float x...)`.
-static FailureOr<NetOp> buildWrapper(ModelOp model, NetOp net, uint64_t seed) {
+static FailureOr<NetOp> buildWrapper(ModelOp model, NetOp net, uint64_t seed,
+                                     GradOp &gradient) {
   FunctionType type = net.getFunctionType();
   if (type.getNumResults() == 0 || !isFloat(type.getResult(0)))
     return net.emitOpError() << "needs a float first result to check";
@@ -70,10 +73,55 @@ static FailureOr<NetOp> buildWrapper(ModelOp model, NetOp net, uint64_t seed) {
     if (isFloat(arg.getType()))
       wrt.push_back(arg);
   auto grad = GradOp::create(builder, net.getLoc(), s, wrt);
+  gradient = grad;
   SmallVector<Value> returned{s};
   returned.append(grad.getResults().begin(), grad.getResults().end());
   ReturnOp::create(builder, net.getLoc(), returned);
   return wrapper;
+}
+
+/// Turns the parameters the (inlined) wrapper loads into arguments that
+/// `gradient` also differentiates by; returns their names in argument order.
+static SmallVector<std::string> liftParameters(ModelOp model, NetOp wrapper,
+                                               GradOp gradient) {
+  SymbolTable symbols(model);
+  Block &body = wrapper.getBody().front();
+  llvm::StringMap<Value> lifted;
+  SmallVector<std::string> names;
+  SmallVector<LoadOp> loads;
+  wrapper.walk([&](LoadOp load) {
+    if (symbols.lookup<ParamOp>(load.getVariable()))
+      loads.push_back(load);
+  });
+  for (LoadOp load : loads) {
+    Value &arg = lifted[load.getVariable()];
+    if (!arg) {
+      arg = body.addArgument(load.getType(), load.getLoc());
+      names.push_back(load.getVariable().str());
+    }
+    load.replaceAllUsesWith(arg);
+    load.erase();
+  }
+  if (names.empty())
+    return names;
+  // The gradient by the parameters too, returned after the others.
+  OpBuilder builder(gradient);
+  SmallVector<Value> wrt(gradient.getWrt());
+  for (const std::string &name : names)
+    wrt.push_back(lifted[name]);
+  auto grad =
+      GradOp::create(builder, gradient.getLoc(), gradient.getValue(), wrt);
+  unsigned before = gradient.getNumResults();
+  gradient.replaceAllUsesWith(grad.getResults().take_front(before));
+  gradient.erase();
+  auto ret = cast<ReturnOp>(body.getTerminator());
+  SmallVector<Value> returned(ret.getOperands());
+  for (Value g : grad.getResults().drop_front(before))
+    returned.push_back(g);
+  ret->setOperands(returned);
+  wrapper.setFunctionType(builder.getFunctionType(
+      body.getArgumentTypes(), ValueRange(returned).getTypes()));
+  return names;
 }
 
 LogicalResult mlir::gm::checkGradients(ModelOp model, StringRef netName,
@@ -82,14 +130,22 @@ LogicalResult mlir::gm::checkGradients(ModelOp model, StringRef netName,
   auto net = SymbolTable(model).lookup<NetOp>(netName);
   if (!net)
     return model.emitOpError() << "has no net @" << netName;
-  FailureOr<NetOp> wrapper = buildWrapper(model, net, options.seed);
+  GradOp gradient;
+  FailureOr<NetOp> wrapper = buildWrapper(model, net, options.seed, gradient);
   if (failed(wrapper))
     return failure();
   std::string wrapperName = wrapper->getSymName().str();
-  PassManager pm(model.getContext(), ModelOp::getOperationName());
+  unsigned netArguments = net.getNumArguments();
   GmInlineOptions inlineOptions;
   inlineOptions.keepNets = true;
-  pm.addPass(createGmInline(inlineOptions));
+  PassManager inliner(model.getContext(), ModelOp::getOperationName());
+  inliner.addPass(createGmInline(inlineOptions));
+  if (failed(inliner.run(model)))
+    return failure();
+  SmallVector<std::string> parameters;
+  if (options.variables)
+    parameters = liftParameters(model, *wrapper, gradient);
+  PassManager pm(model.getContext(), ModelOp::getOperationName());
   pm.addPass(createGmAutodiff());
   if (failed(pm.run(model)))
     return failure();
@@ -97,14 +153,23 @@ LogicalResult mlir::gm::checkGradients(ModelOp model, StringRef netName,
 
   Evaluator evaluator(model, {options.seed, /*promoteToF64=*/true});
   evaluator.initializeVariables();
-  // Random normal inputs; integer arguments are zeros (a valid index).
+  // Random normal inputs (integer arguments are zeros, a valid index);
+  // lifted parameters at their initial values.
   SmallVector<RefTensor> inputs;
+  SmallVector<std::string> labels;
   for (auto [i, type] : llvm::enumerate(checked.getArgumentTypes())) {
     RefTensor x = RefTensor::zeros(cast<RankedTensorType>(type));
-    if (x.isFloat())
-      for (int64_t e = 0; e < x.size(); ++e)
-        x.data[e] =
-            gmrt::normalAt(options.seed, {0xFFFFFFF1u, 0, uint32_t(i)}, e);
+    if (i >= netArguments) {
+      const std::string &name = parameters[i - netArguments];
+      x.data = evaluator.variable(name)->data;
+      labels.push_back("parameter @" + name);
+    } else {
+      if (x.isFloat())
+        for (int64_t e = 0; e < x.size(); ++e)
+          x.data[e] =
+              gmrt::normalAt(options.seed, {0xFFFFFFF1u, 0, uint32_t(i)}, e);
+      labels.push_back("argument #" + std::to_string(i));
+    }
     inputs.push_back(std::move(x));
   }
   FailureOr<SmallVector<RefTensor>> base = evaluator.call(checked, inputs);
@@ -117,10 +182,16 @@ LogicalResult mlir::gm::checkGradients(ModelOp model, StringRef netName,
     if (!x.isFloat())
       continue;
     const RefTensor &analytic = (*base)[gradIndex++];
-    double worst = 0, worstExcess = -INFINITY;
+    double worst = 0, worstExcess = -INFINITY, largest = 0;
     int64_t worstAt = 0;
     double worstNumeric = 0;
-    for (int64_t e = 0; e < x.size(); ++e) {
+    int64_t checkedElements =
+        options.elementsPerTensor > 0
+            ? std::min(options.elementsPerTensor, x.size())
+            : x.size();
+    for (int64_t k = 0; k < checkedElements; ++k) {
+      // Evenly spaced elements when only some are checked.
+      int64_t e = k * x.size() / checkedElements;
       double h = options.step * std::max(1.0, std::fabs(x.data[e]));
       auto objective = [&](double delta) -> FailureOr<double> {
         SmallVector<RefTensor> shifted(inputs);
@@ -138,6 +209,7 @@ LogicalResult mlir::gm::checkGradients(ModelOp model, StringRef netName,
       double excess = error - (options.absTolerance +
                                options.relTolerance * std::fabs(numeric));
       worst = std::max(worst, error);
+      largest = std::max(largest, std::fabs(numeric));
       if (excess > worstExcess) {
         worstExcess = excess;
         worstAt = e;
@@ -146,8 +218,12 @@ LogicalResult mlir::gm::checkGradients(ModelOp model, StringRef netName,
     }
     bool pass = worstExcess <= 0;
     ok &= pass;
-    os << "gradcheck @" << netName << " argument #" << i << " (" << x.type()
-       << "): max error " << llvm::format("%.3g", worst);
+    os << "gradcheck @" << netName << " " << labels[i] << " (" << x.type()
+       << "): ";
+    if (checkedElements < x.size())
+      os << checkedElements << " of " << x.size() << " elements, ";
+    os << "largest " << llvm::format("%.3g", largest) << ", max error "
+       << llvm::format("%.3g", worst);
     if (pass)
       os << ": ok\n";
     else

@@ -21,12 +21,19 @@ struct GradientCheckOptions {
   /// Pass when |analytic - numeric| <= absTolerance + relTolerance |numeric|.
   double absTolerance = 1e-6;
   double relTolerance = 1e-5;
+  /// Also differentiate by the parameters the net reads (gm.load of a
+  /// gm.param, in the net or the nets it calls), at their initial values.
+  bool variables = false;
+  /// Check at most this many elements of each tensor, evenly spaced (0:
+  /// all): each element costs two evaluations of the net.
+  int64_t elementsPerTensor = 0;
 };
 
 /// Checks d<f(x), w>/dx for the net `netName` of `model`, w a fixed random
 /// tensor shaped like f's first result, with respect to every float
-/// argument (random normal values). Prints a summary line per argument and
-/// returns failure when an element is outside the tolerance.
+/// argument (random normal values) and, with `variables`, every parameter
+/// the net reads. Prints a summary line per tensor and returns failure when
+/// an element is outside the tolerance.
 LogicalResult checkGradients(ModelOp model, StringRef netName,
                              const GradientCheckOptions &options,
                              llvm::raw_ostream &os);

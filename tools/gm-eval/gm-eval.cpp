@@ -10,6 +10,8 @@
 //   gm-eval model.mlir --phase=step --steps=3 [--print-variables=w,b]
 //                                         synthetic data, prints the reports
 //   gm-eval model.mlir --gradcheck=f      autodiff vs finite differences
+//     [--gradcheck-variables]             ... by f's parameters too
+//     [--gradcheck-elements=N]            ... at N elements per tensor
 //
 // For comparisons with compiled trainers (test/e2e): --npy writes results
 // as the trainer's `sample -o x.npy` does, --data reads real datasets as
@@ -55,6 +57,13 @@ static cl::opt<std::string>
                            "differences"));
 static cl::opt<bool> gradcheckAll("gradcheck-all",
                                   cl::desc("Check the gradients of every net"));
+static cl::opt<bool> gradcheckVariables(
+    "gradcheck-variables",
+    cl::desc("Also check the gradients by the parameters the net reads"));
+static cl::opt<int64_t> gradcheckElements(
+    "gradcheck-elements",
+    cl::desc("Check at most N evenly spaced elements per tensor (0: all)"),
+    cl::init(0));
 static cl::opt<unsigned> steps("steps", cl::desc("Steps of --phase to run"),
                                cl::init(1));
 static cl::opt<uint64_t> seed("seed", cl::desc("Seed of the random streams"),
@@ -227,6 +236,8 @@ int main(int argc, char **argv) {
   if (!gradcheckName.empty() || gradcheckAll) {
     GradientCheckOptions options;
     options.seed = seed;
+    options.variables = gradcheckVariables;
+    options.elementsPerTensor = gradcheckElements;
     SmallVector<std::string> names;
     if (gradcheckAll)
       for (NetOp net : model.getOps<NetOp>())
