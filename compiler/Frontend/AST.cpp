@@ -124,6 +124,9 @@ public:
       type(p->type);
       os << " = ";
       expr(p->init.get());
+    } else if (auto *v = dyn_cast<AssignVariableStmt>(s)) {
+      os << "assign-variable " << v->net.name << "." << v->name.name << " = ";
+      expr(v->value.get());
     } else if (auto *m = dyn_cast<MinimizeStmt>(s)) {
       os << "minimize ";
       expr(m->loss.get());

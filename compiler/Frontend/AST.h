@@ -167,7 +167,16 @@ struct AutoregressiveExpr : Expr {
 //===----------------------------------------------------------------------===//
 
 struct Stmt {
-  enum Kind { Assign, Param, Minimize, Report, Repeat, Return, Emit };
+  enum Kind {
+    Assign,
+    Param,
+    AssignVariable,
+    Minimize,
+    Report,
+    Repeat,
+    Return,
+    Emit
+  };
   Stmt(Kind kind, SourceRange range) : kind(kind), range(range) {}
   virtual ~Stmt() = default;
   const Kind kind;
@@ -192,6 +201,17 @@ struct ParamStmt : Stmt {
   TypeSpec type;
   ExprPtr init;
   static bool classof(const Stmt *s) { return s->kind == Param; }
+};
+
+/// `assign codebooks.top = expr`: a new value for a net's parameter or
+/// state, outside any optimizer (restarting dead codes).
+struct AssignVariableStmt : Stmt {
+  AssignVariableStmt(SourceRange r, Ident net, Ident name, ExprPtr value)
+      : Stmt(AssignVariable, r), net(std::move(net)), name(std::move(name)),
+        value(std::move(value)) {}
+  Ident net, name;
+  ExprPtr value;
+  static bool classof(const Stmt *s) { return s->kind == AssignVariable; }
 };
 
 /// `minimize loss over enc, dec with adam(lr=1e-3) [clip_norm=1.0]`.

@@ -37,6 +37,8 @@ llvm::StringRef gmc::spell(Tok kind) {
     return "'}'";
   case Tok::Comma:
     return "','";
+  case Tok::Dot:
+    return "'.'";
   case Tok::Colon:
     return "':'";
   case Tok::Semicolon:
@@ -79,6 +81,8 @@ llvm::StringRef gmc::spell(Tok kind) {
     return "'net'";
   case Tok::KwParam:
     return "'param'";
+  case Tok::KwAssign:
+    return "'assign'";
   case Tok::KwTrain:
     return "'train'";
   case Tok::KwEval:
@@ -174,6 +178,7 @@ Token Lexer::next() {
                    .Case("data", Tok::KwData)
                    .Case("net", Tok::KwNet)
                    .Case("param", Tok::KwParam)
+                   .Case("assign", Tok::KwAssign)
                    .Case("return", Tok::KwReturn)
                    .Case("minimize", Tok::KwMinimize)
                    .Case("over", Tok::KwOver)
@@ -252,6 +257,8 @@ Token Lexer::next() {
     return make(Tok::RBrace, begin);
   case ',':
     return make(Tok::Comma, begin);
+  case '.':
+    return make(Tok::Dot, begin); // `.5` is a number (above)
   case ':':
     return make(Tok::Colon, begin);
   case ';':

@@ -488,6 +488,28 @@ std::unique_ptr<Stmt> Parser::parseStatement() {
     return std::make_unique<ParamStmt>(from(begin), std::move(name),
                                        std::move(*type), std::move(init));
   }
+  case Tok::KwAssign: {
+    advance();
+    if (!at(Tok::Ident)) {
+      expect(Tok::Ident, "after 'assign' (a net's variable: net.name)");
+      return nullptr;
+    }
+    Ident net = ident();
+    if (!expect(Tok::Dot, "between the net and its variable (net.name)"))
+      return nullptr;
+    if (!at(Tok::Ident)) {
+      expect(Tok::Ident, "after 'net.' (the variable's name)");
+      return nullptr;
+    }
+    Ident name = ident();
+    if (!expect(Tok::Assign, "before the variable's new value"))
+      return nullptr;
+    ExprPtr value = parseExpr();
+    if (!value)
+      return nullptr;
+    return std::make_unique<AssignVariableStmt>(
+        from(begin), std::move(net), std::move(name), std::move(value));
+  }
   case Tok::Ident: {
     std::vector<Ident> targets{ident()};
     while (consume(Tok::Comma)) {
@@ -510,7 +532,8 @@ std::unique_ptr<Stmt> Parser::parseStatement() {
   }
   default:
     error(tok_.range(), "expected a statement (an assignment, minimize, "
-                        "report, repeat, return, emit or param), found " +
+                        "report, repeat, return, emit, param or assign), "
+                        "found " +
                             found());
     return nullptr;
   }

@@ -170,6 +170,7 @@ private:
   void returnValues(const ReturnStmt *stmt);
   void emit(const EmitStmt *stmt);
   void param(const ParamStmt *stmt);
+  void assignVariable(const AssignVariableStmt *stmt);
 
   // Expressions (Expressions.cpp).
   Val lookup(const NameExpr *name);

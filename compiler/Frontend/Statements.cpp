@@ -37,6 +37,8 @@ void Sema::elaborateStatement(const Stmt *stmt) {
     return assign(cast<AssignStmt>(stmt));
   case Stmt::Param:
     return param(cast<ParamStmt>(stmt));
+  case Stmt::AssignVariable:
+    return assignVariable(cast<AssignVariableStmt>(stmt));
   case Stmt::Minimize:
     return minimize(cast<MinimizeStmt>(stmt));
   case Stmt::Report:
@@ -100,6 +102,52 @@ void Sema::param(const ParamStmt *stmt) {
   Value v = variable(stmt->name.range, *name, type, init, /*trainable=*/true);
   bind(stmt->name.name,
        v ? Val::ofTensor(v, stmt->name.range) : Val::invalid());
+}
+
+void Sema::assignVariable(const AssignVariableStmt *stmt) {
+  if (frame_->kind != Frame::Train) {
+    diags_.error(stmt->range, "assign belongs in a train block (it changes "
+                              "the model's variables)");
+    return;
+  }
+  std::string name = stmt->net.name + "." + stmt->name.name;
+  Val v = elaborate(stmt->value.get());
+  if (!nets_.count(stmt->net.name)) {
+    std::vector<std::string> nets;
+    for (const auto &entry : nets_)
+      nets.push_back(entry.getKey().str());
+    diags_.error(stmt->net.range, "'" + stmt->net.name + "' is not a net" +
+                                      suggest(stmt->net.name, nets));
+    return;
+  }
+  auto variable = variables_.find(name);
+  if (variable == variables_.end()) {
+    std::vector<std::string> known;
+    for (const auto &entry : variables_)
+      if (entry.getKey().starts_with(stmt->net.name + "."))
+        known.push_back(entry.getKey().str());
+    diags_.error(stmt->name.range,
+                 "net '" + stmt->net.name + "' has no parameter or state '" +
+                     stmt->name.name + "'" +
+                     (known.empty() ? std::string(" (it has none: call it "
+                                                  "before assigning)")
+                                    : suggest(name, known)));
+    return;
+  }
+  if (!v.valid())
+    return;
+  auto type = cast<RankedTensorType>(variable->second.second);
+  Value value = tensorOf(v, "the new value", type.getElementType());
+  if (!value)
+    return;
+  if (value.getType() != type) {
+    diags_.error(stmt->value->range, "'" + name + "' is " + describe(type) +
+                                         "; the new value is " +
+                                         describe(value.getType()));
+    return;
+  }
+  gm::StoreOp::create(builder_, loc(stmt->range), value,
+                      FlatSymbolRefAttr::get(&context_, name));
 }
 
 /// The optimizer attribute of `sgd(...)`, `adam(...)` or `adamw(...)`.
