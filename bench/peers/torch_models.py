@@ -1,14 +1,23 @@
 """The reference models in PyTorch eager, layer for layer as in models/*.gm.
 
-Each `make_<model>(batch)` returns a function that runs one training step
-(forward, backward, optimizer updates) on a fixed batch of synthetic images
-in [0, 1]: data loading is not what is compared. The step is the .gm file's
-train block (for VQ-VAE-2, `train stage1`), with the same optimizers.
+Each `make_<model>(batch, images=None)` returns a function that runs one
+training step (forward, backward, optimizer updates); `step.model` is what
+it trains (the generator, for the GANs). `images()` gives the next batch of
+u8 images (N, 1, 28, 28); by default one fixed batch of synthetic ones,
+since data loading is not what the benchmark compares (train_torch.py
+passes Fashion-MNIST). The step is the .gm file's train block (for
+VQ-VAE-2, `train stage1`), with the same optimizers.
 """
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+
+def synthetic(batch):
+    """A fixed batch of random u8 images, as `images()`."""
+    x = torch.randint(0, 256, (batch, 1, 28, 28), dtype=torch.uint8)
+    return lambda: x
 
 
 def bce_with_logits_sum(logits, target):
@@ -40,12 +49,13 @@ class VAE(nn.Module):
         return logits, mu, logvar
 
 
-def make_vae(batch):
+def make_vae(batch, images=None):
+    images = images or synthetic(batch)
     model = VAE()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    x = torch.rand(batch, 1, 28, 28)
 
     def step():
+        x = images().float() / 255
         logits, mu, logvar = model(x)
         recon = bce_with_logits_sum(logits, x) / batch
         kl = -0.5 * torch.sum(1 + logvar - mu**2 - torch.exp(logvar)) / batch
@@ -88,14 +98,15 @@ class Discriminator(nn.Module):
         return self.fc(h.flatten(1))
 
 
-def make_dcgan(batch):
+def make_dcgan(batch, images=None):
+    images = images or synthetic(batch)
     g, d = Generator(), Discriminator()
     opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
-    x = torch.rand(batch, 1, 28, 28) * 2 - 1
     ones, zeros = torch.ones(batch, 1), torch.zeros(batch, 1)
 
     def step():
+        x = images().float() / 127.5 - 1
         fake = g(torch.randn(batch, 64))
         loss_d = F.binary_cross_entropy_with_logits(d(x), ones) + \
             F.binary_cross_entropy_with_logits(d(fake.detach()), zeros)
@@ -107,17 +118,19 @@ def make_dcgan(batch):
         loss_g.backward()
         opt_g.step()
 
+    step.model = g
     return step
 
 
-def make_wgan_gp(batch, rounds=5, penalty_weight=10.0):
+def make_wgan_gp(batch, images=None, rounds=5, penalty_weight=10.0):
+    images = images or synthetic(batch)
     g, critic = Generator(), Discriminator(batch_norm=False)
     opt_g = torch.optim.Adam(g.parameters(), lr=1e-4, betas=(0.0, 0.9))
     opt_c = torch.optim.Adam(critic.parameters(), lr=1e-4, betas=(0.0, 0.9))
-    x = torch.rand(batch, 1, 28, 28) * 2 - 1
 
     def step():
         for _ in range(rounds):
+            x = images().float() / 127.5 - 1
             with torch.no_grad():
                 fake = g(torch.randn(batch, 64))
             eps = torch.rand(batch, 1, 1, 1)
@@ -135,6 +148,7 @@ def make_wgan_gp(batch, rounds=5, penalty_weight=10.0):
         loss_g.backward()
         opt_g.step()
 
+    step.model = g
     return step
 
 
@@ -209,18 +223,19 @@ class GatedPixelCNN(nn.Module):
         return self.head2(F.relu(self.head1(F.relu(h))))
 
 
-def make_pixelcnn(batch):
+def make_pixelcnn(batch, images=None):
+    images = images or synthetic(batch)
     model = GatedPixelCNN()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    x = torch.randint(0, 256, (batch, 1, 28, 28)).float() / 255
-    target = (x * 255).round().long().view(batch, 28, 28)
 
     def step():
-        nll = F.cross_entropy(model(x), target)
+        u8 = images()
+        nll = F.cross_entropy(model(u8.float() / 255), u8.long().squeeze(1))
         opt.zero_grad()
         nll.backward()
         opt.step()
 
+    step.model = model
     return step
 
 
@@ -266,12 +281,13 @@ class VQVAE2(nn.Module):
         return F.mse_loss(xhat, x) + vq
 
 
-def make_vqvae2(batch):
+def make_vqvae2(batch, images=None):
+    images = images or synthetic(batch)
     model = VQVAE2()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    x = torch.rand(batch, 1, 28, 28)
 
     def step():
+        x = images().float() / 255
         loss = model(x)
         opt.zero_grad()
         loss.backward()

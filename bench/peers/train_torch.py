@@ -20,7 +20,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from torch_models import Discriminator, GatedPixelCNN, Generator
+from torch_models import make_dcgan, make_pixelcnn, make_wgan_gp
 
 DATA = "/usr/share/datasets/fashion-mnist"
 
@@ -43,68 +43,19 @@ def load_images(split):
 
 
 def batches(images, batch, generator):
-    """Batches of u8 images, reshuffled every epoch."""
-    while True:
-        order = torch.randperm(len(images), generator=generator)
-        for i in range(0, len(images) - batch + 1, batch):
-            yield images[order[i:i + batch]]
+    """`images()` for torch_models: the next batch of u8 images, reshuffled
+    every epoch."""
+    def epochs():
+        while True:
+            order = torch.randperm(len(images), generator=generator)
+            for i in range(0, len(images) - batch + 1, batch):
+                yield images[order[i:i + batch]]
+    stream = epochs()
+    return lambda: next(stream)
 
 
-def train_dcgan(data, steps, batch):
-    g, d = Generator(), Discriminator()
-    opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
-    opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
-    ones, zeros = torch.ones(batch, 1), torch.zeros(batch, 1)
-    for _ in range(steps):
-        x = next(data).float() / 127.5 - 1
-        fake = g(torch.randn(batch, 64))
-        loss_d = F.binary_cross_entropy_with_logits(d(x), ones) + \
-            F.binary_cross_entropy_with_logits(d(fake.detach()), zeros)
-        opt_d.zero_grad()
-        loss_d.backward()
-        opt_d.step()
-        loss_g = F.binary_cross_entropy_with_logits(d(fake), ones)
-        opt_g.zero_grad()
-        loss_g.backward()
-        opt_g.step()
-    return g
-
-
-def train_wgan_gp(data, steps, batch, rounds=5, weight=10.0):
-    g, critic = Generator(), Discriminator(batch_norm=False)
-    opt_g = torch.optim.Adam(g.parameters(), lr=1e-4, betas=(0.0, 0.9))
-    opt_c = torch.optim.Adam(critic.parameters(), lr=1e-4, betas=(0.0, 0.9))
-    for _ in range(steps):
-        for _ in range(rounds):
-            x = next(data).float() / 127.5 - 1
-            with torch.no_grad():
-                fake = g(torch.randn(batch, 64))
-            eps = torch.rand(batch, 1, 1, 1)
-            xhat = (eps * x + (1 - eps) * fake).requires_grad_(True)
-            (grad,) = torch.autograd.grad(critic(xhat).sum(), xhat,
-                                          create_graph=True)
-            penalty = weight * ((grad.flatten(1).norm(dim=1) - 1) ** 2).mean()
-            loss_c = critic(fake).mean() - critic(x).mean() + penalty
-            opt_c.zero_grad()
-            loss_c.backward()
-            opt_c.step()
-        loss_g = -critic(g(torch.randn(batch, 64))).mean()
-        opt_g.zero_grad()
-        loss_g.backward()
-        opt_g.step()
-    return g
-
-
-def train_pixelcnn(data, steps, batch):
-    model = GatedPixelCNN()
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    for _ in range(steps):
-        u8 = next(data)
-        nll = F.cross_entropy(model(u8.float() / 255), u8.long().squeeze(1))
-        opt.zero_grad()
-        nll.backward()
-        opt.step()
-    return model
+MAKE = {"dcgan": make_dcgan, "wgan_gp": make_wgan_gp,
+        "pixelcnn": make_pixelcnn}
 
 
 def pixelcnn_bits_per_dim(model, test, batch):
@@ -134,17 +85,18 @@ def main():
     shuffle = torch.Generator().manual_seed(args.seed)
     data = batches(load_images("train"), args.batch, shuffle)
 
+    step = MAKE[args.model](args.batch, data)
     start = time.perf_counter()
+    for _ in range(args.steps):
+        step()
+    seconds = time.perf_counter() - start
     if args.model == "pixelcnn":
-        model = train_pixelcnn(data, args.steps, args.batch)
-        seconds = time.perf_counter() - start
-        bits = pixelcnn_bits_per_dim(model, load_images("test"), args.batch)
+        bits = pixelcnn_bits_per_dim(step.model, load_images("test"),
+                                     args.batch)
         print(f"pixelcnn: {args.steps} steps in {seconds:.0f} s; "
               f"test NLL {bits:.4f} bits/dim")
         return
-    train = train_dcgan if args.model == "dcgan" else train_wgan_gp
-    g = train(data, args.steps, args.batch)
-    seconds = time.perf_counter() - start
+    g = step.model
     g.eval()  # batch norm on running statistics, as gmc's sampler
     with torch.no_grad():
         samples = torch.cat([(g(torch.randn(500, 64)) + 1) / 2

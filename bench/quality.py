@@ -1,0 +1,163 @@
+"""Sample quality side by side: each model trained by gmc and by PyTorch
+eager (bench/peers/train_torch.py: same architecture, initialization and
+optimizers) for the same steps on Fashion-MNIST, measured the same way.
+
+    python3 bench/quality.py [--models dcgan,wgan_gp,pixelcnn] [--seeds 0,1,2]
+                             [--steps-gan 2000] [--steps-pixelcnn 500]
+
+- GANs: FID of 10000 samples against the test split, in the feature space
+  of models/classifier.gm (trained by gmc first: 10 epochs), and the
+  classes the classifier finds among the first 1000 samples; the floor is
+  the FID of 10000 training images.
+- PixelCNN: test NLL in bits/dim (the trainer's eval; PyTorch's the same
+  cross-entropy over the test split).
+
+Writes a JSON line per run to --out (default bench/quality.jsonl) and
+prints a table. Slow (about an hour for everything on 2 cores): not part of
+the tests.
+"""
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.environ.get("GMC_BUILD_DIR", os.path.join(ROOT, "build"))
+TORCH_PYTHON = "/usr/bin/python3"
+PEER = os.path.join(ROOT, "bench", "peers", "train_torch.py")
+
+
+def run(command):
+    start = time.perf_counter()
+    out = subprocess.run(command, check=True, capture_output=True, text=True)
+    return out.stdout, time.perf_counter() - start
+
+
+def values(line):
+    """`name value` pairs of a trainer's eval line."""
+    return {k: float(v) for k, v in re.findall(r"  (\w+) ([-0-9.e+]+)", line)}
+
+
+def trainer(work, model):
+    path = os.path.join(work, model)
+    if not os.path.exists(path):
+        run([os.path.join(BUILD, "bin", "gmc"), "compile",
+             os.path.join(ROOT, "models", model + ".gm"), "-o", path])
+    return path
+
+
+def classifier(work):
+    exe = trainer(work, "classifier")
+    checkpoint = os.path.join(work, "classifier-run", "checkpoint.safetensors")
+    if not os.path.exists(checkpoint):
+        run([exe, "train", "--steps", "9375", "--out",
+             os.path.join(work, "classifier-run")])
+    accuracy = values(run([exe, "eval", "--checkpoint", checkpoint])[0])
+    floor = values(run([exe, "eval", "--phase", "floor", "--checkpoint",
+                        checkpoint])[0])
+    return exe, checkpoint, accuracy["accuracy"], floor["fid"]
+
+
+def fid(clf, samples):
+    exe, checkpoint = clf[0], clf[1]
+    common = ["--phase", "fid", "--checkpoint", checkpoint,
+              "--source", "samples=" + samples]
+    full = values(run([exe, "eval"] + common)[0])
+    first1000 = values(run([exe, "eval", "--batches", "20"] + common)[0])
+    return {"fid": full["fid"], "classes_in_1000": first1000["classes"]}
+
+
+def gan(model, seed, steps, work, clf):
+    rows = []
+    exe = trainer(work, model)
+    out = os.path.join(work, f"{model}-gmc-{seed}")
+    _, seconds = run([exe, "train", "--steps", str(steps), "--seed",
+                      str(seed), "--out", out])
+    samples = os.path.join(out, "samples.npy")
+    run([exe, "sample", "-n", "10000", "--seed", str(seed), "-o", samples,
+         "--checkpoint", os.path.join(out, "checkpoint.safetensors")])
+    rows.append({"model": model, "framework": "gmc", "seed": seed,
+                 "steps": steps, "train_s": seconds, **fid(clf, samples)})
+    samples = os.path.join(work, f"{model}-torch-{seed}.npy")
+    _, seconds = run([TORCH_PYTHON, PEER, model, "--steps", str(steps),
+                      "--seed", str(seed), "-o", samples])
+    rows.append({"model": model, "framework": "pytorch", "seed": seed,
+                 "steps": steps, "train_s": seconds, **fid(clf, samples)})
+    return rows
+
+
+def pixelcnn(seed, steps, work):
+    exe = trainer(work, "pixelcnn")
+    out = os.path.join(work, f"pixelcnn-gmc-{seed}")
+    _, seconds = run([exe, "train", "--steps", str(steps), "--seed",
+                      str(seed), "--out", out])
+    bits = values(run([exe, "eval", "--checkpoint",
+                       os.path.join(out, "checkpoint.safetensors")])[0])
+    rows = [{"model": "pixelcnn", "framework": "gmc", "seed": seed,
+             "steps": steps, "train_s": seconds,
+             "bits_per_dim": bits["bits_per_dim"]}]
+    text, seconds = run([TORCH_PYTHON, PEER, "pixelcnn", "--steps",
+                         str(steps), "--seed", str(seed)])
+    rows.append({"model": "pixelcnn", "framework": "pytorch", "seed": seed,
+                 "steps": steps, "train_s": seconds,
+                 "bits_per_dim": float(re.search(r"NLL ([0-9.]+)",
+                                                 text).group(1))})
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--models", default="dcgan,wgan_gp,pixelcnn")
+    parser.add_argument("--seeds", default="0")
+    parser.add_argument("--steps-gan", type=int, default=2000)
+    parser.add_argument("--steps-pixelcnn", type=int, default=500)
+    parser.add_argument("--work", default=os.path.join(ROOT, "out", "quality"))
+    parser.add_argument("--out", default=os.path.join(ROOT, "bench",
+                                                      "quality.jsonl"))
+    args = parser.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    models = args.models.split(",")
+    seeds = [int(s) for s in args.seeds.split(",")]
+    clf = None
+    if {"dcgan", "wgan_gp"} & set(models):
+        clf = classifier(args.work)
+        print(f"classifier: test accuracy {clf[2]:.4f}, "
+              f"real-vs-real FID {clf[3]:.3f}", flush=True)
+    rows = []
+    with open(args.out, "a") as log:
+        for model in models:
+            for seed in seeds:
+                new = (pixelcnn(seed, args.steps_pixelcnn, args.work)
+                       if model == "pixelcnn"
+                       else gan(model, seed, args.steps_gan, args.work, clf))
+                for row in new:
+                    if clf:
+                        row["classifier_accuracy"], row["fid_floor"] = clf[2:]
+                    log.write(json.dumps(row) + "\n")
+                    log.flush()
+                    print(json.dumps(row), flush=True)
+                rows += new
+    print("\n| model | framework | runs | metric (median) | training (median) |")
+    print("|---|---|---|---|---|")
+    for model in models:
+        for framework in ("gmc", "pytorch"):
+            runs = [r for r in rows
+                    if r["model"] == model and r["framework"] == framework]
+            if not runs:
+                continue
+            key = "bits_per_dim" if model == "pixelcnn" else "fid"
+            metric = statistics.median(r[key] for r in runs)
+            extra = ("" if model == "pixelcnn" else ", classes " + "/".join(
+                str(int(r["classes_in_1000"])) for r in runs))
+            print(f"| {model} | {framework} | {len(runs)} | {key} "
+                  f"{metric:.4g}{extra} | "
+                  f"{statistics.median(r['train_s'] for r in runs):.0f} s |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
