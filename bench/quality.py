@@ -38,6 +38,19 @@ def run(command):
     return out.stdout, time.perf_counter() - start
 
 
+def peer_seconds(text):
+    """The training time train_torch.py prints (`N steps in S s`): loading
+    the data and sampling or evaluating are not part of it."""
+    return float(re.search(r"steps in ([0-9.]+) s", text).group(1))
+
+
+def trainer_seconds(text):
+    """The training time a trainer prints (`... to step N in 1m10s ...`)."""
+    m = re.search(r"to step \d+ in (?:(\d+)h)?(?:(\d+)m)?([0-9.]+)s", text)
+    h, mins, secs = m.groups()
+    return int(h or 0) * 3600 + int(mins or 0) * 60 + float(secs)
+
+
 def values(line):
     """`name value` pairs of a trainer's eval line."""
     return {k: float(v) for k, v in re.findall(r"  (\w+) ([-0-9.e+]+)", line)}
@@ -76,16 +89,18 @@ def gan(model, seed, steps, work, clf):
     rows = []
     exe = trainer(work, model)
     out = os.path.join(work, f"{model}-gmc-{seed}")
-    _, seconds = run([exe, "train", "--steps", str(steps), "--seed",
-                      str(seed), "--out", out])
+    text, _ = run([exe, "train", "--steps", str(steps), "--seed",
+                   str(seed), "--out", out])
+    seconds = trainer_seconds(text)
     samples = os.path.join(out, "samples.npy")
     run([exe, "sample", "-n", "10000", "--seed", str(seed), "-o", samples,
          "--checkpoint", os.path.join(out, "checkpoint.safetensors")])
     rows.append({"model": model, "framework": "gmc", "seed": seed,
                  "steps": steps, "train_s": seconds, **fid(clf, samples)})
     samples = os.path.join(work, f"{model}-torch-{seed}.npy")
-    _, seconds = run([TORCH_PYTHON, PEER, model, "--steps", str(steps),
-                      "--seed", str(seed), "-o", samples])
+    text, _ = run([TORCH_PYTHON, PEER, model, "--steps", str(steps),
+                   "--seed", str(seed), "-o", samples])
+    seconds = peer_seconds(text)
     rows.append({"model": model, "framework": "pytorch", "seed": seed,
                  "steps": steps, "train_s": seconds, **fid(clf, samples)})
     return rows
@@ -94,17 +109,18 @@ def gan(model, seed, steps, work, clf):
 def pixelcnn(seed, steps, work):
     exe = trainer(work, "pixelcnn")
     out = os.path.join(work, f"pixelcnn-gmc-{seed}")
-    _, seconds = run([exe, "train", "--steps", str(steps), "--seed",
-                      str(seed), "--out", out])
+    text, _ = run([exe, "train", "--steps", str(steps), "--seed",
+                   str(seed), "--out", out])
+    seconds = trainer_seconds(text)
     bits = values(run([exe, "eval", "--checkpoint",
                        os.path.join(out, "checkpoint.safetensors")])[0])
     rows = [{"model": "pixelcnn", "framework": "gmc", "seed": seed,
              "steps": steps, "train_s": seconds,
              "bits_per_dim": bits["bits_per_dim"]}]
-    text, seconds = run([TORCH_PYTHON, PEER, "pixelcnn", "--steps",
-                         str(steps), "--seed", str(seed)])
+    text, _ = run([TORCH_PYTHON, PEER, "pixelcnn", "--steps",
+                   str(steps), "--seed", str(seed)])
     rows.append({"model": "pixelcnn", "framework": "pytorch", "seed": seed,
-                 "steps": steps, "train_s": seconds,
+                 "steps": steps, "train_s": peer_seconds(text),
                  "bits_per_dim": float(re.search(r"NLL ([0-9.]+)",
                                                  text).group(1))})
     return rows

@@ -247,7 +247,17 @@ def quantize(z, codebook):
     codes = torch.cdist(flat, codebook).argmin(dim=1)
     e = codebook[codes].view(z.shape[0], z.shape[2], z.shape[3], -1)
     e = e.permute(0, 3, 1, 2)
-    return z + (e - z).detach(), e
+    return z + (e - z).detach(), e, flat.detach(), codes
+
+
+def restart_dead_codes(codebook, vectors, codes, min_uses=1):
+    """vqvae2.gm's restart: codes fewer than `min_uses` vectors of the batch
+    chose move to one of the batch's vectors, drawn at random."""
+    with torch.no_grad():
+        uses = torch.bincount(codes, minlength=codebook.shape[0])
+        drawn = vectors[torch.randint(0, len(vectors), (codebook.shape[0],))]
+        dead = uses < min_uses
+        codebook[dead] = drawn[dead]
 
 
 class VQVAE2(nn.Module):
@@ -270,10 +280,11 @@ class VQVAE2(nn.Module):
     def forward(self, x):
         hb = F.relu(self.eb2(F.relu(self.eb1(x))))
         zt = self.et3(self.et2(F.relu(self.et1(hb))))
-        qt, et = quantize(zt, self.top)
+        qt, et, self.vectors_top, self.codes_top = quantize(zt, self.top)
         dt = self.dt2(F.relu(self.dt1(qt)))
         zb = self.pre(torch.cat([hb, dt], 1))
-        qb, eb = quantize(zb, self.bottom)
+        qb, eb, self.vectors_bottom, self.codes_bottom = quantize(
+            zb, self.bottom)
         xhat = self.d2(F.relu(self.d1(torch.cat([self.up(qt), qb], 1))))
         vq = 0.0
         for z, e in ((zt, et), (zb, eb)):
@@ -292,6 +303,9 @@ def make_vqvae2(batch, images=None):
         opt.zero_grad()
         loss.backward()
         opt.step()
+        restart_dead_codes(model.top, model.vectors_top, model.codes_top)
+        restart_dead_codes(model.bottom, model.vectors_bottom,
+                           model.codes_bottom)
 
     return step
 

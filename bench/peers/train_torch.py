@@ -20,7 +20,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from torch_models import make_dcgan, make_pixelcnn, make_wgan_gp
+from torch_models import MODELS
 
 DATA = "/usr/share/datasets/fashion-mnist"
 
@@ -54,8 +54,7 @@ def batches(images, batch, generator):
     return lambda: next(stream)
 
 
-MAKE = {"dcgan": make_dcgan, "wgan_gp": make_wgan_gp,
-        "pixelcnn": make_pixelcnn}
+TRAINED = ("dcgan", "wgan_gp", "pixelcnn")
 
 
 def pixelcnn_bits_per_dim(model, test, batch):
@@ -72,7 +71,7 @@ def pixelcnn_bits_per_dim(model, test, batch):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("model", choices=["dcgan", "wgan_gp", "pixelcnn"])
+    parser.add_argument("model", choices=TRAINED)
     parser.add_argument("--steps", type=int, required=True)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2)
@@ -85,7 +84,7 @@ def main():
     shuffle = torch.Generator().manual_seed(args.seed)
     data = batches(load_images("train"), args.batch, shuffle)
 
-    step = MAKE[args.model](args.batch, data)
+    step = MODELS[args.model](args.batch, data)
     start = time.perf_counter()
     for _ in range(args.steps):
         step()

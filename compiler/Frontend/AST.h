@@ -204,7 +204,8 @@ struct ParamStmt : Stmt {
 };
 
 /// `assign codebooks.top = expr`: a new value for a net's parameter or
-/// state, outside any optimizer (restarting dead codes).
+/// state, outside any optimizer (restarting dead codes). `name` is the
+/// variable's name within the net (`conv2d_0.weight`).
 struct AssignVariableStmt : Stmt {
   AssignVariableStmt(SourceRange r, Ident net, Ident name, ExprPtr value)
       : Stmt(AssignVariable, r), net(std::move(net)), name(std::move(name)),

@@ -785,14 +785,27 @@ Val crossEntropyFn(Sema &s, CallSite &site) {
 //===----------------------------------------------------------------------===//
 
 /// Where a statistic may be written: the value of an eval block's report.
+/// Takes the report's name first, so that a statistic among the arguments
+/// is an error too.
 const std::string *statisticReport(Sema &s, CallSite &site) {
-  const std::string *name = s.statisticReport();
+  const std::string *name = s.takeStatisticReport();
   if (!name)
     site.fail("", site.callee() +
                       " is computed over a whole eval split, not per batch: "
                       "write it as `report NAME = " +
                       site.callee() + "(...)` in an eval block");
   return name;
+}
+
+/// Emits the statistic `kind` of `values` (as f32) under `name`.
+Val statistic(Sema &s, CallSite &site, const std::string &name,
+              llvm::StringRef kind, ArrayRef<Value> values) {
+  TensorBuilder m = s.math(site.callRange());
+  SmallVector<Value> floats;
+  for (Value v : values)
+    floats.push_back(m.cast(v, s.builder().getF32Type()));
+  s.create<gm::StatisticOp>(site.callRange(), name, kind, floats);
+  return Val::invalid(); // Nothing to report per batch.
 }
 
 Val frechetDistanceFn(Sema &s, CallSite &site) {
@@ -814,11 +827,7 @@ Val frechetDistanceFn(Sema &s, CallSite &site) {
                       " and " + describe(b.getType()) + " differ in size (D)");
     return Val::invalid();
   }
-  TensorBuilder m = s.math(site.callRange());
-  Type f32 = s.builder().getF32Type();
-  s.create<gm::StatisticOp>(site.callRange(), *name, "frechet_distance",
-                            ValueRange{m.cast(a, f32), m.cast(b, f32)});
-  return Val::invalid(); // Nothing to report per batch.
+  return statistic(s, site, *name, "frechet_distance", {a, b});
 }
 
 Val distinctFn(Sema &s, CallSite &site) {
@@ -833,10 +842,7 @@ Val distinctFn(Sema &s, CallSite &site) {
                        describe(x.getType()) + " (flatten it with reshape)");
     return Val::invalid();
   }
-  TensorBuilder m = s.math(site.callRange());
-  s.create<gm::StatisticOp>(site.callRange(), *name, "distinct",
-                            ValueRange{m.cast(x, s.builder().getF32Type())});
-  return Val::invalid();
+  return statistic(s, site, *name, "distinct", {x});
 }
 
 //===----------------------------------------------------------------------===//
@@ -911,7 +917,8 @@ BuiltinFn gmc::findBuiltin(llvm::StringRef name) {
 }
 
 bool gmc::isStatistic(llvm::StringRef name) {
-  return name == "frechet_distance" || name == "distinct";
+  BuiltinFn fn = findBuiltin(name);
+  return fn == frechetDistanceFn || fn == distinctFn;
 }
 
 std::vector<std::string> gmc::builtinNames() {

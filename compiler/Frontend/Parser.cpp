@@ -501,7 +501,17 @@ std::unique_ptr<Stmt> Parser::parseStatement() {
       expect(Tok::Ident, "after 'net.' (the variable's name)");
       return nullptr;
     }
+    // The variable's name after the net's may have dots of its own
+    // (`critic.conv2d_0.weight`).
     Ident name = ident();
+    while (consume(Tok::Dot)) {
+      if (!at(Tok::Ident)) {
+        expect(Tok::Ident, "after '.' (the variable's name)");
+        return nullptr;
+      }
+      Ident part = ident();
+      name = {name.name + "." + part.name, {name.range.begin, part.range.end}};
+    }
     if (!expect(Tok::Assign, "before the variable's new value"))
       return nullptr;
     ExprPtr value = parseExpr();

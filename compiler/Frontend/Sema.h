@@ -31,6 +31,7 @@
 
 #include <map>
 #include <memory>
+#include <utility>
 
 namespace gmc {
 
@@ -119,10 +120,13 @@ public:
   /// A dataset's batch (`next(train)`).
   Val nextBatch(const CallExpr *call, const Ident &dataset);
 
-  /// The name of the report whose statistic (`report fid =
+  /// Takes the name of the report whose statistic (`report fid =
   /// frechet_distance(...)` in an eval block) is being elaborated; null
-  /// elsewhere, where statistics are an error.
-  const std::string *statisticReport() const { return statisticReport_; }
+  /// elsewhere (and for a second statistic inside the first's arguments),
+  /// where statistics are an error.
+  const std::string *takeStatisticReport() {
+    return std::exchange(statisticReport_, nullptr);
+  }
 
   /// Suggests the closest known name for a misspelled one.
   std::string suggest(llvm::StringRef name,

@@ -243,6 +243,24 @@ void Sema::minimize(const MinimizeStmt *stmt) {
   minimizes_.push_back({op, stmt->nets});
 }
 
+/// Where the phase being elaborated already uses `name`: a report, a
+/// statistic, or nothing.
+static Operation *reportNamed(OpBuilder &builder, llvm::StringRef name) {
+  Operation *where = builder.getInsertionBlock()->getParentOp();
+  auto phase = isa<gm::PhaseOp>(where) ? cast<gm::PhaseOp>(where)
+                                       : where->getParentOfType<gm::PhaseOp>();
+  Operation *found = nullptr;
+  if (phase)
+    phase.walk([&](Operation *op) {
+      auto report = dyn_cast<gm::ReportOp>(op);
+      auto statistic = dyn_cast<gm::StatisticOp>(op);
+      if ((report && report.getName() == name) ||
+          (statistic && statistic.getName() == name))
+        found = op;
+    });
+  return found;
+}
+
 void Sema::report(const ReportStmt *stmt) {
   if (frame_->kind != Frame::Train && frame_->kind != Frame::Eval) {
     diags_.error(stmt->range, "report belongs in a train or eval block");
@@ -257,7 +275,24 @@ void Sema::report(const ReportStmt *stmt) {
                                       "split; it belongs in an eval block");
         continue;
       }
-      // The statistic's builtin emits gm.statistic under this name.
+      if (builder_.getInsertionBlock()
+              ->getParentOp()
+              ->getParentOfType<gm::RepeatOp>() ||
+          isa<gm::RepeatOp>(builder_.getInsertionBlock()->getParentOp())) {
+        diags_.error(call->range, call->callee.name +
+                                      " takes each batch once: it cannot "
+                                      "be inside a repeat");
+        continue;
+      }
+      if (reportNamed(builder_, item.name.name)) {
+        diags_.error(item.name.range,
+                     "'" + item.name.name +
+                         "' is reported already; a statistic needs a name "
+                         "of its own (it is one number, not averaged)");
+        continue;
+      }
+      // The statistic's builtin emits gm.statistic under this name (and
+      // takes the name, so that a statistic among its arguments fails).
       statisticReport_ = &item.name.name;
       (void)elaborate(call);
       statisticReport_ = nullptr;
@@ -277,6 +312,14 @@ void Sema::report(const ReportStmt *stmt) {
                                 "' needs a float scalar; this is " +
                                 describe(type) +
                                 " (reduce it with sum() or mean())");
+      continue;
+    }
+    if (isa_and_present<gm::StatisticOp>(
+            reportNamed(builder_, item.name.name))) {
+      diags_.error(item.name.range, "'" + item.name.name +
+                                        "' is a statistic of this block "
+                                        "already; the report needs another "
+                                        "name");
       continue;
     }
     gm::ReportOp::create(builder_, loc(item.name.range), item.name.name, t);

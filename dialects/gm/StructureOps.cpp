@@ -334,6 +334,8 @@ LogicalResult StatisticOp::verify() {
   auto phase = (*this)->getParentOfType<PhaseOp>();
   if (!phase || phase.getKind() != PhaseKind::eval)
     return emitOpError() << "must be inside an eval phase";
+  if ((*this)->getParentOfType<RepeatOp>())
+    return emitOpError() << "takes each batch once: not inside a gm.repeat";
   auto typeOf = [&](unsigned i) {
     return cast<RankedTensorType>(getValues()[i].getType());
   };

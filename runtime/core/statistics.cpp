@@ -7,6 +7,7 @@
 
 #include <Eigen/Eigenvalues>
 
+#include <algorithm>
 #include <cmath>
 
 namespace gmrt {
@@ -52,6 +53,8 @@ double frechetDistance(const std::vector<double> &mean1,
                        const std::vector<double> &mean2,
                        const std::vector<double> &cov2) {
   using Matrix = Eigen::MatrixXd;
+  // Row-major data read as Eigen's column-major: the transpose, which for
+  // symmetric covariances is the same matrix.
   auto d = static_cast<Eigen::Index>(mean1.size());
   Eigen::Map<const Matrix> c1(cov1.data(), d, d), c2(cov2.data(), d, d);
   Eigen::Map<const Eigen::VectorXd> m1(mean1.data(), d), m2(mean2.data(), d);
@@ -65,7 +68,9 @@ double frechetDistance(const std::vector<double> &mean1,
   Eigen::SelfAdjointEigenSolver<Matrix> second(
       0.5 * (inner + inner.transpose()), Eigen::EigenvaluesOnly);
   double traceRoot = second.eigenvalues().cwiseMax(0.0).cwiseSqrt().sum();
-  return (m1 - m2).squaredNorm() + c1.trace() + c2.trace() - 2 * traceRoot;
+  // Rounding can leave equal distributions a hair below zero.
+  return std::max(0.0, (m1 - m2).squaredNorm() + c1.trace() + c2.trace() -
+                           2 * traceRoot);
 }
 
 namespace {
@@ -88,18 +93,27 @@ private:
   FeatureMoments first_, second_;
 };
 
+/// Values compared as numbers: 0 and -0 are one value, every NaN is one.
 class Distinct : public Statistic {
 public:
   explicit Distinct(int64_t count) : count_(count) {}
   void add(void *const *operands) override {
     const float *x = static_cast<const float *>(operands[0]);
-    values_.insert(x, x + count_);
+    for (int64_t i = 0; i < count_; ++i) {
+      if (std::isnan(x[i]))
+        sawNan_ = true;
+      else
+        values_.insert(x[i] == 0 ? 0.0f : x[i]);
+    }
   }
-  double result() const override { return static_cast<double>(values_.size()); }
+  double result() const override {
+    return static_cast<double>(values_.size() + (sawNan_ ? 1 : 0));
+  }
 
 private:
   int64_t count_;
   std::set<float> values_;
+  bool sawNan_ = false;
 };
 
 } // namespace

@@ -4,7 +4,8 @@
 // fid = frechet_distance(a, b)` in an eval block) sees every batch's values
 // and gives one number for the whole split: the Fréchet distance between
 // two sets of features (FID with a classifier's features), or the number of
-// distinct values (the classes a classifier finds among samples).
+// distinct values (the classes a classifier finds among samples; values
+// arrive as f32, exact for integers up to 2^24).
 //
 //===----------------------------------------------------------------------===//
 

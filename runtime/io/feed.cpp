@@ -61,11 +61,14 @@ void DataFeed::loadNpy(const std::string &root) {
   if (!path.empty() && path[0] != '/' && !exists(path) &&
       exists(root + "/" + path))
     path = root + "/" + path;
+  std::string shortName =
+      info_.name.rfind("data.", 0) == 0 ? info_.name.substr(5) : info_.name;
   if (!exists(path))
     throw Error(info_.source +
                 ": not found (looked in the working directory "
                 "and in " +
-                root + "; pass --data DIR for another place)");
+                root + "; pass --data DIR for another place, or --source " +
+                shortName + "=FILE)");
   NpyArray array = readNpy(path);
   const TensorSpec &field = info_.fields[0];
   std::vector<int64_t> example(

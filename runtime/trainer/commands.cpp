@@ -147,7 +147,8 @@ std::map<std::string, std::string> sourcesOf(const Options &options) {
       throw Error("--source takes NAME=FILE (a dataset of the model and an "
                   ".npy file), not '" +
                   item + "'");
-    sources[item.substr(0, eq)] = item.substr(eq + 1);
+    if (!sources.emplace(item.substr(0, eq), item.substr(eq + 1)).second)
+      throw Error("--source names dataset '" + item.substr(0, eq) + "' twice");
     start = comma + 1;
   }
   return sources;
@@ -584,7 +585,9 @@ struct Command {
 const Command kCommands[] = {
     {"train", "train a phase, writing checkpoints and metrics", &kTrainOptions},
     {"sample", "draw samples into a PNG grid or .npy files", &kSampleOptions},
-    {"eval", "run an eval phase over the test data and average its reports",
+    {"eval",
+     "run an eval phase over the test data: its reports averaged, its "
+     "statistics over every batch",
      &kEvalOptions},
     {"info", "parameters, FLOPs per step, planned memory, phases",
      &kInfoOptions},

@@ -49,16 +49,16 @@ Session::Session(const std::string &infoJson, RunFunction run, Options options)
   auto shortName = [](const std::string &symbol) {
     return symbol.rfind("data.", 0) == 0 ? symbol.substr(5) : symbol;
   };
+  std::string npyData;
+  for (const DatasetInfo &d : info_.datasets)
+    if (!isImageSource(d.source))
+      npyData += (npyData.empty() ? "" : ", ") + shortName(d.name);
   std::map<std::string, std::string> bySymbol;
   for (const auto &[name, file] : options_.sources) {
     auto dataset = std::find_if(info_.datasets.begin(), info_.datasets.end(),
                                 [&](const DatasetInfo &d) {
                                   return shortName(d.name) == shortName(name);
                                 });
-    std::string npyData;
-    for (const DatasetInfo &d : info_.datasets)
-      if (!isImageSource(d.source))
-        npyData += (npyData.empty() ? "" : ", ") + shortName(d.name);
     if (dataset == info_.datasets.end() || isImageSource(dataset->source))
       throw Error("--source " + name + "=" + file + ": the model has " +
                   (dataset == info_.datasets.end()
@@ -66,7 +66,9 @@ Session::Session(const std::string &infoJson, RunFunction run, Options options)
                        : "'" + name + "' reading " + dataset->source +
                              " images, not a file") +
                   "; npy datasets: " + (npyData.empty() ? "none" : npyData));
-    bySymbol[dataset->name] = file;
+    if (!bySymbol.emplace(dataset->name, file).second)
+      throw Error("--source names dataset '" + shortName(dataset->name) +
+                  "' twice");
   }
   options_.sources = std::move(bySymbol);
 }
@@ -185,7 +187,12 @@ void Session::resetStatistics() {
 }
 
 double Session::statistic(int32_t id) const {
-  return statistics_.at(id)->result();
+  const StatisticInfo &info = info_.statistics.at(id);
+  try {
+    return statistics_.at(id)->result();
+  } catch (const Error &e) {
+    throw Error("statistic " + info.name + " (" + info.kind + "): " + e.what());
+  }
 }
 
 void Session::collect(int32_t id, void *const *operands) {

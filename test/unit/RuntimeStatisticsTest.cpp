@@ -97,6 +97,23 @@ TEST(Statistic, DistinctCountsValuesOverEveryBatch) {
   EXPECT_EQ(distinct->result(), 3.0);
 }
 
+TEST(Statistic, DistinctComparesAsNumbers) {
+  // 0 and -0 are one value; NaNs count once.
+  auto distinct = Statistic::create({"values", "distinct", {{"f32", {4}}}});
+  float nan = std::nanf("");
+  float x[] = {0.0f, -0.0f, nan, nan};
+  void *operands[] = {x};
+  distinct->add(operands);
+  EXPECT_EQ(distinct->result(), 2.0);
+}
+
+TEST(FrechetDistance, NeverNegative) {
+  // Equal covariances whose trace term rounds a hair below the rest.
+  std::vector<double> mean{0.1, 0.2, 0.3},
+      cov{1e-3, 2e-4, 0, 2e-4, 3e-3, 1e-5, 0, 1e-5, 7e-2};
+  EXPECT_GE(frechetDistance(mean, cov, mean, cov), 0.0);
+}
+
 TEST(Statistic, MalformedDescriptorsAreErrors) {
   EXPECT_THROW(Statistic::create({"x", "median", {{"f32", {4}}}}), Error);
   EXPECT_THROW(Statistic::create({"x", "distinct", {{"i32", {4}}}}), Error);

@@ -1366,3 +1366,15 @@ gm.model @m {
     gm.statistic "m" "median" (%f) : tensor<3xf32>
   }
 }
+
+// -----
+
+gm.model @m {
+  gm.phase eval @p {
+    gm.repeat 2 {
+      %f = gm.constant dense<1.0> : tensor<3xf32>
+      // expected-error @+1 {{takes each batch once: not inside a gm.repeat}}
+      gm.statistic "n" "distinct" (%f) : tensor<3xf32>
+    }
+  }
+}
