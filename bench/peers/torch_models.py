@@ -6,7 +6,8 @@ it trains (the generator, for the GANs). `images()` gives the next batch of
 u8 images (N, 1, 28, 28); by default one fixed batch of synthetic ones,
 since data loading is not what the benchmark compares (train_torch.py
 passes Fashion-MNIST). The step is the .gm file's train block (for
-VQ-VAE-2, `train stage1`), with the same optimizers.
+VQ-VAE-2, `train stage1` with its dead-code restarts), with the same
+optimizers.
 """
 
 import torch
