@@ -81,6 +81,14 @@ private:
     advance();
     return id;
   }
+  /// The name at the current token, or "expected a name <context>".
+  std::optional<Ident> name(llvm::StringRef context) {
+    if (!at(Tok::Ident)) {
+      expect(Tok::Ident, context);
+      return std::nullopt;
+    }
+    return ident();
+  }
 
   //===--- Declarations ---===//
   void parseTopLevel(bool isMain);
@@ -472,12 +480,8 @@ std::unique_ptr<Stmt> Parser::parseStatement() {
   }
   case Tok::KwParam: {
     advance();
-    if (!at(Tok::Ident)) {
-      expect(Tok::Ident, "after 'param'");
-      return nullptr;
-    }
-    Ident name = ident();
-    if (!expect(Tok::Colon, "after the parameter's name"))
+    std::optional<Ident> name = this->name("after 'param'");
+    if (!name || !expect(Tok::Colon, "after the parameter's name"))
       return nullptr;
     std::optional<TypeSpec> type = parseType();
     if (!type || !expect(Tok::Assign, "before the parameter's initializer"))
@@ -485,32 +489,28 @@ std::unique_ptr<Stmt> Parser::parseStatement() {
     ExprPtr init = parseExpr();
     if (!init)
       return nullptr;
-    return std::make_unique<ParamStmt>(from(begin), std::move(name),
+    return std::make_unique<ParamStmt>(from(begin), std::move(*name),
                                        std::move(*type), std::move(init));
   }
   case Tok::KwAssign: {
     advance();
-    if (!at(Tok::Ident)) {
-      expect(Tok::Ident, "after 'assign' (a net's variable: net.name)");
+    std::optional<Ident> net =
+        this->name("after 'assign' (a net's variable: net.name)");
+    if (!net ||
+        !expect(Tok::Dot, "between the net and its variable (net.name)"))
       return nullptr;
-    }
-    Ident net = ident();
-    if (!expect(Tok::Dot, "between the net and its variable (net.name)"))
-      return nullptr;
-    if (!at(Tok::Ident)) {
-      expect(Tok::Ident, "after 'net.' (the variable's name)");
-      return nullptr;
-    }
     // The variable's name after the net's may have dots of its own
     // (`critic.conv2d_0.weight`).
-    Ident name = ident();
+    std::optional<Ident> name =
+        this->name("after 'net.' (the variable's name)");
+    if (!name)
+      return nullptr;
     while (consume(Tok::Dot)) {
-      if (!at(Tok::Ident)) {
-        expect(Tok::Ident, "after '.' (the variable's name)");
+      std::optional<Ident> part = this->name("after '.' (the variable's name)");
+      if (!part)
         return nullptr;
-      }
-      Ident part = ident();
-      name = {name.name + "." + part.name, {name.range.begin, part.range.end}};
+      name = Ident{name->name + "." + part->name,
+                   {name->range.begin, part->range.end}};
     }
     if (!expect(Tok::Assign, "before the variable's new value"))
       return nullptr;
@@ -518,7 +518,7 @@ std::unique_ptr<Stmt> Parser::parseStatement() {
     if (!value)
       return nullptr;
     return std::make_unique<AssignVariableStmt>(
-        from(begin), std::move(net), std::move(name), std::move(value));
+        from(begin), std::move(*net), std::move(*name), std::move(value));
   }
   case Tok::Ident: {
     std::vector<Ident> targets{ident()};
