@@ -12,6 +12,7 @@
 #include "compiler/Frontend/SemaInternal.h"
 
 #include <cmath>
+#include <type_traits>
 
 using namespace gmc;
 using namespace mlir;
@@ -255,6 +256,14 @@ template <typename OpT> Val reduction(Sema &s, CallSite &site) {
   bool keepdim = site.boolOr("keepdim", false);
   if (!site.finish())
     return Val::invalid();
+  // As in NumPy, a sum counts booleans and a mean of booleans or integers
+  // is a fraction: reduce them as f32, not in their own type.
+  Type element = typeOf(x).getElementType();
+  bool counts = std::is_same_v<OpT, gm::ReduceSumOp> && element.isInteger(1);
+  bool fraction =
+      std::is_same_v<OpT, gm::ReduceMeanOp> && isa<IntegerType>(element);
+  if (counts || fraction)
+    x = s.math(site.callRange()).cast(x, s.builder().getF32Type());
   if (rank == 0)
     return tensorResult(x, site);
   shape::ShapeResult r = shape::reduce(typeOf(x).getShape(), dims, keepdim);
