@@ -2,8 +2,10 @@
 eager (bench/peers/train_torch.py: same architecture, initialization and
 optimizers) for the same steps on Fashion-MNIST, measured the same way.
 
-    python3 bench/quality.py [--models dcgan,wgan_gp,pixelcnn] [--seeds 0,1,2]
-                             [--steps-gan 2000] [--steps-pixelcnn 500]
+    python3 bench/quality.py [--models dcgan,wgan_gp,pixelcnn,vqvae2]
+                             [--seeds 0,1,2] [--steps-gan 2000]
+                             [--steps-pixelcnn 500] [--steps-vqvae2 2000]
+                             [--min-uses 1]
 
 - GANs: FID of 10000 samples against the test split, in the feature space
   of models/classifier.gm (trained by gmc first: 10 epochs), and the
@@ -11,6 +13,8 @@ optimizers) for the same steps on Fashion-MNIST, measured the same way.
   the FID of 10000 training images.
 - PixelCNN: test NLL in bits/dim (the trainer's eval; PyTorch's the same
   cross-entropy over the test split).
+- VQ-VAE-2 (stage 1, `--min-uses` its dead-code restart, 0 for none): test
+  reconstruction MSE and the codebook perplexities, per batch averaged.
 
 Writes a JSON line per run to --out (default bench/quality.jsonl) and
 prints a table. Slow (about an hour for everything on 2 cores): not part of
@@ -56,11 +60,14 @@ def values(line):
     return {k: float(v) for k, v in re.findall(r"  (\w+) ([-0-9.e+]+)", line)}
 
 
-def trainer(work, model):
-    path = os.path.join(work, model)
+def trainer(work, model, defines=()):
+    """The compiled trainer of models/MODEL.gm (consts overridden by
+    `defines`, NAME=VALUE), compiled once into the work directory."""
+    path = os.path.join(work, "-".join([model, *defines]))
     if not os.path.exists(path):
         run([os.path.join(BUILD, "bin", "gmc"), "compile",
-             os.path.join(ROOT, "models", model + ".gm"), "-o", path])
+             os.path.join(ROOT, "models", model + ".gm"), "-o", path,
+             *[arg for d in defines for arg in ("-D", d)]])
     return path
 
 
@@ -126,12 +133,40 @@ def pixelcnn(seed, steps, work):
     return rows
 
 
+def vqvae2(seed, steps, work, min_uses):
+    """Stage 1 of VQ-VAE-2: test reconstruction MSE and code perplexities."""
+    exe = trainer(work, "vqvae2", [f"MIN_USES={min_uses}"])
+    out = os.path.join(work, f"vqvae2-gmc-{seed}-min{min_uses}")
+    text, _ = run([exe, "train", "--phase", "stage1", "--steps", str(steps),
+                   "--seed", str(seed), "--out", out])
+    seconds = trainer_seconds(text)
+    got = values(run([exe, "eval", "--checkpoint",
+                      os.path.join(out, "checkpoint.safetensors")])[0])
+    common = {"model": "vqvae2", "seed": seed, "steps": steps,
+              "min_uses": min_uses}
+    rows = [{**common, "framework": "gmc", "train_s": seconds,
+             "recon": got["recon"], "perplexity_top": got["perplexity_top"],
+             "perplexity_bottom": got["perplexity_bottom"]}]
+    text, _ = run([TORCH_PYTHON, PEER, "vqvae2", "--steps", str(steps),
+                   "--seed", str(seed), "--min-uses", str(min_uses)])
+    m = re.search(r"test recon ([0-9.]+), perplexity top ([0-9.]+) "
+                  r"bottom ([0-9.]+)", text)
+    rows.append({**common, "framework": "pytorch",
+                 "train_s": peer_seconds(text), "recon": float(m.group(1)),
+                 "perplexity_top": float(m.group(2)),
+                 "perplexity_bottom": float(m.group(3))})
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--models", default="dcgan,wgan_gp,pixelcnn")
     parser.add_argument("--seeds", default="0")
     parser.add_argument("--steps-gan", type=int, default=2000)
     parser.add_argument("--steps-pixelcnn", type=int, default=500)
+    parser.add_argument("--steps-vqvae2", type=int, default=2000)
+    parser.add_argument("--min-uses", type=int, default=1,
+                        help="VQ-VAE-2's dead-code restart (0: none)")
     parser.add_argument("--work", default=os.path.join(ROOT, "out", "quality"))
     parser.add_argument("--out", default=os.path.join(ROOT, "bench",
                                                       "quality.jsonl"))
@@ -148,9 +183,13 @@ def main():
     with open(args.out, "a") as log:
         for model in models:
             for seed in seeds:
-                new = (pixelcnn(seed, args.steps_pixelcnn, args.work)
-                       if model == "pixelcnn"
-                       else gan(model, seed, args.steps_gan, args.work, clf))
+                if model == "pixelcnn":
+                    new = pixelcnn(seed, args.steps_pixelcnn, args.work)
+                elif model == "vqvae2":
+                    new = vqvae2(seed, args.steps_vqvae2, args.work,
+                                 args.min_uses)
+                else:
+                    new = gan(model, seed, args.steps_gan, args.work, clf)
                 for row in new:
                     if clf:
                         row["classifier_accuracy"], row["fid_floor"] = clf[2:]
@@ -166,12 +205,16 @@ def main():
                     if r["model"] == model and r["framework"] == framework]
             if not runs:
                 continue
-            key = "bits_per_dim" if model == "pixelcnn" else "fid"
-            metric = statistics.median(r[key] for r in runs)
-            extra = ("" if model == "pixelcnn" else ", classes " + "/".join(
-                str(int(r["classes_in_1000"])) for r in runs))
-            print(f"| {model} | {framework} | {len(runs)} | {key} "
-                  f"{metric:.4g}{extra} | "
+            keys = {"pixelcnn": ["bits_per_dim"],
+                    "vqvae2": ["recon", "perplexity_top",
+                               "perplexity_bottom"]}.get(model, ["fid"])
+            metrics = ", ".join(
+                f"{key} {statistics.median(r[key] for r in runs):.4g}"
+                for key in keys)
+            if "classes_in_1000" in runs[0]:
+                metrics += ", classes " + "/".join(
+                    str(int(r["classes_in_1000"])) for r in runs)
+            print(f"| {model} | {framework} | {len(runs)} | {metrics} | "
                   f"{statistics.median(r['train_s'] for r in runs):.0f} s |")
 
 

@@ -287,13 +287,14 @@ class VQVAE2(nn.Module):
         qb, eb, self.vectors_bottom, self.codes_bottom = quantize(
             zb, self.bottom)
         xhat = self.d2(F.relu(self.d1(torch.cat([self.up(qt), qb], 1))))
+        self.recon = F.mse_loss(xhat, x)
         vq = 0.0
         for z, e in ((zt, et), (zb, eb)):
             vq = vq + F.mse_loss(e, z.detach()) + 0.25 * F.mse_loss(z, e.detach())
-        return F.mse_loss(xhat, x) + vq
+        return self.recon + vq
 
 
-def make_vqvae2(batch, images=None):
+def make_vqvae2(batch, images=None, min_uses=1):
     images = images or synthetic(batch)
     model = VQVAE2()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -304,10 +305,13 @@ def make_vqvae2(batch, images=None):
         opt.zero_grad()
         loss.backward()
         opt.step()
-        restart_dead_codes(model.top, model.vectors_top, model.codes_top)
-        restart_dead_codes(model.bottom, model.vectors_bottom,
-                           model.codes_bottom)
+        if min_uses > 0:
+            restart_dead_codes(model.top, model.vectors_top, model.codes_top,
+                               min_uses)
+            restart_dead_codes(model.bottom, model.vectors_bottom,
+                               model.codes_bottom, min_uses)
 
+    step.model = model
     return step
 
 

@@ -5,10 +5,13 @@ initialization and optimizers as models/*.gm; torch_models.py).
     /usr/bin/python3 bench/peers/train_torch.py dcgan --steps 2000 -o dcgan.npy
     /usr/bin/python3 bench/peers/train_torch.py wgan_gp --steps 2000 -o wgan.npy
     /usr/bin/python3 bench/peers/train_torch.py pixelcnn --steps 500
+    /usr/bin/python3 bench/peers/train_torch.py vqvae2 --steps 2000 [--min-uses 0]
 
 The GANs write 10000 samples in [0, 1] as NPY (N, 1, 28, 28) float32, for
 gmc's classifier (`classifier eval --phase fid --source samples=FILE`); the
-PixelCNN prints its test NLL in bits/dim. Prints the training time.
+PixelCNN prints its test NLL in bits/dim; VQ-VAE-2 (stage 1) prints the
+test reconstruction MSE and the codebook perplexities, per batch averaged
+over the test split as vqvae2.gm's eval. Prints the training time.
 """
 
 import argparse
@@ -54,7 +57,7 @@ def batches(images, batch, generator):
     return lambda: next(stream)
 
 
-TRAINED = ("dcgan", "wgan_gp", "pixelcnn")
+TRAINED = ("dcgan", "wgan_gp", "pixelcnn", "vqvae2")
 
 
 def pixelcnn_bits_per_dim(model, test, batch):
@@ -69,6 +72,25 @@ def pixelcnn_bits_per_dim(model, test, batch):
     return total / count / math.log(2)
 
 
+def perplexity(codes, k=64):
+    p = torch.bincount(codes, minlength=k).float() / len(codes)
+    return torch.exp(-(p * torch.log(p + 1e-10)).sum()).item()
+
+
+def vqvae2_eval(model, test, batch):
+    """Test reconstruction MSE and code perplexities, per batch averaged."""
+    sums = [0.0, 0.0, 0.0]
+    batches = len(test) // batch
+    with torch.no_grad():
+        for i in range(0, batches * batch, batch):
+            model(test[i:i + batch].float() / 255)
+            for j, value in enumerate((model.recon.item(),
+                                       perplexity(model.codes_top),
+                                       perplexity(model.codes_bottom))):
+                sums[j] += value
+    return [s / batches for s in sums]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("model", choices=TRAINED)
@@ -78,17 +100,31 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("-n", type=int, default=10000, help="samples to write")
     parser.add_argument("-o", help="the samples' .npy (GANs)")
+    parser.add_argument("--min-uses", type=int, default=1,
+                        help="VQ-VAE-2's dead-code restart (0: none)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     shuffle = torch.Generator().manual_seed(args.seed)
     data = batches(load_images("train"), args.batch, shuffle)
 
-    step = MODELS[args.model](args.batch, data)
+    extra = {"min_uses": args.min_uses} if args.model == "vqvae2" else {}
+    step = MODELS[args.model](args.batch, data, **extra)
     start = time.perf_counter()
-    for _ in range(args.steps):
+    for i in range(args.steps):
         step()
+        if args.model == "vqvae2" and (i + 1) % 200 == 0:
+            m = step.model
+            print(f"step {i + 1}: recon {m.recon.item():.5f}, perplexity "
+                  f"top {perplexity(m.codes_top):.1f} bottom "
+                  f"{perplexity(m.codes_bottom):.1f}", flush=True)
     seconds = time.perf_counter() - start
+    if args.model == "vqvae2":
+        recon, top, bottom = vqvae2_eval(step.model, load_images("test"),
+                                         args.batch)
+        print(f"vqvae2: {args.steps} steps in {seconds:.0f} s; test recon "
+              f"{recon:.6f}, perplexity top {top:.2f} bottom {bottom:.2f}")
+        return
     if args.model == "pixelcnn":
         bits = pixelcnn_bits_per_dim(step.model, load_images("test"),
                                      args.batch)
