@@ -76,13 +76,13 @@ public:
     for (Group &group : groups_)
       if (!group.merged && group.members.size() > 1)
         fuse(group);
-    // Convolutions take in their epilogues.
-    SmallVector<Conv2dOp> convolutions;
+    // Convolutions and matmuls take in their epilogues.
+    SmallVector<Operation *> libraryOps;
     for (Operation &op : block_)
-      if (auto conv = dyn_cast<Conv2dOp>(op))
-        convolutions.push_back(conv);
-    for (Conv2dOp conv : convolutions)
-      absorbEpilogue(conv);
+      if (isa<Conv2dOp, MatmulOp>(op))
+        libraryOps.push_back(&op);
+    for (Operation *op : libraryOps)
+      absorbEpilogue(op);
     // Then reductions take in the chains that only they read.
     SmallVector<Operation *> reductions;
     for (Operation &op : block_)
@@ -196,8 +196,8 @@ private:
     if (!def || def->getBlock() != &block_ || !reduced.hasOneUse())
       return;
     auto fused = dyn_cast<FusedOp>(def);
-    // (A convolution's epilogue stays one oneDNN call.)
-    if (fused ? fused.getReduction() || fused.getConvolution() ||
+    // (A library op's epilogue stays one oneDNN call.)
+    if (fused ? fused.getReduction() || fused.getLibraryOp() ||
                     fused->getNumResults() != 1
               : !isElementwise(def))
       return;
@@ -226,16 +226,26 @@ private:
     def->erase();
   }
 
-  /// The per-channel bias of `user` when it is an epilogue of convolution
-  /// result `y` the backends run inside the convolution: a gm.add of `y`
-  /// and a [C, 1, 1] bias, or a gm.fused of one result whose body is that
-  /// add followed by relu, leaky_relu or nothing. Null otherwise.
-  static Value epilogueBias(Operation *user, Value y) {
+  /// The shape of the bias a backend adds inside library op `op`: one
+  /// per output channel of a convolution ([C, 1, 1]), one per column of a
+  /// matmul ([N]).
+  static SmallVector<int64_t> biasShape(Operation *op) {
+    auto type = cast<RankedTensorType>(op->getResult(0).getType());
+    if (isa<Conv2dOp>(op))
+      return {type.getDimSize(1), 1, 1};
+    return {type.getShape().back()};
+  }
+
+  /// The bias of `user` when it is an epilogue of library op result `y`
+  /// that the backends run inside the op: a gm.add of `y` and a bias of
+  /// `shape`, or a gm.fused of one result whose body is that add followed
+  /// by relu, leaky_relu or nothing. Null otherwise.
+  static Value epilogueBias(Operation *user, Value y, ArrayRef<int64_t> shape) {
     auto type = cast<RankedTensorType>(y.getType());
     auto isBias = [&](Value b) {
       auto t = cast<RankedTensorType>(b.getType());
       return b != y && t.getElementType() == type.getElementType() &&
-             t.getShape() == ArrayRef<int64_t>{type.getDimSize(1), 1, 1};
+             t.getShape() == shape;
     };
     auto other = [&](Value a, Value b) { return a == y ? b : a; };
     if (auto add = dyn_cast<AddOp>(user)) {
@@ -244,7 +254,7 @@ private:
     }
     auto fused = dyn_cast<FusedOp>(user);
     if (!fused || fused->getNumResults() != 1 || fused.getReduction() ||
-        fused.getConvolution() || fused.getInputs().size() != 2)
+        fused.getLibraryOp() || fused.getInputs().size() != 2)
       return {};
     Value bias = other(fused.getInputs()[0], fused.getInputs()[1]);
     if (!isBias(bias))
@@ -265,29 +275,31 @@ private:
     return bias;
   }
 
-  /// Replaces `conv` and its epilogue, when only the epilogue reads the
-  /// convolution, by one gm.fused starting with the convolution.
-  void absorbEpilogue(Conv2dOp conv) {
-    Value y = conv.getResult();
+  /// Replaces library op `op` (a convolution or a matmul) and its
+  /// epilogue, when only the epilogue reads the op's result, by one
+  /// gm.fused starting with the op.
+  void absorbEpilogue(Operation *op) {
+    Value y = op->getResult(0);
     if (!y.hasOneUse())
       return;
     Operation *user = *y.getUsers().begin();
     if (user->getBlock() != &block_)
       return;
-    Value bias = epilogueBias(user, y);
+    Value bias = epilogueBias(user, y, biasShape(op));
     if (!bias)
       return;
     OpBuilder b(user);
-    SmallVector<Value> inputs{conv.getInput(), conv.getWeight(), bias};
+    SmallVector<Value> inputs(op->getOperands());
+    inputs.push_back(bias);
     FusedOp fused =
         buildFused(b, user->getLoc(), user->getResultTypes(), inputs,
                    [&](OpBuilder &b, IRMapping &mapping) {
-                     mapping.map(y, b.clone(*conv, mapping)->getResult(0));
+                     mapping.map(y, b.clone(*op, mapping)->getResult(0));
                      return SmallVector<Value>{cloneInline(b, user, mapping)};
                    });
     user->replaceAllUsesWith(fused);
     user->erase();
-    conv.erase();
+    op->erase();
   }
 
   /// Fewer outputs than this and a reduction keeps its input in memory.

@@ -124,10 +124,11 @@ def GmFuse : Pass<"gm-fuse", "::mlir::gm::ModelOp"> {
     other ops read become results of the fused op. Ops of different shapes
     stay apart: a broadcast operand is an input, read by index.
 
-    A `conv2d` read only by its epilogue (a `[C, 1, 1]` bias added, then
-    `relu`, `leaky_relu` or nothing; fused or a lone `add`) takes it in: a
-    gm.fused starting with the convolution, which the CPU backend runs as
-    one oneDNN convolution with a bias and a post-op.
+    A `conv2d` or `matmul` read only by its epilogue (a bias per output
+    channel, `[C, 1, 1]`, or per column, `[N]`, added; then `relu`,
+    `leaky_relu` or nothing; fused or a lone `add`) takes it in: a gm.fused
+    starting with the convolution or matmul, which the CPU backend runs as
+    one oneDNN primitive with a bias and a post-op.
 
     Then a reduction (`reduce_sum`, `reduce_mean`, `reduce_max`) whose input
     only it reads, made by an elementwise op or a fused chain, takes that

@@ -492,7 +492,11 @@ void BodyPlanner::updateVariablesInPlace() {
   // optimizer step, running statistics) writes the variable directly: the
   // stores then copy nothing and the new value needs no arena bytes.
   walkOutsideFused(body_, [&](Operation *op) {
-    if (!isa<FusedOp>(op) && !isElementwise(op))
+    auto fused = dyn_cast<FusedOp>(op);
+    if (!fused && !isElementwise(op))
+      return;
+    // A convolution or matmul reads more than element i for element i.
+    if (fused && fused.getLibraryOp())
       return;
     for (Value result : op->getResults())
       for (Value input : op->getOperands())

@@ -540,10 +540,11 @@ def Gm_FusedOp : Gm_Op<"fused", [
     }
     ```
 
-    Or the body may start with a `gm.conv2d` of two arguments that the chain
-    continues (made by gm-fuse: a per-channel bias, then `relu`,
-    `leaky_relu` or nothing): a convolution with its epilogue, which the CPU
-    backend runs as one oneDNN convolution with a bias and a post-op:
+    Or the body may start with a `gm.conv2d` or `gm.matmul` of two arguments
+    that the chain continues (made by gm-fuse: a bias per output channel or
+    column, then `relu`, `leaky_relu` or nothing): a library op with its
+    epilogue, which the CPU backend runs as one oneDNN convolution or matmul
+    with a bias and a post-op:
 
     ```mlir
     %y = gm.fused(%x, %w, %b) : (tensor<64x1x28x28xf32>, tensor<32x1x4x4xf32>, tensor<32x1x1xf32>) -> tensor<64x32x14x14xf32> {
@@ -558,8 +559,9 @@ def Gm_FusedOp : Gm_Op<"fused", [
   let extraClassDeclaration = [{
     /// The trailing reduction of the body, or null.
     ::mlir::Operation *getReduction();
-    /// The leading convolution of the body (an epilogue fusion), or null.
-    ::mlir::gm::Conv2dOp getConvolution();
+    /// The leading gm.conv2d or gm.matmul of the body (a library op with
+    /// its epilogue), or null.
+    ::mlir::Operation *getLibraryOp();
   }];
   let arguments = (ins Variadic<Gm_Tensor>:$inputs);
   let results = (outs Variadic<Gm_Tensor>:$results);

@@ -417,9 +417,11 @@ Operation *FusedOp::getReduction() {
   return isa<ReduceSumOp, ReduceMeanOp, ReduceMaxOp>(last) ? last : nullptr;
 }
 
-Conv2dOp FusedOp::getConvolution() {
+Operation *FusedOp::getLibraryOp() {
   Block &body = getBody().front();
-  return body.empty() ? Conv2dOp() : dyn_cast<Conv2dOp>(body.front());
+  if (body.empty() || !isa<Conv2dOp, MatmulOp>(body.front()))
+    return nullptr;
+  return &body.front();
 }
 
 LogicalResult FusedOp::verify() {
@@ -443,14 +445,15 @@ LogicalResult FusedOp::verify() {
       cast<RankedTensorType>(reduction ? reduction->getOperand(0).getType()
                                        : getResult(0).getType())
           .getShape();
-  Conv2dOp convolution = getConvolution();
-  if (convolution && reduction)
-    return emitOpError() << "cannot both start with a convolution and end "
-                            "with a reduction";
+  Operation *library = getLibraryOp();
+  if (library && reduction)
+    return emitOpError() << "cannot both start with a "
+                         << library->getName().getStringRef()
+                         << " and end with a reduction";
   for (Operation &op : body.without_terminator()) {
-    if (&op == reduction || &op == convolution.getOperation())
+    if (&op == reduction || &op == library)
       continue;
-    if (isa<Conv2dOp>(op))
+    if (isa<Conv2dOp, MatmulOp>(op))
       return op.emitOpError() << "can only start a gm.fused";
     if (!isElementwise(&op))
       return op.emitOpError() << "cannot be fused: not elementwise";

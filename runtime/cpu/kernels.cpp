@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -37,6 +38,19 @@ dnnl::stream &stream() {
 }
 
 /// A memory object over caller buffers, re-pointed at each use.
+/// An epilogue's activation as a oneDNN post-op: max(x, alpha x) for relu
+/// (alpha 0) and leaky relu.
+dnnl::primitive_attr activationOf(const Epilogue &epilogue) {
+  dnnl::primitive_attr attr;
+  if (epilogue.activation != Epilogue::None) {
+    dnnl::post_ops ops;
+    ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, epilogue.alpha,
+                       0.0f);
+    attr.set_post_ops(ops);
+  }
+  return attr;
+}
+
 struct Buffer {
   memory mem;
   explicit Buffer(const memory::desc &md) : mem(md, engine(), nullptr) {}
@@ -237,13 +251,7 @@ struct Conv2d::Impl {
       // + bias[o] inside the convolution, then the activation as a
       // post-op: max(x, alpha x) for relu (alpha 0) and leaky relu.
       memory::desc biasDesc({s.o}, dt::f32, tag::a);
-      dnnl::primitive_attr attr;
-      if (s.epilogue.activation != ConvEpilogue::None) {
-        dnnl::post_ops ops;
-        ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu,
-                           s.epilogue.alpha, 0.0f);
-        attr.set_post_ops(ops);
-      }
+      dnnl::primitive_attr attr = activationOf(s.epilogue);
       auto withEpilogue = dnnl::convolution_forward::primitive_desc(
           dnnl::convolution_forward::desc(
               dnnl::prop_kind::forward_training, algo, ask(src, operand),
@@ -342,6 +350,7 @@ struct Matmul::Impl {
   dnnl::matmul prim;
   Staged a, b; // converted to bf16 under Precision::bf16
   Buffer c;
+  std::optional<Buffer> bias; // [1, 1, N], with a bias epilogue
 
   /// A logical rows x cols matrix (per batch) stored row-major, or its
   /// transpose stored row-major.
@@ -363,26 +372,42 @@ struct Matmul::Impl {
   }
 
   Impl(int64_t batch, int64_t m, int64_t k, int64_t n, bool ta, bool tb,
-       Precision precision)
+       Precision precision, const Epilogue &epilogue)
       : a(staged(operand(batch, m, k, ta), precision, 0)),
         b(staged(operand(batch, k, n, tb), precision, 1)),
         c(operand(batch, m, n, false)) {
+    if (!epilogue.bias) {
+      prim = dnnl::matmul(dnnl::matmul::primitive_desc(
+          dnnl::matmul::desc(a.desc(), b.desc(), c.mem.get_desc()), engine()));
+      return;
+    }
+    // + bias[n] on every row of every batch, then the activation.
+    bias.emplace(memory::desc({1, 1, n}, dt::f32, tag::abc));
     prim = dnnl::matmul(dnnl::matmul::primitive_desc(
-        dnnl::matmul::desc(a.desc(), b.desc(), c.mem.get_desc()), engine()));
+        dnnl::matmul::desc(a.desc(), b.desc(), bias->mem.get_desc(),
+                           c.mem.get_desc()),
+        activationOf(epilogue), engine()));
   }
 };
 
 Matmul::Matmul(int64_t batch, int64_t m, int64_t k, int64_t n, bool ta, bool tb,
-               Precision precision)
+               Precision precision, Epilogue epilogue)
     : impl_(create("matmul", [&] {
-        return std::make_unique<Impl>(batch, m, k, n, ta, tb, precision);
+        return std::make_unique<Impl>(batch, m, k, n, ta, tb, precision,
+                                      epilogue);
       })) {}
 Matmul::~Matmul() = default;
 
-void Matmul::run(const float *a, const float *b, float *c) {
-  impl_->prim.execute(stream(), {{DNNL_ARG_SRC, impl_->a.in(a)},
-                                 {DNNL_ARG_WEIGHTS, impl_->b.in(b)},
-                                 {DNNL_ARG_DST, impl_->c.at(c)}});
+void Matmul::run(const float *a, const float *b, float *c, const float *bias) {
+  if (bool(bias) != bool(impl_->bias))
+    throw Error(bias ? "matmul: a bias without a bias epilogue"
+                     : "matmul: its bias epilogue needs a bias");
+  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, impl_->a.in(a)},
+                                       {DNNL_ARG_WEIGHTS, impl_->b.in(b)},
+                                       {DNNL_ARG_DST, impl_->c.at(c)}};
+  if (bias)
+    args.emplace(DNNL_ARG_BIAS, impl_->bias->at(bias));
+  impl_->prim.execute(stream(), args);
   stream().wait();
 }
 

@@ -22,10 +22,11 @@ namespace gmrt::cpu {
 /// the kernels convert the operands they read at each call).
 enum class Precision { f32, bf16 };
 
-/// What a forward convolution does to its result before writing it (made
-/// by gm-fuse from the ops that followed it): + bias[o], then an
-/// activation: relu, or leaky relu with slope `alpha` below 0.
-struct ConvEpilogue {
+/// What a forward convolution or a matmul does to its result before
+/// writing it (made by gm-fuse from the ops that followed it): + bias per
+/// output channel or column, then an activation: relu, or leaky relu with
+/// slope `alpha` below 0.
+struct Epilogue {
   enum Activation { None, Relu, LeakyRelu };
   bool bias = false;
   Activation activation = None;
@@ -45,7 +46,7 @@ struct ConvShape {
   int64_t dilationH = 1, dilationW = 1;
   int64_t groups = 1;
   std::vector<uint8_t> mask; // empty: no mask
-  ConvEpilogue epilogue;     // of the forward pass
+  Epilogue epilogue;         // of the forward pass
 };
 
 /// conv2d and its two gradients (gm.conv2d, gm.conv2d_backward_data,
@@ -70,9 +71,12 @@ private:
 class Matmul {
 public:
   Matmul(int64_t batch, int64_t m, int64_t k, int64_t n, bool transposeA,
-         bool transposeB, Precision precision = Precision::f32);
+         bool transposeB, Precision precision = Precision::f32,
+         Epilogue epilogue = {});
   ~Matmul();
-  void run(const float *a, const float *b, float *c);
+  /// `bias`: [N], exactly when the epilogue has one.
+  void run(const float *a, const float *b, float *c,
+           const float *bias = nullptr);
 
 private:
   struct Impl;

@@ -116,6 +116,23 @@ Precision precisionOf(const json &d) {
   return Precision::f32;
 }
 
+/// A forward convolution's or matmul's epilogue (gm-fuse): + bias, then
+/// relu or leaky relu.
+Epilogue epilogueOf(const json &d) {
+  Epilogue e;
+  e.bias = d.value("bias", false);
+  std::string activation = d.value("activation", "none");
+  if (activation == "relu")
+    e.activation = Epilogue::Relu;
+  else if (activation == "leaky_relu")
+    e.activation = Epilogue::LeakyRelu;
+  else if (activation != "none")
+    throw Error("unknown " + d.at("kind").get<std::string>() + " activation '" +
+                activation + "'");
+  e.alpha = d.value("alpha", 0.0);
+  return e;
+}
+
 ConvShape convShape(const json &d) {
   auto x = d.at("x").get<std::vector<int64_t>>();
   auto w = d.at("w").get<std::vector<int64_t>>();
@@ -134,17 +151,7 @@ ConvShape convShape(const json &d) {
   s.groups = d.at("groups");
   if (d.contains("mask"))
     s.mask = d.at("mask").get<std::vector<uint8_t>>();
-  // A forward convolution's epilogue (gm-fuse): + bias, then relu or
-  // leaky relu.
-  s.epilogue.bias = d.value("bias", false);
-  std::string activation = d.value("activation", "none");
-  if (activation == "relu")
-    s.epilogue.activation = ConvEpilogue::Relu;
-  else if (activation == "leaky_relu")
-    s.epilogue.activation = ConvEpilogue::LeakyRelu;
-  else if (activation != "none")
-    throw Error("unknown convolution activation '" + activation + "'");
-  s.epilogue.alpha = d.value("alpha", 0.0);
+  s.epilogue = epilogueOf(d);
   return s;
 }
 
@@ -178,13 +185,18 @@ class MatmulOp : public LibraryOp {
 public:
   explicit MatmulOp(const json &d)
       : matmul_(d.at("batch"), d.at("m"), d.at("k"), d.at("n"),
-                d.at("transpose_a"), d.at("transpose_b"), precisionOf(d)) {}
+                d.at("transpose_a"), d.at("transpose_b"), precisionOf(d),
+                epilogueOf(d)),
+        bias_(d.value("bias", false)) {}
   void run(const CallContext &, void *const *p) override {
+    if (bias_) // a, b, bias -> c
+      return matmul_.run(f32(p[0]), f32(p[1]), f32(p[3]), f32(p[2]));
     matmul_.run(f32(p[0]), f32(p[1]), f32(p[2]));
   }
 
 private:
   Matmul matmul_;
+  bool bias_;
 };
 
 BatchNorm batchNorm(const json &d) {

@@ -324,3 +324,27 @@ gm.model @epilogue {
 // CHECK: call @gmrt_library(%{{.*}}, %c2_i32
 // CHECK-NOT: call @k
 // CHECK: \22activation\22:\22leaky_relu\22,\22alpha\22:0.25,\22bias\22:true,{{.*}}\22kind\22:\22conv2d\22
+
+// -----
+
+// So is one starting with a matmul: the matmul with "bias" and relu.
+gm.model @matmul_epilogue {
+  gm.param @w : tensor<4x5xf32> = #gm.uniform<-0.1, 0.1>
+  gm.sampler @s() -> tensor<8x4xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<8x5xf32>
+    %w = gm.load @w : tensor<4x5xf32>
+    %b = gm.normal {id = 2 : i64} : tensor<4xf32>
+    %y = gm.fused(%x, %w, %b) : (tensor<8x5xf32>, tensor<4x5xf32>, tensor<4xf32>) -> tensor<8x4xf32> {
+    ^bb0(%a: tensor<8x5xf32>, %k: tensor<4x5xf32>, %c: tensor<4xf32>):
+      %0 = gm.matmul %a, %k {transpose_rhs} : (tensor<8x5xf32>, tensor<4x5xf32>) -> tensor<8x4xf32>
+      %1 = gm.add %0, %c : (tensor<8x4xf32>, tensor<4xf32>) -> tensor<8x4xf32>
+      %2 = gm.relu %1 : tensor<8x4xf32>
+      gm.yield %2 : tensor<8x4xf32>
+    }
+    gm.return %y : tensor<8x4xf32>
+  }
+}
+// CHECK-LABEL: func.func @gm_sampler_s
+// CHECK: call @gmrt_library(%{{.*}}, %c2_i32
+// CHECK-NOT: call @k
+// CHECK: \22activation\22:\22relu\22,\22batch\22:1,\22bias\22:true,{{.*}}\22kind\22:\22matmul\22,\22loc\22:{{.*}}\22m\22:8,\22n\22:4,{{.*}}\22transpose_b\22:true

@@ -220,3 +220,57 @@ gm.model @epilogue_then_reduction {
     gm.return %r : tensor<2x4x6xf32>
   }
 }
+
+// -----
+
+// A matmul read only by its epilogue (a bias per column, then relu, leaky
+// relu or nothing) takes it in too; batched matmuls as well. Not a bias per
+// row, nor a matmul read elsewhere.
+// CHECK-LABEL: gm.model @matmul_epilogues
+gm.model @matmul_epilogues {
+  gm.sampler @s() -> (tensor<8x4xf32>, tensor<8x4xf32>, tensor<3x8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>) {
+    %x = gm.normal {id = 1 : i64} : tensor<8x5xf32>
+    %w = gm.normal {id = 2 : i64} : tensor<4x5xf32>
+    %b = gm.normal {id = 3 : i64} : tensor<4xf32>
+    %rows = gm.normal {id = 4 : i64} : tensor<8x1xf32>
+    %xs = gm.normal {id = 5 : i64} : tensor<3x8x5xf32>
+    %ws = gm.normal {id = 6 : i64} : tensor<3x4x5xf32>
+    // CHECK: gm.fused(%[[X:.*]], %[[W:.*]], %[[B:.*]]) : (tensor<8x5xf32>, tensor<4x5xf32>, tensor<4xf32>) -> tensor<8x4xf32> {
+    // CHECK-NEXT: ^bb0(%[[A0:.*]]: tensor<8x5xf32>, %[[A1:.*]]: tensor<4x5xf32>, %[[A2:.*]]: tensor<4xf32>):
+    // CHECK-NEXT: %[[M:.*]] = gm.matmul %[[A0]], %[[A1]] {transpose_rhs}
+    // CHECK-NEXT: %[[S:.*]] = gm.add %[[M]], %[[A2]]
+    // CHECK-NEXT: %[[R:.*]] = gm.relu %[[S]]
+    // CHECK-NEXT: gm.yield %[[R]]
+    %m0 = gm.matmul %x, %w {transpose_rhs} : (tensor<8x5xf32>, tensor<4x5xf32>) -> tensor<8x4xf32>
+    %s0 = gm.add %m0, %b : (tensor<8x4xf32>, tensor<4xf32>) -> tensor<8x4xf32>
+    %y0 = gm.relu %s0 : tensor<8x4xf32>
+    // CHECK: gm.fused(%[[X]], %[[W]], %[[B]])
+    // CHECK-NEXT: ^bb0
+    // CHECK-NEXT: gm.matmul
+    // CHECK-NEXT: gm.add
+    // CHECK-NEXT: gm.leaky_relu
+    %m1 = gm.matmul %x, %w {transpose_rhs} : (tensor<8x5xf32>, tensor<4x5xf32>) -> tensor<8x4xf32>
+    %s1 = gm.add %b, %m1 : (tensor<4xf32>, tensor<8x4xf32>) -> tensor<8x4xf32>
+    %y1 = gm.leaky_relu %s1 {alpha = 2.000000e-01 : f64} : tensor<8x4xf32>
+    // CHECK: gm.fused(%[[XS:.*]], %[[WS:.*]], %[[B]]) : (tensor<3x8x5xf32>, tensor<3x4x5xf32>, tensor<4xf32>) -> tensor<3x8x4xf32>
+    // CHECK-NEXT: ^bb0
+    // CHECK-NEXT: gm.matmul
+    // CHECK-NEXT: gm.add
+    // CHECK-NEXT: gm.yield
+    %m2 = gm.matmul %xs, %ws {transpose_rhs} : (tensor<3x8x5xf32>, tensor<3x4x5xf32>) -> tensor<3x8x4xf32>
+    %y2 = gm.add %m2, %b : (tensor<3x8x4xf32>, tensor<4xf32>) -> tensor<3x8x4xf32>
+    // A bias per row: an elementwise loop after the matmul.
+    // CHECK: %[[M3:.*]] = gm.matmul %[[X]], %[[W]]
+    // CHECK-NEXT: gm.fused(%[[M3]], %{{.*}}) : (tensor<8x4xf32>, tensor<8x1xf32>)
+    %m3 = gm.matmul %x, %w {transpose_rhs} : (tensor<8x5xf32>, tensor<4x5xf32>) -> tensor<8x4xf32>
+    %s3 = gm.add %m3, %rows : (tensor<8x4xf32>, tensor<8x1xf32>) -> tensor<8x4xf32>
+    %y3 = gm.relu %s3 : tensor<8x4xf32>
+    // Read twice: stays a matmul.
+    // CHECK: %[[M4:.*]] = gm.matmul %[[X]], %[[W]]
+    // CHECK: gm.fused(%[[M4]], %[[B]])
+    %m4 = gm.matmul %x, %w {transpose_rhs} : (tensor<8x5xf32>, tensor<4x5xf32>) -> tensor<8x4xf32>
+    %s4 = gm.add %m4, %b : (tensor<8x4xf32>, tensor<4xf32>) -> tensor<8x4xf32>
+    %y4 = gm.relu %s4 : tensor<8x4xf32>
+    gm.return %y0, %y1, %y2, %y3, %y4, %m4 : tensor<8x4xf32>, tensor<8x4xf32>, tensor<3x8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>
+  }
+}

@@ -310,3 +310,26 @@ gm.model @not_in_place {
     gm.store %nc to @c : tensor<4xf32>
   }
 }
+
+// -----
+
+// Nor for a matmul (or convolution) with its epilogue, though the variable
+// it reads has the result's type and is read for the last time: element i
+// of the result reads more than element i of the variable.
+// CHECK-LABEL: gm.model @library_not_in_place
+gm.model @library_not_in_place {
+  gm.param @m : tensor<4x4xf32> = #gm.fill<1.0>
+  gm.phase train @step {
+    %w = gm.constant dense<0.5> : tensor<4x4xf32>
+    %b = gm.constant dense<1.0> : tensor<4xf32>
+    %m = gm.load @m : tensor<4x4xf32>
+    // CHECK: gm.fused(%{{.*}}) {gm.places = [#gm.place<arena, {{[0-9]+}}>]}
+    %y = gm.fused(%m, %w, %b) : (tensor<4x4xf32>, tensor<4x4xf32>, tensor<4xf32>) -> tensor<4x4xf32> {
+    ^bb0(%a: tensor<4x4xf32>, %k: tensor<4x4xf32>, %c: tensor<4xf32>):
+      %0 = gm.matmul %a, %k : (tensor<4x4xf32>, tensor<4x4xf32>) -> tensor<4x4xf32>
+      %1 = gm.add %0, %c : (tensor<4x4xf32>, tensor<4xf32>) -> tensor<4x4xf32>
+      gm.yield %1 : tensor<4x4xf32>
+    }
+    gm.store %y to @m : tensor<4x4xf32>
+  }
+}

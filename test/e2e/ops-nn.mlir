@@ -2,8 +2,9 @@
 // evaluator: every result within 1e-4 (relative; gm-compare). Convolutions
 // in the geometries the models use (strided, masked as in PixelCNN,
 // grouped and dilated, with unused trailing rows), both gradients, the
-// transposed convolution, convolutions with a bias and activation
-// epilogue, matmul in every transposition, batch norm and softmax.
+// transposed convolution, convolutions and matmuls with a bias and
+// activation epilogue, matmul in every transposition, batch norm and
+// softmax.
 // RUN: %compare-samplers %s %t | FileCheck %s
 
 // CHECK-DAG: conv.npy: 2048 elements, {{.*}} ok
@@ -16,6 +17,9 @@
 // CHECK-DAG: conv_epilogue.npy: 2048 elements, {{.*}} ok
 // CHECK-DAG: conv_epilogue.1.npy: 2048 elements, {{.*}} ok
 // CHECK-DAG: conv_epilogue.2.npy: 4096 elements, {{.*}} ok
+// CHECK-DAG: matmul_epilogue.npy: 384 elements, {{.*}} ok
+// CHECK-DAG: matmul_epilogue.1.npy: 144 elements, {{.*}} ok
+// CHECK-DAG: matmul_epilogue.2.npy: 384 elements, {{.*}} ok
 // CHECK-DAG: softmax.npy: 320 elements, {{.*}} ok
 // CHECK-DAG: softmax.1.npy: 320 elements, {{.*}} ok
 // CHECK-DAG: softmax.2.npy: 320 elements, {{.*}} ok
@@ -120,6 +124,26 @@ gm.model @nn {
     %c2 = gm.conv2d %h, %w2 {padding = array<i64: 1, 1, 1, 1>} : (tensor<4x8x8x8xf32>, tensor<16x8x3x3xf32>) -> tensor<4x16x8x8xf32>
     %y2 = gm.add %c2, %b2 : (tensor<4x16x8x8xf32>, tensor<16x1x1xf32>) -> tensor<4x16x8x8xf32>
     gm.return %y0, %y1, %y2 : tensor<4x8x8x8xf32>, tensor<4x8x8x8xf32>, tensor<4x16x8x8xf32>
+  }
+
+  // Matmuls with their epilogues: a linear layer's bias and relu, bias and
+  // leaky relu on a batched matmul, bias alone.
+  gm.sampler @matmul_epilogue() -> (tensor<16x24xf32>, tensor<3x8x6xf32>, tensor<16x24xf32>) {
+    %x = gm.normal {id = 40 : i64} : tensor<16x40xf32>
+    %w = gm.normal {id = 41 : i64} : tensor<24x40xf32>
+    %b = gm.normal {id = 42 : i64} : tensor<24xf32>
+    %m0 = gm.matmul %x, %w {transpose_rhs} : (tensor<16x40xf32>, tensor<24x40xf32>) -> tensor<16x24xf32>
+    %s0 = gm.add %m0, %b : (tensor<16x24xf32>, tensor<24xf32>) -> tensor<16x24xf32>
+    %y0 = gm.relu %s0 : tensor<16x24xf32>
+    %xs = gm.normal {id = 43 : i64} : tensor<3x5x8xf32>
+    %ws = gm.normal {id = 44 : i64} : tensor<3x5x6xf32>
+    %bs = gm.normal {id = 45 : i64} : tensor<6xf32>
+    %m1 = gm.matmul %xs, %ws {transpose_lhs} : (tensor<3x5x8xf32>, tensor<3x5x6xf32>) -> tensor<3x8x6xf32>
+    %s1 = gm.add %bs, %m1 : (tensor<6xf32>, tensor<3x8x6xf32>) -> tensor<3x8x6xf32>
+    %y1 = gm.leaky_relu %s1 {alpha = 2.000000e-01 : f64} : tensor<3x8x6xf32>
+    %m2 = gm.matmul %x, %w {transpose_rhs} : (tensor<16x40xf32>, tensor<24x40xf32>) -> tensor<16x24xf32>
+    %y2 = gm.add %m2, %b : (tensor<16x24xf32>, tensor<24xf32>) -> tensor<16x24xf32>
+    gm.return %y0, %y1, %y2 : tensor<16x24xf32>, tensor<3x8x6xf32>, tensor<16x24xf32>
   }
 
   // Over an inner axis, expanded into loops (gm-expand-softmax); over the

@@ -120,14 +120,14 @@ void checkConv(const ConvShape &s, Precision precision = Precision::f32) {
 
 TEST(CpuKernels, ConvolutionOfTheVAE) {
   // 1 -> 32, k4 s2 p1 on 28x28.
-  ConvShape s{4, 1, 28, 28, 32, 4, 4, 14, 14, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}};
+  ConvShape s{4, 1, 28, 28, 32, 4, 4, 14, 14, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}, {}};
   s.strideH = s.strideW = 2;
   s.padTop = s.padLeft = s.padBottom = s.padRight = 1;
   checkConv(s);
 }
 
 TEST(CpuKernels, ConvolutionWithAsymmetricPaddingDilationAndGroups) {
-  ConvShape s{2, 4, 9, 8, 6, 3, 2, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}};
+  ConvShape s{2, 4, 9, 8, 6, 3, 2, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}, {}};
   s.strideH = 2;
   s.padTop = 1, s.padLeft = 0, s.padBottom = 2, s.padRight = 1;
   s.dilationH = 2, s.dilationW = 1;
@@ -139,18 +139,21 @@ TEST(CpuKernels, ConvolutionWithAsymmetricPaddingDilationAndGroups) {
 
 TEST(CpuKernels, MaskedConvolution) {
   // PixelCNN's mask A on a 3x3 kernel.
-  ConvShape s{2, 3, 6, 6, 5, 3, 3, 6, 6, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}};
+  ConvShape s{2, 3, 6, 6, 5, 3, 3, 6, 6, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}, {}};
   s.padTop = s.padLeft = s.padBottom = s.padRight = 1;
   s.mask = {1, 1, 1, 1, 0, 0, 0, 0, 0};
   checkConv(s);
 }
 
 void checkMatmul(int64_t batch, int64_t m, int64_t k, int64_t n, bool ta,
-                 bool tb, Precision precision = Precision::f32) {
+                 bool tb, Precision precision = Precision::f32,
+                 Epilogue epilogue = {}) {
   std::vector<float> a = randomVector(batch * m * k, 4);
   std::vector<float> b = randomVector(batch * k * n, 5);
+  std::vector<float> bias = randomVector(n, 6);
   std::vector<float> c(batch * m * n);
-  Matmul(batch, m, k, n, ta, tb, precision).run(a.data(), b.data(), c.data());
+  Matmul(batch, m, k, n, ta, tb, precision, epilogue)
+      .run(a.data(), b.data(), c.data(), epilogue.bias ? bias.data() : nullptr);
   a = asComputed(a, precision);
   b = asComputed(b, precision);
   std::vector<double> ref(c.size(), 0);
@@ -162,6 +165,12 @@ void checkMatmul(int64_t batch, int64_t m, int64_t k, int64_t n, bool ta,
           double bv = b[p * k * n + (tb ? j * k + q : q * n + j)];
           ref[(p * m + i) * n + j] += av * bv;
         }
+  if (epilogue.bias)
+    for (size_t i = 0; i < ref.size(); ++i) {
+      ref[i] += bias[i % n];
+      if (epilogue.activation != Epilogue::None && ref[i] < 0)
+        ref[i] *= epilogue.alpha;
+    }
   expectClose(c, ref);
 }
 
@@ -178,7 +187,7 @@ template <typename F> void inBothLayouts(F check) {
 
 TEST(CpuKernels, ConvolutionsInBothLayouts) {
   inBothLayouts([] {
-    ConvShape s{2, 16, 9, 8, 8, 3, 2, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}};
+    ConvShape s{2, 16, 9, 8, 8, 3, 2, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}, {}};
     s.strideH = 2;
     s.padTop = 1, s.padLeft = 0, s.padBottom = 2, s.padRight = 1;
     s.dilationH = 2;
@@ -186,7 +195,7 @@ TEST(CpuKernels, ConvolutionsInBothLayouts) {
     s.oh = (9 + 1 + 2 - (2 * 2 + 1)) / 2 + 1;
     s.ow = (8 + 0 + 1 - 2) / 1 + 1;
     checkConv(s);
-    ConvShape masked{2, 8, 6, 6, 16, 3, 3, 6, 6, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}};
+    ConvShape masked{2, 8, 6, 6, 16, 3, 3, 6, 6, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}, {}};
     masked.padTop = masked.padLeft = masked.padBottom = masked.padRight = 1;
     masked.mask = {1, 1, 1, 1, 1, 0, 0, 0, 0};
     checkConv(masked);
@@ -197,10 +206,10 @@ TEST(CpuKernels, ConvolutionsInBothLayouts) {
 TEST(CpuKernels, ConvolutionEpilogues) {
   // + bias[o], then relu or leaky relu, inside the forward convolution.
   inBothLayouts([] {
-    for (auto [activation, alpha] : {std::pair{ConvEpilogue::None, 0.0f},
-                                     {ConvEpilogue::Relu, 0.0f},
-                                     {ConvEpilogue::LeakyRelu, 0.2f}}) {
-      ConvShape s{2, 8, 6, 6, 16, 3, 3, 6, 6, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}};
+    for (auto [activation, alpha] : {std::pair{Epilogue::None, 0.0f},
+                                     {Epilogue::Relu, 0.0f},
+                                     {Epilogue::LeakyRelu, 0.2f}}) {
+      ConvShape s{2, 8, 6, 6, 16, 3, 3, 6, 6, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}, {}};
       s.padTop = s.padLeft = s.padBottom = s.padRight = 1;
       s.epilogue = {true, activation, alpha};
       std::vector<float> x = randomVector(2 * 8 * 6 * 6, 1);
@@ -214,7 +223,7 @@ TEST(CpuKernels, ConvolutionEpilogues) {
       });
       for (size_t i = 0; i < ref.size(); ++i) {
         ref[i] += bias[(i / 36) % 16];
-        if (activation != ConvEpilogue::None && ref[i] < 0)
+        if (activation != Epilogue::None && ref[i] < 0)
           ref[i] *= alpha;
       }
       expectClose(y, ref);
@@ -223,7 +232,7 @@ TEST(CpuKernels, ConvolutionEpilogues) {
 }
 
 TEST(CpuKernels, ConvolutionBiasMustMatchItsEpilogue) {
-  ConvShape s{1, 1, 4, 4, 1, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}};
+  ConvShape s{1, 1, 4, 4, 1, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}, {}};
   std::vector<float> x(16), w(9), y(4), bias(1);
   Conv2d plain(s);
   EXPECT_THROW(plain.forward(x.data(), w.data(), y.data(), bias.data()),
@@ -235,7 +244,7 @@ TEST(CpuKernels, ConvolutionBiasMustMatchItsEpilogue) {
 
 TEST(CpuKernels, BadConvolutionLayoutIsAnError) {
   setenv("GMRT_CONV_LAYOUT", "diagonal", 1);
-  ConvShape s{1, 1, 4, 4, 1, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}};
+  ConvShape s{1, 1, 4, 4, 1, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}, {}};
   try {
     Conv2d conv(s);
     ADD_FAILURE() << "no error";
@@ -247,11 +256,11 @@ TEST(CpuKernels, BadConvolutionLayoutIsAnError) {
 }
 
 TEST(CpuKernels, Bf16ConvolutionsAndMatmuls) {
-  ConvShape vae{4, 1, 28, 28, 32, 4, 4, 14, 14, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}};
+  ConvShape vae{4, 1, 28, 28, 32, 4, 4, 14, 14, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}, {}};
   vae.strideH = vae.strideW = 2;
   vae.padTop = vae.padLeft = vae.padBottom = vae.padRight = 1;
   checkConv(vae, Precision::bf16);
-  ConvShape masked{2, 8, 6, 6, 16, 3, 3, 6, 6, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}};
+  ConvShape masked{2, 8, 6, 6, 16, 3, 3, 6, 6, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}, {}};
   masked.padTop = masked.padLeft = masked.padBottom = masked.padRight = 1;
   masked.mask = {1, 1, 1, 1, 1, 0, 0, 0, 0};
   checkConv(masked, Precision::bf16);
@@ -266,6 +275,27 @@ TEST(CpuKernels, MatmulWithTransposesAndBatches) {
   checkMatmul(1, 7, 5, 3, true, false);
   checkMatmul(1, 7, 5, 3, true, true);
   checkMatmul(3, 4, 6, 2, false, true);
+}
+
+TEST(CpuKernels, MatmulEpilogues) {
+  // + bias[n] on every row, then relu or leaky relu, inside the matmul.
+  for (auto [activation, alpha] : {std::pair{Epilogue::None, 0.0f},
+                                   {Epilogue::Relu, 0.0f},
+                                   {Epilogue::LeakyRelu, 0.2f}}) {
+    Epilogue epilogue{true, activation, alpha};
+    checkMatmul(1, 16, 300, 32, false, true, Precision::f32, epilogue);
+    checkMatmul(3, 4, 6, 5, true, false, Precision::f32, epilogue);
+    checkMatmul(1, 16, 300, 32, false, true, Precision::bf16, epilogue);
+  }
+}
+
+TEST(CpuKernels, MatmulBiasMustMatchItsEpilogue) {
+  std::vector<float> a(6), b(6), c(4), bias(2);
+  Matmul plain(1, 2, 3, 2, false, false);
+  EXPECT_THROW(plain.run(a.data(), b.data(), c.data(), bias.data()),
+               std::exception);
+  Matmul withBias(1, 2, 3, 2, false, false, Precision::f32, {true});
+  EXPECT_THROW(withBias.run(a.data(), b.data(), c.data()), std::exception);
 }
 
 TEST(CpuKernels, BatchNorm) {

@@ -62,6 +62,36 @@ static void addMask(json::Object &d, std::optional<DenseIntElementsAttr> mask) {
   d["mask"] = std::move(bits);
 }
 
+static json::Object matmulDescriptor(MatmulOp m) {
+  ArrayRef<int64_t> a = shapeOf(m.getLhs()), b = shapeOf(m.getRhs());
+  size_t r = a.size();
+  bool ta = m.getTransposeLhs(), tb = m.getTransposeRhs();
+  int64_t batch = r == 3 ? a[0] : 1;
+  int64_t rows = ta ? a[r - 1] : a[r - 2];
+  int64_t inner = ta ? a[r - 2] : a[r - 1];
+  int64_t cols = tb ? b[r - 2] : b[r - 1];
+  return json::Object{
+      {"kind", "matmul"},  {"batch", batch},
+      {"m", rows},         {"k", inner},
+      {"n", cols},         {"transpose_a", ta},
+      {"transpose_b", tb}, {"flops", 2 * batch * rows * inner * cols}};
+}
+
+/// The epilogue fields of a gm.fused starting with a library op (gm-fuse):
+/// a bias, then the chain's activation, if any.
+static void addEpilogue(json::Object &d, FusedOp f) {
+  d["bias"] = true;
+  d["activation"] = "none";
+  Block &body = f.getBody().front();
+  Operation *last = body.getTerminator()->getOperand(0).getDefiningOp();
+  if (isa<ReluOp>(last))
+    d["activation"] = "relu";
+  if (auto leaky = dyn_cast<LeakyReluOp>(last)) {
+    d["activation"] = "leaky_relu";
+    d["alpha"] = leaky.getAlpha().convertToDouble();
+  }
+}
+
 /// The descriptor of a library op, and its operands in call order (inputs,
 /// then outputs); nullopt for ops of other families.
 static std::optional<std::pair<json::Object, SmallVector<Value>>>
@@ -74,25 +104,20 @@ describe(Operation *op) {
   };
   return llvm::TypeSwitch<Operation *, Result>(op)
       .Case([&](FusedOp f) -> Result {
-        // A convolution with its epilogue (gm-fuse): one oneDNN
-        // convolution with a bias and an activation post-op.
-        Conv2dOp c = f.getConvolution();
-        if (!c)
+        // A convolution or matmul with its epilogue (gm-fuse): one oneDNN
+        // primitive with a bias and an activation post-op.
+        Operation *library = f.getLibraryOp();
+        if (!library)
           return std::nullopt;
-        json::Object d =
-            convDescriptor("conv2d", c, shapeOf(c.getInput()),
-                           shapeOf(c.getWeight()), shapeOf(c.getResult()));
-        addMask(d, c.getMask());
-        d["bias"] = true;
-        d["activation"] = "none";
-        Block &body = f.getBody().front();
-        Operation *last = body.getTerminator()->getOperand(0).getDefiningOp();
-        if (isa<ReluOp>(last))
-          d["activation"] = "relu";
-        if (auto leaky = dyn_cast<LeakyReluOp>(last)) {
-          d["activation"] = "leaky_relu";
-          d["alpha"] = leaky.getAlpha().convertToDouble();
+        json::Object d;
+        if (auto c = dyn_cast<Conv2dOp>(library)) {
+          d = convDescriptor("conv2d", c, shapeOf(c.getInput()),
+                             shapeOf(c.getWeight()), shapeOf(c.getResult()));
+          addMask(d, c.getMask());
+        } else {
+          d = matmulDescriptor(cast<MatmulOp>(library));
         }
+        addEpilogue(d, f);
         return with(std::move(d));
       })
       .Case([&](Conv2dOp c) {
@@ -131,23 +156,7 @@ describe(Operation *op) {
         d["flops"] = 2 * product(shapeOf(c.getInput())) * w[1] * w[2] * w[3];
         return with(std::move(d));
       })
-      .Case([&](MatmulOp m) {
-        ArrayRef<int64_t> a = shapeOf(m.getLhs()), b = shapeOf(m.getRhs());
-        size_t r = a.size();
-        bool ta = m.getTransposeLhs(), tb = m.getTransposeRhs();
-        int64_t batch = r == 3 ? a[0] : 1;
-        int64_t rows = ta ? a[r - 1] : a[r - 2];
-        int64_t inner = ta ? a[r - 2] : a[r - 1];
-        int64_t cols = tb ? b[r - 2] : b[r - 1];
-        return with(json::Object{{"kind", "matmul"},
-                                 {"batch", batch},
-                                 {"m", rows},
-                                 {"k", inner},
-                                 {"n", cols},
-                                 {"transpose_a", ta},
-                                 {"transpose_b", tb},
-                                 {"flops", 2 * batch * rows * inner * cols}});
-      })
+      .Case([&](MatmulOp m) { return with(matmulDescriptor(m)); })
       .Case([&](BatchNormOp b) {
         ArrayRef<int64_t> x = shapeOf(b.getInput());
         return with(json::Object{{"kind", "batch_norm"},

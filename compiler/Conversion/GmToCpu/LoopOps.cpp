@@ -545,8 +545,8 @@ FailureOr<bool> mlir::gm::cpu::emitLoopOp(ModelEmitter &emitter, OpBuilder &b,
   if (isElementwise(op))
     return emit(elementwiseNest(op));
   if (auto fused = dyn_cast<FusedOp>(op)) {
-    if (fused.getConvolution())
-      return false; // a convolution with its epilogue: a library op
+    if (fused.getLibraryOp())
+      return false; // a convolution or matmul with its epilogue
     return emit(fusedNest(fused));
   }
   if (isa<ReduceSumOp, ReduceMeanOp, ReduceMaxOp>(op))

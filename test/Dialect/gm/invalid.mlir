@@ -1301,11 +1301,28 @@ gm.model @m {
 
 // -----
 
+// So may a matmul.
+gm.model @m {
+  gm.sampler @s() -> tensor<2x2xf32> {
+    %x = gm.constant dense<1.0> : tensor<2x2xf32>
+    %y = gm.fused(%x) : (tensor<2x2xf32>) -> tensor<2x2xf32> {
+    ^bb0(%a: tensor<2x2xf32>):
+      %0 = gm.exp %a : tensor<2x2xf32>
+      // expected-error @+1 {{'gm.matmul' op can only start a gm.fused}}
+      %1 = gm.matmul %0, %a : (tensor<2x2xf32>, tensor<2x2xf32>) -> tensor<2x2xf32>
+      gm.yield %1 : tensor<2x2xf32>
+    }
+    gm.return %y : tensor<2x2xf32>
+  }
+}
+
+// -----
+
 gm.model @m {
   gm.sampler @s() -> tensor<1xf32> {
     %x = gm.constant dense<1.0> : tensor<1x1x3x3xf32>
     %w = gm.constant dense<1.0> : tensor<1x1x1x1xf32>
-    // expected-error @+1 {{'gm.fused' op cannot both start with a convolution and end with a reduction}}
+    // expected-error @+1 {{'gm.fused' op cannot both start with a gm.conv2d and end with a reduction}}
     %y = gm.fused(%x, %w) : (tensor<1x1x3x3xf32>, tensor<1x1x1x1xf32>) -> tensor<1xf32> {
     ^bb0(%a: tensor<1x1x3x3xf32>, %k: tensor<1x1x1x1xf32>):
       %0 = gm.conv2d %a, %k : (tensor<1x1x3x3xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x3x3xf32>
