@@ -57,7 +57,8 @@ LogicalResult optimizeModel(ModuleOp module, const BackendOptions &options,
   pm.nest<gm::ModelOp>().addPass(gm::createGmExpandSoftmax());
   // One loop per elementwise chain, then the buffers of what remains.
   if (options.fuse)
-    pm.nest<gm::ModelOp>().addPass(gm::createGmFuse());
+    pm.nest<gm::ModelOp>().addPass(
+        gm::createGmFuse(gm::GmFuseOptions{options.epilogues}));
   pm.nest<gm::ModelOp>().addPass(gm::createGmPlanMemory());
   return pm.run(module);
 }

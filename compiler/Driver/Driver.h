@@ -26,6 +26,9 @@ struct BackendOptions {
   bool printIrAfterAll = false;
   /// Runs gm-fuse (off to measure what fusion buys).
   bool fuse = true;
+  /// Folds convolutions' and matmuls' bias and activation into them (off to
+  /// measure what that buys).
+  bool epilogues = true;
   /// Convolutions and matmuls: "f32", or "bf16" (bf16 operands, f32
   /// accumulation, results and weights).
   std::string precision = "f32";

@@ -67,7 +67,8 @@ Value cloneInline(OpBuilder &b, Operation *op, IRMapping &mapping) {
 
 class BlockFuser {
 public:
-  explicit BlockFuser(Block &block) : block_(block) {}
+  BlockFuser(Block &block, bool epilogues)
+      : block_(block), epilogues_(epilogues) {}
 
   void run() {
     for (Operation &op : block_)
@@ -79,7 +80,7 @@ public:
     // Convolutions and matmuls take in their epilogues.
     SmallVector<Operation *> libraryOps;
     for (Operation &op : block_)
-      if (isa<Conv2dOp, MatmulOp>(op))
+      if (epilogues_ && isa<Conv2dOp, MatmulOp>(op))
         libraryOps.push_back(&op);
     for (Operation *op : libraryOps)
       absorbEpilogue(op);
@@ -306,11 +307,13 @@ private:
   static constexpr int64_t kMinParallelOutputs = 16;
 
   Block &block_;
+  bool epilogues_;
   std::vector<Group> groups_;
   llvm::DenseMap<Operation *, int64_t> groupOf_;
 };
 
 struct FusePass : public gm::impl::GmFuseBase<FusePass> {
+  using GmFuseBase::GmFuseBase;
   void runOnOperation() override {
     // Collect first: fusing changes the blocks being walked.
     SmallVector<Block *> blocks;
@@ -323,7 +326,7 @@ struct FusePass : public gm::impl::GmFuseBase<FusePass> {
       return WalkResult::advance();
     });
     for (Block *block : blocks)
-      BlockFuser(*block).run();
+      BlockFuser(*block, epilogues).run();
   }
 };
 

@@ -141,6 +141,11 @@ def GmFuse : Pass<"gm-fuse", "::mlir::gm::ModelOp"> {
     Runs after autodiff and the optimizer expansion (gm.fused has no
     gradient) and before `gm-plan-memory`.
   }];
+  let options = [
+    Option<"epilogues", "epilogues", "bool", /*default=*/"true",
+           "Fold convolutions' and matmuls' bias and activation into them "
+           "(off to measure what that buys)">
+  ];
 }
 
 def GmPlanMemory : Pass<"gm-plan-memory", "::mlir::gm::ModelOp"> {

@@ -3,6 +3,7 @@
 // another shape, keeps ops apart. A reduction takes in the chain only it
 // reads, unless it keeps too few elements to share among threads.
 // RUN: gm-opt %s -gm-fuse -split-input-file | FileCheck %s
+// RUN: gm-opt %s -gm-fuse=epilogues=false -split-input-file | FileCheck %s --check-prefix=APART
 
 // CHECK-LABEL: gm.model @chain
 gm.model @chain {
@@ -227,6 +228,10 @@ gm.model @epilogue_then_reduction {
 // relu or nothing) takes it in too; batched matmuls as well. Not a bias per
 // row, nor a matmul read elsewhere.
 // CHECK-LABEL: gm.model @matmul_epilogues
+// With epilogues=false, every matmul stays a library op of its own.
+// APART-LABEL: gm.model @matmul_epilogues
+// APART-COUNT-5: %{{.*}} = gm.matmul %{{.*}} : (tensor<{{.*}}>, tensor<{{.*}}>) -> tensor<{{.*}}>
+// APART-NOT: gm.matmul
 gm.model @matmul_epilogues {
   gm.sampler @s() -> (tensor<8x4xf32>, tensor<8x4xf32>, tensor<3x8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>) {
     %x = gm.normal {id = 1 : i64} : tensor<8x5xf32>

@@ -74,6 +74,12 @@ static cl::opt<bool> fuse("fuse",
                           cl::desc("Fuse elementwise chains (default on; "
                                    "--fuse=false to measure without)"),
                           cl::init(true), cl::sub(compileCommand));
+static cl::opt<bool>
+    epilogues("epilogues",
+              cl::desc("Run convolutions' and matmuls' bias and activation "
+                       "inside them (default on; --epilogues=false to "
+                       "measure without)"),
+              cl::init(true), cl::sub(compileCommand));
 enum class Precision { f32, bf16 };
 static cl::opt<Precision> precision(
     "precision",
@@ -155,6 +161,7 @@ static int compileBackEnd(mlir::ModuleOp module, const std::string &path,
   options.targetCpu = targetCpu;
   options.printIrAfterAll = printIrAfterAll;
   options.fuse = fuse;
+  options.epilogues = epilogues;
   options.precision = precision == Precision::bf16 ? "bf16" : "f32";
   if (mlir::failed(gmc::optimizeModel(module, options, timer)))
     return 1;
