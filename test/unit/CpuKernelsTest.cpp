@@ -120,7 +120,8 @@ void checkConv(const ConvShape &s, Precision precision = Precision::f32) {
 
 TEST(CpuKernels, ConvolutionOfTheVAE) {
   // 1 -> 32, k4 s2 p1 on 28x28.
-  ConvShape s{4, 1, 28, 28, 32, 4, 4, 14, 14, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}, {}};
+  ConvShape s{4, 1, 28, 28, 32, 4, 4, 14, 14, 1,
+              1, 0, 0,  0,  0,  1, 1, 1,  {}, {}};
   s.strideH = s.strideW = 2;
   s.padTop = s.padLeft = s.padBottom = s.padRight = 1;
   checkConv(s);
@@ -195,7 +196,8 @@ TEST(CpuKernels, ConvolutionsInBothLayouts) {
     s.oh = (9 + 1 + 2 - (2 * 2 + 1)) / 2 + 1;
     s.ow = (8 + 0 + 1 - 2) / 1 + 1;
     checkConv(s);
-    ConvShape masked{2, 8, 6, 6, 16, 3, 3, 6, 6, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}, {}};
+    ConvShape masked{2, 8, 6, 6, 16, 3, 3, 6, 6,  1,
+                     1, 0, 0, 0, 0,  1, 1, 1, {}, {}};
     masked.padTop = masked.padLeft = masked.padBottom = masked.padRight = 1;
     masked.mask = {1, 1, 1, 1, 1, 0, 0, 0, 0};
     checkConv(masked);
@@ -209,7 +211,8 @@ TEST(CpuKernels, ConvolutionEpilogues) {
     for (auto [activation, alpha] : {std::pair{Epilogue::None, 0.0f},
                                      {Epilogue::Relu, 0.0f},
                                      {Epilogue::LeakyRelu, 0.2f}}) {
-      ConvShape s{2, 8, 6, 6, 16, 3, 3, 6, 6, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}, {}};
+      ConvShape s{2, 8, 6, 6, 16, 3, 3, 6, 6,  1,
+                  1, 0, 0, 0, 0,  1, 1, 1, {}, {}};
       s.padTop = s.padLeft = s.padBottom = s.padRight = 1;
       s.epilogue = {true, activation, alpha};
       std::vector<float> x = randomVector(2 * 8 * 6 * 6, 1);
@@ -256,11 +259,13 @@ TEST(CpuKernels, BadConvolutionLayoutIsAnError) {
 }
 
 TEST(CpuKernels, Bf16ConvolutionsAndMatmuls) {
-  ConvShape vae{4, 1, 28, 28, 32, 4, 4, 14, 14, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}, {}};
+  ConvShape vae{4, 1, 28, 28, 32, 4, 4, 14, 14, 1,
+                1, 0, 0,  0,  0,  1, 1, 1,  {}, {}};
   vae.strideH = vae.strideW = 2;
   vae.padTop = vae.padLeft = vae.padBottom = vae.padRight = 1;
   checkConv(vae, Precision::bf16);
-  ConvShape masked{2, 8, 6, 6, 16, 3, 3, 6, 6, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}, {}};
+  ConvShape masked{2, 8, 6, 6, 16, 3, 3, 6, 6,  1,
+                   1, 0, 0, 0, 0,  1, 1, 1, {}, {}};
   masked.padTop = masked.padLeft = masked.padBottom = masked.padRight = 1;
   masked.mask = {1, 1, 1, 1, 1, 0, 0, 0, 0};
   checkConv(masked, Precision::bf16);
