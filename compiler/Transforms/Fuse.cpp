@@ -78,12 +78,14 @@ public:
       if (!group.merged && group.members.size() > 1)
         fuse(group);
     // Convolutions and matmuls take in their epilogues.
-    SmallVector<Operation *> libraryOps;
-    for (Operation &op : block_)
-      if (epilogues_ && isa<Conv2dOp, MatmulOp>(op))
-        libraryOps.push_back(&op);
-    for (Operation *op : libraryOps)
-      absorbEpilogue(op);
+    if (epilogues_) {
+      SmallVector<Operation *> libraryOps;
+      for (Operation &op : block_)
+        if (isa<Conv2dOp, MatmulOp>(op))
+          libraryOps.push_back(&op);
+      for (Operation *op : libraryOps)
+        absorbEpilogue(op);
+    }
     // Then reductions take in the chains that only they read.
     SmallVector<Operation *> reductions;
     for (Operation &op : block_)

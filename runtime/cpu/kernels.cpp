@@ -37,7 +37,6 @@ dnnl::stream &stream() {
   return s;
 }
 
-/// A memory object over caller buffers, re-pointed at each use.
 /// An epilogue's activation as a oneDNN post-op: max(x, alpha x) for relu
 /// (alpha 0) and leaky relu.
 dnnl::primitive_attr activationOf(const Epilogue &epilogue) {
@@ -51,6 +50,7 @@ dnnl::primitive_attr activationOf(const Epilogue &epilogue) {
   return attr;
 }
 
+/// A memory object over caller buffers, re-pointed at each use.
 struct Buffer {
   memory mem;
   explicit Buffer(const memory::desc &md) : mem(md, engine(), nullptr) {}
@@ -248,8 +248,7 @@ struct Conv2d::Impl {
             padR),
         engine());
     if (s.epilogue.bias) {
-      // + bias[o] inside the convolution, then the activation as a
-      // post-op: max(x, alpha x) for relu (alpha 0) and leaky relu.
+      // + bias[o] inside the convolution, then the activation.
       memory::desc biasDesc({s.o}, dt::f32, tag::a);
       dnnl::primitive_attr attr = activationOf(s.epilogue);
       auto withEpilogue = dnnl::convolution_forward::primitive_desc(
