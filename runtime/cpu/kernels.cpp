@@ -191,14 +191,72 @@ static bool useBlockedLayout(const ConvShape &s) {
   return s.kh * s.kw > 1 && s.c / s.groups >= 8 && s.o / s.groups >= 8;
 }
 
+/// Where the kernel a convolution computes with lies in its full kernel
+/// (`full` rows x columns): from row `top` and column `left`.
+struct KernelCrop {
+  int64_t top = 0, left = 0;
+  int64_t fullKh = 0, fullKw = 0;
+};
+
+/// The live range [first, last] of the kernel rows (or columns) a mask
+/// keeps, widened so that dropping the rest leaves no negative padding:
+/// the first `before` dropped positions must lie in the padding before the
+/// input, the last in the padding after.
+static std::pair<int64_t, int64_t> liveRange(const std::vector<bool> &live,
+                                             int64_t padBefore,
+                                             int64_t padAfter,
+                                             int64_t dilation) {
+  int64_t k = live.size(), first = 0, last = k - 1;
+  while (first < k - 1 && !live[first])
+    ++first;
+  while (last > first && !live[last])
+    --last;
+  first = std::min(first, padBefore / dilation);
+  last = std::max(last, k - 1 - padAfter / dilation);
+  return {first, last};
+}
+
+/// `s` without the kernel rows and columns its mask zeroes at the edges:
+/// the same output from a smaller kernel and less padding (PixelCNN's
+/// masks keep 6 of 9 taps of a 3x3 kernel in 2 rows, the top-left half
+/// of a 7x7 in 4 rows): oneDNN then skips the zero taps' arithmetic.
+static ConvShape cropToMask(const ConvShape &s, KernelCrop &crop) {
+  crop = {0, 0, s.kh, s.kw};
+  if (s.mask.empty())
+    return s;
+  std::vector<bool> rows(s.kh, false), cols(s.kw, false);
+  for (int64_t i = 0; i < s.kh; ++i)
+    for (int64_t j = 0; j < s.kw; ++j)
+      if (s.mask[i * s.kw + j])
+        rows[i] = cols[j] = true;
+  auto [top, bottom] = liveRange(rows, s.padTop, s.padBottom, s.dilationH);
+  auto [left, right] = liveRange(cols, s.padLeft, s.padRight, s.dilationW);
+  ConvShape c = s;
+  c.kh = bottom - top + 1, c.kw = right - left + 1;
+  c.padTop -= top * s.dilationH;
+  c.padBottom -= (s.kh - 1 - bottom) * s.dilationH;
+  c.padLeft -= left * s.dilationW;
+  c.padRight -= (s.kw - 1 - right) * s.dilationW;
+  c.mask.clear();
+  for (int64_t i = top; i <= bottom; ++i)
+    for (int64_t j = left; j <= right; ++j)
+      c.mask.push_back(s.mask[i * s.kw + j]);
+  crop = {top, left, s.kh, s.kw};
+  return c;
+}
+
 struct Conv2d::Impl {
-  ConvShape s;
+  KernelCrop crop;
+  ConvShape s; // as computed: cropped to the mask
   memory::desc src, weights, dst;
   ConvPass fwd, bwdData, bwdWeights;
-  std::vector<float> masked; // weight * mask, when there is a mask
+  // With a mask: weight * mask and the weight gradient, on the cropped
+  // kernel.
+  std::vector<float> masked, maskedGrad;
 
   Impl(const ConvShape &shape, Precision precision)
-      : s(shape), src({s.n, s.c, s.h, s.w}, dt::f32, tag::nchw),
+      : s(cropToMask(shape, crop)),
+        src({s.n, s.c, s.h, s.w}, dt::f32, tag::nchw),
         weights(s.groups == 1
                     ? memory::desc({s.o, s.c, s.kh, s.kw}, dt::f32, tag::oihw)
                     : memory::desc({s.groups, s.o / s.groups, s.c / s.groups,
@@ -206,8 +264,10 @@ struct Conv2d::Impl {
                                    dt::f32, tag::goihw)),
         dst({s.n, s.o, s.oh, s.ow}, dt::f32, tag::nchw) {
     build(precision, useBlockedLayout(s), fwd, bwdData, bwdWeights);
-    if (!s.mask.empty())
+    if (!s.mask.empty()) {
       masked.resize(weights.get_size() / sizeof(float));
+      maskedGrad.resize(masked.size());
+    }
   }
 
   /// The three passes with the layouts oneDNN chooses (`blocked`) or the
@@ -291,14 +351,39 @@ struct Conv2d::Impl {
         {DNNL_ARG_DIFF_WEIGHTS, weights, weightsPd.diff_weights_desc(), 3});
   }
 
-  /// The weight the convolution uses: w * mask when masked.
+  /// Calls `f(full, cropped)` with the index of every tap of the cropped
+  /// kernel that the mask keeps, in the full and in the cropped weight.
+  template <typename F> void forEachLiveTap(F f) const {
+    int64_t taps = s.kh * s.kw, fullTaps = crop.fullKh * crop.fullKw;
+    int64_t kernels = masked.size() / taps; // output x input channels
+    for (int64_t k = 0; k < kernels; ++k)
+      for (int64_t i = 0; i < s.kh; ++i)
+        for (int64_t j = 0; j < s.kw; ++j)
+          if (s.mask[i * s.kw + j])
+            f(k * fullTaps + (crop.top + i) * crop.fullKw + crop.left + j,
+              k * taps + i * s.kw + j);
+  }
+
+  /// The weight the convolution uses: w * mask, cropped, when masked.
   const float *effectiveWeights(const float *w) {
     if (s.mask.empty())
       return w;
-    int64_t taps = s.kh * s.kw;
-    for (size_t i = 0; i < masked.size(); ++i)
-      masked[i] = s.mask[i % taps] ? w[i] : 0.0f;
+    std::fill(masked.begin(), masked.end(), 0.0f);
+    forEachLiveTap(
+        [&](int64_t full, int64_t cropped) { masked[cropped] = w[full]; });
     return masked.data();
+  }
+
+  void backwardWeights(const float *x, const float *dy, float *dw) {
+    if (s.mask.empty())
+      return bwdWeights.run(x, dy, dw);
+    bwdWeights.run(x, dy, maskedGrad.data());
+    // Masked taps do not exist: their gradient is zero.
+    std::fill(dw,
+              dw + masked.size() / (s.kh * s.kw) * crop.fullKh * crop.fullKw,
+              0.0f);
+    forEachLiveTap(
+        [&](int64_t full, int64_t cropped) { dw[full] = maskedGrad[cropped]; });
   }
 };
 
@@ -330,15 +415,11 @@ void Conv2d::backwardData(const float *dy, const float *w, float *dx) {
 }
 
 void Conv2d::backwardWeights(const float *x, const float *dy, float *dw) {
-  Impl &k = *impl_;
-  k.bwdWeights.run(x, dy, dw);
-  // Masked taps do not exist: their gradient is zero.
-  if (!k.s.mask.empty()) {
-    int64_t taps = k.s.kh * k.s.kw;
-    for (size_t i = 0; i < k.masked.size(); ++i)
-      if (!k.s.mask[i % taps])
-        dw[i] = 0.0f;
-  }
+  impl_->backwardWeights(x, dy, dw);
+}
+
+std::pair<int64_t, int64_t> Conv2d::computedKernel() const {
+  return {impl_->s.kh, impl_->s.kw};
 }
 
 //===----------------------------------------------------------------------===//

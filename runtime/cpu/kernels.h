@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace gmrt::cpu {
@@ -61,6 +62,10 @@ public:
                const float *bias = nullptr);
   void backwardData(const float *dy, const float *w, float *dx);
   void backwardWeights(const float *x, const float *dy, float *dw);
+  /// The kernel rows x columns oneDNN computes with: the shape's, less the
+  /// rows and columns its mask zeroes at the edges (as far as the padding
+  /// allows).
+  std::pair<int64_t, int64_t> computedKernel() const;
 
 private:
   struct Impl;

@@ -348,3 +348,19 @@ gm.model @matmul_epilogue {
 // CHECK: call @gmrt_library(%{{.*}}, %c2_i32
 // CHECK-NOT: call @k
 // CHECK: \22activation\22:\22relu\22,\22batch\22:1,\22bias\22:true,{{.*}}\22kind\22:\22matmul\22,\22loc\22:{{.*}}\22m\22:8,\22n\22:4,{{.*}}\22transpose_b\22:true
+
+// -----
+
+// A masked convolution counts the FLOPs of the taps its mask keeps (6 of
+// 9): 2 * 144 outputs * 4 channels * 6 taps; the runtime skips the rest.
+gm.model @masked {
+  gm.param @w : tensor<8x4x3x3xf32> = #gm.uniform<-0.1, 0.1>
+  gm.sampler @s() -> tensor<2x8x3x3xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<2x4x3x3xf32>
+    %w = gm.load @w : tensor<8x4x3x3xf32>
+    %y = gm.conv2d %x, %w {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[true, true, true], [true, true, true], [false, false, false]]> : tensor<3x3xi1>} : (tensor<2x4x3x3xf32>, tensor<8x4x3x3xf32>) -> tensor<2x8x3x3xf32>
+    gm.return %y : tensor<2x8x3x3xf32>
+  }
+}
+// CHECK-LABEL: func.func @gm_sampler_s
+// CHECK: \22flops\22:6912,\22groups\22:1,\22kind\22:\22conv2d\22,{{.*}}\22mask\22:[1,1,1,1,1,1,0,0,0]

@@ -15,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -202,6 +203,64 @@ TEST(CpuKernels, ConvolutionsInBothLayouts) {
     masked.mask = {1, 1, 1, 1, 1, 0, 0, 0, 0};
     checkConv(masked);
     checkConv(masked, Precision::bf16);
+  });
+}
+
+/// A stride-1 "same" convolution of PixelCNN's kind on 7x6 images:
+/// kernel kh x kw, padding [top, left, bottom, right], the given mask.
+ConvShape maskedShape(int64_t kh, int64_t kw, std::array<int64_t, 4> pad,
+                      std::vector<uint8_t> mask, int64_t dilation = 1) {
+  ConvShape s{2, 16, 7, 6, 16, kh, kw, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}, {}};
+  s.padTop = pad[0], s.padLeft = pad[1], s.padBottom = pad[2],
+  s.padRight = pad[3];
+  s.dilationH = s.dilationW = dilation;
+  s.oh = s.h + pad[0] + pad[2] - dilation * (kh - 1);
+  s.ow = s.w + pad[1] + pad[3] - dilation * (kw - 1);
+  s.mask = std::move(mask);
+  return s;
+}
+
+TEST(CpuKernels, MasksCropTheKernel) {
+  // The rows and columns a mask zeroes at the kernel's edges are not
+  // computed, as far as the padding covers them; the results are the full
+  // masked convolution's.
+  std::vector<uint8_t> maskA7(49, 0);
+  for (int i = 0; i < 24; ++i)
+    maskA7[i] = 1; // rows 0-2, and row 3 left of the centre
+  struct Case {
+    const char *what;
+    ConvShape shape;
+    std::pair<int64_t, int64_t> kernel;
+  } cases[] = {
+      {"vB 3x3",
+       maskedShape(3, 3, {1, 1, 1, 1}, {1, 1, 1, 1, 1, 1, 0, 0, 0}),
+       {2, 3}},
+      {"hB 1x3", maskedShape(1, 3, {0, 1, 0, 1}, {1, 1, 0}), {1, 2}},
+      // 3 rows below the centre, but only 3 rows of padding to drop them.
+      {"mask A 7x7", maskedShape(7, 7, {3, 3, 3, 3}, maskA7), {4, 7}},
+      {"hA 1x7",
+       maskedShape(1, 7, {0, 3, 0, 3}, {1, 1, 1, 0, 0, 0, 0}),
+       {1, 4}},
+      {"bottom right",
+       maskedShape(3, 3, {1, 1, 1, 1}, {0, 0, 0, 0, 1, 1, 0, 1, 1}),
+       {2, 2}},
+      {"no padding to drop",
+       maskedShape(3, 3, {0, 0, 0, 0}, {1, 1, 0, 0, 0, 0, 0, 0, 0}),
+       {3, 3}},
+      {"dilated",
+       maskedShape(3, 3, {2, 2, 2, 2}, {1, 1, 1, 1, 1, 1, 0, 0, 0}, 2),
+       {2, 3}},
+      {"interior hole",
+       maskedShape(3, 3, {1, 1, 1, 1}, {1, 1, 1, 1, 0, 1, 1, 1, 1}),
+       {3, 3}},
+  };
+  inBothLayouts([&] {
+    for (const Case &c : cases) {
+      SCOPED_TRACE(c.what);
+      EXPECT_EQ(Conv2d(c.shape).computedKernel(), c.kernel);
+      checkConv(c.shape);
+    }
+    checkConv(cases[2].shape, Precision::bf16);
   });
 }
 

@@ -53,12 +53,19 @@ static json::Object convDescriptor(StringRef kind, OpT op, ArrayRef<int64_t> x,
   return d;
 }
 
+/// A masked convolution's mask; its FLOPs count the taps the mask keeps
+/// (the runtime does not compute the rest: kernels.cpp cropToMask).
 static void addMask(json::Object &d, std::optional<DenseIntElementsAttr> mask) {
   if (!mask)
     return;
   json::Array bits;
-  for (bool v : mask->getValues<bool>())
+  int64_t live = 0;
+  for (bool v : mask->getValues<bool>()) {
     bits.push_back(v ? 1 : 0);
+    live += v;
+  }
+  int64_t flops = *d.getInteger("flops");
+  d["flops"] = flops / static_cast<int64_t>(bits.size()) * live;
   d["mask"] = std::move(bits);
 }
 
