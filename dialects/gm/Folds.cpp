@@ -132,6 +132,81 @@ OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
       [](APInt a, APInt b) -> std::optional<APInt> { return a + b; });
 }
 
+namespace {
+/// Where a zero-padded tensor's input lies along the one axis it is padded
+/// on: [low, low + size) of the result. None when it is padded with
+/// another value, between elements, or along more than one axis.
+struct PaddedSpan {
+  PadOp pad;
+  int64_t axis = -1, low = 0, size = 0;
+};
+
+std::optional<PaddedSpan> paddedSpan(Value v) {
+  auto pad = v.getDefiningOp<PadOp>();
+  if (!pad || pad.getValue().convertToDouble() != 0.0)
+    return std::nullopt;
+  if (pad.getInterior() &&
+      llvm::any_of(*pad.getInterior(), [](int64_t i) { return i != 0; }))
+    return std::nullopt;
+  PaddedSpan span{pad};
+  for (auto [d, low, high] : llvm::enumerate(pad.getLow(), pad.getHigh())) {
+    if (low == 0 && high == 0)
+      continue;
+    if (span.axis >= 0)
+      return std::nullopt;
+    span.axis = d;
+    span.low = low;
+    span.size = cast<RankedTensorType>(pad.getInput().getType()).getDimSize(d);
+  }
+  if (span.axis < 0)
+    return std::nullopt;
+  return span;
+}
+
+/// pad(a) + pad(b), where a and b lie side by side along the axis both are
+/// zero-padded on -> pad(concat(a, b)), or concat(a, b) when they fill it:
+/// the gradient of channel slices (PixelCNN's gates) without zero-filled
+/// copies and an add. Three or more pieces fold pairwise.
+struct AddOfAdjacentPads : OpRewritePattern<AddOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AddOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    if (op.getLhs().getType() != type || op.getRhs().getType() != type)
+      return failure();
+    std::optional<PaddedSpan> a = paddedSpan(op.getLhs()),
+                              b = paddedSpan(op.getRhs());
+    if (!a || !b || a->axis != b->axis)
+      return failure();
+    if (b->low + b->size == a->low)
+      std::swap(a, b);
+    if (a->low + a->size != b->low)
+      return failure();
+    int64_t axis = a->axis;
+    Value joined = ConcatOp::create(
+        rewriter, op.getLoc(), ValueRange{a->pad.getInput(), b->pad.getInput()},
+        uint64_t(axis));
+    int64_t low = a->low, high = type.getDimSize(axis) - b->low - b->size;
+    if (low == 0 && high == 0) {
+      rewriter.replaceOp(op, joined);
+      return success();
+    }
+    SmallVector<int64_t> lows(type.getRank(), 0), highs(type.getRank(), 0);
+    lows[axis] = low, highs[axis] = high;
+    rewriter.replaceOpWithNewOp<PadOp>(
+        op, joined, rewriter.getDenseI64ArrayAttr(lows),
+        rewriter.getDenseI64ArrayAttr(highs), DenseI64ArrayAttr(),
+        rewriter.getF64FloatAttr(0.0));
+    return success();
+  }
+};
+} // namespace
+
+void AddOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                        MLIRContext *context) {
+  patterns.add<AddOfAdjacentPads>(context);
+}
+
 OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
   if (isSplatOf(adaptor.getRhs(), 0) && getLhs().getType() == getType())
     return getLhs();

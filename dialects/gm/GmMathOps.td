@@ -154,6 +154,7 @@ class Gm_BinaryOp<string mnemonic, Type type, string formula,
 
 def Gm_AddOp : Gm_BinaryOp<"add", Gm_NumericTensor, "a + b", [Commutative]> {
   let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 def Gm_SubOp : Gm_BinaryOp<"sub", Gm_NumericTensor, "a - b"> {
   let hasFolder = 1;

@@ -138,3 +138,54 @@ gm.model @m {
     gm.return %s2, %sc : tensor<3xf32>, tensor<3xf32>
   }
 }
+
+// -----
+
+// Zero-padded pieces side by side along one axis, added: their concat
+// (padded where they do not fill the axis); three pieces fold pairwise.
+gm.model @m {
+  // CHECK-LABEL: gm.net @adjacent_pads
+  // CHECK-SAME: (%[[A:.+]]: tensor<2x3x4xf32>, %[[B:.+]]: tensor<2x5x4xf32>, %[[C:.+]]: tensor<2x1x4xf32>)
+  // CHECK: %[[AB:.+]] = gm.concat %[[A]], %[[B]] axis 1 : (tensor<2x3x4xf32>, tensor<2x5x4xf32>) -> tensor<2x8x4xf32>
+  // CHECK: %[[ABC:.+]] = gm.concat %[[AB]], %[[C]] axis 1
+  // CHECK: %[[BA:.+]] = gm.concat %[[A]], %[[B]] axis 1
+  // CHECK: %[[P:.+]] = gm.pad %[[BA]] low [0, 1, 0] high [0, 2, 0]
+  // CHECK-NOT: gm.add
+  // CHECK: gm.return %[[ABC]], %[[P]]
+  gm.net @adjacent_pads(%a: tensor<2x3x4xf32>, %b: tensor<2x5x4xf32>, %c: tensor<2x1x4xf32>) -> (tensor<2x9x4xf32>, tensor<2x11x4xf32>) {
+    %pa = gm.pad %a low [0, 0, 0] high [0, 6, 0] : tensor<2x3x4xf32> -> tensor<2x9x4xf32>
+    %pb = gm.pad %b low [0, 3, 0] high [0, 1, 0] : tensor<2x5x4xf32> -> tensor<2x9x4xf32>
+    %pc = gm.pad %c low [0, 8, 0] high [0, 0, 0] : tensor<2x1x4xf32> -> tensor<2x9x4xf32>
+    %ab = gm.add %pb, %pa : (tensor<2x9x4xf32>, tensor<2x9x4xf32>) -> tensor<2x9x4xf32>
+    %abc = gm.add %ab, %pc : (tensor<2x9x4xf32>, tensor<2x9x4xf32>) -> tensor<2x9x4xf32>
+    // Not filling the axis: padded on both sides.
+    %qa = gm.pad %a low [0, 1, 0] high [0, 7, 0] : tensor<2x3x4xf32> -> tensor<2x11x4xf32>
+    %qb = gm.pad %b low [0, 4, 0] high [0, 2, 0] : tensor<2x5x4xf32> -> tensor<2x11x4xf32>
+    %q = gm.add %qa, %qb : (tensor<2x11x4xf32>, tensor<2x11x4xf32>) -> tensor<2x11x4xf32>
+    gm.return %abc, %q : tensor<2x9x4xf32>, tensor<2x11x4xf32>
+  }
+
+  // Overlapping, apart, on other axes, padded with another value or along
+  // two axes: the add stays.
+  // CHECK-LABEL: gm.net @not_adjacent_pads
+  // CHECK-COUNT-5: gm.add
+  // CHECK-NOT: gm.concat
+  gm.net @not_adjacent_pads(%a: tensor<2x3xf32>, %b: tensor<2x3xf32>) -> (tensor<2x5xf32>, tensor<2x7xf32>, tensor<4x6xf32>, tensor<2x6xf32>, tensor<3x7xf32>) {
+    %o1 = gm.pad %a low [0, 0] high [0, 2] : tensor<2x3xf32> -> tensor<2x5xf32>
+    %o2 = gm.pad %b low [0, 2] high [0, 0] : tensor<2x3xf32> -> tensor<2x5xf32>
+    %overlap = gm.add %o1, %o2 : (tensor<2x5xf32>, tensor<2x5xf32>) -> tensor<2x5xf32>
+    %g1 = gm.pad %a low [0, 0] high [0, 4] : tensor<2x3xf32> -> tensor<2x7xf32>
+    %g2 = gm.pad %b low [0, 4] high [0, 0] : tensor<2x3xf32> -> tensor<2x7xf32>
+    %gap = gm.add %g1, %g2 : (tensor<2x7xf32>, tensor<2x7xf32>) -> tensor<2x7xf32>
+    %x1 = gm.pad %a low [0, 0] high [2, 3] : tensor<2x3xf32> -> tensor<4x6xf32>
+    %x2 = gm.pad %b low [2, 3] high [0, 0] : tensor<2x3xf32> -> tensor<4x6xf32>
+    %diagonal = gm.add %x1, %x2 : (tensor<4x6xf32>, tensor<4x6xf32>) -> tensor<4x6xf32>
+    %v1 = gm.pad %a low [0, 0] high [0, 3] {value = 1.0 : f64} : tensor<2x3xf32> -> tensor<2x6xf32>
+    %v2 = gm.pad %b low [0, 3] high [0, 0] : tensor<2x3xf32> -> tensor<2x6xf32>
+    %ones = gm.add %v1, %v2 : (tensor<2x6xf32>, tensor<2x6xf32>) -> tensor<2x6xf32>
+    %t1 = gm.pad %a low [1, 0] high [0, 4] : tensor<2x3xf32> -> tensor<3x7xf32>
+    %t2 = gm.pad %b low [1, 4] high [0, 0] : tensor<2x3xf32> -> tensor<3x7xf32>
+    %two = gm.add %t1, %t2 : (tensor<3x7xf32>, tensor<3x7xf32>) -> tensor<3x7xf32>
+    gm.return %overlap, %gap, %diagonal, %ones, %two : tensor<2x5xf32>, tensor<2x7xf32>, tensor<4x6xf32>, tensor<2x6xf32>, tensor<3x7xf32>
+  }
+}
