@@ -264,6 +264,24 @@ TEST(CpuKernels, MasksCropTheKernel) {
   });
 }
 
+TEST(CpuKernels, PointwiseConvolutions) {
+  // 1x1 convolutions (their weight gradient a batched matmul and a sum
+  // over images), with a mask that keeps the tap, and one with a stride
+  // (the convolution's own gradient).
+  inBothLayouts([] {
+    ConvShape s{3, 16, 5, 7, 24, 1, 1, 5, 7, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}, {}};
+    checkConv(s);
+    checkConv(s, Precision::bf16);
+    ConvShape masked = s;
+    masked.mask = {1};
+    checkConv(masked);
+    ConvShape strided = s;
+    strided.strideH = strided.strideW = 2;
+    strided.oh = 3, strided.ow = 4;
+    checkConv(strided);
+  });
+}
+
 TEST(CpuKernels, ConvolutionEpilogues) {
   // + bias[o], then relu or leaky relu, inside the forward convolution.
   inBothLayouts([] {
