@@ -177,6 +177,18 @@ struct ConvPass {
   }
 };
 
+/// GMRT_LAYOUT=plain|blocked: the layout every convolution and batch norm
+/// runs in, overriding the rules below (tests, experiments); none if unset.
+static std::optional<bool> forcedBlockedLayout() {
+  const char *forced = std::getenv("GMRT_LAYOUT");
+  if (!forced)
+    return std::nullopt;
+  std::string layout = forced;
+  if (layout == "plain" || layout == "blocked")
+    return layout == "blocked";
+  throw Error("GMRT_LAYOUT must be plain or blocked, not '" + layout + "'");
+}
+
 /// Whether a convolution runs in oneDNN's blocked layouts (its operands
 /// reordered from and to the plain ones at each call) rather than in plain
 /// NCHW. Measured on this machine's convolutions (bench/RESULTS.md): blocked
@@ -184,15 +196,9 @@ struct ConvPass {
 /// wins for 1x1 kernels (gemm) and for single-channel inputs (a blocked
 /// backward-data pass was 8x slower). A fixed rule, not a timing at start:
 /// every run of a trainer computes with the same kernels, bit for bit.
-/// GMRT_CONV_LAYOUT=plain|blocked overrides it (tests, experiments).
 static bool useBlockedLayout(const ConvShape &s) {
-  if (const char *forced = std::getenv("GMRT_CONV_LAYOUT")) {
-    std::string layout = forced;
-    if (layout == "plain" || layout == "blocked")
-      return layout == "blocked";
-    throw Error("GMRT_CONV_LAYOUT must be plain or blocked, not '" + layout +
-                "'");
-  }
+  if (std::optional<bool> forced = forcedBlockedLayout())
+    return *forced;
   return s.kh * s.kw > 1 && s.c / s.groups >= 8 && s.o / s.groups >= 8;
 }
 
@@ -548,38 +554,70 @@ void Matmul::run(const float *a, const float *b, float *c, const float *bias) {
 // Batch normalization
 //===----------------------------------------------------------------------===//
 
+/// The layout batch normalization runs in: oneDNN's blocked one (nChw16c,
+/// or nChw8c without AVX-512) where oneDNN has a jit kernel for it, with
+/// the data reordered from and to plain at each call; its plain-layout
+/// kernel (ncsp) is a loop 5-13x slower (DCGAN's 64x128x7x7 forward: 0.54
+/// ms against 0.04 + 0.07 of reorders, one thread; bench/RESULTS.md). Plain
+/// for N x C (nothing to block over).
+static memory::desc batchNormLayout(const memory::desc &plain, float eps,
+                                    dnnl::normalization_flags flags) {
+  bool spatial = plain.dims()[2] > 1;
+  std::optional<bool> forced = forcedBlockedLayout();
+  if (!forced.value_or(spatial))
+    return plain;
+  for (tag blocked : {tag::nChw16c, tag::nChw8c}) {
+    memory::desc candidate(plain.dims(), dt::f32, blocked);
+    auto pd = dnnl::batch_normalization_forward::primitive_desc(
+        dnnl::batch_normalization_forward::desc(
+            dnnl::prop_kind::forward_training, candidate, eps, flags),
+        engine());
+    if (forced ||
+        std::string(pd.impl_info_str()).find("jit") != std::string::npos)
+      return candidate;
+  }
+  return plain;
+}
+
 struct BatchNorm::Impl {
-  memory::desc data, channel;
+  memory::desc data, channel, chosen;
   dnnl::batch_normalization_forward::primitive_desc trainPd;
   dnnl::batch_normalization_forward train, inference;
   dnnl::batch_normalization_backward backward;
-  Buffer x, y, dy, dx, scale, shift, mean, variance, dscale, dshift;
+  Staged x, y, dy, dx; // in the chosen layout
+  Buffer scale, shift, mean, variance, dscale, dshift;
   /// oneDNN's backward pass insists on a shift argument it does not read.
   std::vector<float> unusedShift;
 
   Impl(int64_t n, int64_t c, int64_t spatial, float eps)
       : data({n, c, spatial, 1}, dt::f32, tag::nchw),
-        channel({c}, dt::f32, tag::a), x(data), y(data), dy(data), dx(data),
+        channel({c}, dt::f32, tag::a),
+        chosen(batchNormLayout(data, eps, affine())), x(data, chosen, 0),
+        y(data, chosen, 3), dy(data, chosen, 1), dx(data, chosen, 3),
         scale(channel), shift(channel), mean(channel), variance(channel),
         dscale(channel), dshift(channel), unusedShift(c, 0.0f) {
     using flags = dnnl::normalization_flags;
-    auto affine = flags::use_scale | flags::use_shift;
     trainPd = dnnl::batch_normalization_forward::primitive_desc(
         dnnl::batch_normalization_forward::desc(
-            dnnl::prop_kind::forward_training, data, eps, affine),
+            dnnl::prop_kind::forward_training, chosen, eps, affine()),
         engine());
     train = dnnl::batch_normalization_forward(trainPd);
     inference = dnnl::batch_normalization_forward(
         dnnl::batch_normalization_forward::primitive_desc(
             dnnl::batch_normalization_forward::desc(
-                dnnl::prop_kind::forward_inference, data, eps,
-                affine | flags::use_global_stats),
+                dnnl::prop_kind::forward_inference, chosen, eps,
+                affine() | flags::use_global_stats),
             engine()));
     backward = dnnl::batch_normalization_backward(
         dnnl::batch_normalization_backward::primitive_desc(
-            dnnl::batch_normalization_backward::desc(dnnl::prop_kind::backward,
-                                                     data, data, eps, affine),
+            dnnl::batch_normalization_backward::desc(
+                dnnl::prop_kind::backward, chosen, chosen, eps, affine()),
             engine(), trainPd));
+  }
+
+  static dnnl::normalization_flags affine() {
+    return dnnl::normalization_flags::use_scale |
+           dnnl::normalization_flags::use_shift;
   }
 };
 
@@ -591,12 +629,13 @@ void BatchNorm::forwardTraining(const float *x, const float *scale,
                                 const float *shift, float *y, float *mean,
                                 float *variance) {
   Impl &i = *impl_;
-  i.train.execute(stream(), {{DNNL_ARG_SRC, i.x.at(x)},
+  i.train.execute(stream(), {{DNNL_ARG_SRC, i.x.in(x)},
                              {DNNL_ARG_SCALE, i.scale.at(scale)},
                              {DNNL_ARG_SHIFT, i.shift.at(shift)},
-                             {DNNL_ARG_DST, i.y.at(y)},
+                             {DNNL_ARG_DST, i.y.out(y)},
                              {DNNL_ARG_MEAN, i.mean.at(mean)},
                              {DNNL_ARG_VARIANCE, i.variance.at(variance)}});
+  i.y.finish();
   stream().wait();
 }
 
@@ -604,12 +643,13 @@ void BatchNorm::forwardInference(const float *x, const float *scale,
                                  const float *shift, const float *mean,
                                  const float *variance, float *y) {
   Impl &i = *impl_;
-  i.inference.execute(stream(), {{DNNL_ARG_SRC, i.x.at(x)},
+  i.inference.execute(stream(), {{DNNL_ARG_SRC, i.x.in(x)},
                                  {DNNL_ARG_SCALE, i.scale.at(scale)},
                                  {DNNL_ARG_SHIFT, i.shift.at(shift)},
                                  {DNNL_ARG_MEAN, i.mean.at(mean)},
                                  {DNNL_ARG_VARIANCE, i.variance.at(variance)},
-                                 {DNNL_ARG_DST, i.y.at(y)}});
+                                 {DNNL_ARG_DST, i.y.out(y)}});
+  i.y.finish();
   stream().wait();
 }
 
@@ -618,15 +658,16 @@ void BatchNorm::backward(const float *dy, const float *x, const float *scale,
                          float *dscale, float *dshift) {
   Impl &i = *impl_;
   i.backward.execute(stream(),
-                     {{DNNL_ARG_SRC, i.x.at(x)},
-                      {DNNL_ARG_DIFF_DST, i.dy.at(dy)},
+                     {{DNNL_ARG_SRC, i.x.in(x)},
+                      {DNNL_ARG_DIFF_DST, i.dy.in(dy)},
                       {DNNL_ARG_SCALE, i.scale.at(scale)},
                       {DNNL_ARG_SHIFT, i.shift.at(i.unusedShift.data())},
                       {DNNL_ARG_MEAN, i.mean.at(mean)},
                       {DNNL_ARG_VARIANCE, i.variance.at(variance)},
-                      {DNNL_ARG_DIFF_SRC, i.dx.at(dx)},
+                      {DNNL_ARG_DIFF_SRC, i.dx.out(dx)},
                       {DNNL_ARG_DIFF_SCALE, i.dscale.at(dscale)},
                       {DNNL_ARG_DIFF_SHIFT, i.dshift.at(dshift)}});
+  i.dx.finish();
   stream().wait();
 }
 

@@ -177,14 +177,14 @@ void checkMatmul(int64_t batch, int64_t m, int64_t k, int64_t n, bool ta,
 }
 
 /// Runs `check` with the convolution layout forced to plain, then to
-/// oneDNN's blocked formats (GMRT_CONV_LAYOUT), then back to the rule.
+/// oneDNN's blocked formats (GMRT_LAYOUT), then back to the rule.
 template <typename F> void inBothLayouts(F check) {
   for (const char *layout : {"plain", "blocked"}) {
     SCOPED_TRACE(layout);
-    setenv("GMRT_CONV_LAYOUT", layout, 1);
+    setenv("GMRT_LAYOUT", layout, 1);
     check();
   }
-  unsetenv("GMRT_CONV_LAYOUT");
+  unsetenv("GMRT_LAYOUT");
 }
 
 TEST(CpuKernels, ConvolutionsInBothLayouts) {
@@ -322,17 +322,18 @@ TEST(CpuKernels, ConvolutionBiasMustMatchItsEpilogue) {
   EXPECT_THROW(withBias.forward(x.data(), w.data(), y.data()), std::exception);
 }
 
-TEST(CpuKernels, BadConvolutionLayoutIsAnError) {
-  setenv("GMRT_CONV_LAYOUT", "diagonal", 1);
+TEST(CpuKernels, BadLayoutIsAnError) {
+  setenv("GMRT_LAYOUT", "diagonal", 1);
   ConvShape s{1, 1, 4, 4, 1, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}, {}};
   try {
     Conv2d conv(s);
     ADD_FAILURE() << "no error";
   } catch (const std::exception &e) {
     EXPECT_STREQ(e.what(),
-                 "GMRT_CONV_LAYOUT must be plain or blocked, not 'diagonal'");
+                 "GMRT_LAYOUT must be plain or blocked, not 'diagonal'");
   }
-  unsetenv("GMRT_CONV_LAYOUT");
+  EXPECT_THROW(BatchNorm(2, 4, 9, 1e-5f), std::exception);
+  unsetenv("GMRT_LAYOUT");
 }
 
 TEST(CpuKernels, Bf16ConvolutionsAndMatmuls) {
@@ -380,8 +381,7 @@ TEST(CpuKernels, MatmulBiasMustMatchItsEpilogue) {
   EXPECT_THROW(withBias.run(a.data(), b.data(), c.data()), std::exception);
 }
 
-TEST(CpuKernels, BatchNorm) {
-  int64_t n = 3, c = 4, sp = 5;
+void checkBatchNorm(int64_t n, int64_t c, int64_t sp) {
   std::vector<float> x = randomVector(n * c * sp, 6);
   std::vector<float> scale = randomVector(c, 7), shift = randomVector(c, 8);
   std::vector<float> dy = randomVector(x.size(), 9);
@@ -442,6 +442,16 @@ TEST(CpuKernels, BatchNorm) {
   expectClose(dx, dxRef);
   expectClose(dscale, sdyx);
   expectClose(dshift, sdy);
+}
+
+TEST(CpuKernels, BatchNorm) {
+  // Over images (blocked layouts where oneDNN has a jit kernel: 20
+  // channels pad to 32 in nChw16c) and over N x C, in both layouts.
+  inBothLayouts([] {
+    checkBatchNorm(3, 4, 5);
+    checkBatchNorm(2, 20, 6);
+    checkBatchNorm(5, 4, 1);
+  });
 }
 
 void checkSoftmax(std::vector<int64_t> shape, int axis, bool logarithm) {
