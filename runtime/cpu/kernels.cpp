@@ -215,10 +215,10 @@ struct KernelCrop {
   int64_t fullKh = 0, fullKw = 0;
 };
 
-/// The live range [first, last] of the kernel rows (or columns) a mask
-/// keeps, widened so that dropping the rest leaves no negative padding:
-/// the first `before` dropped positions must lie in the padding before the
-/// input, the last in the padding after.
+/// The range [first, last] of the kernel rows (or columns) a mask keeps,
+/// widened so that dropping the rest leaves no negative padding: the
+/// positions dropped before it must lie in the padding before the input,
+/// those after it in the padding after.
 static std::pair<int64_t, int64_t> liveRange(const std::vector<bool> &live,
                                              int64_t padBefore,
                                              int64_t padAfter,
