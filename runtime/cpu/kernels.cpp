@@ -384,10 +384,10 @@ struct Conv2d::Impl {
             attr, engine());
       };
       auto withEpilogue = withBias(activationOf(s.epilogue));
-      // oneDNN's gemm convolution (the plain layout) applies an eltwise
-      // post-op 2-10x slower than the convolution itself takes (VAE's
-      // 1 -> 32 k4 s2: 0.19 ms, with relu 0.39-4.2): there the activation
-      // runs as a pass of its own (jit, about 0.05 ms).
+      // oneDNN's gemm convolution (the plain layout) with an eltwise
+      // post-op takes 2-30x as long as with the bias alone (VAE's 1 -> 32
+      // k4 s2: 0.13-0.23 ms, with relu 0.39-4.2; bench/RESULTS.md): there
+      // the activation runs as a pass of its own (jit, about 0.02 ms).
       if (s.epilogue.activation != Epilogue::None &&
           std::string(withEpilogue.impl_info_str()).find("gemm") !=
               std::string::npos) {
