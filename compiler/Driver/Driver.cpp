@@ -59,6 +59,9 @@ LogicalResult optimizeModel(ModuleOp module, const BackendOptions &options,
   if (options.fuse)
     pm.nest<gm::ModelOp>().addPass(
         gm::createGmFuse(gm::GmFuseOptions{options.epilogues}));
+  // Activations stay in oneDNN's blocked layout between layers.
+  if (options.layouts)
+    pm.nest<gm::ModelOp>().addPass(gm::createGmPropagateLayouts());
   pm.nest<gm::ModelOp>().addPass(gm::createGmPlanMemory());
   return pm.run(module);
 }

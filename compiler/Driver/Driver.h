@@ -29,6 +29,8 @@ struct BackendOptions {
   /// Folds convolutions' and matmuls' bias and activation into them (off to
   /// measure what that buys).
   bool epilogues = true;
+  /// Runs gm-propagate-layouts (off to measure what it buys).
+  bool layouts = true;
   /// Convolutions and matmuls: "f32", or "bf16" (bf16 operands, f32
   /// accumulation, results and weights).
   std::string precision = "f32";

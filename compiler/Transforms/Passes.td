@@ -148,6 +148,44 @@ def GmFuse : Pass<"gm-fuse", "::mlir::gm::ModelOp"> {
   ];
 }
 
+def GmPropagateLayouts : Pass<"gm-propagate-layouts", "::mlir::gm::ModelOp"> {
+  let summary = "Keep activations in oneDNN's blocked layout between layers";
+  let description = [{
+    oneDNN's convolutions (wider than 1x1, over 8 or more channels) and
+    batch norms compute in a channel-blocked layout (nChw16c). On plain
+    (NCHW) buffers each call reorders its activations in and its result
+    out: one pass over memory per operand. This pass lets values stay
+    blocked from one library op to the next, with `gm.reorder` only where
+    a plain value is needed.
+
+    Values that a layout-agnostic op joins (an elementwise op or gm.fused
+    over one shape, whose other operands are scalars; `stop_gradient`)
+    must share a layout: they form a class. Each rank-4 class whose
+    channels are a multiple of 16 is scored: every operand or result slot
+    of a library op that computes blocked (the runtime's own rule) saves a
+    reorder; every value the class gets from another op (a `reshape`, a
+    load) costs one reorder to blocked, and every value other ops read
+    (a reduction, a `reshape`, a 1x1 convolution, a store) costs one back
+    to plain, shared by all those readers. A class goes blocked when it
+    saves more than it costs; the rest stays plain, as before.
+
+    The layout of each value is recorded on the op that makes it
+    (`gm.layouts`, one entry per result); the CPU backend passes it to the
+    runtime in the library op's descriptor.
+
+    ```mlir
+    %y = gm.conv2d %x, %w {...} : ... -> tensor<64x128x7x7xf32>
+    %n, %m, %v = gm.batch_norm %y, %g, %b : ...
+    // becomes
+    %y = gm.conv2d %x, %w {gm.layouts = ["blocked"], ...} : ...
+    %n, %m, %v = gm.batch_norm %y, %g, %b {gm.layouts = ["blocked", "plain", "plain"]} : ...
+    ```
+
+    Runs after `gm-fuse` (the classes are the fused loops) and before
+    `gm-plan-memory` (a gm.reorder needs a buffer).
+  }];
+}
+
 def GmPlanMemory : Pass<"gm-plan-memory", "::mlir::gm::ModelOp"> {
   let summary = "Place every tensor at a compile-time offset in one arena";
   let description = [{

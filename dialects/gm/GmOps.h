@@ -37,6 +37,35 @@ namespace mlir::gm {
 /// what a gm.fused body may hold.
 bool isElementwise(Operation *op);
 
+/// Memory layouts of activation tensors (gm.reorder): row-major, or
+/// oneDNN's channel-blocked nChw16c.
+namespace layout {
+constexpr llvm::StringLiteral plain = "plain", blocked = "blocked";
+/// The attribute on an op listing its results' layouts.
+constexpr llvm::StringLiteral attrName = "gm.layouts";
+/// Channels of a blocked tensor are a multiple of this (so it takes the
+/// bytes of the plain one).
+constexpr int64_t channelMultiple = 16;
+/// Whether a tensor of `type` may be blocked: rank 4, channels a multiple
+/// of channelMultiple.
+bool canBlock(Type type);
+} // namespace layout
+
+/// Whether `op` computes element i of its results from element i of its
+/// operands alone (or from single-element operands): an elementwise op or
+/// gm.fused loop over one shape, or stop_gradient. It computes the same on
+/// any layout its operands and results share.
+bool isLayoutAgnostic(Operation *op);
+/// Whether `op` is a library op that reads and writes activations in the
+/// blocked layout (convolutions, batch norms; runtime-abi.md "layouts").
+bool takesBlockedLayouts(Operation *op);
+
+/// The layout `value` is stored in: a gm.reorder's, or what its op's
+/// gm.layouts says (plain when absent).
+StringRef layoutOf(Value value);
+/// Records `result`'s layout in its op's gm.layouts.
+void setLayout(OpResult result, StringRef layout);
+
 } // namespace mlir::gm
 
 #endif // GM_GMOPS_H

@@ -135,4 +135,29 @@ def Gm_UpsampleOp : Gm_Op<"upsample", [Pure, InferTypeOpAdaptor,
   }];
 }
 
+def Gm_ReorderOp : Gm_Op<"reorder", [Pure, SameOperandsAndResultType]> {
+  let summary = "the same tensor in another memory layout";
+  let description = [{
+    Made by `gm-propagate-layouts` where a value that a library op reads or
+    writes in oneDNN's blocked layout meets an op that needs the plain one
+    (or the other way round). The value is unchanged; only the order of its
+    elements in memory differs: `plain` is row-major, `blocked` is N x C x
+    H x W stored as N x C/16 x H x W x 16 (oneDNN's nChw16c; nChw8c on CPUs
+    without AVX-512). A blocked tensor has rank 4 and a channel count that
+    is a multiple of 16, so that both layouts take the same bytes.
+
+    ```mlir
+    %b = gm.reorder %x to "blocked" : tensor<64x128x7x7xf32>
+    ```
+
+    The op a value comes from records the value's layout in its `gm.layouts`
+    attribute (one entry per result; no attribute: all plain). Layout
+    agnostic ops (elementwise over one shape) compute on either.
+  }];
+  let arguments = (ins Gm_Tensor:$input, StrAttr:$layout);
+  let results = (outs Gm_Tensor:$result);
+  let assemblyFormat = "$input `to` $layout attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
 #endif // GM_SHAPE_OPS_TD

@@ -99,3 +99,70 @@ LogicalResult UpsampleOp::inferReturnTypes(MLIRContext *context,
                          shape::upsample(input.getShape(), adaptor.getScale()),
                          input.getElementType(), types);
 }
+
+bool mlir::gm::layout::canBlock(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && tensor.hasStaticShape() && tensor.getRank() == 4 &&
+         tensor.getDimSize(1) % channelMultiple == 0;
+}
+
+LogicalResult ReorderOp::verify() {
+  if (getLayout() != layout::plain && getLayout() != layout::blocked)
+    return emitOpError() << "layout must be \"plain\" or \"blocked\", not \""
+                         << getLayout() << "\"";
+  if (!layout::canBlock(getType()))
+    return emitOpError() << "reorders rank-4 tensors whose channels are a "
+                            "multiple of "
+                         << layout::channelMultiple << ", not "
+                         << shape::format(getType().getShape());
+  return success();
+}
+
+StringRef mlir::gm::layoutOf(Value value) {
+  if (auto reorder = value.getDefiningOp<ReorderOp>())
+    return reorder.getLayout();
+  auto result = dyn_cast<OpResult>(value);
+  if (!result)
+    return layout::plain;
+  auto layouts = result.getOwner()->getAttrOfType<ArrayAttr>(layout::attrName);
+  if (!layouts || layouts.size() <= result.getResultNumber())
+    return layout::plain;
+  auto name = dyn_cast<StringAttr>(layouts[result.getResultNumber()]);
+  return name ? name.getValue() : StringRef(layout::plain);
+}
+
+void mlir::gm::setLayout(OpResult result, StringRef layout) {
+  Operation *op = result.getOwner();
+  SmallVector<Attribute> layouts;
+  for (OpResult r : op->getResults())
+    layouts.push_back(StringAttr::get(op->getContext(), layoutOf(r)));
+  layouts[result.getResultNumber()] = StringAttr::get(op->getContext(), layout);
+  op->setAttr(layout::attrName, ArrayAttr::get(op->getContext(), layouts));
+}
+
+bool mlir::gm::isLayoutAgnostic(Operation *op) {
+  if (isa<StopGradientOp>(op))
+    return true;
+  auto fused = dyn_cast<FusedOp>(op);
+  if (fused ? fused.getLibraryOp() || fused.getReduction() : !isElementwise(op))
+    return false;
+  if (op->getNumResults() == 0)
+    return false;
+  ArrayRef<int64_t> shape = tensorOf(op->getResult(0)).getShape();
+  for (Value result : op->getResults())
+    if (tensorOf(result).getShape() != shape)
+      return false;
+  for (Value operand : op->getOperands())
+    if (tensorOf(operand).getShape() != shape &&
+        tensorOf(operand).getNumElements() != 1)
+      return false;
+  return true;
+}
+
+bool mlir::gm::takesBlockedLayouts(Operation *op) {
+  if (auto fused = dyn_cast<FusedOp>(op))
+    return isa_and_nonnull<Conv2dOp>(fused.getLibraryOp());
+  return isa<Conv2dOp, Conv2dBackwardDataOp, Conv2dBackwardWeightsOp,
+             ConvTranspose2dOp, BatchNormOp, BatchNormInferenceOp,
+             BatchNormBackwardOp>(op);
+}

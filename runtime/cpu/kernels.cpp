@@ -78,6 +78,27 @@ memory::format_tag plainTag(size_t rank) {
   }
 }
 
+/// The blocked layout of activations: nChw16c where oneDNN's f32 kernels
+/// use 16-channel blocks (AVX-512), nChw8c elsewhere.
+memory::format_tag blockedTag() {
+  constexpr auto avx512 = static_cast<unsigned>(dnnl::cpu_isa::avx512_core);
+  static const tag chosen =
+      (static_cast<unsigned>(dnnl::get_effective_cpu_isa()) & avx512) == avx512
+          ? tag::nChw16c
+          : tag::nChw8c;
+  return chosen;
+}
+
+/// An N x C x H x W f32 tensor as the caller stores it.
+memory::desc activation(const memory::dims &dims, bool blocked) {
+  // So that the blocked tensor takes the plain one's bytes (the compiler
+  // plans the buffer), with either block size.
+  if (blocked && (dims.size() != 4 || dims[1] % 16 != 0))
+    throw Error("a blocked tensor has 4 dimensions and a multiple of 16 "
+                "channels");
+  return memory::desc(dims, dt::f32, blocked ? blockedTag() : tag::nchw);
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -301,8 +322,9 @@ private:
 
 struct Conv2d::Impl {
   KernelCrop crop;
-  ConvShape s; // as computed: cropped to the mask
-  memory::desc src, weights, dst;
+  ConvShape s;                       // as computed: cropped to the mask
+  memory::desc src, weights, dst;    // plain
+  memory::desc srcBuffer, dstBuffer; // as the caller stores them
   ConvPass fwd, bwdData, bwdWeights;
   // With a mask: weight * mask and the weight gradient, on the cropped
   // kernel.
@@ -317,13 +339,15 @@ struct Conv2d::Impl {
                     : memory::desc({s.groups, s.o / s.groups, s.c / s.groups,
                                     s.kh, s.kw},
                                    dt::f32, tag::goihw)),
-        dst({s.n, s.o, s.oh, s.ow}, dt::f32, tag::nchw) {
+        dst({s.n, s.o, s.oh, s.ow}, dt::f32, tag::nchw),
+        srcBuffer(activation(src.dims(), s.blockedX)),
+        dstBuffer(activation(dst.dims(), s.blockedY)) {
     build(precision, useBlockedLayout(s), fwd, bwdData, bwdWeights);
     if (!s.mask.empty()) {
       masked.resize(weights.get_size() / sizeof(float));
       maskedGrad.resize(masked.size());
     }
-    if (isPointwise(s))
+    if (isPointwise(s) && !s.blockedX && !s.blockedY)
       pointwise = std::make_unique<PointwiseWeightGradient>(s, precision);
   }
 
@@ -344,11 +368,18 @@ struct Conv2d::Impl {
     memory::dims padL{s.padTop, s.padLeft}, padR{s.padBottom, s.padRight};
     auto algo = dnnl::algorithm::convolution_direct;
     dt operand = precision == Precision::bf16 ? dt::bf16 : dt::f32;
-    // What the primitive is asked to take: the plain layout, or any.
+    // What the primitive is asked to take: the plain layout, or any. Not
+    // the caller's blocked layout: oneDNN's choice can be another (8-channel
+    // blocks for PixelCNN's 4x7 weight gradient), and forced, the pass may
+    // fall back to a reference loop 1000x slower. A blocked buffer in
+    // another layout than the chosen one is reordered at the call.
     auto ask = [&](const memory::desc &plain, dt type) {
       return blocked ? memory::desc(plain.dims(), type, tag::any)
                      : retyped(plain, type);
     };
+    auto askX = [&](dt type) { return ask(src, type); };
+    auto askY = [&](dt type) { return ask(dst, type); };
+    auto askW = [&](dt type) { return ask(weights, type); };
     // A pass: the primitive, and each argument's id, plain layout, chosen
     // layout and scratch slot.
     struct Arg {
@@ -368,19 +399,18 @@ struct Conv2d::Impl {
     // The forward pass without an epilogue: the backward passes' hint.
     auto fwdPd = dnnl::convolution_forward::primitive_desc(
         dnnl::convolution_forward::desc(
-            dnnl::prop_kind::forward_training, algo, ask(src, operand),
-            ask(weights, operand), ask(dst, dt::f32), strides, dilates, padL,
-            padR),
+            dnnl::prop_kind::forward_training, algo, askX(operand),
+            askW(operand), askY(dt::f32), strides, dilates, padL, padR),
         engine());
     if (s.epilogue.bias) {
       // + bias[o] inside the convolution, then the activation.
       memory::desc biasDesc({s.o}, dt::f32, tag::a);
       auto withBias = [&](const dnnl::primitive_attr &attr) {
         return dnnl::convolution_forward::primitive_desc(
-            dnnl::convolution_forward::desc(
-                dnnl::prop_kind::forward_training, algo, ask(src, operand),
-                ask(weights, operand), biasDesc, ask(dst, dt::f32), strides,
-                dilates, padL, padR),
+            dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training,
+                                            algo, askX(operand), askW(operand),
+                                            biasDesc, askY(dt::f32), strides,
+                                            dilates, padL, padR),
             attr, engine());
       };
       auto withEpilogue = withBias(activationOf(s.epilogue));
@@ -395,41 +425,41 @@ struct Conv2d::Impl {
         f.activation =
             dnnl::eltwise_forward(dnnl::eltwise_forward::primitive_desc(
                 dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_inference,
-                                            dnnl::algorithm::eltwise_relu, dst,
-                                            s.epilogue.alpha, 0.0f),
+                                            dnnl::algorithm::eltwise_relu,
+                                            dstBuffer, s.epilogue.alpha, 0.0f),
                 engine()));
       }
       assemble(f, dnnl::convolution_forward(withEpilogue),
-               {DNNL_ARG_SRC, src, withEpilogue.src_desc(), 0},
+               {DNNL_ARG_SRC, srcBuffer, withEpilogue.src_desc(), 0},
                {DNNL_ARG_WEIGHTS, weights, withEpilogue.weights_desc(), 2},
-               {DNNL_ARG_DST, dst, withEpilogue.dst_desc(), 3});
+               {DNNL_ARG_DST, dstBuffer, withEpilogue.dst_desc(), 3});
       f.bias = std::make_unique<Staged>(biasDesc, withEpilogue.bias_desc(), 1);
     } else {
       assemble(f, dnnl::convolution_forward(fwdPd),
-               {DNNL_ARG_SRC, src, fwdPd.src_desc(), 0},
+               {DNNL_ARG_SRC, srcBuffer, fwdPd.src_desc(), 0},
                {DNNL_ARG_WEIGHTS, weights, fwdPd.weights_desc(), 2},
-               {DNNL_ARG_DST, dst, fwdPd.dst_desc(), 3});
+               {DNNL_ARG_DST, dstBuffer, fwdPd.dst_desc(), 3});
     }
 
     auto dataPd = dnnl::convolution_backward_data::primitive_desc(
-        dnnl::convolution_backward_data::desc(
-            algo, ask(src, dt::f32), ask(weights, operand), ask(dst, operand),
-            strides, dilates, padL, padR),
+        dnnl::convolution_backward_data::desc(algo, askX(dt::f32),
+                                              askW(operand), askY(operand),
+                                              strides, dilates, padL, padR),
         engine(), fwdPd);
     assemble(d, dnnl::convolution_backward_data(dataPd),
-             {DNNL_ARG_DIFF_DST, dst, dataPd.diff_dst_desc(), 1},
+             {DNNL_ARG_DIFF_DST, dstBuffer, dataPd.diff_dst_desc(), 1},
              {DNNL_ARG_WEIGHTS, weights, dataPd.weights_desc(), 2},
-             {DNNL_ARG_DIFF_SRC, src, dataPd.diff_src_desc(), 3});
+             {DNNL_ARG_DIFF_SRC, srcBuffer, dataPd.diff_src_desc(), 3});
 
     auto weightsPd = dnnl::convolution_backward_weights::primitive_desc(
-        dnnl::convolution_backward_weights::desc(
-            algo, ask(src, operand), ask(weights, dt::f32), ask(dst, operand),
-            strides, dilates, padL, padR),
+        dnnl::convolution_backward_weights::desc(algo, askX(operand),
+                                                 askW(dt::f32), askY(operand),
+                                                 strides, dilates, padL, padR),
         engine(), fwdPd);
     assemble(
         w, dnnl::convolution_backward_weights(weightsPd),
-        {DNNL_ARG_SRC, src, weightsPd.src_desc(), 0},
-        {DNNL_ARG_DIFF_DST, dst, weightsPd.diff_dst_desc(), 1},
+        {DNNL_ARG_SRC, srcBuffer, weightsPd.src_desc(), 0},
+        {DNNL_ARG_DIFF_DST, dstBuffer, weightsPd.diff_dst_desc(), 1},
         {DNNL_ARG_DIFF_WEIGHTS, weights, weightsPd.diff_weights_desc(), 3});
   }
 
@@ -589,7 +619,7 @@ static memory::desc batchNormLayout(const memory::desc &plain, float eps,
   std::optional<bool> forced = forcedBlockedLayout();
   if (!forced.value_or(spatial))
     return plain;
-  for (tag blocked : {tag::nChw16c, tag::nChw8c}) {
+  for (tag blocked : {blockedTag(), tag::nChw8c}) {
     memory::desc candidate(plain.dims(), dt::f32, blocked);
     auto pd = dnnl::batch_normalization_forward::primitive_desc(
         dnnl::batch_normalization_forward::desc(
@@ -612,13 +642,17 @@ struct BatchNorm::Impl {
   /// oneDNN's backward pass insists on a shift argument it does not read.
   std::vector<float> unusedShift;
 
-  Impl(int64_t n, int64_t c, int64_t spatial, float eps)
+  Impl(int64_t n, int64_t c, int64_t spatial, float eps,
+       const BatchNormLayouts &layouts)
       : data({n, c, spatial, 1}, dt::f32, tag::nchw),
         channel({c}, dt::f32, tag::a),
-        chosen(batchNormLayout(data, eps, affine())), x(data, chosen, 0),
-        y(data, chosen, 3), dy(data, chosen, 1), dx(data, chosen, 3),
-        scale(channel), shift(channel), mean(channel), variance(channel),
-        dscale(channel), dshift(channel), unusedShift(c, 0.0f) {
+        chosen(batchNormLayout(data, eps, affine())),
+        x(activation(data.dims(), layouts.x), chosen, 0),
+        y(activation(data.dims(), layouts.y), chosen, 3),
+        dy(activation(data.dims(), layouts.dy), chosen, 1),
+        dx(activation(data.dims(), layouts.dx), chosen, 3), scale(channel),
+        shift(channel), mean(channel), variance(channel), dscale(channel),
+        dshift(channel), unusedShift(c, 0.0f) {
     using flags = dnnl::normalization_flags;
     trainPd = dnnl::batch_normalization_forward::primitive_desc(
         dnnl::batch_normalization_forward::desc(
@@ -644,8 +678,9 @@ struct BatchNorm::Impl {
   }
 };
 
-BatchNorm::BatchNorm(int64_t n, int64_t c, int64_t spatial, float epsilon)
-    : impl_(std::make_unique<Impl>(n, c, spatial, epsilon)) {}
+BatchNorm::BatchNorm(int64_t n, int64_t c, int64_t spatial, float epsilon,
+                     BatchNormLayouts layouts)
+    : impl_(std::make_unique<Impl>(n, c, spatial, epsilon, layouts)) {}
 BatchNorm::~BatchNorm() = default;
 
 void BatchNorm::forwardTraining(const float *x, const float *scale,
@@ -691,6 +726,30 @@ void BatchNorm::backward(const float *dy, const float *x, const float *scale,
                       {DNNL_ARG_DIFF_SCALE, i.dscale.at(dscale)},
                       {DNNL_ARG_DIFF_SHIFT, i.dshift.at(dshift)}});
   i.dx.finish();
+  stream().wait();
+}
+
+//===----------------------------------------------------------------------===//
+// Layout conversion
+//===----------------------------------------------------------------------===//
+
+struct Reorder::Impl {
+  Buffer x, y;
+  dnnl::reorder reorder;
+  Impl(const memory::dims &dims, bool toBlocked)
+      : x(activation(dims, !toBlocked)), y(activation(dims, toBlocked)),
+        reorder(x.mem, y.mem) {}
+};
+
+Reorder::Reorder(const std::vector<int64_t> &shape, bool toBlocked) {
+  if (shape.size() != 4)
+    throw Error("a layout reorder takes an N x C x H x W tensor");
+  impl_ = std::make_unique<Impl>(shape, toBlocked);
+}
+Reorder::~Reorder() = default;
+
+void Reorder::run(const float *x, float *y) {
+  impl_->reorder.execute(stream(), impl_->x.at(x), impl_->y.at(y));
   stream().wait();
 }
 

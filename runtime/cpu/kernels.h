@@ -48,6 +48,10 @@ struct ConvShape {
   int64_t groups = 1;
   std::vector<uint8_t> mask; // empty: no mask
   Epilogue epilogue;         // of the forward pass
+  /// Whether the caller's x-side (input, input gradient) and y-side
+  /// (output, output gradient) buffers are in the blocked layout (see
+  /// Reorder) rather than NCHW; weights are always plain.
+  bool blockedX = false, blockedY = false;
 };
 
 /// conv2d and its two gradients (gm.conv2d, gm.conv2d_backward_data,
@@ -88,10 +92,16 @@ private:
   std::unique_ptr<Impl> impl_;
 };
 
+/// Which of batch norm's N x C x S buffers the caller keeps blocked.
+struct BatchNormLayouts {
+  bool x = false, y = false, dy = false, dx = false;
+};
+
 /// Batch normalization over an N x C x S tensor (S = H * W, or 1).
 class BatchNorm {
 public:
-  BatchNorm(int64_t n, int64_t c, int64_t spatial, float epsilon);
+  BatchNorm(int64_t n, int64_t c, int64_t spatial, float epsilon,
+            BatchNormLayouts layouts = {});
   ~BatchNorm();
   /// Batch statistics: y, and the batch mean and biased variance.
   void forwardTraining(const float *x, const float *scale, const float *shift,
@@ -102,6 +112,20 @@ public:
   void backward(const float *dy, const float *x, const float *scale,
                 const float *mean, const float *variance, float *dx,
                 float *dscale, float *dshift);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Copies an N x C x H x W f32 tensor between the plain layout (NCHW) and
+/// the blocked one the convolutions and batch norms compute in: oneDNN's
+/// nChw16c (nChw8c on CPUs without AVX-512), C a multiple of the block.
+class Reorder {
+public:
+  Reorder(const std::vector<int64_t> &shape, bool toBlocked);
+  ~Reorder();
+  void run(const float *x, float *y);
 
 private:
   struct Impl;

@@ -13,6 +13,7 @@
 #include "runtime/core/random.h"
 #include "runtime/cpu/kernels.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -133,6 +134,31 @@ Epilogue epilogueOf(const json &d) {
   return e;
 }
 
+/// Which of a library op's operands (in call order: inputs, then outputs)
+/// the caller keeps in the blocked layout ("layouts", gm-propagate-layouts);
+/// only those at `allowed` may be.
+std::vector<bool> blockedOperands(const json &d,
+                                  std::initializer_list<size_t> allowed) {
+  std::vector<bool> blocked;
+  if (!d.contains("layouts"))
+    return blocked;
+  for (const std::string &layout : d.at("layouts")) {
+    if (layout != "plain" && layout != "blocked")
+      throw Error("unknown layout '" + layout + "' (plain or blocked)");
+    blocked.push_back(layout == "blocked");
+  }
+  for (size_t i = 0; i < blocked.size(); ++i)
+    if (blocked[i] &&
+        std::find(allowed.begin(), allowed.end(), i) == allowed.end())
+      throw Error("operand " + std::to_string(i) + " cannot be blocked");
+  return blocked;
+}
+
+/// Whether operand `i` is blocked, given blockedOperands' answer.
+bool isBlocked(const std::vector<bool> &blocked, size_t i) {
+  return i < blocked.size() && blocked[i];
+}
+
 ConvShape convShape(const json &d) {
   auto x = d.at("x").get<std::vector<int64_t>>();
   auto w = d.at("w").get<std::vector<int64_t>>();
@@ -152,6 +178,17 @@ ConvShape convShape(const json &d) {
   if (d.contains("mask"))
     s.mask = d.at("mask").get<std::vector<uint8_t>>();
   s.epilogue = epilogueOf(d);
+  // The x and y sides' operand positions: x, w[, bias] -> y; dy, w -> dx;
+  // x, dy -> dw.
+  std::string kind = d.at("kind");
+  size_t xSide = 0, ySide = 1;
+  if (kind == "conv2d")
+    ySide = s.epilogue.bias ? 3 : 2;
+  else if (kind == "conv2d_backward_data")
+    xSide = 2, ySide = 0;
+  std::vector<bool> blocked = blockedOperands(d, {xSide, ySide});
+  s.blockedX = isBlocked(blocked, xSide);
+  s.blockedY = isBlocked(blocked, ySide);
   return s;
 }
 
@@ -202,7 +239,20 @@ private:
 BatchNorm batchNorm(const json &d) {
   auto x = d.at("x").get<std::vector<int64_t>>();
   int64_t spatial = product(x) / (x[0] * x[1]);
-  return BatchNorm(x[0], x[1], spatial, d.at("epsilon").get<double>());
+  // x, scale, shift -> y, mean, variance; x, scale, shift, mean,
+  // variance -> y; dy, x, scale, mean, variance -> dx, dscale, dshift.
+  std::string kind = d.at("kind");
+  BatchNormLayouts layouts;
+  if (kind == "batch_norm_backward") {
+    std::vector<bool> blocked = blockedOperands(d, {0, 1, 5});
+    layouts.dy = isBlocked(blocked, 0), layouts.x = isBlocked(blocked, 1);
+    layouts.dx = isBlocked(blocked, 5);
+  } else {
+    size_t y = kind == "batch_norm" ? 3 : 5;
+    std::vector<bool> blocked = blockedOperands(d, {0, y});
+    layouts.x = isBlocked(blocked, 0), layouts.y = isBlocked(blocked, y);
+  }
+  return BatchNorm(x[0], x[1], spatial, d.at("epsilon").get<double>(), layouts);
 }
 
 class BatchNormOp : public LibraryOp {
@@ -226,6 +276,25 @@ public:
 private:
   BatchNorm bn_;
   Mode mode_;
+};
+
+/// x -> y in the other layout ("layout": y's).
+class ReorderOp : public LibraryOp {
+public:
+  explicit ReorderOp(const json &d)
+      : reorder_(d.at("x").get<std::vector<int64_t>>(), toBlocked(d)) {}
+  void run(const CallContext &, void *const *p) override {
+    reorder_.run(f32(p[0]), f32(p[1]));
+  }
+
+private:
+  static bool toBlocked(const json &d) {
+    std::string layout = d.at("layout");
+    if (layout != "plain" && layout != "blocked")
+      throw Error("unknown layout '" + layout + "' (plain or blocked)");
+    return layout == "blocked";
+  }
+  Reorder reorder_;
 };
 
 class SoftmaxOp : public LibraryOp {
@@ -473,6 +542,9 @@ private:
 std::unique_ptr<LibraryOp> makeLibraryOp(const json &d) {
   std::string kind = d.value("kind", "");
   try {
+    // Only convolutions and batch norms read or write blocked buffers.
+    if (kind.rfind("conv", 0) != 0 && kind.rfind("batch_norm", 0) != 0)
+      blockedOperands(d, {});
     if (kind == "conv2d")
       return std::make_unique<ConvOp>(d, ConvOp::Forward);
     if (kind == "conv2d_backward_data")
@@ -487,6 +559,8 @@ std::unique_ptr<LibraryOp> makeLibraryOp(const json &d) {
       return std::make_unique<BatchNormOp>(d, BatchNormOp::Inference);
     if (kind == "batch_norm_backward")
       return std::make_unique<BatchNormOp>(d, BatchNormOp::Backward);
+    if (kind == "reorder")
+      return std::make_unique<ReorderOp>(d);
     if (kind == "softmax" || kind == "log_softmax")
       return std::make_unique<SoftmaxOp>(d, kind == "log_softmax");
     if (kind == "normal")

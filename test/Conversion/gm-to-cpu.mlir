@@ -364,3 +364,53 @@ gm.model @masked {
 }
 // CHECK-LABEL: func.func @gm_sampler_s
 // CHECK: \22flops\22:6912,\22groups\22:1,\22kind\22:\22conv2d\22,{{.*}}\22mask\22:[1,1,1,1,1,1,0,0,0]
+
+// -----
+
+// Blocked values (gm-propagate-layouts): the library ops that read or write
+// them list every operand's layout; a gm.reorder is a library op of its
+// own.
+gm.model @layouts {
+  gm.param @w : tensor<32x16x3x3xf32> = #gm.uniform<-0.1, 0.1>
+  gm.sampler @s() -> tensor<f32> {
+    %x = gm.normal {id = 1 : i64} : tensor<2x16x4x4xf32>
+    %xb = gm.reorder %x to "blocked" : tensor<2x16x4x4xf32>
+    %w = gm.load @w : tensor<32x16x3x3xf32>
+    %y = gm.conv2d %xb, %w {gm.layouts = ["blocked"], padding = array<i64: 1, 1, 1, 1>} : (tensor<2x16x4x4xf32>, tensor<32x16x3x3xf32>) -> tensor<2x32x4x4xf32>
+    %dw = gm.conv2d_backward_weights %xb, %y {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x16x4x4xf32>, tensor<2x32x4x4xf32>) -> tensor<32x16x3x3xf32>
+    %yp = gm.reorder %y to "plain" : tensor<2x32x4x4xf32>
+    %s = gm.reduce_sum %yp dims [0, 1, 2, 3] : tensor<2x32x4x4xf32> -> tensor<f32>
+    gm.return %s : tensor<f32>
+  }
+}
+// CHECK-LABEL: func.func @gm_sampler_s
+// CHECK-DAG: \22kind\22:\22reorder\22,\22layout\22:\22blocked\22,\22loc
+// CHECK-DAG: \22kind\22:\22conv2d\22,\22layouts\22:[\22blocked\22,\22plain\22,\22blocked\22]
+// CHECK-DAG: \22kind\22:\22conv2d_backward_weights\22,\22layouts\22:[\22blocked\22,\22blocked\22,\22plain\22]
+// CHECK-DAG: \22kind\22:\22reorder\22,\22layout\22:\22plain\22
+
+// -----
+
+// Only convolutions, batch norms and elementwise loops read blocked values.
+gm.model @blocked_reader {
+  gm.sampler @s() -> tensor<f32> {
+    %x = gm.normal {id = 1 : i64} : tensor<2x16x3x3xf32>
+    %b = gm.reorder %x to "blocked" : tensor<2x16x3x3xf32>
+    // expected-error @+1 {{'gm.reduce_sum' op reads operand #0 in the blocked layout, which only convolutions, batch norms and elementwise ops of one shape can (reorder it to "plain" first)}}
+    %s = gm.reduce_sum %b dims [0, 1, 2, 3] : tensor<2x16x3x3xf32> -> tensor<f32>
+    gm.return %s : tensor<f32>
+  }
+}
+
+// -----
+
+gm.model @blocked_writer {
+  gm.param @w : tensor<16x16xf32> = #gm.fill<1.0>
+  gm.sampler @s() -> tensor<2x16xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<2x16xf32>
+    %w = gm.load @w : tensor<16x16xf32>
+    // expected-error @+1 {{'gm.matmul' op cannot write result #0 in the blocked layout}}
+    %y = gm.matmul %x, %w {gm.layouts = ["blocked"]} : (tensor<2x16xf32>, tensor<16x16xf32>) -> tensor<2x16xf32>
+    gm.return %y : tensor<2x16xf32>
+  }
+}

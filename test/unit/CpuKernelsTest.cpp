@@ -13,6 +13,8 @@
 
 #include "runtime/cpu/kernels.h"
 
+#include "TestSupport.h"
+
 #include <gtest/gtest.h>
 
 #include <array>
@@ -22,17 +24,9 @@
 #include <random>
 
 using namespace gmrt::cpu;
+using gmtest::randomVector;
 
 namespace {
-
-std::vector<float> randomVector(size_t n, unsigned seed) {
-  std::mt19937 gen(seed);
-  std::normal_distribution<float> d;
-  std::vector<float> v(n);
-  for (float &x : v)
-    x = d(gen);
-  return v;
-}
 
 /// `x` rounded to bfloat16 (to nearest, ties to even), back in f32.
 float roundBf16(float x) {

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <dirent.h>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,16 @@ template <typename F> std::string errorOf(F f) {
 
 inline bool contains(const std::string &text, const std::string &part) {
   return text.find(part) != std::string::npos;
+}
+
+/// `n` standard normal floats, the same for the same seed.
+inline std::vector<float> randomVector(size_t n, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::normal_distribution<float> d;
+  std::vector<float> v(n);
+  for (float &x : v)
+    x = d(gen);
+  return v;
 }
 
 } // namespace gmtest

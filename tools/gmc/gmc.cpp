@@ -80,6 +80,12 @@ static cl::opt<bool>
                        "inside them (default on; --epilogues=false to "
                        "measure without)"),
               cl::init(true), cl::sub(compileCommand));
+static cl::opt<bool>
+    layouts("layouts",
+            cl::desc("Keep activations in oneDNN's blocked layout between "
+                     "layers (default on; --layouts=false to measure "
+                     "without)"),
+            cl::init(true), cl::sub(compileCommand));
 enum class Precision { f32, bf16 };
 static cl::opt<Precision> precision(
     "precision",
@@ -162,6 +168,7 @@ static int compileBackEnd(mlir::ModuleOp module, const std::string &path,
   options.printIrAfterAll = printIrAfterAll;
   options.fuse = fuse;
   options.epilogues = epilogues;
+  options.layouts = layouts;
   options.precision = precision == Precision::bf16 ? "bf16" : "f32";
   if (mlir::failed(gmc::optimizeModel(module, options, timer)))
     return 1;

@@ -163,6 +163,11 @@ describe(Operation *op) {
         d["flops"] = 2 * product(shapeOf(c.getInput())) * w[1] * w[2] * w[3];
         return with(std::move(d));
       })
+      .Case([&](ReorderOp r) {
+        return with(json::Object{{"kind", "reorder"},
+                                 {"x", toJson(shapeOf(r.getResult()))},
+                                 {"layout", r.getLayout()}});
+      })
       .Case([&](MatmulOp m) { return with(matmulDescriptor(m)); })
       .Case([&](BatchNormOp b) {
         ArrayRef<int64_t> x = shapeOf(b.getInput());
@@ -256,12 +261,26 @@ describe(Operation *op) {
       .Default([](Operation *) -> Result { return std::nullopt; });
 }
 
+/// The layouts of the operands in call order, when one is blocked
+/// (gm-propagate-layouts); a gm.reorder's are implied by its "layout".
+static void addLayouts(json::Object &d, ArrayRef<Value> operands) {
+  json::Array layouts;
+  bool blocked = false;
+  for (Value v : operands) {
+    StringRef name = layoutOf(v);
+    blocked |= name == layout::blocked;
+    layouts.push_back(name);
+  }
+  if (blocked && *d.getString("kind") != "reorder")
+    d["layouts"] = std::move(layouts);
+}
+
 /// The float types each kind computes in: oneDNN kernels in f32 here, the
 /// runtime's own loops in f32 or f64.
 static LogicalResult checkTypes(Operation *op, StringRef kind) {
   bool oneDnn = kind.starts_with("conv") || kind == "matmul" ||
                 kind.starts_with("batch_norm") || kind.contains("softmax") ||
-                kind == "nearest" || kind == "lookup";
+                kind == "reorder" || kind == "nearest" || kind == "lookup";
   SmallVector<Type> types(op->getOperandTypes());
   types.append(op->result_type_begin(), op->result_type_end());
   for (Type type : types) {
@@ -289,6 +308,7 @@ FailureOr<bool> mlir::gm::cpu::emitLibraryOp(ModelEmitter &emitter,
   llvm::raw_string_ostream os(where);
   op->getLoc().print(os);
   descriptor["loc"] = where;
+  addLayouts(descriptor, operands);
   StringRef kind = *descriptor.getString("kind");
   if (emitter.precision() != "f32" &&
       (kind.starts_with("conv") || kind == "matmul"))

@@ -598,12 +598,34 @@ LogicalResult ModelEmitter::emitAutoregressive(OpBuilder &b,
   return success();
 }
 
+/// Blocked values (gm-propagate-layouts) reach only the ops that compute
+/// on them: convolutions and batch norms, and elementwise loops over one
+/// shape (which compute the same on any layout).
+static LogicalResult checkLayouts(Operation *op) {
+  if (isLayoutAgnostic(op) || takesBlockedLayouts(op) || isa<ReorderOp>(op))
+    return success();
+  for (auto [i, v] : llvm::enumerate(op->getOperands()))
+    if (layoutOf(v) == layout::blocked)
+      return op->emitOpError()
+             << "reads operand #" << i
+             << " in the blocked layout, which only convolutions, batch "
+                "norms and elementwise ops of one shape can (reorder it to "
+                "\"plain\" first)";
+  for (OpResult r : op->getResults())
+    if (layoutOf(r) == layout::blocked)
+      return op->emitOpError() << "cannot write result #" << r.getResultNumber()
+                               << " in the blocked layout";
+  return success();
+}
+
 LogicalResult ModelEmitter::emitOp(OpBuilder &b, Operation *op,
                                    FunctionState &fs) {
   Location loc = op->getLoc();
   auto ptr = LLVM::LLVMPointerType::get(context());
   auto i32 = b.getI32Type();
 
+  if (failed(checkLayouts(op)))
+    return failure();
   // Aliases and constants have no code: their readers view their bytes.
   if (isa<ConstantOp, ReshapeOp, StopGradientOp>(op))
     return success();

@@ -255,6 +255,8 @@ gm.model @shapes {
     %pi = gm.pad %ss low [0, 0, 1, 1] high [0, 0, 1, 1] interior [0, 0, 1, 1] {value = -1.0 : f64} : tensor<2x64x3x3xf32> -> tensor<2x64x7x7xf32>
     // CHECK: gm.upsample %{{.*}} scale [2, 2] : tensor<2x32x7x7xf32> -> tensor<2x32x14x14xf32>
     %u = gm.upsample %y scale [2, 2] : tensor<2x32x7x7xf32> -> tensor<2x32x14x14xf32>
+    // CHECK: gm.reorder %{{.*}} to "blocked" : tensor<2x32x14x14xf32>
+    %ub = gm.reorder %u to "blocked" : tensor<2x32x14x14xf32>
     gm.return %c : tensor<2x96x7x7xf32>
   }
 }

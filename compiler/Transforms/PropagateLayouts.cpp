@@ -1,0 +1,268 @@
+//===- PropagateLayouts.cpp - gm-propagate-layouts ------------------------===//
+//
+// Chooses plain or blocked for every rank-4 activation: values that
+// layout-agnostic ops join form a class with one layout; a class goes
+// blocked when the reorders its library ops then skip outnumber the
+// gm.reorder ops it needs at its edges. See Passes.td.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Transforms/Passes.h"
+
+#include "llvm/ADT/EquivalenceClasses.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+namespace mlir::gm {
+#define GEN_PASS_DEF_GMPROPAGATELAYOUTS
+#include "compiler/Transforms/Passes.h.inc"
+} // namespace mlir::gm
+
+using namespace mlir;
+using namespace mlir::gm;
+
+namespace {
+
+ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+
+/// The operand and result positions where a library op computes on the
+/// blocked layout: a plain value there costs the runtime a reorder.
+struct BlockedSlots {
+  SmallVector<unsigned, 2> operands, results;
+};
+
+/// The kernel taps a convolution computes with: the bounding box of the
+/// taps its mask keeps (the runtime crops the rest, kernels.cpp
+/// cropToMask), or the whole kernel.
+int64_t computedTaps(std::optional<DenseIntElementsAttr> mask, int64_t kh,
+                     int64_t kw) {
+  if (!mask)
+    return kh * kw;
+  int64_t top = kh, bottom = -1, left = kw, right = -1, i = 0;
+  for (bool live : mask->getValues<bool>()) {
+    if (live) {
+      top = std::min(top, i / kw), bottom = std::max(bottom, i / kw);
+      left = std::min(left, i % kw), right = std::max(right, i % kw);
+    }
+    ++i;
+  }
+  return bottom < top ? 0 : (bottom - top + 1) * (right - left + 1);
+}
+
+/// The runtime's rule for a convolution's layout (kernels.cpp
+/// useBlockedLayout): blocked for kernels wider than 1x1 over 8 or more
+/// channels per group on both sides.
+bool blockedConvolution(int64_t inChannels, int64_t outChannels, int64_t groups,
+                        int64_t taps) {
+  return taps > 1 && inChannels / groups >= 8 && outChannels / groups >= 8;
+}
+
+/// Where `op` computes on the blocked layout; none for ops that compute on
+/// plain buffers (their blocked operands must be reordered first).
+BlockedSlots blockedSlots(Operation *op) {
+  // A convolution's x side (its input) and y side (its output), as operand
+  // or result positions (-1: none).
+  auto conv = [](int64_t inChannels, int64_t outChannels, int64_t groups,
+                 int64_t taps, int xOperand, int xResult, int yOperand,
+                 int yResult) {
+    BlockedSlots slots;
+    if (!blockedConvolution(inChannels, outChannels, groups, taps))
+      return slots;
+    for (int operand : {xOperand, yOperand})
+      if (operand >= 0)
+        slots.operands.push_back(operand);
+    for (int result : {xResult, yResult})
+      if (result >= 0)
+        slots.results.push_back(result);
+    return slots;
+  };
+  auto taps = [](auto c, Value weight) {
+    ArrayRef<int64_t> w = shapeOf(weight);
+    return computedTaps(c.getMask(), w[2], w[3]);
+  };
+  // Batch norm over images (not over N x C) computes blocked.
+  auto spatial = [](Value x) {
+    ArrayRef<int64_t> s = shapeOf(x);
+    return s.size() == 4 && s[2] * s[3] > 1;
+  };
+  return llvm::TypeSwitch<Operation *, BlockedSlots>(op)
+      .Case([&](Conv2dOp c) {
+        return conv(shapeOf(c.getInput())[1], shapeOf(c.getWeight())[0],
+                    c.getGroups(), taps(c, c.getWeight()), 0, -1, -1, 0);
+      })
+      .Case([&](FusedOp f) {
+        // A convolution with its epilogue: x is the body argument the
+        // convolution reads, y the one result.
+        auto c = dyn_cast_or_null<Conv2dOp>(f.getLibraryOp());
+        auto x = c ? dyn_cast<BlockArgument>(c.getInput()) : nullptr;
+        if (!x || f->getNumResults() != 1)
+          return BlockedSlots();
+        return conv(shapeOf(c.getInput())[1], shapeOf(c.getWeight())[0],
+                    c.getGroups(), taps(c, c.getWeight()), x.getArgNumber(), -1,
+                    -1, 0);
+      })
+      .Case([&](Conv2dBackwardDataOp c) {
+        return conv(shapeOf(c.getResult())[1], shapeOf(c.getWeight())[0],
+                    c.getGroups(), taps(c, c.getWeight()), -1, 0, 0, -1);
+      })
+      .Case([&](Conv2dBackwardWeightsOp c) {
+        return conv(shapeOf(c.getInput())[1], shapeOf(c.getResult())[0],
+                    c.getGroups(), taps(c, c.getResult()), 0, -1, 1, -1);
+      })
+      .Case([&](ConvTranspose2dOp c) {
+        // The input gradient of the convolution from its result to its
+        // input (LibraryOps.cpp): x is the result, y the input.
+        ArrayRef<int64_t> w = shapeOf(c.getWeight());
+        return conv(shapeOf(c.getResult())[1], w[0], c.getGroups(), w[2] * w[3],
+                    -1, 0, 0, -1);
+      })
+      .Case([&](BatchNormOp b) {
+        return spatial(b.getInput()) ? BlockedSlots{{0}, {0}} : BlockedSlots();
+      })
+      .Case([&](BatchNormInferenceOp b) {
+        return spatial(b.getInput()) ? BlockedSlots{{0}, {0}} : BlockedSlots();
+      })
+      .Case([&](BatchNormBackwardOp b) {
+        return spatial(b.getInput()) ? BlockedSlots{{0, 1}, {0}}
+                                     : BlockedSlots();
+      })
+      .Default([](Operation *) { return BlockedSlots(); });
+}
+
+bool contains(ArrayRef<unsigned> positions, unsigned position) {
+  return llvm::is_contained(positions, position);
+}
+
+/// How a value is made or read, as far as its layout goes.
+enum class Access { Agnostic, Blocked, Plain };
+
+Access producedAs(Value v) {
+  auto result = dyn_cast<OpResult>(v);
+  if (!result)
+    return Access::Plain;
+  Operation *op = result.getOwner();
+  if (isLayoutAgnostic(op))
+    return Access::Agnostic;
+  return contains(blockedSlots(op).results, result.getResultNumber())
+             ? Access::Blocked
+             : Access::Plain;
+}
+
+Access readAs(OpOperand &use) {
+  Operation *op = use.getOwner();
+  if (isLayoutAgnostic(op))
+    return Access::Agnostic;
+  return contains(blockedSlots(op).operands, use.getOperandNumber())
+             ? Access::Blocked
+             : Access::Plain;
+}
+
+class LayoutPropagator {
+public:
+  explicit LayoutPropagator(ModelOp model) : model_(model) {}
+
+  void run() {
+    collectClasses();
+    for (auto it = classes_.begin(); it != classes_.end(); ++it) {
+      if (!(*it)->isLeader())
+        continue;
+      SmallVector<Value> members(classes_.member_begin(**it),
+                                 classes_.member_end());
+      if (savings(members) > 0)
+        block(members);
+    }
+  }
+
+private:
+  /// Every rank-4 value that may be blocked, joined with the values that
+  /// layout-agnostic ops relate it to.
+  void collectClasses() {
+    model_.walk<WalkOrder::PreOrder>([&](Operation *op) {
+      for (Value v : op->getResults())
+        if (layout::canBlock(v.getType()))
+          classes_.insert(v);
+      joinOperandsAndResults(op);
+      // A fused body is one loop's element code: no layouts inside.
+      if (isa<FusedOp>(op))
+        return WalkResult::skip();
+      for (Region &region : op->getRegions())
+        for (BlockArgument arg : region.getArguments())
+          if (layout::canBlock(arg.getType()))
+            classes_.insert(arg);
+      return WalkResult::advance();
+    });
+  }
+
+  void joinOperandsAndResults(Operation *op) {
+    if (!isLayoutAgnostic(op))
+      return;
+    SmallVector<Value> joined;
+    for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults()))
+      if (layout::canBlock(v.getType()) &&
+          shapeOf(v) == shapeOf(op->getResult(0)))
+        joined.push_back(v);
+    for (Value v : joined)
+      classes_.unionSets(joined.front(), v);
+  }
+
+  /// Reorders saved minus reorders added if the class goes blocked.
+  static int64_t savings(ArrayRef<Value> members) {
+    int64_t saved = 0, added = 0;
+    for (Value v : members) {
+      Access made = producedAs(v);
+      saved += made == Access::Blocked;
+      bool plainReader = false;
+      for (OpOperand &use : v.getUses()) {
+        Access read = readAs(use);
+        saved += read == Access::Blocked;
+        plainReader |= read == Access::Plain;
+      }
+      // A plain-made value is reordered to blocked once and its plain
+      // readers keep it; a blocked-made one is reordered to plain once for
+      // all its plain readers.
+      added += made == Access::Plain || plainReader;
+    }
+    return saved - added;
+  }
+
+  /// Makes the class blocked: its ops record it, and gm.reorder ops join it
+  /// to the plain code around.
+  void block(ArrayRef<Value> members) {
+    for (Value v : members) {
+      OpBuilder b(model_.getContext());
+      if (auto result = dyn_cast<OpResult>(v))
+        b.setInsertionPointAfter(result.getOwner());
+      else
+        b.setInsertionPointToStart(cast<BlockArgument>(v).getOwner());
+      SmallVector<OpOperand *> plainUses, blockedUses;
+      for (OpOperand &use : v.getUses())
+        (readAs(use) == Access::Plain ? plainUses : blockedUses)
+            .push_back(&use);
+      if (producedAs(v) == Access::Plain) {
+        if (blockedUses.empty())
+          continue;
+        Value blocked = ReorderOp::create(b, v.getLoc(), v, layout::blocked);
+        for (OpOperand *use : blockedUses)
+          use->set(blocked);
+        continue;
+      }
+      setLayout(cast<OpResult>(v), layout::blocked);
+      if (plainUses.empty())
+        continue;
+      Value plain = ReorderOp::create(b, v.getLoc(), v, layout::plain);
+      for (OpOperand *use : plainUses)
+        use->set(plain);
+    }
+  }
+
+  ModelOp model_;
+  llvm::EquivalenceClasses<Value> classes_;
+};
+
+struct PropagateLayoutsPass
+    : public gm::impl::GmPropagateLayoutsBase<PropagateLayoutsPass> {
+  void runOnOperation() override { LayoutPropagator(getOperation()).run(); }
+};
+
+} // namespace

@@ -1,0 +1,150 @@
+// gm-propagate-layouts: a class of values joined by layout-agnostic ops goes
+// blocked when its library ops' blocked slots outnumber the gm.reorder ops
+// its plain edges need; each op records its results' layouts.
+// RUN: gm-opt %s -gm-propagate-layouts -split-input-file | FileCheck %s
+
+// conv -> batch norm -> relu -> conv: blocked throughout, no reorder. The
+// input and the result stay plain (one slot each: a reorder would cost what
+// it saves), and so do the weights.
+// CHECK-LABEL: gm.model @chain
+gm.model @chain {
+  gm.param @w1 : tensor<32x16x3x3xf32> = #gm.uniform<-0.3, 0.3>
+  gm.param @w2 : tensor<32x32x3x3xf32> = #gm.uniform<-0.1, 0.1>
+  gm.param @g : tensor<32xf32> = #gm.fill<1.0>
+  gm.param @b : tensor<32xf32> = #gm.fill<0.0>
+  gm.sampler @s() -> tensor<4x32x8x8xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<4x16x8x8xf32>
+    %w1 = gm.load @w1 : tensor<32x16x3x3xf32>
+    %w2 = gm.load @w2 : tensor<32x32x3x3xf32>
+    %g = gm.load @g : tensor<32xf32>
+    %b = gm.load @b : tensor<32xf32>
+    // CHECK-NOT: gm.reorder
+    // CHECK: %[[C:.*]] = gm.conv2d %{{.*}}, %{{.*}} {gm.layouts = ["blocked"]
+    %c = gm.conv2d %x, %w1 {padding = array<i64: 1, 1, 1, 1>} : (tensor<4x16x8x8xf32>, tensor<32x16x3x3xf32>) -> tensor<4x32x8x8xf32>
+    // CHECK-NOT: gm.reorder
+    // CHECK: %[[N:.*]], %{{.*}}, %{{.*}} = gm.batch_norm %[[C]], {{.*}} {gm.layouts = ["blocked", "plain", "plain"]}
+    %n, %m, %v = gm.batch_norm %c, %g, %b : (tensor<4x32x8x8xf32>, tensor<32xf32>, tensor<32xf32>) -> (tensor<4x32x8x8xf32>, tensor<32xf32>, tensor<32xf32>)
+    // CHECK-NOT: gm.reorder
+    // CHECK: %[[R:.*]] = gm.relu %[[N]] {gm.layouts = ["blocked"]}
+    %r = gm.relu %n : tensor<4x32x8x8xf32>
+    // The result leaves the sampler plain.
+    // CHECK-NOT: gm.reorder
+    // CHECK: %[[Y:.*]] = gm.conv2d %[[R]], %{{.*}} {padding
+    // CHECK-NEXT: gm.return %[[Y]]
+    %y = gm.conv2d %r, %w2 {padding = array<i64: 1, 1, 1, 1>} : (tensor<4x32x8x8xf32>, tensor<32x32x3x3xf32>) -> tensor<4x32x8x8xf32>
+    gm.return %y : tensor<4x32x8x8xf32>
+  }
+}
+
+// -----
+
+// A blocked-made value that a reduction and a per-channel broadcast read as
+// well: one reorder to plain serves both. A plain-made value (a reshape)
+// that batch norm and its gradient read: one reorder to blocked.
+// CHECK-LABEL: gm.model @edges
+gm.model @edges {
+  gm.param @w : tensor<32x16x3x3xf32> = #gm.uniform<-0.1, 0.1>
+  gm.param @g : tensor<32xf32> = #gm.fill<1.0>
+  gm.param @b : tensor<32xf32> = #gm.fill<0.0>
+  gm.sampler @s() -> (tensor<f32>, tensor<4x32x2x2xf32>, tensor<4x32x2x2xf32>) {
+    %x = gm.normal {id = 1 : i64} : tensor<4x16x4x4xf32>
+    %w = gm.load @w : tensor<32x16x3x3xf32>
+    %g = gm.load @g : tensor<32xf32>
+    %b = gm.load @b : tensor<32xf32>
+    %bias = gm.reshape %b : tensor<32xf32> -> tensor<32x1x1xf32>
+    // The convolution's result: blocked for two convolution slots, one
+    // reorder back for the others.
+    // CHECK: %[[C:.*]] = gm.conv2d {{.*}} {gm.layouts = ["blocked"]
+    // CHECK-NEXT: %[[P:.*]] = gm.reorder %[[C]] to "plain"
+    %c = gm.conv2d %x, %w {stride = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<4x16x4x4xf32>, tensor<32x16x3x3xf32>) -> tensor<4x32x2x2xf32>
+    // CHECK: gm.reduce_sum %[[P]]
+    %s = gm.reduce_sum %c dims [0, 1, 2, 3] : tensor<4x32x2x2xf32> -> tensor<f32>
+    // CHECK: gm.add %[[P]], %{{.*}} : (tensor<4x32x2x2xf32>, tensor<32x1x1xf32>)
+    %a = gm.add %c, %bias : (tensor<4x32x2x2xf32>, tensor<32x1x1xf32>) -> tensor<4x32x2x2xf32>
+    // CHECK: gm.conv2d_backward_data %[[C]]
+    %dx = gm.conv2d_backward_data %c, %w {stride = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<4x32x2x2xf32>, tensor<32x16x3x3xf32>) -> tensor<4x16x4x4xf32>
+    // CHECK: gm.conv2d_backward_weights %{{.*}}, %[[C]]
+    %dw = gm.conv2d_backward_weights %dx, %c {stride = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<4x16x4x4xf32>, tensor<4x32x2x2xf32>) -> tensor<32x16x3x3xf32>
+    %dws = gm.reduce_sum %dw dims [0, 1, 2, 3] : tensor<32x16x3x3xf32> -> tensor<f32>
+    %t = gm.add %s, %dws : (tensor<f32>, tensor<f32>) -> tensor<f32>
+    %flat = gm.normal {id = 2 : i64} : tensor<4x128xf32>
+    // CHECK: %[[H:.*]] = gm.reshape
+    // CHECK-NEXT: %[[HB:.*]] = gm.reorder %[[H]] to "blocked"
+    %h = gm.reshape %flat : tensor<4x128xf32> -> tensor<4x32x2x2xf32>
+    // CHECK: gm.batch_norm %[[HB]]
+    %n, %m, %v = gm.batch_norm %h, %g, %b : (tensor<4x32x2x2xf32>, tensor<32xf32>, tensor<32xf32>) -> (tensor<4x32x2x2xf32>, tensor<32xf32>, tensor<32xf32>)
+    // CHECK: gm.batch_norm_backward %{{.*}}, %[[HB]]
+    %dh, %dg, %db = gm.batch_norm_backward %a, %h, %g, %m, %v : (tensor<4x32x2x2xf32>, tensor<4x32x2x2xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32xf32>) -> (tensor<4x32x2x2xf32>, tensor<32xf32>, tensor<32xf32>)
+    gm.return %t, %n, %dh : tensor<f32>, tensor<4x32x2x2xf32>, tensor<4x32x2x2xf32>
+  }
+}
+
+// -----
+
+// Not worth it: a convolution's result that only a reduction reads (one
+// slot saved, one reorder added); channels that are not a multiple of 16;
+// a 1x1 convolution and a masked one whose mask keeps one tap (the runtime
+// computes both on plain buffers).
+// CHECK-LABEL: gm.model @plain
+// CHECK-NOT: gm.layouts
+// CHECK-NOT: gm.reorder
+// CHECK: gm.return %{{.*}}, %{{.*}}, %{{.*}} : tensor<f32>, tensor<4x24x4x4xf32>
+gm.model @plain {
+  gm.param @w : tensor<32x16x3x3xf32> = #gm.uniform<-0.1, 0.1>
+  gm.param @w24 : tensor<24x16x3x3xf32> = #gm.uniform<-0.1, 0.1>
+  gm.param @w1 : tensor<32x32x1x1xf32> = #gm.uniform<-0.1, 0.1>
+  gm.param @wm : tensor<32x32x3x3xf32> = #gm.uniform<-0.1, 0.1>
+  gm.sampler @s() -> (tensor<f32>, tensor<4x24x4x4xf32>, tensor<4x32x4x4xf32>) {
+    %x = gm.normal {id = 1 : i64} : tensor<4x16x4x4xf32>
+    %w = gm.load @w : tensor<32x16x3x3xf32>
+    %c = gm.conv2d %x, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<4x16x4x4xf32>, tensor<32x16x3x3xf32>) -> tensor<4x32x4x4xf32>
+    %s = gm.reduce_sum %c dims [0, 1, 2, 3] : tensor<4x32x4x4xf32> -> tensor<f32>
+    %w24 = gm.load @w24 : tensor<24x16x3x3xf32>
+    %x2 = gm.normal {id = 3 : i64} : tensor<4x16x4x4xf32>
+    %c24 = gm.conv2d %x2, %w24 {padding = array<i64: 1, 1, 1, 1>} : (tensor<4x16x4x4xf32>, tensor<24x16x3x3xf32>) -> tensor<4x24x4x4xf32>
+    %r24 = gm.relu %c24 : tensor<4x24x4x4xf32>
+    %w1 = gm.load @w1 : tensor<32x32x1x1xf32>
+    %wm = gm.load @wm : tensor<32x32x3x3xf32>
+    %p = gm.normal {id = 2 : i64} : tensor<4x32x4x4xf32>
+    %q = gm.conv2d %p, %w1 : (tensor<4x32x4x4xf32>, tensor<32x32x1x1xf32>) -> tensor<4x32x4x4xf32>
+    %r = gm.conv2d %q, %wm {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[0, 0, 0], [0, 1, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<4x32x4x4xf32>, tensor<32x32x3x3xf32>) -> tensor<4x32x4x4xf32>
+    gm.return %s, %r24, %r : tensor<f32>, tensor<4x24x4x4xf32>, tensor<4x32x4x4xf32>
+  }
+}
+
+// -----
+
+// A convolution with its epilogue (gm.fused) computes blocked like a bare
+// one; an elementwise chain between two convolutions joins their classes.
+// CHECK-LABEL: gm.model @fused
+gm.model @fused {
+  gm.param @w : tensor<16x16x3x3xf32> = #gm.uniform<-0.1, 0.1>
+  gm.param @b : tensor<16x1x1xf32> = #gm.fill<0.1>
+  gm.sampler @s() -> tensor<2x16x4x4xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<2x16x4x4xf32>
+    %w = gm.load @w : tensor<16x16x3x3xf32>
+    %b = gm.load @b : tensor<16x1x1xf32>
+    %k = gm.constant dense<2.0> : tensor<f32>
+    // CHECK: %[[X:.*]] = gm.normal
+    // CHECK-NEXT: %[[XB:.*]] = gm.reorder %[[X]] to "blocked"
+    // CHECK: %[[E:.*]] = gm.fused(%[[XB]], %{{.*}}, %{{.*}}) {gm.layouts = ["blocked"]}
+    %e = gm.fused(%x, %w, %b) : (tensor<2x16x4x4xf32>, tensor<16x16x3x3xf32>, tensor<16x1x1xf32>) -> tensor<2x16x4x4xf32> {
+    ^bb0(%a: tensor<2x16x4x4xf32>, %kw: tensor<16x16x3x3xf32>, %c: tensor<16x1x1xf32>):
+      %0 = gm.conv2d %a, %kw {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x16x4x4xf32>, tensor<16x16x3x3xf32>) -> tensor<2x16x4x4xf32>
+      %1 = gm.add %0, %c : (tensor<2x16x4x4xf32>, tensor<16x1x1xf32>) -> tensor<2x16x4x4xf32>
+      %2 = gm.relu %1 : tensor<2x16x4x4xf32>
+      gm.yield %2 : tensor<2x16x4x4xf32>
+    }
+    // CHECK: %[[M:.*]] = gm.fused(%[[E]], %{{.*}}) {gm.layouts = ["blocked"]}
+    %m = gm.fused(%e, %k) : (tensor<2x16x4x4xf32>, tensor<f32>) -> tensor<2x16x4x4xf32> {
+    ^bb0(%a: tensor<2x16x4x4xf32>, %s: tensor<f32>):
+      %0 = gm.mul %a, %s : (tensor<2x16x4x4xf32>, tensor<f32>) -> tensor<2x16x4x4xf32>
+      gm.yield %0 : tensor<2x16x4x4xf32>
+    }
+    // CHECK: gm.conv_transpose2d %[[M]]
+    %t = gm.conv_transpose2d %m, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x16x4x4xf32>, tensor<16x16x3x3xf32>) -> tensor<2x16x4x4xf32>
+    %y = gm.conv2d_backward_weights %x, %m {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x16x4x4xf32>, tensor<2x16x4x4xf32>) -> tensor<16x16x3x3xf32>
+    %z = gm.conv2d %t, %y {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x16x4x4xf32>, tensor<16x16x3x3xf32>) -> tensor<2x16x4x4xf32>
+    gm.return %z : tensor<2x16x4x4xf32>
+  }
+}

@@ -1,0 +1,59 @@
+// Activations kept in the blocked layout between library ops
+// (gm-propagate-layouts), compiled for the CPU, against the reference
+// evaluator: every result within 1e-4 (relative; gm-compare). A network of
+// convolutions, batch norm and an elementwise chain with its gradients
+// (blocked convolution and batch norm passes, reorders both ways, a fused
+// loop over blocked values), and the same with every library op forced to
+// each layout (GMRT_LAYOUT) while the buffers keep theirs.
+// RUN: gm-opt %s -gm-inline -gm-autodiff -o %t.mlir
+// RUN: %compare-samplers %t.mlir %t | FileCheck %s
+// RUN: env GMRT_LAYOUT=plain %compare-samplers %t.mlir %t.plain | FileCheck %s
+// RUN: env GMRT_LAYOUT=blocked %compare-samplers %t.mlir %t.blocked | FileCheck %s
+// RUN: gmc compile %t.mlir --emit=mlir-opt | FileCheck %s --check-prefix=IR
+
+// What the test relies on: blocked values and reorders both ways.
+// IR-DAG: gm.reorder %{{.*}} to "blocked"
+// IR-DAG: gm.reorder %{{.*}} to "plain"
+// IR-DAG: gm.batch_norm_backward {{.*}}gm.layouts = ["blocked"
+// IR-DAG: gm.conv2d_backward_data {{.*}}gm.layouts = ["blocked"]
+
+// CHECK-DAG: net.npy: 1024 elements, {{.*}} ok
+// CHECK-DAG: net.1.npy: 512 elements, {{.*}} ok
+// CHECK-DAG: net.2.npy: 4608 elements, {{.*}} ok
+// CHECK-DAG: net.3.npy: 9216 elements, {{.*}} ok
+// CHECK-DAG: net.4.npy: 32 elements, {{.*}} ok
+// CHECK-DAG: net.5.npy: 1 elements, {{.*}} ok
+// CHECK-NOT: FAIL
+
+gm.model @layouts {
+  gm.param @w1 : tensor<32x16x3x3xf32> = #gm.uniform<-0.1, 0.1>
+  gm.param @w2 : tensor<32x32x3x3xf32> = #gm.uniform<-0.1, 0.1>
+  gm.param @g : tensor<32xf32> = #gm.uniform<0.5, 1.5>
+  gm.param @b : tensor<32xf32> = #gm.uniform<-0.5, 0.5>
+
+  gm.sampler @net() -> (tensor<2x32x4x4xf32>, tensor<2x16x4x4xf32>, tensor<32x16x3x3xf32>, tensor<32x32x3x3xf32>, tensor<32xf32>, tensor<f32>) {
+    %x = gm.normal {id = 1 : i64} : tensor<2x16x4x4xf32>
+    %r = gm.normal {id = 2 : i64} : tensor<2x32x4x4xf32>
+    %w1 = gm.load @w1 : tensor<32x16x3x3xf32>
+    %w2 = gm.load @w2 : tensor<32x32x3x3xf32>
+    %g = gm.load @g : tensor<32xf32>
+    %b = gm.load @b : tensor<32xf32>
+    %c = gm.conv2d %x, %w1 {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x16x4x4xf32>, tensor<32x16x3x3xf32>) -> tensor<2x32x4x4xf32>
+    %n, %m, %v = gm.batch_norm %c, %g, %b : (tensor<2x32x4x4xf32>, tensor<32xf32>, tensor<32xf32>) -> (tensor<2x32x4x4xf32>, tensor<32xf32>, tensor<32xf32>)
+    %a = gm.leaky_relu %n {alpha = 0.2 : f64} : tensor<2x32x4x4xf32>
+    %y = gm.conv2d %a, %w2 {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x32x4x4xf32>, tensor<32x32x3x3xf32>) -> tensor<2x32x4x4xf32>
+    %t = gm.tanh %y : tensor<2x32x4x4xf32>
+    // Read plain as well: a flat view.
+    %flat = gm.reshape %t : tensor<2x32x4x4xf32> -> tensor<2x512xf32>
+    %p = gm.mul %t, %r : (tensor<2x32x4x4xf32>, tensor<2x32x4x4xf32>) -> tensor<2x32x4x4xf32>
+    %l1 = gm.reduce_sum %p dims [0, 1, 2, 3] : tensor<2x32x4x4xf32> -> tensor<f32>
+    %sq = gm.square %flat : tensor<2x512xf32>
+    %l2 = gm.reduce_mean %sq dims [0, 1] : tensor<2x512xf32> -> tensor<f32>
+    // The convolution's result, read plain too.
+    %l3 = gm.reduce_sum %c dims [0, 1, 2, 3] : tensor<2x32x4x4xf32> -> tensor<f32>
+    %l12 = gm.add %l1, %l2 : (tensor<f32>, tensor<f32>) -> tensor<f32>
+    %l = gm.add %l12, %l3 : (tensor<f32>, tensor<f32>) -> tensor<f32>
+    %gx, %gw1, %gw2, %gg = gm.grad %l wrt %x, %w1, %w2, %g : tensor<f32> wrt tensor<2x16x4x4xf32>, tensor<32x16x3x3xf32>, tensor<32x32x3x3xf32>, tensor<32xf32>
+    gm.return %t, %gx, %gw1, %gw2, %gg, %l : tensor<2x32x4x4xf32>, tensor<2x16x4x4xf32>, tensor<32x16x3x3xf32>, tensor<32x32x3x3xf32>, tensor<32xf32>, tensor<f32>
+  }
+}
