@@ -41,7 +41,8 @@ mlir::gm::reference::evaluateShape(Operation *op, Operands in,
   RefTensor &y = results.front();
   bool handled = true;
   llvm::TypeSwitch<Operation *>(op)
-      .Case([&](ReshapeOp) { y.data = in[0]->data; })
+      // A layout is the CPU backend's order in memory: the value is the same.
+      .Case<ReshapeOp, ReorderOp>([&](Operation *) { y.data = in[0]->data; })
       .Case([&](BroadcastOp) {
         std::vector<int64_t> source = broadcastIndices(in[0]->shape, y.shape);
         for (int64_t i = 0; i < y.size(); ++i)

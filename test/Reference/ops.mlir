@@ -7,6 +7,7 @@
 // RUN: gm-eval %s --sampler=elementwise | FileCheck %s --check-prefix=ELEM
 // RUN: gm-eval %s --sampler=rounding | FileCheck %s --check-prefix=ROUND
 // RUN: gm-eval %s --sampler=fused | FileCheck %s --check-prefix=FUSED
+// RUN: gm-eval %s --sampler=reorder | FileCheck %s --check-prefix=REORDER
 // RUN: gm-eval %s --sampler=random --seed=3 > %t.a
 // RUN: gm-eval %s --sampler=random --seed=3 > %t.b
 // RUN: gm-eval %s --sampler=random --seed=4 > %t.c
@@ -196,5 +197,14 @@ gm.model @reference {
       gm.yield %0, %1, %2 : tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>
     }
     gm.return %r#0, %r#1, %r#2 : tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>
+  }
+  // A layout is the CPU backend's order in memory: the value is unchanged.
+  // REORDER: result #0: tensor<1x16x1x1xf32> {{\[\[\[\[}}0]], {{\[\[}}1]], {{\[\[}}2]]
+  // REORDER-SAME: {{\[\[}}15]]]]
+  gm.sampler @reorder() -> tensor<1x16x1x1xf32> {
+    %x = gm.constant dense<[[[[0.0]], [[1.0]], [[2.0]], [[3.0]], [[4.0]], [[5.0]], [[6.0]], [[7.0]], [[8.0]], [[9.0]], [[10.0]], [[11.0]], [[12.0]], [[13.0]], [[14.0]], [[15.0]]]]> : tensor<1x16x1x1xf32>
+    %b = gm.reorder %x to "blocked" : tensor<1x16x1x1xf32>
+    %p = gm.reorder %b to "plain" : tensor<1x16x1x1xf32>
+    gm.return %p : tensor<1x16x1x1xf32>
   }
 }

@@ -89,7 +89,8 @@ TEST(CpuLayouts, BlockedTensorsNeedWholeChannelBlocks) {
 
 /// A convolution on blocked x-side and/or y-side buffers against the same
 /// convolution on plain ones: forward, backward data and weights.
-void checkBlockedConv(ConvShape s, bool blockedX, bool blockedY) {
+void checkBlockedConv(ConvShape s, bool blockedX, bool blockedY,
+                      Precision precision = Precision::f32) {
   SCOPED_TRACE(std::string("x ") + (blockedX ? "blocked" : "plain") + ", y " +
                (blockedY ? "blocked" : "plain"));
   std::vector<int64_t> xShape{s.n, s.c, s.h, s.w}, yShape{s.n, s.o, s.oh, s.ow};
@@ -98,14 +99,14 @@ void checkBlockedConv(ConvShape s, bool blockedX, bool blockedY) {
   std::vector<float> dy = randomVector(s.n * s.o * s.oh * s.ow, 3);
   std::vector<float> bias = randomVector(s.o, 4);
   const float *b = s.epilogue.bias ? bias.data() : nullptr;
-  Conv2d plain(s);
+  Conv2d plain(s, precision);
   std::vector<float> y(dy.size()), dx(x.size()), dw(w.size());
   plain.forward(x.data(), w.data(), y.data(), b);
   plain.backwardData(dy.data(), w.data(), dx.data());
   plain.backwardWeights(x.data(), dy.data(), dw.data());
 
   s.blockedX = blockedX, s.blockedY = blockedY;
-  Conv2d conv(s);
+  Conv2d conv(s, precision);
   auto xIn = blockedX ? toBlocked(x, xShape) : x;
   auto dyIn = blockedY ? toBlocked(dy, yShape) : dy;
   std::vector<float> y2(y.size()), dx2(dx.size()), dw2(dw.size());
@@ -125,6 +126,8 @@ TEST(CpuLayouts, ConvolutionsOnBlockedBuffers) {
     s.epilogue = {true, Epilogue::LeakyRelu, 0.2f};
     for (auto [bx, by] : {std::pair{true, true}, {true, false}, {false, true}})
       checkBlockedConv(s, bx, by);
+    // bf16 operands converted from blocked f32 buffers.
+    checkBlockedConv(s, true, true, Precision::bf16);
     // A 1x1 convolution (the runtime's own weight gradient on plain
     // buffers) and a masked one, PixelCNN's vertical stack.
     ConvShape pointwise{2, 16, 5, 5, 32, 1, 1, 5, 5,  1,
