@@ -169,18 +169,22 @@ public:
         continue;
       SmallVector<Value> members(classes_.member_begin(**it),
                                  classes_.member_end());
-      if (savings(members) > 0)
+      // A comparison's i1 result shares its operands' layout: a class with
+      // a value the runtime cannot reorder (not f32) stays plain.
+      if (llvm::all_of(members,
+                       [](Value v) { return layout::canBlock(v.getType()); }) &&
+          savings(members) > 0)
         block(members);
     }
   }
 
 private:
-  /// Every rank-4 value that may be blocked, joined with the values that
+  /// Every value of a shape that may be blocked, joined with the values that
   /// layout-agnostic ops relate it to.
   void collectClasses() {
     model_.walk<WalkOrder::PreOrder>([&](Operation *op) {
       for (Value v : op->getResults())
-        if (layout::canBlock(v.getType()))
+        if (layout::hasBlockableShape(v.getType()))
           classes_.insert(v);
       joinOperandsAndResults(op);
       // A fused body is one loop's element code: no layouts inside.
@@ -188,7 +192,7 @@ private:
         return WalkResult::skip();
       for (Region &region : op->getRegions())
         for (BlockArgument arg : region.getArguments())
-          if (layout::canBlock(arg.getType()))
+          if (layout::hasBlockableShape(arg.getType()))
             classes_.insert(arg);
       return WalkResult::advance();
     });
@@ -199,7 +203,7 @@ private:
       return;
     SmallVector<Value> joined;
     for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults()))
-      if (layout::canBlock(v.getType()) &&
+      if (layout::hasBlockableShape(v.getType()) &&
           shapeOf(v) == shapeOf(op->getResult(0)))
         joined.push_back(v);
     for (Value v : joined)

@@ -46,8 +46,11 @@ constexpr llvm::StringLiteral attrName = "gm.layouts";
 /// Channels of a blocked tensor are a multiple of this (so it takes the
 /// bytes of the plain one).
 constexpr int64_t channelMultiple = 16;
-/// Whether a tensor of `type` may be blocked: rank 4, channels a multiple
-/// of channelMultiple.
+/// Whether a tensor of `type` has a shape that may be blocked: rank 4,
+/// channels a multiple of channelMultiple.
+bool hasBlockableShape(Type type);
+/// Whether a tensor of `type` may be blocked: such a shape, f32 (what the
+/// runtime's kernels read and write).
 bool canBlock(Type type);
 } // namespace layout
 

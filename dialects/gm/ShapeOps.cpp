@@ -100,10 +100,15 @@ LogicalResult UpsampleOp::inferReturnTypes(MLIRContext *context,
                          input.getElementType(), types);
 }
 
-bool mlir::gm::layout::canBlock(Type type) {
+bool mlir::gm::layout::hasBlockableShape(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   return tensor && tensor.hasStaticShape() && tensor.getRank() == 4 &&
          tensor.getDimSize(1) % channelMultiple == 0;
+}
+
+bool mlir::gm::layout::canBlock(Type type) {
+  return hasBlockableShape(type) &&
+         cast<RankedTensorType>(type).getElementType().isF32();
 }
 
 LogicalResult ReorderOp::verify() {
@@ -111,8 +116,8 @@ LogicalResult ReorderOp::verify() {
     return emitOpError() << "layout must be \"plain\" or \"blocked\", not \""
                          << getLayout() << "\"";
   if (!layout::canBlock(getType()))
-    return emitOpError() << "reorders rank-4 tensors whose channels are a "
-                            "multiple of "
+    return emitOpError() << "reorders rank-4 f32 tensors whose channels are "
+                            "a multiple of "
                          << layout::channelMultiple << ", not "
                          << shape::format(getType().getShape());
   return success();

@@ -148,3 +148,34 @@ gm.model @fused {
     gm.return %z : tensor<2x16x4x4xf32>
   }
 }
+
+// -----
+
+// A comparison's i1 result shares its operands' order in memory, and the
+// runtime reorders only f32: a class holding an i1 value that something
+// reads plain stays plain (the convolution's own class still goes blocked).
+// CHECK-LABEL: gm.model @masks
+gm.model @masks {
+  gm.param @w : tensor<32x16x3x3xf32> = #gm.uniform<-0.1, 0.1>
+  gm.param @w2 : tensor<32x32x3x3xf32> = #gm.uniform<-0.1, 0.1>
+  gm.param @g : tensor<32xf32> = #gm.fill<1.0>
+  gm.param @b : tensor<32xf32> = #gm.fill<0.0>
+  gm.sampler @s() -> (tensor<4x32x4x4xi1>, tensor<4x32x4x4xf32>) {
+    %x = gm.normal {id = 1 : i64} : tensor<4x16x4x4xf32>
+    %w = gm.load @w : tensor<32x16x3x3xf32>
+    %w2 = gm.load @w2 : tensor<32x32x3x3xf32>
+    %g = gm.load @g : tensor<32xf32>
+    %b = gm.load @b : tensor<32xf32>
+    %zero = gm.constant dense<0.0> : tensor<f32>
+    // CHECK: %[[C:.*]] = gm.conv2d {{.*}} {gm.layouts = ["blocked"]
+    %c = gm.conv2d %x, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<4x16x4x4xf32>, tensor<32x16x3x3xf32>) -> tensor<4x32x4x4xf32>
+    // CHECK: = gm.batch_norm %[[C]], %{{[^ ]*}}, %{{[^ ]*}} :
+    %n, %m, %v = gm.batch_norm %c, %g, %b : (tensor<4x32x4x4xf32>, tensor<32xf32>, tensor<32xf32>) -> (tensor<4x32x4x4xf32>, tensor<32xf32>, tensor<32xf32>)
+    // CHECK-NOT: gm.reorder
+    // CHECK: gm.compare gt, %{{[^ ]*}}, %{{[^ ]*}} :
+    %p = gm.compare gt, %n, %zero : (tensor<4x32x4x4xf32>, tensor<f32>) -> tensor<4x32x4x4xi1>
+    %r = gm.select %p, %n, %zero : (tensor<4x32x4x4xi1>, tensor<4x32x4x4xf32>, tensor<f32>) -> tensor<4x32x4x4xf32>
+    %y = gm.conv2d %r, %w2 {padding = array<i64: 1, 1, 1, 1>} : (tensor<4x32x4x4xf32>, tensor<32x32x3x3xf32>) -> tensor<4x32x4x4xf32>
+    gm.return %p, %y : tensor<4x32x4x4xi1>, tensor<4x32x4x4xf32>
+  }
+}

@@ -1412,7 +1412,7 @@ gm.model @m {
 gm.model @m {
   gm.sampler @s() -> tensor<2x24x3x3xf32> {
     %x = gm.normal {id = 1 : i64} : tensor<2x24x3x3xf32>
-    // expected-error @+1 {{reorders rank-4 tensors whose channels are a multiple of 16, not [2, 24, 3, 3]}}
+    // expected-error @+1 {{reorders rank-4 f32 tensors whose channels are a multiple of 16, not [2, 24, 3, 3]}}
     %y = gm.reorder %x to "blocked" : tensor<2x24x3x3xf32>
     gm.return %y : tensor<2x24x3x3xf32>
   }
