@@ -143,8 +143,8 @@ def Gm_ReorderOp : Gm_Op<"reorder", [Pure, SameOperandsAndResultType]> {
     (or the other way round). The value is unchanged; only the order of its
     elements in memory differs: `plain` is row-major, `blocked` is N x C x
     H x W stored as N x C/16 x H x W x 16 (oneDNN's nChw16c; nChw8c on CPUs
-    without AVX-512). A blocked tensor has rank 4 and a channel count that
-    is a multiple of 16, so that both layouts take the same bytes.
+    without AVX-512). A blocked tensor is f32, has rank 4 and a channel count
+    that is a multiple of 16, so that both layouts take the same bytes.
 
     ```mlir
     %b = gm.reorder %x to "blocked" : tensor<64x128x7x7xf32>
