@@ -32,22 +32,38 @@ struct BlockedSlots {
   SmallVector<unsigned, 2> operands, results;
 };
 
-/// The kernel taps a convolution computes with: the bounding box of the
-/// taps its mask keeps (the runtime crops the rest, kernels.cpp
-/// cropToMask), or the whole kernel.
-int64_t computedTaps(std::optional<DenseIntElementsAttr> mask, int64_t kh,
-                     int64_t kw) {
-  if (!mask)
+/// How many of a kernel axis's `live` positions the runtime computes with
+/// (kernels.cpp liveRange): from the first live one to the last, widened
+/// where the padding is too small to drop the rest.
+int64_t keptExtent(ArrayRef<bool> live, int64_t padBefore, int64_t padAfter,
+                   int64_t dilation) {
+  int64_t k = live.size(), first = 0, last = k - 1;
+  while (first < k - 1 && !live[first])
+    ++first;
+  while (last > first && !live[last])
+    --last;
+  first = std::min(first, padBefore / dilation);
+  last = std::max(last, k - 1 - padAfter / dilation);
+  return last - first + 1;
+}
+
+/// The kernel taps a convolution computes with: the runtime crops the rows
+/// and columns its mask zeroes at the edges (kernels.cpp cropToMask).
+template <typename ConvOpT> int64_t computedTaps(ConvOpT c, Value weight) {
+  ArrayRef<int64_t> w = shapeOf(weight);
+  int64_t kh = w[2], kw = w[3];
+  if (!c.getMask())
     return kh * kw;
-  int64_t top = kh, bottom = -1, left = kw, right = -1, i = 0;
-  for (bool live : mask->getValues<bool>()) {
-    if (live) {
-      top = std::min(top, i / kw), bottom = std::max(bottom, i / kw);
-      left = std::min(left, i % kw), right = std::max(right, i % kw);
-    }
+  SmallVector<bool> rows(kh, false), cols(kw, false);
+  int64_t i = 0;
+  for (bool live : c.getMask()->template getValues<bool>()) {
+    if (live)
+      rows[i / kw] = cols[i % kw] = true;
     ++i;
   }
-  return bottom < top ? 0 : (bottom - top + 1) * (right - left + 1);
+  ArrayRef<int64_t> pad = c.getPadding(), dilation = c.getDilation();
+  return keptExtent(rows, pad[0], pad[2], dilation[0]) *
+         keptExtent(cols, pad[1], pad[3], dilation[1]);
 }
 
 /// The runtime's rule for a convolution's layout (kernels.cpp
@@ -77,10 +93,7 @@ BlockedSlots blockedSlots(Operation *op) {
         slots.results.push_back(result);
     return slots;
   };
-  auto taps = [](auto c, Value weight) {
-    ArrayRef<int64_t> w = shapeOf(weight);
-    return computedTaps(c.getMask(), w[2], w[3]);
-  };
+  auto taps = [](auto c, Value weight) { return computedTaps(c, weight); };
   // Batch norm over images (not over N x C) computes blocked.
   auto spatial = [](Value x) {
     ArrayRef<int64_t> s = shapeOf(x);
@@ -163,6 +176,17 @@ public:
   explicit LayoutPropagator(ModelOp model) : model_(model) {}
 
   void run() {
+    // Layouts already chosen (the pass ran before): nothing to do.
+    bool chosen =
+        model_
+            .walk([](Operation *op) {
+              return isa<ReorderOp>(op) || op->hasAttr(layout::attrName)
+                         ? WalkResult::interrupt()
+                         : WalkResult::advance();
+            })
+            .wasInterrupted();
+    if (chosen)
+      return;
     collectClasses();
     for (auto it = classes_.begin(); it != classes_.end(); ++it) {
       if (!(*it)->isLeader())

@@ -733,6 +733,8 @@ void BatchNorm::backward(const float *dy, const float *x, const float *scale,
 // Layout conversion
 //===----------------------------------------------------------------------===//
 
+int64_t blockedChannels() { return blockedTag() == tag::nChw16c ? 16 : 8; }
+
 struct Reorder::Impl {
   Buffer x, y;
   dnnl::reorder reorder;

@@ -414,3 +414,28 @@ gm.model @blocked_writer {
     gm.return %y : tensor<2x16xf32>
   }
 }
+
+// -----
+
+gm.model @double_reorder {
+  gm.sampler @s() -> tensor<2x16x3x3xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<2x16x3x3xf32>
+    %b = gm.reorder %x to "blocked" : tensor<2x16x3x3xf32>
+    // expected-error @+1 {{'gm.reorder' op reorders a value that is blocked already}}
+    %c = gm.reorder %b to "blocked" : tensor<2x16x3x3xf32>
+    %p = gm.reorder %c to "plain" : tensor<2x16x3x3xf32>
+    gm.return %p : tensor<2x16x3x3xf32>
+  }
+}
+
+// -----
+
+gm.model @mixed_layouts {
+  gm.sampler @s() -> tensor<2x16x3x3xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<2x16x3x3xf32>
+    %b = gm.reorder %x to "blocked" : tensor<2x16x3x3xf32>
+    // expected-error @+1 {{'gm.add' op mixes blocked and plain tensors of one shape (reorder them to one layout first)}}
+    %s = gm.add %b, %x : (tensor<2x16x3x3xf32>, tensor<2x16x3x3xf32>) -> tensor<2x16x3x3xf32>
+    gm.return %s : tensor<2x16x3x3xf32>
+  }
+}

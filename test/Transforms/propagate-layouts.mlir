@@ -2,6 +2,10 @@
 // blocked when its library ops' blocked slots outnumber the gm.reorder ops
 // its plain edges need; each op records its results' layouts.
 // RUN: gm-opt %s -gm-propagate-layouts -split-input-file | FileCheck %s
+// Layouts once chosen stay: a second run changes nothing.
+// RUN: gm-opt %s -gm-propagate-layouts -split-input-file > %t.once
+// RUN: gm-opt %t.once -gm-propagate-layouts -split-input-file > %t.twice
+// RUN: diff %t.once %t.twice
 
 // conv -> batch norm -> relu -> conv: blocked throughout, no reorder. The
 // input and the result stay plain (one slot each: a reorder would cost what
@@ -82,33 +86,45 @@ gm.model @edges {
 // -----
 
 // Not worth it: a convolution's result that only a reduction reads (one
-// slot saved, one reorder added); channels that are not a multiple of 16;
-// a 1x1 convolution and a masked one whose mask keeps one tap (the runtime
-// computes both on plain buffers).
+// slot saved, one reorder added). Not blockable: channels that are not a
+// multiple of 16; a 1x1 convolution and a masked one whose mask keeps one
+// tap (the runtime computes both on plain buffers). Each of these feeds a
+// 3x3 convolution, so a wrong rule would block it.
 // CHECK-LABEL: gm.model @plain
 // CHECK-NOT: gm.layouts
 // CHECK-NOT: gm.reorder
-// CHECK: gm.return %{{.*}}, %{{.*}}, %{{.*}} : tensor<f32>, tensor<4x24x4x4xf32>
+// CHECK: gm.return %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<f32>, tensor<4x32x4x4xf32>
 gm.model @plain {
   gm.param @w : tensor<32x16x3x3xf32> = #gm.uniform<-0.1, 0.1>
   gm.param @w24 : tensor<24x16x3x3xf32> = #gm.uniform<-0.1, 0.1>
+  gm.param @w24b : tensor<32x24x3x3xf32> = #gm.uniform<-0.1, 0.1>
   gm.param @w1 : tensor<32x32x1x1xf32> = #gm.uniform<-0.1, 0.1>
+  gm.param @w3 : tensor<32x32x3x3xf32> = #gm.uniform<-0.1, 0.1>
   gm.param @wm : tensor<32x32x3x3xf32> = #gm.uniform<-0.1, 0.1>
-  gm.sampler @s() -> (tensor<f32>, tensor<4x24x4x4xf32>, tensor<4x32x4x4xf32>) {
+  gm.sampler @s() -> (tensor<f32>, tensor<4x32x4x4xf32>, tensor<4x32x4x4xf32>, tensor<4x32x4x4xf32>) {
     %x = gm.normal {id = 1 : i64} : tensor<4x16x4x4xf32>
     %w = gm.load @w : tensor<32x16x3x3xf32>
     %c = gm.conv2d %x, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<4x16x4x4xf32>, tensor<32x16x3x3xf32>) -> tensor<4x32x4x4xf32>
     %s = gm.reduce_sum %c dims [0, 1, 2, 3] : tensor<4x32x4x4xf32> -> tensor<f32>
     %w24 = gm.load @w24 : tensor<24x16x3x3xf32>
+    %w24b = gm.load @w24b : tensor<32x24x3x3xf32>
     %x2 = gm.normal {id = 3 : i64} : tensor<4x16x4x4xf32>
     %c24 = gm.conv2d %x2, %w24 {padding = array<i64: 1, 1, 1, 1>} : (tensor<4x16x4x4xf32>, tensor<24x16x3x3xf32>) -> tensor<4x24x4x4xf32>
     %r24 = gm.relu %c24 : tensor<4x24x4x4xf32>
+    %y24 = gm.conv2d %r24, %w24b {padding = array<i64: 1, 1, 1, 1>} : (tensor<4x24x4x4xf32>, tensor<32x24x3x3xf32>) -> tensor<4x32x4x4xf32>
     %w1 = gm.load @w1 : tensor<32x32x1x1xf32>
+    %w3 = gm.load @w3 : tensor<32x32x3x3xf32>
     %wm = gm.load @wm : tensor<32x32x3x3xf32>
     %p = gm.normal {id = 2 : i64} : tensor<4x32x4x4xf32>
     %q = gm.conv2d %p, %w1 : (tensor<4x32x4x4xf32>, tensor<32x32x1x1xf32>) -> tensor<4x32x4x4xf32>
-    %r = gm.conv2d %q, %wm {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[0, 0, 0], [0, 1, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<4x32x4x4xf32>, tensor<32x32x3x3xf32>) -> tensor<4x32x4x4xf32>
-    gm.return %s, %r24, %r : tensor<f32>, tensor<4x24x4x4xf32>, tensor<4x32x4x4xf32>
+    %qr = gm.relu %q : tensor<4x32x4x4xf32>
+    %y1 = gm.conv2d %qr, %w3 {padding = array<i64: 1, 1, 1, 1>} : (tensor<4x32x4x4xf32>, tensor<32x32x3x3xf32>) -> tensor<4x32x4x4xf32>
+    %p2 = gm.normal {id = 4 : i64} : tensor<4x32x4x4xf32>
+    %q2 = gm.conv2d %p2, %w3 {padding = array<i64: 1, 1, 1, 1>} : (tensor<4x32x4x4xf32>, tensor<32x32x3x3xf32>) -> tensor<4x32x4x4xf32>
+    %r = gm.conv2d %q2, %wm {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[0, 0, 0], [0, 1, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<4x32x4x4xf32>, tensor<32x32x3x3xf32>) -> tensor<4x32x4x4xf32>
+    %rr = gm.relu %r : tensor<4x32x4x4xf32>
+    %ym = gm.conv2d %rr, %w3 {padding = array<i64: 1, 1, 1, 1>} : (tensor<4x32x4x4xf32>, tensor<32x32x3x3xf32>) -> tensor<4x32x4x4xf32>
+    gm.return %s, %y24, %y1, %ym : tensor<f32>, tensor<4x32x4x4xf32>, tensor<4x32x4x4xf32>, tensor<4x32x4x4xf32>
   }
 }
 

@@ -23,15 +23,6 @@ using gmtest::randomVector;
 
 namespace {
 
-/// The channel block oneDNN's f32 kernels use on this CPU.
-int64_t channelBlock() {
-  return __builtin_cpu_supports("avx512bw") &&
-                 __builtin_cpu_supports("avx512vl") &&
-                 __builtin_cpu_supports("avx512dq")
-             ? 16
-             : 8;
-}
-
 /// `x` (N x C x H x W, plain) in the blocked layout, and back.
 std::vector<float> toBlocked(const std::vector<float> &x,
                              const std::vector<int64_t> &shape) {
@@ -68,7 +59,8 @@ void expectEqualish(const std::vector<float> &actual,
 
 TEST(CpuLayouts, ReorderPlacesEachElementByItsChannelBlock) {
   std::vector<int64_t> shape{2, 32, 3, 5};
-  int64_t n = 2, c = 32, h = 3, w = 5, block = channelBlock();
+  int64_t n = 2, c = 32, h = 3, w = 5, block = blockedChannels();
+  ASSERT_TRUE(block == 16 || block == 8);
   std::vector<float> x(n * c * h * w);
   for (size_t i = 0; i < x.size(); ++i)
     x[i] = float(i);
@@ -201,6 +193,29 @@ TEST(CpuLayouts, BlockedOperandsOnlyWhereTheRuntimeHasThem) {
           (std::string(conv) + R"(["plain", "tiled", "plain"]})").c_str()),
       "library op conv2d at m.gm:3:5: unknown layout 'tiled' (plain or "
       "blocked)");
+  // With a bias, y is the fourth operand; backward data reads dy first and
+  // writes dx last.
+  const char *withBias = R"({"kind": "conv2d", "loc": "m.gm:3:5",
+      "x": [2, 16, 4, 4], "w": [16, 16, 3, 3], "y": [2, 16, 4, 4],
+      "stride": [1, 1], "padding": [1, 1, 1, 1], "dilation": [1, 1],
+      "groups": 1, "bias": true, "activation": "relu", "layouts": )";
+  EXPECT_EQ(descriptorError((std::string(withBias) +
+                             R"(["blocked", "plain", "plain", "blocked"]})")
+                                .c_str()),
+            "");
+  EXPECT_EQ(descriptorError((std::string(withBias) +
+                             R"(["plain", "plain", "blocked", "plain"]})")
+                                .c_str()),
+            "library op conv2d at m.gm:3:5: operand 2 cannot be blocked");
+  std::string data = std::string(conv);
+  data.replace(data.find("\"conv2d\""), 8, "\"conv2d_backward_data\"");
+  EXPECT_EQ(
+      descriptorError((data + R"(["blocked", "plain", "blocked"]})").c_str()),
+      "");
+  EXPECT_EQ(
+      descriptorError((data + R"(["plain", "blocked", "plain"]})").c_str()),
+      "library op conv2d_backward_data at m.gm:3:5: operand 1 cannot be "
+      "blocked");
   EXPECT_EQ(descriptorError(R"({"kind": "matmul", "loc": "m.gm:9:1",
       "batch": 1, "m": 2, "k": 3, "n": 4, "transpose_a": false,
       "transpose_b": false, "layouts": ["blocked", "plain", "plain"]})"),

@@ -602,7 +602,26 @@ LogicalResult ModelEmitter::emitAutoregressive(OpBuilder &b,
 /// on them: convolutions and batch norms, and elementwise loops over one
 /// shape (which compute the same on any layout).
 static LogicalResult checkLayouts(Operation *op) {
-  if (isLayoutAgnostic(op) || takesBlockedLayouts(op) || isa<ReorderOp>(op))
+  if (auto reorder = dyn_cast<ReorderOp>(op)) {
+    if (layoutOf(reorder.getInput()) == reorder.getLayout())
+      return op->emitOpError() << "reorders a value that is "
+                               << reorder.getLayout() << " already";
+    return success();
+  }
+  if (isLayoutAgnostic(op)) {
+    // One loop over the elements: its full-shape operands and results
+    // share one order in memory.
+    Value first = op->getResult(0);
+    for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults()))
+      if (cast<RankedTensorType>(v.getType()).getShape() ==
+              cast<RankedTensorType>(first.getType()).getShape() &&
+          layoutOf(v) != layoutOf(first))
+        return op->emitOpError()
+               << "mixes blocked and plain tensors of one shape (reorder "
+                  "them to one layout first)";
+    return success();
+  }
+  if (takesBlockedLayouts(op))
     return success();
   for (auto [i, v] : llvm::enumerate(op->getOperands()))
     if (layoutOf(v) == layout::blocked)
