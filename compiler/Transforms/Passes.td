@@ -158,16 +158,21 @@ def GmPropagateLayouts : Pass<"gm-propagate-layouts", "::mlir::gm::ModelOp"> {
     blocked from one library op to the next, with `gm.reorder` only where
     a plain value is needed.
 
-    Values that a layout-agnostic op joins (an elementwise op or gm.fused
-    over one shape, whose other operands are scalars; `stop_gradient`)
-    must share a layout: they form a class. Each rank-4 class whose
-    channels are a multiple of 16 is scored: every operand or result slot
-    of a library op that computes blocked (the runtime's own rule) saves a
-    reorder; every value the class gets from another op (a `reshape`, a
-    load) costs one reorder to blocked, and every value other ops read
-    (a reduction, a `reshape`, a 1x1 convolution, a store) costs one back
-    to plain, shared by all those readers. A class goes blocked when it
-    saves more than it costs; the rest stays plain, as before.
+    A generated loop (an elementwise op, a gm.fused loop, a reduction;
+    `stop_gradient` too) runs on either layout: its operands and results
+    of the loop's shape must share one, and it then iterates over N x C/16
+    x H x W x 16, reading its broadcast operands (a per-channel bias) and
+    writing its reduced results (a bias gradient) plain. So the values of
+    a loop's shape that loops join form a class. Each class of rank-4 f32
+    values whose channels are a multiple of 16 is scored: every operand or
+    result slot of a library op that computes blocked (the runtime's own
+    rule) saves a reorder; every value the class gets from another op (a
+    `reshape`, a load) costs one reorder to blocked, and every value other
+    ops read (a `reshape`, a slice, a 1x1 convolution, a store) costs one
+    back to plain, shared by all those readers. A class goes blocked when
+    it saves more than it costs; the rest stays plain, as before. A class
+    holding a value of another element type (a comparison's i1) stays
+    plain.
 
     The layout of each value is recorded on the op that makes it
     (`gm.layouts`, one entry per result); the CPU backend passes it to the

@@ -1,9 +1,10 @@
 //===- PropagateLayouts.cpp - gm-propagate-layouts ------------------------===//
 //
-// Chooses plain or blocked for every rank-4 activation: values that
-// layout-agnostic ops join form a class with one layout; a class goes
-// blocked when the reorders its library ops then skip outnumber the
-// gm.reorder ops it needs at its edges. See Passes.td.
+// Chooses plain or blocked for every rank-4 activation: values of a
+// generated loop's shape that loops join (a loop runs on either layout)
+// form a class with one layout; a class goes blocked when the reorders its
+// library ops then skip outnumber the gm.reorder ops it needs at its
+// edges. See Passes.td.
 //
 //===----------------------------------------------------------------------===//
 
@@ -148,15 +149,15 @@ bool contains(ArrayRef<unsigned> positions, unsigned position) {
 }
 
 /// How a value is made or read, as far as its layout goes.
-enum class Access { Agnostic, Blocked, Plain };
+enum class Access { Either, Blocked, Plain };
 
 Access producedAs(Value v) {
   auto result = dyn_cast<OpResult>(v);
   if (!result)
     return Access::Plain;
   Operation *op = result.getOwner();
-  if (isLayoutAgnostic(op))
-    return Access::Agnostic;
+  if (loopShape(op))
+    return isLoopWide(op, v) ? Access::Either : Access::Plain;
   return contains(blockedSlots(op).results, result.getResultNumber())
              ? Access::Blocked
              : Access::Plain;
@@ -164,8 +165,8 @@ Access producedAs(Value v) {
 
 Access readAs(OpOperand &use) {
   Operation *op = use.getOwner();
-  if (isLayoutAgnostic(op))
-    return Access::Agnostic;
+  if (loopShape(op))
+    return isLoopWide(op, use.get()) ? Access::Either : Access::Plain;
   return contains(blockedSlots(op).operands, use.getOperandNumber())
              ? Access::Blocked
              : Access::Plain;
@@ -204,7 +205,7 @@ public:
 
 private:
   /// Every value of a shape that may be blocked, joined with the values that
-  /// layout-agnostic ops relate it to.
+  /// loops relate it to.
   void collectClasses() {
     model_.walk<WalkOrder::PreOrder>([&](Operation *op) {
       for (Value v : op->getResults())
@@ -223,12 +224,11 @@ private:
   }
 
   void joinOperandsAndResults(Operation *op) {
-    if (!isLayoutAgnostic(op))
+    if (!loopShape(op))
       return;
     SmallVector<Value> joined;
     for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults()))
-      if (layout::hasBlockableShape(v.getType()) &&
-          shapeOf(v) == shapeOf(op->getResult(0)))
+      if (layout::hasBlockableShape(v.getType()) && isLoopWide(op, v))
         joined.push_back(v);
     for (Value v : joined)
       classes_.unionSets(joined.front(), v);

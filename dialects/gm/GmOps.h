@@ -54,11 +54,15 @@ bool hasBlockableShape(Type type);
 bool canBlock(Type type);
 } // namespace layout
 
-/// Whether `op` computes element i of its results from element i of its
-/// operands alone (or from single-element operands): an elementwise op or
-/// gm.fused loop over one shape, or stop_gradient. It computes the same on
-/// any layout its operands and results share.
-bool isLayoutAgnostic(Operation *op);
+/// The shape `op`'s generated loop iterates over, if it is one: an
+/// elementwise op's or gm.fused's result shape (its reduction's input shape
+/// when it ends in one), a reduction's input shape; stop_gradient (an
+/// alias) counts as one. Its operands and results of that shape ("loop
+/// wide") share one layout, and the loop runs on either (blocked: over
+/// N x C/16 x H x W x 16); the others, broadcast or reduced, are plain.
+std::optional<ArrayRef<int64_t>> loopShape(Operation *op);
+/// Whether `v`, an operand or result of `op`, has `op`'s loop shape.
+bool isLoopWide(Operation *op, Value v);
 /// Whether `op` is a library op that reads and writes activations in the
 /// blocked layout (convolutions, batch norms; runtime-abi.md "layouts").
 bool takesBlockedLayouts(Operation *op);

@@ -142,8 +142,8 @@ def Gm_ReorderOp : Gm_Op<"reorder", [Pure, SameOperandsAndResultType]> {
     writes in oneDNN's blocked layout meets an op that needs the plain one
     (or the other way round). The value is unchanged; only the order of its
     elements in memory differs: `plain` is row-major, `blocked` is N x C x
-    H x W stored as N x C/16 x H x W x 16 (oneDNN's nChw16c; nChw8c on CPUs
-    without AVX-512). A blocked tensor is f32, has rank 4 and a channel count
+    H x W stored as N x C/16 x H x W x 16 (oneDNN's nChw16c, on every CPU:
+    generated loops index it). A blocked tensor is f32, has rank 4 and a channel count
     that is a multiple of 16, so that both layouts take the same bytes.
 
     ```mlir

@@ -145,23 +145,22 @@ void mlir::gm::setLayout(OpResult result, StringRef layout) {
   op->setAttr(layout::attrName, ArrayAttr::get(op->getContext(), layouts));
 }
 
-bool mlir::gm::isLayoutAgnostic(Operation *op) {
-  if (isa<StopGradientOp>(op))
-    return true;
+std::optional<ArrayRef<int64_t>> mlir::gm::loopShape(Operation *op) {
+  if (isa<StopGradientOp>(op) || isElementwise(op))
+    return tensorOf(op->getResult(0)).getShape();
+  if (isa<ReduceSumOp, ReduceMeanOp, ReduceMaxOp>(op))
+    return tensorOf(op->getOperand(0)).getShape();
   auto fused = dyn_cast<FusedOp>(op);
-  if (fused ? fused.getLibraryOp() || fused.getReduction() : !isElementwise(op))
-    return false;
-  if (op->getNumResults() == 0)
-    return false;
-  ArrayRef<int64_t> shape = tensorOf(op->getResult(0)).getShape();
-  for (Value result : op->getResults())
-    if (tensorOf(result).getShape() != shape)
-      return false;
-  for (Value operand : op->getOperands())
-    if (tensorOf(operand).getShape() != shape &&
-        tensorOf(operand).getNumElements() != 1)
-      return false;
-  return true;
+  if (!fused || fused.getLibraryOp())
+    return std::nullopt;
+  if (Operation *reduction = fused.getReduction())
+    return tensorOf(reduction->getOperand(0)).getShape();
+  return tensorOf(op->getResult(0)).getShape();
+}
+
+bool mlir::gm::isLoopWide(Operation *op, Value v) {
+  std::optional<ArrayRef<int64_t>> shape = loopShape(op);
+  return shape && tensorOf(v).getShape() == *shape;
 }
 
 bool mlir::gm::takesBlockedLayouts(Operation *op) {

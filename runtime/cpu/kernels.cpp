@@ -78,16 +78,10 @@ memory::format_tag plainTag(size_t rank) {
   }
 }
 
-/// The blocked layout of activations: nChw16c where oneDNN's f32 kernels
-/// use 16-channel blocks (AVX-512), nChw8c elsewhere.
-memory::format_tag blockedTag() {
-  constexpr auto avx512 = static_cast<unsigned>(dnnl::cpu_isa::avx512_core);
-  static const tag chosen =
-      (static_cast<unsigned>(dnnl::get_effective_cpu_isa()) & avx512) == avx512
-          ? tag::nChw16c
-          : tag::nChw8c;
-  return chosen;
-}
+/// The blocked layout of activations, fixed (the compiler's generated
+/// loops index it, docs/runtime-abi.md): nChw16c. oneDNN's kernels on CPUs
+/// without AVX-512 compute in nChw8c; the call then reorders.
+constexpr memory::format_tag blockedTag() { return tag::nChw16c; }
 
 /// An N x C x H x W f32 tensor as the caller stores it.
 memory::desc activation(const memory::dims &dims, bool blocked) {
@@ -619,7 +613,7 @@ static memory::desc batchNormLayout(const memory::desc &plain, float eps,
   std::optional<bool> forced = forcedBlockedLayout();
   if (!forced.value_or(spatial))
     return plain;
-  for (tag blocked : {blockedTag(), tag::nChw8c}) {
+  for (tag blocked : {tag::nChw16c, tag::nChw8c}) {
     memory::desc candidate(plain.dims(), dt::f32, blocked);
     auto pd = dnnl::batch_normalization_forward::primitive_desc(
         dnnl::batch_normalization_forward::desc(
@@ -732,8 +726,6 @@ void BatchNorm::backward(const float *dy, const float *x, const float *scale,
 //===----------------------------------------------------------------------===//
 // Layout conversion
 //===----------------------------------------------------------------------===//
-
-int64_t blockedChannels() { return blockedTag() == tag::nChw16c ? 16 : 8; }
 
 struct Reorder::Impl {
   Buffer x, y;

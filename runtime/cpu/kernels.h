@@ -118,13 +118,9 @@ private:
   std::unique_ptr<Impl> impl_;
 };
 
-/// The channel block of the blocked layout on this CPU: 16 (nChw16c) where
-/// oneDNN's f32 kernels run on AVX-512, else 8.
-int64_t blockedChannels();
-
 /// Copies an N x C x H x W f32 tensor between the plain layout (NCHW) and
 /// the blocked one the convolutions and batch norms compute in: oneDNN's
-/// nChw16c (nChw8c on CPUs without AVX-512), C a multiple of the block.
+/// nChw16c, C a multiple of 16.
 class Reorder {
 public:
   Reorder(const std::vector<int64_t> &shape, bool toBlocked);

@@ -391,14 +391,29 @@ gm.model @layouts {
 
 // -----
 
-// Only convolutions, batch norms and elementwise loops read blocked values.
+// Only convolutions, batch norms, elementwise loops and reductions read
+// blocked values.
 gm.model @blocked_reader {
-  gm.sampler @s() -> tensor<f32> {
+  gm.sampler @s() -> tensor<2x16x3x3xf32> {
     %x = gm.normal {id = 1 : i64} : tensor<2x16x3x3xf32>
     %b = gm.reorder %x to "blocked" : tensor<2x16x3x3xf32>
-    // expected-error @+1 {{'gm.reduce_sum' op reads operand #0 in the blocked layout, which only convolutions, batch norms and elementwise ops of one shape can (reorder it to "plain" first)}}
-    %s = gm.reduce_sum %b dims [0, 1, 2, 3] : tensor<2x16x3x3xf32> -> tensor<f32>
-    gm.return %s : tensor<f32>
+    // expected-error @+1 {{'gm.transpose' op reads operand #0 in the blocked layout, which only convolutions, batch norms, elementwise loops and reductions can (reorder it to "plain" first)}}
+    %t = gm.transpose %b perm [0, 1, 3, 2] : tensor<2x16x3x3xf32> -> tensor<2x16x3x3xf32>
+    gm.return %t : tensor<2x16x3x3xf32>
+  }
+}
+
+// -----
+
+// A loop over blocked values reads its broadcast operands plain.
+gm.model @blocked_broadcast {
+  gm.sampler @s() -> tensor<2x16x3x3xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<2x16x3x3xf32>
+    %c = gm.normal {id = 2 : i64} : tensor<1x16x1x1xf32>
+    %cb = gm.reorder %c to "blocked" : tensor<1x16x1x1xf32>
+    // expected-error @+1 {{'gm.add' op reads or writes a blocked tensor of another shape than its loop's}}
+    %y = gm.add %x, %cb : (tensor<2x16x3x3xf32>, tensor<1x16x1x1xf32>) -> tensor<2x16x3x3xf32>
+    gm.return %y : tensor<2x16x3x3xf32>
   }
 }
 

@@ -42,9 +42,10 @@ gm.model @chain {
 
 // -----
 
-// A blocked-made value that a reduction and a per-channel broadcast read as
-// well: one reorder to plain serves both. A plain-made value (a reshape)
-// that batch norm and its gradient read: one reorder to blocked.
+// A blocked-made value that loops read (a reduction, a per-channel add:
+// they run over channel blocks) and a reshape reads (one reorder to plain).
+// A plain-made value (a reshape) that batch norm and its gradient read: one
+// reorder to blocked.
 // CHECK-LABEL: gm.model @edges
 gm.model @edges {
   gm.param @w : tensor<32x16x3x3xf32> = #gm.uniform<-0.1, 0.1>
@@ -56,21 +57,24 @@ gm.model @edges {
     %g = gm.load @g : tensor<32xf32>
     %b = gm.load @b : tensor<32xf32>
     %bias = gm.reshape %b : tensor<32xf32> -> tensor<32x1x1xf32>
-    // The convolution's result: blocked for two convolution slots, one
-    // reorder back for the others.
     // CHECK: %[[C:.*]] = gm.conv2d {{.*}} {gm.layouts = ["blocked"]
     // CHECK-NEXT: %[[P:.*]] = gm.reorder %[[C]] to "plain"
     %c = gm.conv2d %x, %w {stride = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<4x16x4x4xf32>, tensor<32x16x3x3xf32>) -> tensor<4x32x2x2xf32>
-    // CHECK: gm.reduce_sum %[[P]]
-    %s = gm.reduce_sum %c dims [0, 1, 2, 3] : tensor<4x32x2x2xf32> -> tensor<f32>
-    // CHECK: gm.add %[[P]], %{{.*}} : (tensor<4x32x2x2xf32>, tensor<32x1x1xf32>)
+    // CHECK: gm.reduce_sum %[[C]] dims [0, 2, 3]
+    %s4 = gm.reduce_sum %c dims [0, 2, 3] : tensor<4x32x2x2xf32> -> tensor<32xf32>
+    %s = gm.reduce_sum %s4 dims [0] : tensor<32xf32> -> tensor<f32>
+    // CHECK: gm.reshape %[[P]]
+    %cf = gm.reshape %c : tensor<4x32x2x2xf32> -> tensor<4x128xf32>
+    %cs = gm.reduce_max %cf dims [0, 1] : tensor<4x128xf32> -> tensor<f32>
+    // CHECK: gm.add %[[C]], %{{.*}} {gm.layouts = ["blocked"]} : (tensor<4x32x2x2xf32>, tensor<32x1x1xf32>)
     %a = gm.add %c, %bias : (tensor<4x32x2x2xf32>, tensor<32x1x1xf32>) -> tensor<4x32x2x2xf32>
     // CHECK: gm.conv2d_backward_data %[[C]]
     %dx = gm.conv2d_backward_data %c, %w {stride = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<4x32x2x2xf32>, tensor<32x16x3x3xf32>) -> tensor<4x16x4x4xf32>
     // CHECK: gm.conv2d_backward_weights %{{.*}}, %[[C]]
     %dw = gm.conv2d_backward_weights %dx, %c {stride = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<4x16x4x4xf32>, tensor<4x32x2x2xf32>) -> tensor<32x16x3x3xf32>
     %dws = gm.reduce_sum %dw dims [0, 1, 2, 3] : tensor<32x16x3x3xf32> -> tensor<f32>
-    %t = gm.add %s, %dws : (tensor<f32>, tensor<f32>) -> tensor<f32>
+    %t0 = gm.add %s, %dws : (tensor<f32>, tensor<f32>) -> tensor<f32>
+    %t = gm.add %t0, %cs : (tensor<f32>, tensor<f32>) -> tensor<f32>
     %flat = gm.normal {id = 2 : i64} : tensor<4x128xf32>
     // CHECK: %[[H:.*]] = gm.reshape
     // CHECK-NEXT: %[[HB:.*]] = gm.reorder %[[H]] to "blocked"
@@ -85,7 +89,7 @@ gm.model @edges {
 
 // -----
 
-// Not worth it: a convolution's result that only a reduction reads (one
+// Not worth it: a convolution's result that only a reshape reads (one
 // slot saved, one reorder added). Not blockable: channels that are not a
 // multiple of 16; a 1x1 convolution and a masked one whose mask keeps one
 // tap (the runtime computes both on plain buffers). Each of these feeds a
@@ -105,7 +109,8 @@ gm.model @plain {
     %x = gm.normal {id = 1 : i64} : tensor<4x16x4x4xf32>
     %w = gm.load @w : tensor<32x16x3x3xf32>
     %c = gm.conv2d %x, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<4x16x4x4xf32>, tensor<32x16x3x3xf32>) -> tensor<4x32x4x4xf32>
-    %s = gm.reduce_sum %c dims [0, 1, 2, 3] : tensor<4x32x4x4xf32> -> tensor<f32>
+    %cf = gm.reshape %c : tensor<4x32x4x4xf32> -> tensor<4x512xf32>
+    %s = gm.reduce_sum %cf dims [0, 1] : tensor<4x512xf32> -> tensor<f32>
     %w24 = gm.load @w24 : tensor<24x16x3x3xf32>
     %w24b = gm.load @w24b : tensor<32x24x3x3xf32>
     %x2 = gm.normal {id = 3 : i64} : tensor<4x16x4x4xf32>

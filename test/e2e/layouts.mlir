@@ -11,9 +11,12 @@
 // RUN: env GMRT_LAYOUT=blocked %compare-samplers %t.mlir %t.blocked | FileCheck %s
 // RUN: gmc compile %t.mlir --emit=mlir-opt | FileCheck %s --check-prefix=IR
 
-// What the test relies on: blocked values and reorders both ways.
+// What the test relies on: blocked values, reorders both ways, and loops
+// over blocked values with a per-channel operand and reduction.
 // IR-DAG: gm.reorder %{{.*}} to "blocked"
 // IR-DAG: gm.reorder %{{.*}} to "plain"
+// IR-DAG: gm.fused(%result, %{{.*}}) {gm.layouts = ["blocked"{{.*}}tensor<32x1x1xf32>
+// IR-DAG: gm.reduce_sum %{{.*}} dims [0, 2, 3] keepdim {{.*}}: tensor<2x32x4x4xf32> -> tensor<1x32x1x1xf32>
 // IR-DAG: gm.batch_norm_backward {{.*}}gm.layouts = ["blocked"
 // IR-DAG: gm.conv2d_backward_data {{.*}}gm.layouts = ["blocked"]
 
@@ -23,6 +26,7 @@
 // CHECK-DAG: net.3.npy: 9216 elements, {{.*}} ok
 // CHECK-DAG: net.4.npy: 32 elements, {{.*}} ok
 // CHECK-DAG: net.5.npy: 1 elements, {{.*}} ok
+// CHECK-DAG: net.6.npy: 32 elements, {{.*}} ok
 // CHECK-NOT: FAIL
 
 gm.model @layouts {
@@ -30,21 +34,27 @@ gm.model @layouts {
   gm.param @w2 : tensor<32x32x3x3xf32> = #gm.uniform<-0.1, 0.1>
   gm.param @g : tensor<32xf32> = #gm.uniform<0.5, 1.5>
   gm.param @b : tensor<32xf32> = #gm.uniform<-0.5, 0.5>
+  gm.param @bias : tensor<32x1x1xf32> = #gm.uniform<-0.5, 0.5>
 
-  gm.sampler @net() -> (tensor<2x32x4x4xf32>, tensor<2x16x4x4xf32>, tensor<32x16x3x3xf32>, tensor<32x32x3x3xf32>, tensor<32xf32>, tensor<f32>) {
+  gm.sampler @net() -> (tensor<2x32x4x4xf32>, tensor<2x16x4x4xf32>, tensor<32x16x3x3xf32>, tensor<32x32x3x3xf32>, tensor<32xf32>, tensor<f32>, tensor<32x1x1xf32>) {
     %x = gm.normal {id = 1 : i64} : tensor<2x16x4x4xf32>
     %r = gm.normal {id = 2 : i64} : tensor<2x32x4x4xf32>
     %w1 = gm.load @w1 : tensor<32x16x3x3xf32>
     %w2 = gm.load @w2 : tensor<32x32x3x3xf32>
     %g = gm.load @g : tensor<32xf32>
     %b = gm.load @b : tensor<32xf32>
-    %c = gm.conv2d %x, %w1 {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x16x4x4xf32>, tensor<32x16x3x3xf32>) -> tensor<2x32x4x4xf32>
+    %bias = gm.load @bias : tensor<32x1x1xf32>
+    %c0 = gm.conv2d %x, %w1 {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x16x4x4xf32>, tensor<32x16x3x3xf32>) -> tensor<2x32x4x4xf32>
+    // A per-channel bias: its gradient sums over images and pixels.
+    %c = gm.add %c0, %bias : (tensor<2x32x4x4xf32>, tensor<32x1x1xf32>) -> tensor<2x32x4x4xf32>
     %n, %m, %v = gm.batch_norm %c, %g, %b : (tensor<2x32x4x4xf32>, tensor<32xf32>, tensor<32xf32>) -> (tensor<2x32x4x4xf32>, tensor<32xf32>, tensor<32xf32>)
-    %a = gm.leaky_relu %n {alpha = 0.2 : f64} : tensor<2x32x4x4xf32>
+    // A per-channel shift a loop adds to blocked values.
+    %nb = gm.add %n, %bias : (tensor<2x32x4x4xf32>, tensor<32x1x1xf32>) -> tensor<2x32x4x4xf32>
+    %a = gm.leaky_relu %nb {alpha = 0.2 : f64} : tensor<2x32x4x4xf32>
     %y = gm.conv2d %a, %w2 {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x32x4x4xf32>, tensor<32x32x3x3xf32>) -> tensor<2x32x4x4xf32>
     %t = gm.tanh %y : tensor<2x32x4x4xf32>
     // Read plain as well: a flat view.
-    %flat = gm.reshape %t : tensor<2x32x4x4xf32> -> tensor<2x512xf32>
+    %flat = gm.reshape %a : tensor<2x32x4x4xf32> -> tensor<2x512xf32>
     %p = gm.mul %t, %r : (tensor<2x32x4x4xf32>, tensor<2x32x4x4xf32>) -> tensor<2x32x4x4xf32>
     %l1 = gm.reduce_sum %p dims [0, 1, 2, 3] : tensor<2x32x4x4xf32> -> tensor<f32>
     %sq = gm.square %flat : tensor<2x512xf32>
@@ -53,7 +63,7 @@ gm.model @layouts {
     %l3 = gm.reduce_sum %c dims [0, 1, 2, 3] : tensor<2x32x4x4xf32> -> tensor<f32>
     %l12 = gm.add %l1, %l2 : (tensor<f32>, tensor<f32>) -> tensor<f32>
     %l = gm.add %l12, %l3 : (tensor<f32>, tensor<f32>) -> tensor<f32>
-    %gx, %gw1, %gw2, %gg = gm.grad %l wrt %x, %w1, %w2, %g : tensor<f32> wrt tensor<2x16x4x4xf32>, tensor<32x16x3x3xf32>, tensor<32x32x3x3xf32>, tensor<32xf32>
-    gm.return %t, %gx, %gw1, %gw2, %gg, %l : tensor<2x32x4x4xf32>, tensor<2x16x4x4xf32>, tensor<32x16x3x3xf32>, tensor<32x32x3x3xf32>, tensor<32xf32>, tensor<f32>
+    %gx, %gw1, %gw2, %gg, %gb = gm.grad %l wrt %x, %w1, %w2, %g, %bias : tensor<f32> wrt tensor<2x16x4x4xf32>, tensor<32x16x3x3xf32>, tensor<32x32x3x3xf32>, tensor<32xf32>, tensor<32x1x1xf32>
+    gm.return %t, %gx, %gw1, %gw2, %gg, %l, %gb : tensor<2x32x4x4xf32>, tensor<2x16x4x4xf32>, tensor<32x16x3x3xf32>, tensor<32x32x3x3xf32>, tensor<32xf32>, tensor<f32>, tensor<32x1x1xf32>
   }
 }

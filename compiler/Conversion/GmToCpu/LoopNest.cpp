@@ -87,3 +87,31 @@ int64_t mlir::gm::cpu::splitDimension(const LoopNest &nest) {
       return k;
   return -1;
 }
+
+void mlir::gm::cpu::blockChannels(LoopNest &nest,
+                                  llvm::function_ref<bool(Value)> blocked) {
+  constexpr int64_t block = 16; // nChw16c
+  SmallVector<int64_t> e = nest.extents;
+  assert(e.size() == 4 && e[1] % block == 0 && "N x C x H x W, C % 16 == 0");
+  nest.extents = {e[0], e[1] / block, e[2], e[3], block};
+  // The channel within its block iterates as the channel did.
+  nest.iterators.push_back(nest.iterators[1]);
+  for (NestOperand &operand :
+       llvm::concat<NestOperand>(nest.inputs, nest.outputs)) {
+    if (!operand.value)
+      continue; // a scalar
+    assert(!operand.hasWindow() && "blocked loops have no windows");
+    if (blocked(operand.value)) {
+      operand.shape = nest.extents;
+      operand.dims = {0, 1, 2, 3, 4};
+      continue;
+    }
+    auto at = llvm::find(operand.dims, 1);
+    if (at == operand.dims.end())
+      continue; // not indexed by channel
+    size_t k = at - operand.dims.begin();
+    operand.dims.insert(operand.dims.begin() + k + 1, 4);
+    operand.shape[k] /= block;
+    operand.shape.insert(operand.shape.begin() + k + 1, block);
+  }
+}

@@ -76,6 +76,12 @@ struct LoopNest {
   SmallVector<Value> addressedValues() const;
 };
 
+/// Makes `nest`, over N x C x H x W, run on the buffers of the values
+/// `blocked` says are in the blocked layout (nChw16c): it iterates over
+/// N x C/16 x H x W x 16, reading those whole in memory order, and the
+/// plain ones (broadcast or reduced) with their channel split in two.
+void blockChannels(LoopNest &nest, llvm::function_ref<bool(Value)> blocked);
+
 /// Merges adjacent iteration dimensions that every buffer indexes together
 /// (or not at all), so that the innermost loop runs as long as memory is
 /// contiguous: x + bias over 64x32x14x14 + 32x1x1 becomes 64x32x196 + 32.

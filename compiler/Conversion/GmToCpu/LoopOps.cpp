@@ -538,6 +538,12 @@ FailureOr<bool> mlir::gm::cpu::emitLoopOp(ModelEmitter &emitter, OpBuilder &b,
           tensor && tensor.getElementType().isBF16())
         return op->emitOpError()
                << "on bf16 is not supported by the CPU backend (f32 or f64)";
+    // A loop over blocked values (gm-propagate-layouts) runs over their
+    // channel blocks.
+    auto isBlocked = [](Value v) { return layoutOf(v) == layout::blocked; };
+    if (llvm::any_of(op->getOperands(), isBlocked) ||
+        llvm::any_of(op->getResults(), isBlocked))
+      blockChannels(nest, isBlocked);
     if (failed(emitter.emitLoopNest(b, loc, fs, std::move(nest))))
       return failure();
     return true;

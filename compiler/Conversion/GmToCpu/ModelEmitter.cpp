@@ -599,8 +599,8 @@ LogicalResult ModelEmitter::emitAutoregressive(OpBuilder &b,
 }
 
 /// Blocked values (gm-propagate-layouts) reach only the ops that compute
-/// on them: convolutions and batch norms, and elementwise loops over one
-/// shape (which compute the same on any layout).
+/// on them: convolutions and batch norms, and generated loops (elementwise,
+/// fused, reductions), which run over channel blocks (blockChannels).
 static LogicalResult checkLayouts(Operation *op) {
   if (auto reorder = dyn_cast<ReorderOp>(op)) {
     if (layoutOf(reorder.getInput()) == reorder.getLayout())
@@ -608,17 +608,24 @@ static LogicalResult checkLayouts(Operation *op) {
                                << reorder.getLayout() << " already";
     return success();
   }
-  if (isLayoutAgnostic(op)) {
-    // One loop over the elements: its full-shape operands and results
-    // share one order in memory.
-    Value first = op->getResult(0);
-    for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults()))
-      if (cast<RankedTensorType>(v.getType()).getShape() ==
-              cast<RankedTensorType>(first.getType()).getShape() &&
-          layoutOf(v) != layoutOf(first))
+  if (loopShape(op)) {
+    // One loop: its loop-wide operands and results share one order in
+    // memory; the broadcast and reduced ones are plain.
+    std::optional<StringRef> wide;
+    for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults())) {
+      if (!isLoopWide(op, v)) {
+        if (layoutOf(v) == layout::blocked)
+          return op->emitOpError()
+                 << "reads or writes a blocked tensor of another shape than "
+                    "its loop's";
+        continue;
+      }
+      if (wide && layoutOf(v) != *wide)
         return op->emitOpError()
                << "mixes blocked and plain tensors of one shape (reorder "
                   "them to one layout first)";
+      wide = layoutOf(v);
+    }
     return success();
   }
   if (takesBlockedLayouts(op))
@@ -628,7 +635,7 @@ static LogicalResult checkLayouts(Operation *op) {
       return op->emitOpError()
              << "reads operand #" << i
              << " in the blocked layout, which only convolutions, batch "
-                "norms and elementwise ops of one shape can (reorder it to "
+                "norms, elementwise loops and reductions can (reorder it to "
                 "\"plain\" first)";
   for (OpResult r : op->getResults())
     if (layoutOf(r) == layout::blocked)
