@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Transforms/Passes.h"
+#include "runtime/cpu/mask_crop.h"
 
 #include "llvm/ADT/EquivalenceClasses.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -33,18 +34,12 @@ struct BlockedSlots {
   SmallVector<unsigned, 2> operands, results;
 };
 
-/// How many of a kernel axis's `live` positions the runtime computes with
-/// (kernels.cpp liveRange): from the first live one to the last, widened
-/// where the padding is too small to drop the rest.
+/// How many of a kernel axis's `live` positions the runtime computes with.
 int64_t keptExtent(ArrayRef<bool> live, int64_t padBefore, int64_t padAfter,
                    int64_t dilation) {
-  int64_t k = live.size(), first = 0, last = k - 1;
-  while (first < k - 1 && !live[first])
-    ++first;
-  while (last > first && !live[last])
-    --last;
-  first = std::min(first, padBefore / dilation);
-  last = std::max(last, k - 1 - padAfter / dilation);
+  auto [first, last] = gmrt::cpu::liveRange(
+      live.size(), [&](int64_t i) { return live[i]; }, padBefore, padAfter,
+      dilation);
   return last - first + 1;
 }
 

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/cpu/kernels.h"
+#include "runtime/cpu/mask_crop.h"
 
 #include "runtime/core/error.h"
 #include "runtime/core/parallel.h"
@@ -230,24 +231,6 @@ struct KernelCrop {
   int64_t fullKh = 0, fullKw = 0;
 };
 
-/// The range [first, last] of the kernel rows (or columns) a mask keeps,
-/// widened so that dropping the rest leaves no negative padding: the
-/// positions dropped before it must lie in the padding before the input,
-/// those after it in the padding after.
-static std::pair<int64_t, int64_t> liveRange(const std::vector<bool> &live,
-                                             int64_t padBefore,
-                                             int64_t padAfter,
-                                             int64_t dilation) {
-  int64_t k = live.size(), first = 0, last = k - 1;
-  while (first < k - 1 && !live[first])
-    ++first;
-  while (last > first && !live[last])
-    --last;
-  first = std::min(first, padBefore / dilation);
-  last = std::max(last, k - 1 - padAfter / dilation);
-  return {first, last};
-}
-
 /// `s` without the kernel rows and columns its mask zeroes at the edges:
 /// the same output from a smaller kernel and less padding (PixelCNN's
 /// masks keep 6 of 9 taps of a 3x3 kernel in 2 rows, the top-left half
@@ -261,8 +244,12 @@ static ConvShape cropToMask(const ConvShape &s, KernelCrop &crop) {
     for (int64_t j = 0; j < s.kw; ++j)
       if (s.mask[i * s.kw + j])
         rows[i] = cols[j] = true;
-  auto [top, bottom] = liveRange(rows, s.padTop, s.padBottom, s.dilationH);
-  auto [left, right] = liveRange(cols, s.padLeft, s.padRight, s.dilationW);
+  auto [top, bottom] = liveRange(
+      s.kh, [&](int64_t i) { return rows[i]; }, s.padTop, s.padBottom,
+      s.dilationH);
+  auto [left, right] = liveRange(
+      s.kw, [&](int64_t j) { return cols[j]; }, s.padLeft, s.padRight,
+      s.dilationW);
   ConvShape c = s;
   c.kh = bottom - top + 1, c.kw = right - left + 1;
   c.padTop -= top * s.dilationH;
