@@ -37,9 +37,8 @@ struct BlockedSlots {
 /// How many of a kernel axis's `live` positions the runtime computes with.
 int64_t keptExtent(ArrayRef<bool> live, int64_t padBefore, int64_t padAfter,
                    int64_t dilation) {
-  auto [first, last] = gmrt::cpu::liveRange(
-      live.size(), [&](int64_t i) { return live[i]; }, padBefore, padAfter,
-      dilation);
+  auto [first, last] =
+      gmrt::cpu::liveRange(live, padBefore, padAfter, dilation);
   return last - first + 1;
 }
 
@@ -139,10 +138,6 @@ BlockedSlots blockedSlots(Operation *op) {
       .Default([](Operation *) { return BlockedSlots(); });
 }
 
-bool contains(ArrayRef<unsigned> positions, unsigned position) {
-  return llvm::is_contained(positions, position);
-}
-
 /// How a value is made or read, as far as its layout goes.
 enum class Access { Either, Blocked, Plain };
 
@@ -153,7 +148,7 @@ Access producedAs(Value v) {
   Operation *op = result.getOwner();
   if (loopShape(op))
     return isLoopWide(op, v) ? Access::Either : Access::Plain;
-  return contains(blockedSlots(op).results, result.getResultNumber())
+  return llvm::is_contained(blockedSlots(op).results, result.getResultNumber())
              ? Access::Blocked
              : Access::Plain;
 }
@@ -162,7 +157,7 @@ Access readAs(OpOperand &use) {
   Operation *op = use.getOwner();
   if (loopShape(op))
     return isLoopWide(op, use.get()) ? Access::Either : Access::Plain;
-  return contains(blockedSlots(op).operands, use.getOperandNumber())
+  return llvm::is_contained(blockedSlots(op).operands, use.getOperandNumber())
              ? Access::Blocked
              : Access::Plain;
 }

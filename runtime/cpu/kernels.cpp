@@ -87,7 +87,7 @@ constexpr memory::format_tag blockedTag() { return tag::nChw16c; }
 /// An N x C x H x W f32 tensor as the caller stores it.
 memory::desc activation(const memory::dims &dims, bool blocked) {
   // So that the blocked tensor takes the plain one's bytes (the compiler
-  // plans the buffer), with either block size.
+  // plans the buffer).
   if (blocked && (dims.size() != 4 || dims[1] % 16 != 0))
     throw Error("a blocked tensor has 4 dimensions and a multiple of 16 "
                 "channels");
@@ -244,12 +244,8 @@ static ConvShape cropToMask(const ConvShape &s, KernelCrop &crop) {
     for (int64_t j = 0; j < s.kw; ++j)
       if (s.mask[i * s.kw + j])
         rows[i] = cols[j] = true;
-  auto [top, bottom] = liveRange(
-      s.kh, [&](int64_t i) { return rows[i]; }, s.padTop, s.padBottom,
-      s.dilationH);
-  auto [left, right] = liveRange(
-      s.kw, [&](int64_t j) { return cols[j]; }, s.padLeft, s.padRight,
-      s.dilationW);
+  auto [top, bottom] = liveRange(rows, s.padTop, s.padBottom, s.dilationH);
+  auto [left, right] = liveRange(cols, s.padLeft, s.padRight, s.dilationW);
   ConvShape c = s;
   c.kh = bottom - top + 1, c.kw = right - left + 1;
   c.padTop -= top * s.dilationH;
@@ -358,9 +354,6 @@ struct Conv2d::Impl {
       return blocked ? memory::desc(plain.dims(), type, tag::any)
                      : retyped(plain, type);
     };
-    auto askX = [&](dt type) { return ask(src, type); };
-    auto askY = [&](dt type) { return ask(dst, type); };
-    auto askW = [&](dt type) { return ask(weights, type); };
     // A pass: the primitive, and each argument's id, plain layout, chosen
     // layout and scratch slot.
     struct Arg {
@@ -380,18 +373,19 @@ struct Conv2d::Impl {
     // The forward pass without an epilogue: the backward passes' hint.
     auto fwdPd = dnnl::convolution_forward::primitive_desc(
         dnnl::convolution_forward::desc(
-            dnnl::prop_kind::forward_training, algo, askX(operand),
-            askW(operand), askY(dt::f32), strides, dilates, padL, padR),
+            dnnl::prop_kind::forward_training, algo, ask(src, operand),
+            ask(weights, operand), ask(dst, dt::f32), strides, dilates, padL,
+            padR),
         engine());
     if (s.epilogue.bias) {
       // + bias[o] inside the convolution, then the activation.
       memory::desc biasDesc({s.o}, dt::f32, tag::a);
       auto withBias = [&](const dnnl::primitive_attr &attr) {
         return dnnl::convolution_forward::primitive_desc(
-            dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training,
-                                            algo, askX(operand), askW(operand),
-                                            biasDesc, askY(dt::f32), strides,
-                                            dilates, padL, padR),
+            dnnl::convolution_forward::desc(
+                dnnl::prop_kind::forward_training, algo, ask(src, operand),
+                ask(weights, operand), biasDesc, ask(dst, dt::f32), strides,
+                dilates, padL, padR),
             attr, engine());
       };
       auto withEpilogue = withBias(activationOf(s.epilogue));
@@ -423,9 +417,9 @@ struct Conv2d::Impl {
     }
 
     auto dataPd = dnnl::convolution_backward_data::primitive_desc(
-        dnnl::convolution_backward_data::desc(algo, askX(dt::f32),
-                                              askW(operand), askY(operand),
-                                              strides, dilates, padL, padR),
+        dnnl::convolution_backward_data::desc(
+            algo, ask(src, dt::f32), ask(weights, operand), ask(dst, operand),
+            strides, dilates, padL, padR),
         engine(), fwdPd);
     assemble(d, dnnl::convolution_backward_data(dataPd),
              {DNNL_ARG_DIFF_DST, dstBuffer, dataPd.diff_dst_desc(), 1},
@@ -433,9 +427,9 @@ struct Conv2d::Impl {
              {DNNL_ARG_DIFF_SRC, srcBuffer, dataPd.diff_src_desc(), 3});
 
     auto weightsPd = dnnl::convolution_backward_weights::primitive_desc(
-        dnnl::convolution_backward_weights::desc(algo, askX(operand),
-                                                 askW(dt::f32), askY(operand),
-                                                 strides, dilates, padL, padR),
+        dnnl::convolution_backward_weights::desc(
+            algo, ask(src, operand), ask(weights, dt::f32), ask(dst, operand),
+            strides, dilates, padL, padR),
         engine(), fwdPd);
     assemble(
         w, dnnl::convolution_backward_weights(weightsPd),

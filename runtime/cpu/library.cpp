@@ -134,6 +134,13 @@ Epilogue epilogueOf(const json &d) {
   return e;
 }
 
+/// Whether `layout` ("plain" or "blocked") is the blocked one.
+bool isBlockedLayout(const std::string &layout) {
+  if (layout != "plain" && layout != "blocked")
+    throw Error("unknown layout '" + layout + "' (plain or blocked)");
+  return layout == "blocked";
+}
+
 /// Which of a library op's operands (in call order: inputs, then outputs)
 /// the caller keeps in the blocked layout ("layouts", gm-propagate-layouts);
 /// only those at `allowed` may be.
@@ -142,11 +149,8 @@ std::vector<bool> blockedOperands(const json &d,
   std::vector<bool> blocked;
   if (!d.contains("layouts"))
     return blocked;
-  for (const std::string &layout : d.at("layouts")) {
-    if (layout != "plain" && layout != "blocked")
-      throw Error("unknown layout '" + layout + "' (plain or blocked)");
-    blocked.push_back(layout == "blocked");
-  }
+  for (const std::string &layout : d.at("layouts"))
+    blocked.push_back(isBlockedLayout(layout));
   for (size_t i = 0; i < blocked.size(); ++i)
     if (blocked[i] &&
         std::find(allowed.begin(), allowed.end(), i) == allowed.end())
@@ -282,18 +286,13 @@ private:
 class ReorderOp : public LibraryOp {
 public:
   explicit ReorderOp(const json &d)
-      : reorder_(d.at("x").get<std::vector<int64_t>>(), toBlocked(d)) {}
+      : reorder_(d.at("x").get<std::vector<int64_t>>(),
+                 isBlockedLayout(d.at("layout"))) {}
   void run(const CallContext &, void *const *p) override {
     reorder_.run(f32(p[0]), f32(p[1]));
   }
 
 private:
-  static bool toBlocked(const json &d) {
-    std::string layout = d.at("layout");
-    if (layout != "plain" && layout != "blocked")
-      throw Error("unknown layout '" + layout + "' (plain or blocked)");
-    return layout == "blocked";
-  }
   Reorder reorder_;
 };
 

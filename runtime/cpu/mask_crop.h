@@ -17,16 +17,16 @@
 namespace gmrt::cpu {
 
 /// The range [first, last] of the kernel rows (or columns) a mask keeps
-/// (`live(i)` for i in [0, k)), widened so that dropping the rest leaves no
-/// negative padding: the positions dropped before it must lie in the
-/// padding before the input, those after it in the padding after.
+/// (`live[i]`: whether row i keeps a tap), widened so that dropping the rest
+/// leaves no negative padding: the positions dropped before it must lie in
+/// the padding before the input, those after it in the padding after.
 template <typename Live>
-std::pair<int64_t, int64_t> liveRange(int64_t k, Live live, int64_t padBefore,
+std::pair<int64_t, int64_t> liveRange(const Live &live, int64_t padBefore,
                                       int64_t padAfter, int64_t dilation) {
-  int64_t first = 0, last = k - 1;
-  while (first < k - 1 && !live(first))
+  int64_t k = live.size(), first = 0, last = k - 1;
+  while (first < k - 1 && !live[first])
     ++first;
-  while (last > first && !live(last))
+  while (last > first && !live[last])
     --last;
   first = std::min(first, padBefore / dilation);
   last = std::max(last, k - 1 - padAfter / dilation);
