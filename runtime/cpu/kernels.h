@@ -70,6 +70,9 @@ public:
   /// rows and columns its mask zeroes at the edges (as far as the padding
   /// allows).
   std::pair<int64_t, int64_t> computedKernel() const;
+  /// What the weight gradient computes on: the convolution's precision, or
+  /// f32 where oneDNN's bf16 kernel for it is slower (strided, no AMX).
+  Precision weightGradientPrecision() const;
 
 private:
   struct Impl;
