@@ -151,8 +151,10 @@ def GmFuse : Pass<"gm-fuse", "::mlir::gm::ModelOp"> {
 def GmPropagateLayouts : Pass<"gm-propagate-layouts", "::mlir::gm::ModelOp"> {
   let summary = "Keep activations in oneDNN's blocked layout between layers";
   let description = [{
-    oneDNN's convolutions (wider than 1x1, over 8 or more channels) and
-    batch norms compute in a channel-blocked layout (nChw16c). On plain
+    oneDNN's convolutions (wider than 1x1, over 8 or more channels; over
+    fewer input channels, a first layer over images, the output side of
+    the forward and weight-gradient passes) and batch norms compute in a
+    channel-blocked layout (nChw16c). On plain
     (NCHW) buffers each call reorders its activations in and its result
     out: one pass over memory per operand. This pass lets values stay
     blocked from one library op to the next, with `gm.reorder` only where

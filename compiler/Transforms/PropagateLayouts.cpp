@@ -61,12 +61,20 @@ template <typename ConvOpT> int64_t computedTaps(ConvOpT c, Value weight) {
          keptExtent(cols, pad[1], pad[3], dilation[1]);
 }
 
-/// The runtime's rule for a convolution's layout (kernels.cpp
-/// useBlockedLayout): blocked for kernels wider than 1x1 over 8 or more
-/// channels per group on both sides.
-bool blockedConvolution(int64_t inChannels, int64_t outChannels, int64_t groups,
-                        int64_t taps) {
-  return taps > 1 && inChannels / groups >= 8 && outChannels / groups >= 8;
+/// The runtime's rule for a convolution's layouts (kernels.cpp
+/// convLayouts): the output side is blocked for kernels wider than 1x1 over
+/// 8 or more output channels per group, the input side too over 8 or more
+/// input channels; over fewer (a first layer over images) the input stays
+/// plain, and so does the input-gradient pass on both sides.
+struct ConvSides {
+  bool x, y;
+};
+
+ConvSides convSides(int64_t inChannels, int64_t outChannels, int64_t groups,
+                    int64_t taps, bool inputGradient) {
+  bool y = taps > 1 && outChannels / groups >= 8;
+  bool x = y && inChannels / groups >= 8;
+  return {x, inputGradient ? x : y};
 }
 
 /// Where `op` computes on the blocked layout; none for ops that compute on
@@ -77,15 +85,18 @@ BlockedSlots blockedSlots(Operation *op) {
   auto conv = [](int64_t inChannels, int64_t outChannels, int64_t groups,
                  int64_t taps, int xOperand, int xResult, int yOperand,
                  int yResult) {
+    bool inputGradient = xResult >= 0;
+    ConvSides sides =
+        convSides(inChannels, outChannels, groups, taps, inputGradient);
     BlockedSlots slots;
-    if (!blockedConvolution(inChannels, outChannels, groups, taps))
-      return slots;
-    for (int operand : {xOperand, yOperand})
-      if (operand >= 0)
+    for (auto [blocked, operand, result] :
+         {std::tuple{sides.x, xOperand, xResult},
+          std::tuple{sides.y, yOperand, yResult}}) {
+      if (blocked && operand >= 0)
         slots.operands.push_back(operand);
-    for (int result : {xResult, yResult})
-      if (result >= 0)
+      if (blocked && result >= 0)
         slots.results.push_back(result);
+    }
     return slots;
   };
   auto taps = [](auto c, Value weight) { return computedTaps(c, weight); };

@@ -211,17 +211,27 @@ static std::optional<bool> forcedBlockedLayout() {
   throw Error("GMRT_LAYOUT must be plain or blocked, not '" + layout + "'");
 }
 
-/// Whether a convolution runs in oneDNN's blocked layouts (its operands
-/// reordered from and to the plain ones at each call) rather than in plain
-/// NCHW. Measured on this machine's convolutions (bench/RESULTS.md): blocked
-/// runs kernels wider than 1x1 over 8 or more channels 1.3-3x faster, plain
-/// wins for 1x1 kernels (gemm) and for single-channel inputs (a blocked
-/// backward-data pass was 8x slower). A fixed rule, not a timing at start:
-/// every run of a trainer computes with the same kernels, bit for bit.
-static bool useBlockedLayout(const ConvShape &s) {
+/// Which sides of a convolution oneDNN lays out itself (blocked) rather
+/// than plain NCHW: `x` its input and input gradient, `y` its output,
+/// output gradient and the weights. Measured on this machine's
+/// convolutions (bench/RESULTS.md): blocked runs kernels wider than 1x1
+/// over 8 or more channels 1.3-3x faster; plain wins for 1x1 kernels
+/// (gemm). Over fewer input channels (a first layer over images) oneDNN's
+/// jit forward and weight gradient read the input plain and the output
+/// side blocked, 2-4x faster than gemm (1 -> 32 k4 s2: 0.048 against
+/// 0.115 ms and 0.035 against 0.133), and its input gradient then stays
+/// gemm, with a plain output gradient (blocked, it was 2.5-8x slower). A
+/// fixed rule, not a timing at start: every run of a trainer computes with
+/// the same kernels, bit for bit.
+struct ConvLayouts {
+  bool x = false, y = false;
+};
+
+static ConvLayouts convLayouts(const ConvShape &s) {
   if (std::optional<bool> forced = forcedBlockedLayout())
-    return *forced;
-  return s.kh * s.kw > 1 && s.c / s.groups >= 8 && s.o / s.groups >= 8;
+    return {*forced, *forced};
+  bool y = s.kh * s.kw > 1 && s.o / s.groups >= 8;
+  return {y && s.c / s.groups >= 8, y};
 }
 
 /// What a convolution's weight-gradient pass computes on. Without AMX,
@@ -336,7 +346,7 @@ struct Conv2d::Impl {
         srcBuffer(activation(src.dims(), s.blockedX)),
         dstBuffer(activation(dst.dims(), s.blockedY)),
         gradientPrecision(gradientPrecisionFor(s, precision)) {
-    build(precision, useBlockedLayout(s), fwd, bwdData, bwdWeights);
+    build(precision, convLayouts(s), fwd, bwdData, bwdWeights);
     if (!s.mask.empty()) {
       masked.resize(weights.get_size() / sizeof(float));
       maskedGrad.resize(masked.size());
@@ -353,9 +363,9 @@ struct Conv2d::Impl {
       bwdWeights.run(x, dy, dw);
   }
 
-  /// The three passes with the layouts oneDNN chooses (`blocked`) or the
-  /// plain ones; operands in bf16 under Precision::bf16.
-  void build(Precision precision, bool blocked, ConvPass &f, ConvPass &d,
+  /// The three passes with the layouts oneDNN chooses (the `blocked`
+  /// sides) or the plain ones; operands in bf16 under Precision::bf16.
+  void build(Precision precision, ConvLayouts blocked, ConvPass &f, ConvPass &d,
              ConvPass &w) {
     memory::dims strides{s.strideH, s.strideW};
     memory::dims dilates{s.dilationH - 1, s.dilationW - 1}; // 0: none
@@ -371,10 +381,13 @@ struct Conv2d::Impl {
     // blocks for PixelCNN's 4x7 weight gradient), and forced, the pass may
     // fall back to a reference loop 1000x slower. A blocked buffer in
     // another layout than the chosen one is reordered at the call.
-    auto ask = [&](const memory::desc &plain, dt type) {
-      return blocked ? memory::desc(plain.dims(), type, tag::any)
-                     : retyped(plain, type);
+    auto ask = [&](const memory::desc &plain, dt type, bool side) {
+      return side ? memory::desc(plain.dims(), type, tag::any)
+                  : retyped(plain, type);
     };
+    auto askX = [&](dt type) { return ask(src, type, blocked.x); };
+    auto askWeights = [&](dt type) { return ask(weights, type, blocked.y); };
+    auto askY = [&](dt type) { return ask(dst, type, blocked.y); };
     // A pass: the primitive, and each argument's id, plain layout, chosen
     // layout and scratch slot.
     struct Arg {
@@ -395,10 +408,9 @@ struct Conv2d::Impl {
     // backward passes' hint.
     auto plainForward = [&](dt type) {
       return dnnl::convolution_forward::primitive_desc(
-          dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training,
-                                          algo, ask(src, type),
-                                          ask(weights, type), ask(dst, dt::f32),
-                                          strides, dilates, padL, padR),
+          dnnl::convolution_forward::desc(
+              dnnl::prop_kind::forward_training, algo, askX(type),
+              askWeights(type), askY(dt::f32), strides, dilates, padL, padR),
           engine());
     };
     auto fwdPd = plainForward(operand);
@@ -408,9 +420,9 @@ struct Conv2d::Impl {
       auto withBias = [&](const dnnl::primitive_attr &attr) {
         return dnnl::convolution_forward::primitive_desc(
             dnnl::convolution_forward::desc(
-                dnnl::prop_kind::forward_training, algo, ask(src, operand),
-                ask(weights, operand), biasDesc, ask(dst, dt::f32), strides,
-                dilates, padL, padR),
+                dnnl::prop_kind::forward_training, algo, askX(operand),
+                askWeights(operand), biasDesc, askY(dt::f32), strides, dilates,
+                padL, padR),
             attr, engine());
       };
       auto withEpilogue = withBias(activationOf(s.epilogue));
@@ -441,10 +453,12 @@ struct Conv2d::Impl {
                {DNNL_ARG_DST, dstBuffer, fwdPd.dst_desc(), 3});
     }
 
+    // The input gradient is blocked on both sides or on none (see
+    // ConvLayouts).
     auto dataPd = dnnl::convolution_backward_data::primitive_desc(
         dnnl::convolution_backward_data::desc(
-            algo, ask(src, dt::f32), ask(weights, operand), ask(dst, operand),
-            strides, dilates, padL, padR),
+            algo, askX(dt::f32), ask(weights, operand, blocked.x),
+            ask(dst, operand, blocked.x), strides, dilates, padL, padR),
         engine(), fwdPd);
     assemble(d, dnnl::convolution_backward_data(dataPd),
              {DNNL_ARG_DIFF_DST, dstBuffer, dataPd.diff_dst_desc(), 1},
@@ -453,8 +467,8 @@ struct Conv2d::Impl {
 
     auto weightsPd = dnnl::convolution_backward_weights::primitive_desc(
         dnnl::convolution_backward_weights::desc(
-            algo, ask(src, gradientOperand), ask(weights, dt::f32),
-            ask(dst, gradientOperand), strides, dilates, padL, padR),
+            algo, askX(gradientOperand), askWeights(dt::f32),
+            askY(gradientOperand), strides, dilates, padL, padR),
         engine(),
         gradientOperand == operand ? fwdPd : plainForward(gradientOperand));
     assemble(

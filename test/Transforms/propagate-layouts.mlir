@@ -200,3 +200,33 @@ gm.model @masks {
     gm.return %p, %y : tensor<4x32x4x4xi1>, tensor<4x32x4x4xf32>
   }
 }
+
+// -----
+
+// A first layer over images (one input channel): its forward and weight
+// gradient compute with the input plain and the output side blocked, so
+// the output's class goes blocked; its input gradient is plain on both
+// sides (a reorder of the blocked output gradient).
+// CHECK-LABEL: gm.model @first_layer
+gm.model @first_layer {
+  gm.param @w1 : tensor<32x1x4x4xf32> = #gm.uniform<-0.3, 0.3>
+  gm.param @w2 : tensor<32x32x3x3xf32> = #gm.uniform<-0.1, 0.1>
+  gm.sampler @s() -> (tensor<4x32x4x4xf32>, tensor<4x1x8x8xf32>, tensor<32x1x4x4xf32>) {
+    %x = gm.normal {id = 1 : i64} : tensor<4x1x8x8xf32>
+    %w1 = gm.load @w1 : tensor<32x1x4x4xf32>
+    %w2 = gm.load @w2 : tensor<32x32x3x3xf32>
+    // CHECK-NOT: gm.reorder
+    // CHECK: %[[C:.*]] = gm.conv2d %{{.*}}, %{{.*}} {gm.layouts = ["blocked"]
+    %c = gm.conv2d %x, %w1 {stride = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<4x1x8x8xf32>, tensor<32x1x4x4xf32>) -> tensor<4x32x4x4xf32>
+    // CHECK-NEXT: %[[R:.*]] = gm.relu %[[C]] {gm.layouts = ["blocked"]}
+    // CHECK-NEXT: %[[P:.*]] = gm.reorder %[[R]] to "plain"
+    %r = gm.relu %c : tensor<4x32x4x4xf32>
+    // CHECK-NEXT: gm.conv2d %[[R]]
+    %y = gm.conv2d %r, %w2 {padding = array<i64: 1, 1, 1, 1>} : (tensor<4x32x4x4xf32>, tensor<32x32x3x3xf32>) -> tensor<4x32x4x4xf32>
+    // CHECK-NEXT: gm.conv2d_backward_data %[[P]]
+    %dx = gm.conv2d_backward_data %r, %w1 {stride = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<4x32x4x4xf32>, tensor<32x1x4x4xf32>) -> tensor<4x1x8x8xf32>
+    // CHECK-NEXT: gm.conv2d_backward_weights %{{.*}}, %[[R]]
+    %dw = gm.conv2d_backward_weights %x, %r {stride = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<4x1x8x8xf32>, tensor<4x32x4x4xf32>) -> tensor<32x1x4x4xf32>
+    gm.return %y, %dx, %dw : tensor<4x32x4x4xf32>, tensor<4x1x8x8xf32>, tensor<32x1x4x4xf32>
+  }
+}

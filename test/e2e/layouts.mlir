@@ -27,6 +27,13 @@
 // CHECK-DAG: net.4.npy: 32 elements, {{.*}} ok
 // CHECK-DAG: net.5.npy: 1 elements, {{.*}} ok
 // CHECK-DAG: net.6.npy: 32 elements, {{.*}} ok
+// A first layer over one input channel: forward and weight gradient with
+// the output side blocked, the input gradient plain.
+// IR-DAG: gm.conv2d %{{.*}} {gm.layouts = ["blocked"]{{.*}}tensor<2x1x8x8xf32>
+// CHECK-DAG: first.npy: 256 elements, {{.*}} ok
+// CHECK-DAG: first.1.npy: 128 elements, {{.*}} ok
+// CHECK-DAG: first.2.npy: 512 elements, {{.*}} ok
+// CHECK-DAG: first.3.npy: 9216 elements, {{.*}} ok
 // CHECK-NOT: FAIL
 
 gm.model @layouts {
@@ -65,5 +72,23 @@ gm.model @layouts {
     %l = gm.add %l12, %l3 : (tensor<f32>, tensor<f32>) -> tensor<f32>
     %gx, %gw1, %gw2, %gg, %gb = gm.grad %l wrt %x, %w1, %w2, %g, %bias : tensor<f32> wrt tensor<2x16x4x4xf32>, tensor<32x16x3x3xf32>, tensor<32x32x3x3xf32>, tensor<32xf32>, tensor<32x1x1xf32>
     gm.return %t, %gx, %gw1, %gw2, %gg, %l, %gb : tensor<2x32x4x4xf32>, tensor<2x16x4x4xf32>, tensor<32x16x3x3xf32>, tensor<32x32x3x3xf32>, tensor<32xf32>, tensor<f32>, tensor<32x1x1xf32>
+  }
+
+  gm.param @f1 : tensor<32x1x4x4xf32> = #gm.uniform<-0.25, 0.25>
+  gm.param @f2 : tensor<32x32x3x3xf32> = #gm.uniform<-0.1, 0.1>
+
+  gm.sampler @first() -> (tensor<2x32x2x2xf32>, tensor<2x1x8x8xf32>, tensor<32x1x4x4xf32>, tensor<32x32x3x3xf32>) {
+    %x = gm.normal {id = 3 : i64} : tensor<2x1x8x8xf32>
+    %r = gm.normal {id = 4 : i64} : tensor<2x32x2x2xf32>
+    %w1 = gm.load @f1 : tensor<32x1x4x4xf32>
+    %w2 = gm.load @f2 : tensor<32x32x3x3xf32>
+    %c = gm.conv2d %x, %w1 {stride = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<2x1x8x8xf32>, tensor<32x1x4x4xf32>) -> tensor<2x32x4x4xf32>
+    %a = gm.leaky_relu %c {alpha = 0.2 : f64} : tensor<2x32x4x4xf32>
+    %y = gm.conv2d %a, %w2 {stride = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<2x32x4x4xf32>, tensor<32x32x3x3xf32>) -> tensor<2x32x2x2xf32>
+    %t = gm.tanh %y : tensor<2x32x2x2xf32>
+    %p = gm.mul %t, %r : (tensor<2x32x2x2xf32>, tensor<2x32x2x2xf32>) -> tensor<2x32x2x2xf32>
+    %l = gm.reduce_sum %p dims [0, 1, 2, 3] : tensor<2x32x2x2xf32> -> tensor<f32>
+    %gx, %gw1, %gw2 = gm.grad %l wrt %x, %w1, %w2 : tensor<f32> wrt tensor<2x1x8x8xf32>, tensor<32x1x4x4xf32>, tensor<32x32x3x3xf32>
+    gm.return %p, %gx, %gw1, %gw2 : tensor<2x32x2x2xf32>, tensor<2x1x8x8xf32>, tensor<32x1x4x4xf32>, tensor<32x32x3x3xf32>
   }
 }

@@ -128,6 +128,13 @@ TEST(CpuLayouts, ConvolutionsOnBlockedBuffers) {
                      1, 1,  1, 1, 1,  1, 1, 1, {}, {}};
     masked.mask = {1, 1, 1, 1, 1, 0, 0, 0, 0};
     checkBlockedConv(masked, true, true);
+    // A first layer over one channel (its output side blocked, its input
+    // gradient plain), with a relu epilogue, in f32 and bf16.
+    ConvShape first{2, 1, 8, 8, 32, 4, 4, 4, 4,  2,
+                    2, 1, 1, 1, 1,  1, 1, 1, {}, {}};
+    first.epilogue = {true, Epilogue::Relu, 0.0f};
+    checkBlockedConv(first, false, true);
+    checkBlockedConv(first, false, true, Precision::bf16);
   });
 }
 
