@@ -164,13 +164,19 @@ def GmPropagateLayouts : Pass<"gm-propagate-layouts", "::mlir::gm::ModelOp"> {
     `stop_gradient` too) runs on either layout: its operands and results
     of the loop's shape must share one, and it then iterates over N x C/16
     x H x W x 16, reading its broadcast operands (a per-channel bias) and
-    writing its reduced results (a bias gradient) plain. So the values of
-    a loop's shape that loops join form a class. Each class of rank-4 f32
+    writing its reduced results (a bias gradient) plain. Two more kinds of
+    op run on either layout, all their activations in one: a channel
+    window (a slice, pad or concat of whole 16-channel blocks of whole
+    images: the same bytes per image in both layouts, so its copy loop
+    keeps its plain indexing; PixelCNN's gates on channel halves), and a
+    1x1 convolution, which the runtime computes in its buffers' layout
+    (oneDNN's jit 1x1 kernel blocked, gemm plain). So the values that
+    loops, windows and 1x1 convolutions join form a class. Each class of rank-4 f32
     values whose channels are a multiple of 16 is scored: every operand or
     result slot of a library op that computes blocked (the runtime's own
     rule) saves a reorder; every value the class gets from another op (a
     `reshape`, a load) costs one reorder to blocked, and every value other
-    ops read (a `reshape`, a slice, a 1x1 convolution, a store) costs one
+    ops read (a `reshape`, a slice within a block, a store) costs one
     back to plain, shared by all those readers. A class goes blocked when
     it saves more than it costs; the rest stays plain, as before. A class
     holding a value of another element type (a comparison's i1) stays

@@ -1,10 +1,11 @@
 //===- PropagateLayouts.cpp - gm-propagate-layouts ------------------------===//
 //
 // Chooses plain or blocked for every rank-4 activation: values of a
-// generated loop's shape that loops join (a loop runs on either layout)
-// form a class with one layout; a class goes blocked when the reorders its
-// library ops then skip outnumber the gm.reorder ops it needs at its
-// edges. See Passes.td.
+// generated loop's shape that loops join (a loop runs on either layout),
+// and the values channel windows (slices, pads, concats of whole channel
+// blocks) join, form a class with one layout; a class goes blocked when the
+// reorders its library ops then skip outnumber the gm.reorder ops it needs at
+// its edges. See Passes.td.
 //
 //===----------------------------------------------------------------------===//
 
@@ -77,65 +78,126 @@ ConvSides convSides(int64_t inChannels, int64_t outChannels, int64_t groups,
   return {x, inputGradient ? x : y};
 }
 
+/// One pass of a convolution: its x side (input or input gradient) and y
+/// side (output or output gradient) as operand or result positions (-1:
+/// none), and what the runtime's layout rules look at.
+struct ConvPass {
+  int xOperand = -1, xResult = -1, yOperand = -1, yResult = -1;
+  int64_t inChannels, outChannels, groups, taps;
+  /// A 1x1 convolution over whole images (kernels.cpp isPointwise): it
+  /// computes in the layout its buffers are in, one for both sides.
+  bool pointwise;
+  bool inputGradient() const { return xResult >= 0; }
+};
+
+template <typename ConvOpT>
+ConvPass convPass(ConvOpT c, Value weight, int64_t in, int64_t out) {
+  ArrayRef<int64_t> w = shapeOf(weight);
+  bool whole = llvm::all_of(c.getStride(), [](int64_t s) { return s == 1; }) &&
+               llvm::all_of(c.getPadding(), [](int64_t p) { return p == 0; });
+  ConvPass pass;
+  pass.inChannels = in, pass.outChannels = out, pass.groups = c.getGroups();
+  if constexpr (std::is_same_v<ConvOpT, ConvTranspose2dOp>) {
+    pass.taps = w[2] * w[3];
+    pass.pointwise = pass.taps == 1 && whole && pass.groups == 1;
+  } else {
+    pass.taps = computedTaps(c, weight);
+    pass.pointwise =
+        w[2] == 1 && w[3] == 1 && whole && pass.groups == 1 && !c.getMask();
+  }
+  return pass;
+}
+
+std::optional<ConvPass> convPassOf(Operation *op) {
+  return llvm::TypeSwitch<Operation *, std::optional<ConvPass>>(op)
+      .Case([&](Conv2dOp c) {
+        ConvPass p = convPass(c, c.getWeight(), shapeOf(c.getInput())[1],
+                              shapeOf(c.getWeight())[0]);
+        p.xOperand = 0, p.yResult = 0;
+        return p;
+      })
+      .Case([&](FusedOp f) -> std::optional<ConvPass> {
+        // A convolution with its epilogue: x is the body argument the
+        // convolution reads, y the one result.
+        auto c = dyn_cast_or_null<Conv2dOp>(f.getLibraryOp());
+        auto x = c ? dyn_cast<BlockArgument>(c.getInput()) : nullptr;
+        if (!x || f->getNumResults() != 1)
+          return std::nullopt;
+        ConvPass p = convPass(c, c.getWeight(), shapeOf(c.getInput())[1],
+                              shapeOf(c.getWeight())[0]);
+        p.xOperand = x.getArgNumber(), p.yResult = 0;
+        return p;
+      })
+      .Case([&](Conv2dBackwardDataOp c) {
+        ConvPass p = convPass(c, c.getWeight(), shapeOf(c.getResult())[1],
+                              shapeOf(c.getWeight())[0]);
+        p.xResult = 0, p.yOperand = 0;
+        return p;
+      })
+      .Case([&](Conv2dBackwardWeightsOp c) {
+        ConvPass p = convPass(c, c.getResult(), shapeOf(c.getInput())[1],
+                              shapeOf(c.getResult())[0]);
+        p.xOperand = 0, p.yOperand = 1;
+        return p;
+      })
+      .Case([&](ConvTranspose2dOp c) {
+        // The input gradient of the convolution from its result to its
+        // input (LibraryOps.cpp): x is the result, y the input.
+        ConvPass p = convPass(c, c.getWeight(), shapeOf(c.getResult())[1],
+                              shapeOf(c.getWeight())[0]);
+        p.xResult = 0, p.yOperand = 0;
+        return p;
+      })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
+/// The activations a pointwise convolution pass reads and writes, which
+/// share one layout; none for other ops, or where one cannot be blocked.
+SmallVector<Value, 2> pointwiseActivations(Operation *op) {
+  std::optional<ConvPass> pass = convPassOf(op);
+  if (!pass || !pass->pointwise)
+    return {};
+  SmallVector<Value, 2> values;
+  for (int i : {pass->xOperand, pass->yOperand})
+    if (i >= 0)
+      values.push_back(op->getOperand(i));
+  for (int i : {pass->xResult, pass->yResult})
+    if (i >= 0)
+      values.push_back(op->getResult(i));
+  if (!llvm::all_of(values, [](Value v) {
+        return layout::hasBlockableShape(v.getType());
+      }))
+    return {};
+  return values;
+}
+
 /// Where `op` computes on the blocked layout; none for ops that compute on
-/// plain buffers (their blocked operands must be reordered first).
+/// plain buffers (their blocked operands must be reordered first), and for
+/// pointwise convolutions (either layout: pointwiseActivations).
 BlockedSlots blockedSlots(Operation *op) {
-  // A convolution's x side (its input) and y side (its output), as operand
-  // or result positions (-1: none).
-  auto conv = [](int64_t inChannels, int64_t outChannels, int64_t groups,
-                 int64_t taps, int xOperand, int xResult, int yOperand,
-                 int yResult) {
-    bool inputGradient = xResult >= 0;
-    ConvSides sides =
-        convSides(inChannels, outChannels, groups, taps, inputGradient);
+  if (std::optional<ConvPass> pass = convPassOf(op)) {
     BlockedSlots slots;
+    if (pass->pointwise)
+      return slots;
+    ConvSides sides =
+        convSides(pass->inChannels, pass->outChannels, pass->groups, pass->taps,
+                  pass->inputGradient());
     for (auto [blocked, operand, result] :
-         {std::tuple{sides.x, xOperand, xResult},
-          std::tuple{sides.y, yOperand, yResult}}) {
+         {std::tuple{sides.x, pass->xOperand, pass->xResult},
+          std::tuple{sides.y, pass->yOperand, pass->yResult}}) {
       if (blocked && operand >= 0)
         slots.operands.push_back(operand);
       if (blocked && result >= 0)
         slots.results.push_back(result);
     }
     return slots;
-  };
-  auto taps = [](auto c, Value weight) { return computedTaps(c, weight); };
+  }
   // Batch norm over images (not over N x C) computes blocked.
   auto spatial = [](Value x) {
     ArrayRef<int64_t> s = shapeOf(x);
     return s.size() == 4 && s[2] * s[3] > 1;
   };
   return llvm::TypeSwitch<Operation *, BlockedSlots>(op)
-      .Case([&](Conv2dOp c) {
-        return conv(shapeOf(c.getInput())[1], shapeOf(c.getWeight())[0],
-                    c.getGroups(), taps(c, c.getWeight()), 0, -1, -1, 0);
-      })
-      .Case([&](FusedOp f) {
-        // A convolution with its epilogue: x is the body argument the
-        // convolution reads, y the one result.
-        auto c = dyn_cast_or_null<Conv2dOp>(f.getLibraryOp());
-        auto x = c ? dyn_cast<BlockArgument>(c.getInput()) : nullptr;
-        if (!x || f->getNumResults() != 1)
-          return BlockedSlots();
-        return conv(shapeOf(c.getInput())[1], shapeOf(c.getWeight())[0],
-                    c.getGroups(), taps(c, c.getWeight()), x.getArgNumber(), -1,
-                    -1, 0);
-      })
-      .Case([&](Conv2dBackwardDataOp c) {
-        return conv(shapeOf(c.getResult())[1], shapeOf(c.getWeight())[0],
-                    c.getGroups(), taps(c, c.getWeight()), -1, 0, 0, -1);
-      })
-      .Case([&](Conv2dBackwardWeightsOp c) {
-        return conv(shapeOf(c.getInput())[1], shapeOf(c.getResult())[0],
-                    c.getGroups(), taps(c, c.getResult()), 0, -1, 1, -1);
-      })
-      .Case([&](ConvTranspose2dOp c) {
-        // The input gradient of the convolution from its result to its
-        // input (LibraryOps.cpp): x is the result, y the input.
-        ArrayRef<int64_t> w = shapeOf(c.getWeight());
-        return conv(shapeOf(c.getResult())[1], w[0], c.getGroups(), w[2] * w[3],
-                    -1, 0, 0, -1);
-      })
       .Case([&](BatchNormOp b) {
         return spatial(b.getInput()) ? BlockedSlots{{0}, {0}} : BlockedSlots();
       })
@@ -152,13 +214,35 @@ BlockedSlots blockedSlots(Operation *op) {
 /// How a value is made or read, as far as its layout goes.
 enum class Access { Either, Blocked, Plain };
 
+/// The operands and results `op` reads and writes in either layout, one for
+/// all: a generated loop's values of its loop shape, a channel window's, a
+/// pointwise convolution's activations.
+SmallVector<Value> sharedLayoutValues(Operation *op) {
+  bool window = isChannelWindow(op), loop = loopShape(op).has_value();
+  if (!window && !loop)
+    return llvm::to_vector(pointwiseActivations(op));
+  SmallVector<Value> values;
+  for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults()))
+    if (window || (layout::hasBlockableShape(v.getType()) && isLoopWide(op, v)))
+      values.push_back(v);
+  return values;
+}
+
+/// Whether `op` runs on either layout (a loop, a channel window, a
+/// pointwise convolution): its values outside sharedLayoutValues are plain.
+bool layoutAgnostic(Operation *op) {
+  return isChannelWindow(op) || loopShape(op) ||
+         !pointwiseActivations(op).empty();
+}
+
 Access producedAs(Value v) {
   auto result = dyn_cast<OpResult>(v);
   if (!result)
     return Access::Plain;
   Operation *op = result.getOwner();
-  if (loopShape(op))
-    return isLoopWide(op, v) ? Access::Either : Access::Plain;
+  if (layoutAgnostic(op))
+    return llvm::is_contained(sharedLayoutValues(op), v) ? Access::Either
+                                                         : Access::Plain;
   return llvm::is_contained(blockedSlots(op).results, result.getResultNumber())
              ? Access::Blocked
              : Access::Plain;
@@ -166,8 +250,10 @@ Access producedAs(Value v) {
 
 Access readAs(OpOperand &use) {
   Operation *op = use.getOwner();
-  if (loopShape(op))
-    return isLoopWide(op, use.get()) ? Access::Either : Access::Plain;
+  if (layoutAgnostic(op))
+    return llvm::is_contained(sharedLayoutValues(op), use.get())
+               ? Access::Either
+               : Access::Plain;
   return llvm::is_contained(blockedSlots(op).operands, use.getOperandNumber())
              ? Access::Blocked
              : Access::Plain;
@@ -225,12 +311,7 @@ private:
   }
 
   void joinOperandsAndResults(Operation *op) {
-    if (!loopShape(op))
-      return;
-    SmallVector<Value> joined;
-    for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults()))
-      if (layout::hasBlockableShape(v.getType()) && isLoopWide(op, v))
-        joined.push_back(v);
+    SmallVector<Value> joined = sharedLayoutValues(op);
     for (Value v : joined)
       classes_.unionSets(joined.front(), v);
   }

@@ -66,6 +66,13 @@ bool isLoopWide(Operation *op, Value v);
 /// Whether `op` is a library op that reads and writes activations in the
 /// blocked layout (convolutions, batch norms; runtime-abi.md "layouts").
 bool takesBlockedLayouts(Operation *op);
+/// Whether `op` is a slice, pad or concat of rank-4 tensors that moves
+/// whole blocks of channels (offsets and extents on the channel axis
+/// multiples of layout::channelMultiple) of whole rows and columns. Such a
+/// window is the same run of bytes per image in the blocked layout as in
+/// the plain one, so its copy loop, which indexes plain, computes the same
+/// on blocked operands and results (all of one layout).
+bool isChannelWindow(Operation *op);
 
 /// The layout `value` is stored in: a gm.reorder's, or what its op's
 /// gm.layouts says (plain when absent).

@@ -163,6 +163,39 @@ bool mlir::gm::isLoopWide(Operation *op, Value v) {
   return shape && tensorOf(v).getShape() == *shape;
 }
 
+bool mlir::gm::isChannelWindow(Operation *op) {
+  auto blockable = [](Value v) {
+    return layout::hasBlockableShape(v.getType());
+  };
+  auto wholeBlocks = [](int64_t channels) {
+    return channels % layout::channelMultiple == 0;
+  };
+  if (!llvm::all_of(op->getOperands(), blockable) ||
+      !llvm::all_of(op->getResults(), blockable))
+    return false;
+  if (auto slice = dyn_cast<SliceOp>(op)) {
+    ArrayRef<int64_t> in = tensorOf(slice.getInput()).getShape();
+    ArrayRef<int64_t> offsets = slice.getOffsets(), sizes = slice.getSizes();
+    auto strides = slice.getStrides();
+    return (!strides ||
+            llvm::all_of(*strides, [](int64_t s) { return s == 1; })) &&
+           wholeBlocks(offsets[1]) && offsets[2] == 0 && offsets[3] == 0 &&
+           sizes[2] == in[2] && sizes[3] == in[3];
+  }
+  if (auto pad = dyn_cast<PadOp>(op)) {
+    ArrayRef<int64_t> low = pad.getLow(), high = pad.getHigh();
+    auto interior = pad.getInterior();
+    return (!interior ||
+            llvm::all_of(*interior, [](int64_t s) { return s == 0; })) &&
+           low[0] >= 0 && high[0] >= 0 && low[1] >= 0 && high[1] >= 0 &&
+           wholeBlocks(low[1]) && low[2] == 0 && low[3] == 0 && high[2] == 0 &&
+           high[3] == 0;
+  }
+  if (auto concat = dyn_cast<ConcatOp>(op))
+    return concat.getAxis() <= 1;
+  return false;
+}
+
 bool mlir::gm::takesBlockedLayouts(Operation *op) {
   if (auto fused = dyn_cast<FusedOp>(op))
     return isa_and_nonnull<Conv2dOp>(fused.getLibraryOp());

@@ -391,13 +391,13 @@ gm.model @layouts {
 
 // -----
 
-// Only convolutions, batch norms, elementwise loops and reductions read
-// blocked values.
+// Only convolutions, batch norms, elementwise loops, reductions and channel
+// windows read blocked values.
 gm.model @blocked_reader {
   gm.sampler @s() -> tensor<2x16x3x3xf32> {
     %x = gm.normal {id = 1 : i64} : tensor<2x16x3x3xf32>
     %b = gm.reorder %x to "blocked" : tensor<2x16x3x3xf32>
-    // expected-error @+1 {{'gm.transpose' op reads operand #0 in the blocked layout, which only convolutions, batch norms, elementwise loops and reductions can (reorder it to "plain" first)}}
+    // expected-error @+1 {{'gm.transpose' op reads operand #0 in the blocked layout, which only convolutions, batch norms, elementwise loops, reductions and slices, pads and concats of whole channel blocks can (reorder it to "plain" first)}}
     %t = gm.transpose %b perm [0, 1, 3, 2] : tensor<2x16x3x3xf32> -> tensor<2x16x3x3xf32>
     gm.return %t : tensor<2x16x3x3xf32>
   }
@@ -451,6 +451,20 @@ gm.model @mixed_layouts {
     %b = gm.reorder %x to "blocked" : tensor<2x16x3x3xf32>
     // expected-error @+1 {{'gm.add' op mixes blocked and plain tensors of one shape (reorder them to one layout first)}}
     %s = gm.add %b, %x : (tensor<2x16x3x3xf32>, tensor<2x16x3x3xf32>) -> tensor<2x16x3x3xf32>
+    gm.return %s : tensor<2x16x3x3xf32>
+  }
+}
+
+// -----
+
+// A channel window's copy indexes plain: it moves the same bytes in either
+// layout only when its operands and results share one.
+gm.model @mixed_window {
+  gm.sampler @s() -> tensor<2x16x3x3xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<2x32x3x3xf32>
+    %b = gm.reorder %x to "blocked" : tensor<2x32x3x3xf32>
+    // expected-error @+1 {{'gm.slice' op mixes blocked and plain tensors (reorder them to one layout first)}}
+    %s = gm.slice %b offsets [0, 16, 0, 0] sizes [2, 16, 3, 3] : tensor<2x32x3x3xf32> -> tensor<2x16x3x3xf32>
     gm.return %s : tensor<2x16x3x3xf32>
   }
 }

@@ -230,3 +230,49 @@ gm.model @first_layer {
     gm.return %y, %dx, %dw : tensor<4x32x4x4xf32>, tensor<4x1x8x8xf32>, tensor<32x1x4x4xf32>
   }
 }
+
+// -----
+
+// Channel windows (slices, pads, concats of whole 16-channel blocks) move
+// the same bytes in either layout: they join their operands' and results'
+// classes, so PixelCNN's gates stay blocked. A 1x1 convolution computes in
+// its buffers' layout: its input and output join one class. A slice at
+// channel 8 cuts a block: it reads plain.
+// CHECK-LABEL: gm.model @windows
+gm.model @windows {
+  gm.param @w : tensor<32x16x3x3xf32> = #gm.uniform<-0.1, 0.1>
+  gm.param @p : tensor<16x16x1x1xf32> = #gm.uniform<-0.1, 0.1>
+  gm.param @w2 : tensor<16x16x3x3xf32> = #gm.uniform<-0.1, 0.1>
+  gm.param @w3 : tensor<16x32x3x3xf32> = #gm.uniform<-0.1, 0.1>
+  gm.sampler @s() -> (tensor<4x16x4x4xf32>, tensor<4x16x4x4xf32>, tensor<4x16x4x4xf32>) {
+    %x = gm.normal {id = 1 : i64} : tensor<4x16x4x4xf32>
+    %w = gm.load @w : tensor<32x16x3x3xf32>
+    %p = gm.load @p : tensor<16x16x1x1xf32>
+    %w2 = gm.load @w2 : tensor<16x16x3x3xf32>
+    %w3 = gm.load @w3 : tensor<16x32x3x3xf32>
+    // CHECK: %[[C:.*]] = gm.conv2d %{{.*}}, %{{.*}} {gm.layouts = ["blocked"]
+    // CHECK-NEXT: %[[CP:.*]] = gm.reorder %[[C]] to "plain"
+    %c = gm.conv2d %x, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<4x16x4x4xf32>, tensor<32x16x3x3xf32>) -> tensor<4x32x4x4xf32>
+    // CHECK-NEXT: %[[A:.*]] = gm.slice %[[C]] offsets [0, 0, 0, 0] sizes [4, 16, 4, 4] {gm.layouts = ["blocked"]}
+    // CHECK-NEXT: gm.slice %[[C]] offsets [0, 16, 0, 0] sizes [4, 16, 4, 4] {gm.layouts = ["blocked"]}
+    %a = gm.slice %c offsets [0, 0, 0, 0] sizes [4, 16, 4, 4] : tensor<4x32x4x4xf32> -> tensor<4x16x4x4xf32>
+    %b = gm.slice %c offsets [0, 16, 0, 0] sizes [4, 16, 4, 4] : tensor<4x32x4x4xf32> -> tensor<4x16x4x4xf32>
+    %ta = gm.tanh %a : tensor<4x16x4x4xf32>
+    %sb = gm.sigmoid %b : tensor<4x16x4x4xf32>
+    // CHECK: %[[G:.*]] = gm.mul {{.*}} {gm.layouts = ["blocked"]}
+    %g = gm.mul %ta, %sb : (tensor<4x16x4x4xf32>, tensor<4x16x4x4xf32>) -> tensor<4x16x4x4xf32>
+    // CHECK-NEXT: %[[Y:.*]] = gm.conv2d %[[G]], %{{.*}} {gm.layouts = ["blocked"]} : (tensor<4x16x4x4xf32>, tensor<16x16x1x1xf32>)
+    %y = gm.conv2d %g, %p : (tensor<4x16x4x4xf32>, tensor<16x16x1x1xf32>) -> tensor<4x16x4x4xf32>
+    // CHECK-NEXT: gm.conv2d %[[Y]]
+    %z = gm.conv2d %y, %w2 {padding = array<i64: 1, 1, 1, 1>} : (tensor<4x16x4x4xf32>, tensor<16x16x3x3xf32>) -> tensor<4x16x4x4xf32>
+    // CHECK-NEXT: gm.pad %[[G]] low [0, 16, 0, 0] high [0, 0, 0, 0] {gm.layouts = ["blocked"]}
+    // CHECK-NEXT: gm.concat %[[G]], %[[A]] axis 1 {gm.layouts = ["blocked"]}
+    %pd = gm.pad %g low [0, 16, 0, 0] high [0, 0, 0, 0] : tensor<4x16x4x4xf32> -> tensor<4x32x4x4xf32>
+    %cc = gm.concat %g, %a axis 1 : (tensor<4x16x4x4xf32>, tensor<4x16x4x4xf32>) -> tensor<4x32x4x4xf32>
+    %sum = gm.add %pd, %cc : (tensor<4x32x4x4xf32>, tensor<4x32x4x4xf32>) -> tensor<4x32x4x4xf32>
+    %u = gm.conv2d %sum, %w3 {padding = array<i64: 1, 1, 1, 1>} : (tensor<4x32x4x4xf32>, tensor<16x32x3x3xf32>) -> tensor<4x16x4x4xf32>
+    // CHECK: gm.slice %[[CP]] offsets [0, 8, 0, 0] sizes [4, 16, 4, 4] :
+    %odd = gm.slice %c offsets [0, 8, 0, 0] sizes [4, 16, 4, 4] : tensor<4x32x4x4xf32> -> tensor<4x16x4x4xf32>
+    gm.return %z, %u, %odd : tensor<4x16x4x4xf32>, tensor<4x16x4x4xf32>, tensor<4x16x4x4xf32>
+  }
+}

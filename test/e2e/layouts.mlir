@@ -34,6 +34,16 @@
 // CHECK-DAG: first.1.npy: 128 elements, {{.*}} ok
 // CHECK-DAG: first.2.npy: 512 elements, {{.*}} ok
 // CHECK-DAG: first.3.npy: 9216 elements, {{.*}} ok
+// Gates on channel halves (slices and their gradients' pads or concats of
+// whole channel blocks) and a 1x1 convolution, all on blocked values.
+// IR-DAG: gm.slice %{{.*}} offsets [0, 16, 0, 0] sizes [2, 16, 4, 4] {gm.layouts = ["blocked"]
+// IR-DAG: gm.conv2d %{{.*}} {gm.layouts = ["blocked"]{{.*}}tensor<16x16x1x1xf32>
+// IR-DAG: gm.conv2d_backward_data %{{.*}} {gm.layouts = ["blocked"]{{.*}}tensor<16x16x1x1xf32>
+// IR-DAG: gm.concat %{{.*}}, %{{.*}} axis 1 {gm.layouts = ["blocked"]
+// CHECK-DAG: gates.npy: 512 elements, {{.*}} ok
+// CHECK-DAG: gates.1.npy: 512 elements, {{.*}} ok
+// CHECK-DAG: gates.2.npy: 4608 elements, {{.*}} ok
+// CHECK-DAG: gates.3.npy: 256 elements, {{.*}} ok
 // CHECK-NOT: FAIL
 
 gm.model @layouts {
@@ -90,5 +100,31 @@ gm.model @layouts {
     %l = gm.reduce_sum %p dims [0, 1, 2, 3] : tensor<2x32x2x2xf32> -> tensor<f32>
     %gx, %gw1, %gw2 = gm.grad %l wrt %x, %w1, %w2 : tensor<f32> wrt tensor<2x1x8x8xf32>, tensor<32x1x4x4xf32>, tensor<32x32x3x3xf32>
     gm.return %p, %gx, %gw1, %gw2 : tensor<2x32x2x2xf32>, tensor<2x1x8x8xf32>, tensor<32x1x4x4xf32>, tensor<32x32x3x3xf32>
+  }
+
+  gm.param @gw : tensor<32x16x3x3xf32> = #gm.uniform<-0.2, 0.2>
+  gm.param @gp : tensor<16x16x1x1xf32> = #gm.uniform<-0.25, 0.25>
+  gm.param @gw2 : tensor<16x16x3x3xf32> = #gm.uniform<-0.1, 0.1>
+
+  gm.sampler @gates() -> (tensor<2x16x4x4xf32>, tensor<2x16x4x4xf32>, tensor<32x16x3x3xf32>, tensor<16x16x1x1xf32>) {
+    %x = gm.normal {id = 5 : i64} : tensor<2x16x4x4xf32>
+    %r = gm.normal {id = 6 : i64} : tensor<2x16x4x4xf32>
+    %w = gm.load @gw : tensor<32x16x3x3xf32>
+    %p = gm.load @gp : tensor<16x16x1x1xf32>
+    %w2 = gm.load @gw2 : tensor<16x16x3x3xf32>
+    %c = gm.conv2d %x, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x16x4x4xf32>, tensor<32x16x3x3xf32>) -> tensor<2x32x4x4xf32>
+    %a = gm.slice %c offsets [0, 0, 0, 0] sizes [2, 16, 4, 4] : tensor<2x32x4x4xf32> -> tensor<2x16x4x4xf32>
+    %b = gm.slice %c offsets [0, 16, 0, 0] sizes [2, 16, 4, 4] : tensor<2x32x4x4xf32> -> tensor<2x16x4x4xf32>
+    %ta = gm.tanh %a : tensor<2x16x4x4xf32>
+    %sb = gm.sigmoid %b : tensor<2x16x4x4xf32>
+    %g = gm.mul %ta, %sb : (tensor<2x16x4x4xf32>, tensor<2x16x4x4xf32>) -> tensor<2x16x4x4xf32>
+    %y = gm.conv2d %g, %p : (tensor<2x16x4x4xf32>, tensor<16x16x1x1xf32>) -> tensor<2x16x4x4xf32>
+    %h = gm.add %y, %x : (tensor<2x16x4x4xf32>, tensor<2x16x4x4xf32>) -> tensor<2x16x4x4xf32>
+    %z = gm.conv2d %h, %w2 {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x16x4x4xf32>, tensor<16x16x3x3xf32>) -> tensor<2x16x4x4xf32>
+    %t = gm.tanh %z : tensor<2x16x4x4xf32>
+    %m = gm.mul %t, %r : (tensor<2x16x4x4xf32>, tensor<2x16x4x4xf32>) -> tensor<2x16x4x4xf32>
+    %l = gm.reduce_sum %m dims [0, 1, 2, 3] : tensor<2x16x4x4xf32> -> tensor<f32>
+    %gx, %gw, %gp = gm.grad %l wrt %x, %w, %p : tensor<f32> wrt tensor<2x16x4x4xf32>, tensor<32x16x3x3xf32>, tensor<16x16x1x1xf32>
+    gm.return %m, %gx, %gw, %gp : tensor<2x16x4x4xf32>, tensor<2x16x4x4xf32>, tensor<32x16x3x3xf32>, tensor<16x16x1x1xf32>
   }
 }

@@ -539,10 +539,11 @@ FailureOr<bool> mlir::gm::cpu::emitLoopOp(ModelEmitter &emitter, OpBuilder &b,
         return op->emitOpError()
                << "on bf16 is not supported by the CPU backend (f32 or f64)";
     // A loop over blocked values (gm-propagate-layouts) runs over their
-    // channel blocks.
+    // channel blocks. A channel window's copy moves the same bytes in
+    // either layout (isChannelWindow): it keeps its plain indexing.
     auto isBlocked = [](Value v) { return layoutOf(v) == layout::blocked; };
-    if (llvm::any_of(op->getOperands(), isBlocked) ||
-        llvm::any_of(op->getResults(), isBlocked))
+    if (!isChannelWindow(op) && (llvm::any_of(op->getOperands(), isBlocked) ||
+                                 llvm::any_of(op->getResults(), isBlocked)))
       blockChannels(nest, isBlocked);
     if (failed(emitter.emitLoopNest(b, loc, fs, std::move(nest))))
       return failure();

@@ -599,8 +599,9 @@ LogicalResult ModelEmitter::emitAutoregressive(OpBuilder &b,
 }
 
 /// Blocked values (gm-propagate-layouts) reach only the ops that compute
-/// on them: convolutions and batch norms, and generated loops (elementwise,
-/// fused, reductions), which run over channel blocks (blockChannels).
+/// on them: convolutions and batch norms, generated loops (elementwise,
+/// fused, reductions), which run over channel blocks (blockChannels), and
+/// channel windows (isChannelWindow).
 static LogicalResult checkLayouts(Operation *op) {
   if (auto reorder = dyn_cast<ReorderOp>(op)) {
     if (layoutOf(reorder.getInput()) == reorder.getLayout())
@@ -630,12 +631,25 @@ static LogicalResult checkLayouts(Operation *op) {
   }
   if (takesBlockedLayouts(op))
     return success();
+  if (isChannelWindow(op)) {
+    // One copy loop, indexing plain: the same bytes in either layout.
+    auto blocked = [](Value v) { return layoutOf(v) == layout::blocked; };
+    bool anyBlocked = llvm::any_of(op->getOperands(), blocked) ||
+                      llvm::any_of(op->getResults(), blocked);
+    bool allBlocked = llvm::all_of(op->getOperands(), blocked) &&
+                      llvm::all_of(op->getResults(), blocked);
+    if (anyBlocked && !allBlocked)
+      return op->emitOpError() << "mixes blocked and plain tensors (reorder "
+                                  "them to one layout first)";
+    return success();
+  }
   for (auto [i, v] : llvm::enumerate(op->getOperands()))
     if (layoutOf(v) == layout::blocked)
       return op->emitOpError()
              << "reads operand #" << i
              << " in the blocked layout, which only convolutions, batch "
-                "norms, elementwise loops and reductions can (reorder it to "
+                "norms, elementwise loops, reductions and slices, pads and "
+                "concats of whole channel blocks can (reorder it to "
                 "\"plain\" first)";
   for (OpResult r : op->getResults())
     if (layoutOf(r) == layout::blocked)
