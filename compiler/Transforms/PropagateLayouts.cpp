@@ -240,6 +240,9 @@ Access producedAs(Value v) {
   if (!result)
     return Access::Plain;
   Operation *op = result.getOwner();
+  // One value repeated: blocked without a reorder (a mean's gradient seed).
+  if (isSplatConstant(op))
+    return Access::Either;
   if (layoutAgnostic(op))
     return llvm::is_contained(sharedLayoutValues(op), v) ? Access::Either
                                                          : Access::Plain;

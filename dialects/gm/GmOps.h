@@ -73,6 +73,9 @@ bool takesBlockedLayouts(Operation *op);
 /// the plain one, so its copy loop, which indexes plain, computes the same
 /// on blocked operands and results (all of one layout).
 bool isChannelWindow(Operation *op);
+/// Whether `op` is a constant of one repeated value: the same bytes in
+/// either layout.
+bool isSplatConstant(Operation *op);
 
 /// The layout `value` is stored in: a gm.reorder's, or what its op's
 /// gm.layouts says (plain when absent).

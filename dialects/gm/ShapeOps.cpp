@@ -196,6 +196,13 @@ bool mlir::gm::isChannelWindow(Operation *op) {
   return false;
 }
 
+bool mlir::gm::isSplatConstant(Operation *op) {
+  auto constant = dyn_cast<ConstantOp>(op);
+  auto dense =
+      constant ? dyn_cast<DenseElementsAttr>(constant.getValue()) : nullptr;
+  return dense && dense.isSplat();
+}
+
 bool mlir::gm::takesBlockedLayouts(Operation *op) {
   if (auto fused = dyn_cast<FusedOp>(op))
     return isa_and_nonnull<Conv2dOp>(fused.getLibraryOp());

@@ -629,7 +629,7 @@ static LogicalResult checkLayouts(Operation *op) {
     }
     return success();
   }
-  if (takesBlockedLayouts(op))
+  if (takesBlockedLayouts(op) || isSplatConstant(op))
     return success();
   if (isChannelWindow(op)) {
     // One copy loop, indexing plain: the same bytes in either layout.
