@@ -1,7 +1,8 @@
 """The benchmark: every reference model's training step, compiled by gmc and
 in PyTorch eager, side by side on this machine, in one run.
 
-    python3 bench/run.py [--models vae,dcgan] [--steps 30] [--out bench/RESULTS.md]
+    python3 bench/run.py [--models vae,dcgan] [--steps 30] [--rounds 3]
+                         [--out bench/RESULTS.md]
 
 Per model: gmc's compile time; ms/step (median of --steps steps after 5 of
 warm-up), images/s and peak RSS of the compiled trainer and of PyTorch
@@ -10,6 +11,11 @@ counted from the IR (`info`); achieved GFLOP/s against the machine's oneDNN
 sgemm peak (gm-bench-peak). PixelCNN's sampling time per image (the
 trainer's `sample`, one call of its sampler after the measured steps; skip
 with --no-sampling). Writes the table to bench/RESULTS.md.
+
+The machine's speed drifts by up to 2x over minutes (a shared VM), so the
+measurements are interleaved: each of --rounds rounds measures the peak,
+then every model in gmc f32, gmc bf16 and PyTorch; each figure is the median
+over rounds of the per-round medians.
 """
 
 import re
@@ -61,7 +67,9 @@ def run(command, env=None):
     return out, wall, process.maxrss
 
 
-def measure_gmc(model, steps, data, work, sample=False, precision="f32"):
+def compile_gmc(model, work, precision):
+    """Compiles `model` three times; returns the trainer, the median compile
+    time and what `info` says of the measured phase."""
     source = os.path.join(ROOT, "models", model + ".gm")
     trainer = os.path.join(work, f"{model}-{precision}")
     gmc = os.path.join(BUILD, "bin", "gmc")
@@ -71,30 +79,42 @@ def measure_gmc(model, steps, data, work, sample=False, precision="f32"):
                           f"--precision={precision}"])
         compile_times.append(wall)
     info = json.loads(run([trainer, "info", "--json"])[0])
-    phase = PHASES[model]
-    flops = next(e["flops"] for e in info["entries"]
-                 if e["kind"] == "phase" and e["name"] == phase)
-    out_dir = os.path.join(work, f"{model}-{precision}-run")
-    _, _, rss = run([trainer, "train", "--phase", phase, "--steps",
-                     str(WARMUP + steps), "--log-every", "1", "--threads", "2",
-                     "--data", data, "--out", out_dir,
+    entry = next(e for e in info["entries"]
+                 if e["kind"] == "phase" and e["name"] == PHASES[model])
+    return {"trainer": trainer, "compile_s": statistics.median(compile_times),
+            "flops": entry["flops"], "arena": entry["arena_bytes"],
+            "naive_arena": entry.get("naive_arena_bytes", 0),
+            "variables": info["variables_bytes"]}
+
+
+def train_gmc(model, compiled, steps, data, work):
+    """One timed run of the compiled trainer: the median step and peak
+    RSS."""
+    out_dir = os.path.join(work, os.path.basename(compiled["trainer"]) + "-run")
+    _, _, rss = run([compiled["trainer"], "train", "--phase", PHASES[model],
+                     "--steps", str(WARMUP + steps), "--log-every", "1",
+                     "--threads", "2", "--data", data, "--out", out_dir,
                      "--checkpoint-every", str(10 ** 9)])
     with open(os.path.join(out_dir, "metrics.jsonl")) as f:
         records = [json.loads(line) for line in f]
     times = [r["step_ms"] for r in records if r["step"] > WARMUP]
-    entry = next(e for e in info["entries"]
-                 if e["kind"] == "phase" and e["name"] == phase)
-    result = {"compile_s": statistics.median(compile_times),
-              "step_ms": statistics.median(times), "rss": rss, "flops": flops,
-              "arena": entry["arena_bytes"],
-              "naive_arena": entry.get("naive_arena_bytes", 0),
-              "variables": info["variables_bytes"]}
-    if sample:
-        out, _, _ = run([trainer, "sample", "--threads", "2", "--checkpoint",
-                         os.path.join(out_dir, "checkpoint.safetensors"),
-                         "-o", os.path.join(work, model + "-samples.png")])
-        result["sample_ms"] = float(re.search(r"([0-9.e+]+) ms/image", out)[1])
-    return result
+    return {"step_ms": statistics.median(times), "rss": rss,
+            "checkpoint": os.path.join(out_dir, "checkpoint.safetensors")}
+
+
+def sample_ms(compiled, checkpoint, work):
+    """PixelCNN's sampling: ms per image of one sampler call."""
+    out, _, _ = run([compiled["trainer"], "sample", "--threads", "2",
+                     "--checkpoint", checkpoint,
+                     "-o", os.path.join(work, "samples.png")])
+    return float(re.search(r"([0-9.e+]+) ms/image", out)[1])
+
+
+def median_over_rounds(runs):
+    """The rounds' runs as one: the median of each timing, the largest
+    peak RSS."""
+    return {"step_ms": statistics.median(r["step_ms"] for r in runs),
+            "rss": max(r["rss"] for r in runs)}
 
 
 def measure_torch(model, steps):
@@ -124,6 +144,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", default=",".join(PHASES))
     parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="interleaved rounds over all models (medians)")
     parser.add_argument("--data", default="/usr/share/datasets")
     parser.add_argument("--out", default=os.path.join(ROOT, "bench", "RESULTS.md"))
     parser.add_argument("--no-sampling", action="store_true",
@@ -132,23 +154,45 @@ def main():
     models = args.models.split(",")
 
     env = dict(os.environ, OMP_NUM_THREADS="2")
-    peak_out = subprocess.run([os.path.join(BUILD, "bin", "gm-bench-peak")],
-                              capture_output=True, text=True, env=env, check=True)
-    peak = json.loads(peak_out.stdout)
-    rows = []
+    peaks = []
+    runs = {m: {"f32": [], "bf16": [], "torch": []} for m in models}
     torch_version = "?"
     with tempfile.TemporaryDirectory(prefix="gmc-bench-") as work:
+        compiled = {}
         for model in models:
-            print(f"bench: {model}: gmc ...", file=sys.stderr)
-            ours = measure_gmc(model, args.steps, args.data, work,
-                               sample=model == "pixelcnn" and not args.no_sampling)
-            print(f"bench: {model}: gmc --precision=bf16 ...", file=sys.stderr)
-            ours["bf16"] = measure_gmc(model, args.steps, args.data, work,
-                                       precision="bf16")
-            print(f"bench: {model}: PyTorch ...", file=sys.stderr)
-            theirs = measure_torch(model, args.steps)
-            torch_version = theirs["version"]
-            rows.append((model, ours, theirs))
+            print(f"bench: {model}: compiling ...", file=sys.stderr)
+            compiled[model] = {p: compile_gmc(model, work, p)
+                               for p in ("f32", "bf16")}
+        for r in range(args.rounds):
+            peak_out = subprocess.run(
+                [os.path.join(BUILD, "bin", "gm-bench-peak")],
+                capture_output=True, text=True, env=env, check=True)
+            peaks.append(json.loads(peak_out.stdout))
+            for model in models:
+                print(f"bench: round {r + 1}/{args.rounds}: {model} ...",
+                      file=sys.stderr)
+                for p in ("f32", "bf16"):
+                    runs[model][p].append(train_gmc(
+                        model, compiled[model][p], args.steps, args.data, work))
+                theirs = measure_torch(model, args.steps)
+                torch_version = theirs["version"]
+                runs[model]["torch"].append(theirs)
+                print("bench:   ms/step: " + ", ".join(
+                    f"{k} {v[-1]['step_ms']:.1f}"
+                    for k, v in runs[model].items()), file=sys.stderr)
+        rows = []
+        for model in models:
+            ours = dict(compiled[model]["f32"],
+                        **median_over_rounds(runs[model]["f32"]))
+            ours["bf16"] = median_over_rounds(runs[model]["bf16"])
+            if model == "pixelcnn" and not args.no_sampling:
+                print("bench: pixelcnn: sampling ...", file=sys.stderr)
+                ours["sample_ms"] = sample_ms(
+                    compiled[model]["f32"], runs[model]["f32"][-1]["checkpoint"],
+                    work)
+            rows.append((model, ours, median_over_rounds(runs[model]["torch"])))
+    peak = {k: statistics.median(p[k] for p in peaks)
+            for k in ("sgemm_f32_gflops", "matmul_bf16_gflops")}
 
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True).stdout.strip()
@@ -156,7 +200,8 @@ def main():
         "# Benchmark results",
         "",
         f"Measured {datetime.date.today()} at commit {commit} by "
-        f"`scripts/bench.sh` (`python3 bench/run.py --steps {args.steps}`), "
+        f"`scripts/bench.sh` (`python3 bench/run.py --steps {args.steps} "
+        f"--rounds {args.rounds}`), "
         f"on {machine()}.",
         "",
         f"Training step of each model at batch {BATCH}, 2 threads: gmc's "
@@ -164,9 +209,11 @@ def main():
         f"against PyTorch {torch_version} eager (Debian's python3-torch with "
         f"OpenBLAS (OpenMP) and its bundled oneDNN, `set_num_threads(2)`, a "
         f"fixed synthetic batch). Times are medians of {args.steps} steps "
-        f"after {WARMUP} of warm-up; peak RSS is the whole process's. FLOPs "
+        f"after {WARMUP} of warm-up, in {args.rounds} rounds that interleave "
+        f"all runs (the median over rounds; the machine's speed drifts); "
+        f"peak RSS is the whole process's, the largest of the rounds. FLOPs "
         f"per step are counted from the IR (`./model info`); the machine's "
-        f"peak is oneDNN's sgemm on 2 threads, "
+        f"peak is oneDNN's sgemm on 2 threads (median over rounds), "
         f"{peak['sgemm_f32_gflops']:.0f} GFLOP/s f32 "
         f"(bf16 matmul: {peak['matmul_bf16_gflops']:.0f} GFLOP/s; this CPU "
         f"has no AMX).",
