@@ -179,8 +179,11 @@ def GmPropagateLayouts : Pass<"gm-propagate-layouts", "::mlir::gm::ModelOp"> {
     ops read (a `reshape`, a slice within a block, a store) costs one
     back to plain, shared by all those readers. A class goes blocked when
     it saves more than it costs; the rest stays plain, as before. A class
-    holding a value of another element type (a comparison's i1) stays
-    plain.
+    holding a value of another element type (a comparison's i1, a mask a
+    double backward keeps) stays plain if that value would need a reorder
+    (the runtime reorders f32); made and read only by loops, it goes
+    blocked with its class. A splat constant is the same bytes in either
+    layout: it joins a blocked class with no reorder.
 
     The layout of each value is recorded on the op that makes it
     (`gm.layouts`, one entry per result); the CPU backend passes it to the

@@ -284,11 +284,10 @@ public:
         continue;
       SmallVector<Value> members(classes_.member_begin(**it),
                                  classes_.member_end());
-      // A comparison's i1 result shares its operands' layout: a class with
-      // a value the runtime cannot reorder (not f32) stays plain.
-      if (llvm::all_of(members,
-                       [](Value v) { return layout::canBlock(v.getType()); }) &&
-          savings(members) > 0)
+      // A comparison's i1 result shares its operands' layout (a mask a
+      // double backward keeps): the class may go blocked when no value the
+      // runtime cannot reorder (not f32) would need a reorder.
+      if (llvm::all_of(members, reorderableOrInside) && savings(members) > 0)
         block(members);
     }
   }
@@ -317,6 +316,17 @@ private:
     SmallVector<Value> joined = sharedLayoutValues(op);
     for (Value v : joined)
       classes_.unionSets(joined.front(), v);
+  }
+
+  /// Whether `v` can be reordered (f32), or needs no reorder in a blocked
+  /// class: made and read only by ops that run on either layout.
+  static bool reorderableOrInside(Value v) {
+    if (layout::canBlock(v.getType()))
+      return true;
+    return producedAs(v) == Access::Either &&
+           llvm::all_of(v.getUses(), [](OpOperand &use) {
+             return readAs(use) == Access::Either;
+           });
   }
 
   /// Reorders saved minus reorders added if the class goes blocked.

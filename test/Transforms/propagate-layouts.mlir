@@ -299,3 +299,28 @@ gm.model @splat {
     gm.return %y : tensor<4x32x4x4xf32>
   }
 }
+
+// -----
+
+// The same mask read only by loops (as a double backward keeps it) needs no
+// reorder: its class goes blocked, the i1 value with it.
+// CHECK-LABEL: gm.model @inner_masks
+gm.model @inner_masks {
+  gm.param @w : tensor<32x16x3x3xf32> = #gm.uniform<-0.1, 0.1>
+  gm.param @w2 : tensor<32x32x3x3xf32> = #gm.uniform<-0.1, 0.1>
+  gm.sampler @s() -> tensor<4x32x4x4xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<4x16x4x4xf32>
+    %w = gm.load @w : tensor<32x16x3x3xf32>
+    %w2 = gm.load @w2 : tensor<32x32x3x3xf32>
+    %zero = gm.constant dense<0.0> : tensor<f32>
+    // CHECK-NOT: gm.reorder
+    // CHECK: gm.conv2d {{.*}} {gm.layouts = ["blocked"]
+    %c = gm.conv2d %x, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<4x16x4x4xf32>, tensor<32x16x3x3xf32>) -> tensor<4x32x4x4xf32>
+    // CHECK: gm.compare gt, {{.*}} {gm.layouts = ["blocked"]} : (tensor<4x32x4x4xf32>, tensor<f32>) -> tensor<4x32x4x4xi1>
+    %p = gm.compare gt, %c, %zero : (tensor<4x32x4x4xf32>, tensor<f32>) -> tensor<4x32x4x4xi1>
+    %r = gm.select %p, %c, %zero : (tensor<4x32x4x4xi1>, tensor<4x32x4x4xf32>, tensor<f32>) -> tensor<4x32x4x4xf32>
+    // CHECK-NOT: gm.reorder
+    %y = gm.conv2d %r, %w2 {padding = array<i64: 1, 1, 1, 1>} : (tensor<4x32x4x4xf32>, tensor<32x32x3x3xf32>) -> tensor<4x32x4x4xf32>
+    gm.return %y : tensor<4x32x4x4xf32>
+  }
+}

@@ -44,6 +44,12 @@
 // CHECK-DAG: gates.1.npy: 512 elements, {{.*}} ok
 // CHECK-DAG: gates.2.npy: 4608 elements, {{.*}} ok
 // CHECK-DAG: gates.3.npy: 256 elements, {{.*}} ok
+// A double backward through leaky relu (WGAN-GP's penalty): its i1 masks
+// stay blocked in blocked classes, read and written only by loops.
+// IR-DAG: gm.fused({{.*}}) {gm.layouts = ["blocked"{{.*}}tensor<2x32x4x4xi1>
+// CHECK-DAG: penalty.npy: 1 elements, {{.*}} ok
+// CHECK-DAG: penalty.1.npy: 4608 elements, {{.*}} ok
+// CHECK-DAG: penalty.2.npy: 9216 elements, {{.*}} ok
 // CHECK-NOT: FAIL
 
 gm.model @layouts {
@@ -126,5 +132,26 @@ gm.model @layouts {
     %l = gm.reduce_sum %m dims [0, 1, 2, 3] : tensor<2x16x4x4xf32> -> tensor<f32>
     %gx, %gw, %gp = gm.grad %l wrt %x, %w, %p : tensor<f32> wrt tensor<2x16x4x4xf32>, tensor<32x16x3x3xf32>, tensor<16x16x1x1xf32>
     gm.return %m, %gx, %gw, %gp : tensor<2x16x4x4xf32>, tensor<2x16x4x4xf32>, tensor<32x16x3x3xf32>, tensor<16x16x1x1xf32>
+  }
+
+  gm.param @pw1 : tensor<32x16x3x3xf32> = #gm.uniform<-0.2, 0.2>
+  gm.param @pw2 : tensor<32x32x3x3xf32> = #gm.uniform<-0.1, 0.1>
+
+  gm.sampler @penalty() -> (tensor<f32>, tensor<32x16x3x3xf32>, tensor<32x32x3x3xf32>) {
+    %x = gm.normal {id = 7 : i64} : tensor<2x16x4x4xf32>
+    %r = gm.normal {id = 8 : i64} : tensor<2x32x4x4xf32>
+    %w1 = gm.load @pw1 : tensor<32x16x3x3xf32>
+    %w2 = gm.load @pw2 : tensor<32x32x3x3xf32>
+    %c = gm.conv2d %x, %w1 {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x16x4x4xf32>, tensor<32x16x3x3xf32>) -> tensor<2x32x4x4xf32>
+    %a = gm.leaky_relu %c {alpha = 0.2 : f64} : tensor<2x32x4x4xf32>
+    %y = gm.conv2d %a, %w2 {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x32x4x4xf32>, tensor<32x32x3x3xf32>) -> tensor<2x32x4x4xf32>
+    %b = gm.leaky_relu %y {alpha = 0.2 : f64} : tensor<2x32x4x4xf32>
+    %m = gm.mul %b, %r : (tensor<2x32x4x4xf32>, tensor<2x32x4x4xf32>) -> tensor<2x32x4x4xf32>
+    %l = gm.reduce_sum %m dims [0, 1, 2, 3] : tensor<2x32x4x4xf32> -> tensor<f32>
+    %gx = gm.grad %l wrt %x : tensor<f32> wrt tensor<2x16x4x4xf32>
+    %sq = gm.square %gx : tensor<2x16x4x4xf32>
+    %p = gm.reduce_sum %sq dims [0, 1, 2, 3] : tensor<2x16x4x4xf32> -> tensor<f32>
+    %g1, %g2 = gm.grad %p wrt %w1, %w2 : tensor<f32> wrt tensor<32x16x3x3xf32>, tensor<32x32x3x3xf32>
+    gm.return %p, %g1, %g2 : tensor<f32>, tensor<32x16x3x3xf32>, tensor<32x32x3x3xf32>
   }
 }
