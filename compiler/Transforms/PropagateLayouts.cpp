@@ -1,11 +1,11 @@
 //===- PropagateLayouts.cpp - gm-propagate-layouts ------------------------===//
 //
-// Chooses plain or blocked for every rank-4 activation: values of a
-// generated loop's shape that loops join (a loop runs on either layout),
-// and the values channel windows (slices, pads, concats of whole channel
-// blocks) join, form a class with one layout; a class goes blocked when the
-// reorders its library ops then skip outnumber the gm.reorder ops it needs at
-// its edges. See Passes.td.
+// Chooses plain or blocked for every rank-4 activation. Ops that run on
+// either layout join their values into a class with one layout: generated
+// loops (their values of the loop's shape), channel windows (slices, pads,
+// concats of whole channel blocks) and 1x1 convolutions (their
+// activations). A class goes blocked when the reorders its library ops then
+// skip outnumber the gm.reorder ops it needs at its edges. See Passes.td.
 //
 //===----------------------------------------------------------------------===//
 
