@@ -50,6 +50,13 @@
 // CHECK-DAG: penalty.npy: 1 elements, {{.*}} ok
 // CHECK-DAG: penalty.1.npy: 4608 elements, {{.*}} ok
 // CHECK-DAG: penalty.2.npy: 9216 elements, {{.*}} ok
+// One image: channel slices are views of the blocked buffer and a concat's
+// inputs are computed in place (gm-plan-memory); a concat along images.
+// IR-DAG: gm.concat %{{.*}}, %{{.*}} axis 0 {gm.layouts = ["blocked"]
+// CHECK-DAG: views.npy: 512 elements, {{.*}} ok
+// CHECK-DAG: views.1.npy: 256 elements, {{.*}} ok
+// CHECK-DAG: views.2.npy: 4608 elements, {{.*}} ok
+// CHECK-DAG: views.3.npy: 4608 elements, {{.*}} ok
 // CHECK-NOT: FAIL
 
 gm.model @layouts {
@@ -153,5 +160,30 @@ gm.model @layouts {
     %p = gm.reduce_sum %sq dims [0, 1, 2, 3] : tensor<2x16x4x4xf32> -> tensor<f32>
     %g1, %g2 = gm.grad %p wrt %w1, %w2 : tensor<f32> wrt tensor<32x16x3x3xf32>, tensor<32x32x3x3xf32>
     gm.return %p, %g1, %g2 : tensor<f32>, tensor<32x16x3x3xf32>, tensor<32x32x3x3xf32>
+  }
+
+  gm.param @vw : tensor<32x16x3x3xf32> = #gm.uniform<-0.2, 0.2>
+  gm.param @vw2 : tensor<16x32x3x3xf32> = #gm.uniform<-0.1, 0.1>
+
+  gm.sampler @views() -> (tensor<2x16x4x4xf32>, tensor<1x16x4x4xf32>, tensor<32x16x3x3xf32>, tensor<16x32x3x3xf32>) {
+    %x = gm.normal {id = 9 : i64} : tensor<1x16x4x4xf32>
+    %r = gm.normal {id = 10 : i64} : tensor<2x16x4x4xf32>
+    %w = gm.load @vw : tensor<32x16x3x3xf32>
+    %w2 = gm.load @vw2 : tensor<16x32x3x3xf32>
+    %c = gm.conv2d %x, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x16x4x4xf32>, tensor<32x16x3x3xf32>) -> tensor<1x32x4x4xf32>
+    %a = gm.slice %c offsets [0, 0, 0, 0] sizes [1, 16, 4, 4] : tensor<1x32x4x4xf32> -> tensor<1x16x4x4xf32>
+    %b = gm.slice %c offsets [0, 16, 0, 0] sizes [1, 16, 4, 4] : tensor<1x32x4x4xf32> -> tensor<1x16x4x4xf32>
+    %ta = gm.tanh %a : tensor<1x16x4x4xf32>
+    %sb = gm.sigmoid %b : tensor<1x16x4x4xf32>
+    %g = gm.mul %ta, %sb : (tensor<1x16x4x4xf32>, tensor<1x16x4x4xf32>) -> tensor<1x16x4x4xf32>
+    %cc = gm.concat %g, %b axis 1 : (tensor<1x16x4x4xf32>, tensor<1x16x4x4xf32>) -> tensor<1x32x4x4xf32>
+    %y = gm.conv2d %cc, %w2 {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x32x4x4xf32>, tensor<16x32x3x3xf32>) -> tensor<1x16x4x4xf32>
+    %y2 = gm.conv2d %c, %w2 {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x32x4x4xf32>, tensor<16x32x3x3xf32>) -> tensor<1x16x4x4xf32>
+    %z = gm.concat %y, %y2 axis 0 : (tensor<1x16x4x4xf32>, tensor<1x16x4x4xf32>) -> tensor<2x16x4x4xf32>
+    %t = gm.tanh %z : tensor<2x16x4x4xf32>
+    %m = gm.mul %t, %r : (tensor<2x16x4x4xf32>, tensor<2x16x4x4xf32>) -> tensor<2x16x4x4xf32>
+    %l = gm.reduce_sum %m dims [0, 1, 2, 3] : tensor<2x16x4x4xf32> -> tensor<f32>
+    %gx, %gw, %gw2 = gm.grad %l wrt %x, %w, %w2 : tensor<f32> wrt tensor<1x16x4x4xf32>, tensor<32x16x3x3xf32>, tensor<16x32x3x3xf32>
+    gm.return %m, %gx, %gw, %gw2 : tensor<2x16x4x4xf32>, tensor<1x16x4x4xf32>, tensor<32x16x3x3xf32>, tensor<16x32x3x3xf32>
   }
 }
