@@ -228,13 +228,6 @@ SmallVector<Value> sharedLayoutValues(Operation *op) {
   return values;
 }
 
-/// Whether `op` runs on either layout (a loop, a channel window, a
-/// pointwise convolution): its values outside sharedLayoutValues are plain.
-bool layoutAgnostic(Operation *op) {
-  return isChannelWindow(op) || loopShape(op) ||
-         !pointwiseActivations(op).empty();
-}
-
 Access producedAs(Value v) {
   auto result = dyn_cast<OpResult>(v);
   if (!result)
@@ -243,9 +236,10 @@ Access producedAs(Value v) {
   // One value repeated: blocked without a reorder (a mean's gradient seed).
   if (isSplatConstant(op))
     return Access::Either;
-  if (layoutAgnostic(op))
-    return llvm::is_contained(sharedLayoutValues(op), v) ? Access::Either
-                                                         : Access::Plain;
+  // An op that runs on either layout: its other values are plain (it has
+  // no blocked slots).
+  if (SmallVector<Value> shared = sharedLayoutValues(op); !shared.empty())
+    return llvm::is_contained(shared, v) ? Access::Either : Access::Plain;
   return llvm::is_contained(blockedSlots(op).results, result.getResultNumber())
              ? Access::Blocked
              : Access::Plain;
@@ -253,10 +247,9 @@ Access producedAs(Value v) {
 
 Access readAs(OpOperand &use) {
   Operation *op = use.getOwner();
-  if (layoutAgnostic(op))
-    return llvm::is_contained(sharedLayoutValues(op), use.get())
-               ? Access::Either
-               : Access::Plain;
+  if (SmallVector<Value> shared = sharedLayoutValues(op); !shared.empty())
+    return llvm::is_contained(shared, use.get()) ? Access::Either
+                                                 : Access::Plain;
   return llvm::is_contained(blockedSlots(op).operands, use.getOperandNumber())
              ? Access::Blocked
              : Access::Plain;

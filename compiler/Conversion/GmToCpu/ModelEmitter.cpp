@@ -602,6 +602,11 @@ LogicalResult ModelEmitter::emitAutoregressive(OpBuilder &b,
 /// on them: convolutions and batch norms, generated loops (elementwise,
 /// fused, reductions), which run over channel blocks (blockChannels), and
 /// channel windows (isChannelWindow).
+static bool mixesLayouts(ArrayRef<Value> values) {
+  auto blocked = [](Value v) { return layoutOf(v) == layout::blocked; };
+  return llvm::any_of(values, blocked) && !llvm::all_of(values, blocked);
+}
+
 static LogicalResult checkLayouts(Operation *op) {
   if (auto reorder = dyn_cast<ReorderOp>(op)) {
     if (layoutOf(reorder.getInput()) == reorder.getLayout())
@@ -612,33 +617,28 @@ static LogicalResult checkLayouts(Operation *op) {
   if (loopShape(op)) {
     // One loop: its loop-wide operands and results share one order in
     // memory; the broadcast and reduced ones are plain.
-    std::optional<StringRef> wide;
+    SmallVector<Value> wide;
     for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults())) {
-      if (!isLoopWide(op, v)) {
-        if (layoutOf(v) == layout::blocked)
-          return op->emitOpError()
-                 << "reads or writes a blocked tensor of another shape than "
-                    "its loop's";
-        continue;
-      }
-      if (wide && layoutOf(v) != *wide)
+      if (isLoopWide(op, v))
+        wide.push_back(v);
+      else if (layoutOf(v) == layout::blocked)
         return op->emitOpError()
-               << "mixes blocked and plain tensors of one shape (reorder "
-                  "them to one layout first)";
-      wide = layoutOf(v);
+               << "reads or writes a blocked tensor of another shape than "
+                  "its loop's";
     }
+    if (mixesLayouts(wide))
+      return op->emitOpError()
+             << "mixes blocked and plain tensors of one shape (reorder "
+                "them to one layout first)";
     return success();
   }
   if (takesBlockedLayouts(op) || isSplatConstant(op))
     return success();
   if (isChannelWindow(op)) {
     // One copy loop, indexing plain: the same bytes in either layout.
-    auto blocked = [](Value v) { return layoutOf(v) == layout::blocked; };
-    bool anyBlocked = llvm::any_of(op->getOperands(), blocked) ||
-                      llvm::any_of(op->getResults(), blocked);
-    bool allBlocked = llvm::all_of(op->getOperands(), blocked) &&
-                      llvm::all_of(op->getResults(), blocked);
-    if (anyBlocked && !allBlocked)
+    SmallVector<Value> values(op->getOperands());
+    llvm::append_range(values, op->getResults());
+    if (mixesLayouts(values))
       return op->emitOpError() << "mixes blocked and plain tensors (reorder "
                                   "them to one layout first)";
     return success();
