@@ -27,7 +27,7 @@ import struct
 import numpy as np
 import torch
 
-from torch_models import Discriminator, Generator
+from torch_models import Discriminator, Generator, critic_round
 
 DATA = "/usr/share/datasets/fashion-mnist"
 
@@ -178,15 +178,8 @@ def replay(state, meta, dtype, rounds, penalty_weight):
         with torch.no_grad():
             fake = g(normal(seed, CRITIC_NOISE, step, i, (64, 64)).to(dtype))
         eps = uniform(seed, EPS, step, i, (64, 1, 1, 1)).to(dtype)
-        xhat = (eps * x + (1 - eps) * fake).requires_grad_(True)
-        (grad,) = torch.autograd.grad(critic(xhat).sum(), xhat,
-                                      create_graph=True)
-        penalty = penalty_weight * (
-            (grad.flatten(1).norm(dim=1) - 1) ** 2).mean()
-        loss_c = critic(fake).mean() - critic(x).mean() + penalty
-        opt_c.zero_grad()
-        loss_c.backward()
-        opt_c.step()
+        loss_c, penalty = critic_round(critic, opt_c, x, fake, eps,
+                                       penalty_weight)
     loss_g = -critic(g(normal(seed, G_NOISE, step, 0, (64, 64)).to(dtype))).mean()
     opt_g.zero_grad()
     loss_g.backward()

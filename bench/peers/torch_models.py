@@ -123,6 +123,19 @@ def make_dcgan(batch, images=None):
     return step
 
 
+def critic_round(critic, opt_c, x, fake, eps, penalty_weight=10.0):
+    """One critic update of WGAN-GP on real x, fake images and the
+    interpolation weights eps; returns (loss, penalty)."""
+    xhat = (eps * x + (1 - eps) * fake).requires_grad_(True)
+    (grad,) = torch.autograd.grad(critic(xhat).sum(), xhat, create_graph=True)
+    penalty = penalty_weight * ((grad.flatten(1).norm(dim=1) - 1) ** 2).mean()
+    loss_c = critic(fake).mean() - critic(x).mean() + penalty
+    opt_c.zero_grad()
+    loss_c.backward()
+    opt_c.step()
+    return loss_c, penalty
+
+
 def make_wgan_gp(batch, images=None, rounds=5, penalty_weight=10.0):
     images = images or synthetic(batch)
     g, critic = Generator(), Discriminator(batch_norm=False)
@@ -134,16 +147,8 @@ def make_wgan_gp(batch, images=None, rounds=5, penalty_weight=10.0):
             x = images().float() / 127.5 - 1
             with torch.no_grad():
                 fake = g(torch.randn(batch, 64))
-            eps = torch.rand(batch, 1, 1, 1)
-            xhat = (eps * x + (1 - eps) * fake).requires_grad_(True)
-            (grad,) = torch.autograd.grad(critic(xhat).sum(), xhat,
-                                          create_graph=True)
-            penalty = penalty_weight * (
-                (grad.flatten(1).norm(dim=1) - 1) ** 2).mean()
-            loss_c = critic(fake).mean() - critic(x).mean() + penalty
-            opt_c.zero_grad()
-            loss_c.backward()
-            opt_c.step()
+            critic_round(critic, opt_c, x, fake, torch.rand(batch, 1, 1, 1),
+                         penalty_weight)
         loss_g = -critic(g(torch.randn(batch, 64))).mean()
         opt_g.zero_grad()
         loss_g.backward()
