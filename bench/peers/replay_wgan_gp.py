@@ -20,7 +20,6 @@ either framework, and the penalty's gradient jumps with it.
 """
 
 import argparse
-import gzip
 import json
 import struct
 
@@ -28,8 +27,7 @@ import numpy as np
 import torch
 
 from torch_models import Discriminator, Generator, critic_round
-
-DATA = "/usr/share/datasets/fashion-mnist"
+from train_torch import load_images
 
 # PyTorch's names -> gmc's, per net.
 G_NAMES = {
@@ -122,10 +120,7 @@ class Batches:
     shuffle with Philox draws keyed by (seed, epoch)."""
 
     def __init__(self, seed):
-        with gzip.open(f"{DATA}/train-images-idx3-ubyte.gz", "rb") as f:
-            raw = f.read()
-        self.images = np.frombuffer(raw, np.uint8, offset=16).reshape(
-            -1, 1, 28, 28)
+        self.images = load_images("train").numpy()
         self.seed, self.orders = seed, {}
 
     def order(self, epoch):
@@ -151,11 +146,10 @@ class Batches:
 # --- the step --------------------------------------------------------------------
 
 
-def replay(state, meta, dtype, rounds, penalty_weight):
+def replay(state, meta, batches, dtype, rounds, penalty_weight):
     """One step from gmc's state, in `dtype`: (variables, last losses)."""
-    seed, step = int(meta.get("seed", 0)), int(meta["step.train"])
+    seed, step = batches.seed, int(meta["step.train"])
     position = int(meta["data.data.train"])
-    batches = Batches(seed)
     g = Generator().to(dtype)
     critic = Discriminator(batch_norm=False).to(dtype)
     opt_g = torch.optim.Adam(g.parameters(), lr=1e-4, betas=(0.0, 0.9))
@@ -206,9 +200,10 @@ def main():
     torch.set_num_threads(args.threads)
     state, meta = load_checkpoint(args.before)
     gmc, _ = load_checkpoint(args.after)
-    exact, losses64 = replay(state, meta, torch.float64, args.rounds,
+    batches = Batches(int(meta.get("seed", 0)))
+    exact, losses64 = replay(state, meta, batches, torch.float64, args.rounds,
                              args.penalty_weight)
-    single, losses32 = replay(state, meta, torch.float32, args.rounds,
+    single, losses32 = replay(state, meta, batches, torch.float32, args.rounds,
                               args.penalty_weight)
     print(f"step {int(meta['step.train']) + 1}, last critic round and "
           f"generator: PyTorch f64 {losses64}, f32 {losses32}")
