@@ -136,11 +136,24 @@ def critic_round(critic, opt_c, x, fake, eps, penalty_weight=10.0):
     return loss_c, penalty
 
 
+def generator_round(g, critic, opt_g, z):
+    """WGAN-GP's generator update on noise z; returns its loss."""
+    loss_g = -critic(g(z)).mean()
+    opt_g.zero_grad()
+    loss_g.backward()
+    opt_g.step()
+    return loss_g
+
+
+def wgan_gp_optimizers(g, critic):
+    return (torch.optim.Adam(g.parameters(), lr=1e-4, betas=(0.0, 0.9)),
+            torch.optim.Adam(critic.parameters(), lr=1e-4, betas=(0.0, 0.9)))
+
+
 def make_wgan_gp(batch, images=None, rounds=5, penalty_weight=10.0):
     images = images or synthetic(batch)
     g, critic = Generator(), Discriminator(batch_norm=False)
-    opt_g = torch.optim.Adam(g.parameters(), lr=1e-4, betas=(0.0, 0.9))
-    opt_c = torch.optim.Adam(critic.parameters(), lr=1e-4, betas=(0.0, 0.9))
+    opt_g, opt_c = wgan_gp_optimizers(g, critic)
 
     def step():
         for _ in range(rounds):
@@ -149,10 +162,7 @@ def make_wgan_gp(batch, images=None, rounds=5, penalty_weight=10.0):
                 fake = g(torch.randn(batch, 64))
             critic_round(critic, opt_c, x, fake, torch.rand(batch, 1, 1, 1),
                          penalty_weight)
-        loss_g = -critic(g(torch.randn(batch, 64))).mean()
-        opt_g.zero_grad()
-        loss_g.backward()
-        opt_g.step()
+        generator_round(g, critic, opt_g, torch.randn(batch, 64))
 
     step.model = g
     return step
