@@ -159,7 +159,7 @@ def initial_values(net, names, seed):
         fan_in, _ = torch.nn.init._calculate_fan_in_and_fan_out(weight)
         bound = 1.0 / np.sqrt(fan_in)
         for kind in ("weight", "bias"):
-            ours = f"{module_name}.{kind}"
+            ours = f"{module_name}.{kind}" if module_name else kind
             if getattr(module, kind, None) is None or ours not in names:
                 continue
             shape = tuple(getattr(module, kind).shape)

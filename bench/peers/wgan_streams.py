@@ -136,9 +136,11 @@ def main():
     if args.o:
         np.save(args.o, images.numpy())
     quality = FID(args.classifier, args.device).measure(images)
+    device = (torch.cuda.get_device_name(args.device)
+              if args.device.startswith("cuda") else args.device)
     print(json.dumps({"init": args.init, "streams": args.streams,
                       "seed": args.seed, "steps": args.steps,
-                      "device": args.device, **losses,
+                      "device": device, "torch": torch.__version__, **losses,
                       "train_s": round(seconds, 1), **quality}), flush=True)
 
 
