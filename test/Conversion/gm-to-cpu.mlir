@@ -73,19 +73,32 @@ gm.model @m {
 // CHECK: arith.addf
 
 // The mean over all but the channel: zero, sum, divide; split on channels.
+// The sums add in f64 (the thread's channels' accumulators), rounded to f32
+// after the division.
 // CHECK-LABEL: func.func private @k1.reduce_mean
 // CHECK: memref.subview %{{.*}}[0, %{{.*}}, 0] [2, %{{.*}}, 9] [1, 1, 1] : memref<2x8x9xf32>
-// CHECK: linalg.fill ins(%cst : f32)
+// CHECK: %[[OUT:.*]] = memref.subview {{.*}} : memref<8xf32> to memref<?xf32
+// CHECK: %[[ACC:.*]] = memref.alloc(%{{.*}}) : memref<?xf64>
+// CHECK: linalg.fill ins(%{{.*}} : f64) outs(%[[ACC]] : memref<?xf64>)
 // CHECK: linalg.generic {{.*}} iterator_types = ["reduction", "parallel", "reduction"]
-// CHECK: arith.addf
-// CHECK: linalg.generic
-// CHECK: arith.constant 1.800000e+01 : f32
+// CHECK-SAME: outs(%[[ACC]] : memref<?xf64>)
+// CHECK: arith.extf %{{.*}} : f32 to f64
+// CHECK: arith.addf %{{.*}} : f64
+// CHECK: linalg.generic {{.*}} ins(%[[ACC]] : memref<?xf64>) outs(%[[OUT]]
+// CHECK: arith.constant 1.800000e+01 : f64
 // CHECK: arith.divf
+// CHECK: arith.truncf %{{.*}} : f64 to f32
+// CHECK: memref.dealloc %[[ACC]]
 
-// A full reduction has no parallel dimension: one unit.
+// A full reduction has no parallel dimension: one unit; its f64
+// accumulator, a scalar, on the stack.
 // CHECK-LABEL: func.func private @k2.reduce_sum
 // CHECK-NOT: memref.subview
+// CHECK: %[[ACC:.*]] = memref.alloca() : memref<f64>
 // CHECK: linalg.generic {{.*}} iterator_types = ["reduction"]
+// CHECK-SAME: outs(%[[ACC]] : memref<f64>)
+// CHECK-NOT: memref.dealloc
+// CHECK: return
 
 // The dispatcher and the model's description.
 // CHECK-LABEL: func.func @gm_run(%{{.*}}: i32, %{{.*}}: !llvm.ptr)
@@ -290,13 +303,14 @@ gm.model @fused_reduction {
 // CHECK-LABEL: func.func @gm_sampler_s
 // CHECK: call @gmrt_parallel_for(%{{.*}}, %{{.*}}, %c64_i64
 // CHECK-LABEL: func.func private @k0.fused.square.reduce_sum(
-// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[OUT:.*]] : memref<?x1xf32
+// CHECK: linalg.fill ins(%{{.*}} : f64) outs(%[[OUT:.*]] : memref<?x1xf64>)
 // CHECK: linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}], iterator_types = ["parallel", "parallel", "reduction"]}
-// CHECK-SAME: ins(%{{.*}} : memref<?x784xf32, {{.*}}>) outs(%[[OUT]] : memref<?x1xf32
-// CHECK-NEXT: ^bb0(%[[X:.*]]: f32, %[[ACC:.*]]: f32):
+// CHECK-SAME: ins(%{{.*}} : memref<?x784xf32, {{.*}}>) outs(%[[OUT]] : memref<?x1xf64>)
+// CHECK-NEXT: ^bb0(%[[X:.*]]: f32, %[[ACC:.*]]: f64):
 // CHECK-NEXT: %[[SQ:.*]] = arith.mulf %[[X]], %[[X]] : f32
-// CHECK-NEXT: %[[SUM:.*]] = arith.addf %[[ACC]], %[[SQ]] : f32
-// CHECK-NEXT: linalg.yield %[[SUM]] : f32
+// CHECK-NEXT: %[[WIDE:.*]] = arith.extf %[[SQ]] : f32 to f64
+// CHECK-NEXT: %[[SUM:.*]] = arith.addf %[[ACC]], %[[WIDE]] : f64
+// CHECK-NEXT: linalg.yield %[[SUM]] : f64
 
 // -----
 

@@ -55,6 +55,12 @@ struct LoopNest {
   /// The outputs' value before the loops (a reduction's identity); null: the
   /// loops write every output element without reading it.
   TypedAttr init;
+  /// The element type the loops accumulate the outputs in, when wider than
+  /// theirs (f32 sums add in f64: a sequential f32 sum of 50176 losses is
+  /// 1e-4 off, of 6.4M squares 1%); null: the outputs' own. `init`, the
+  /// point's accumulators and `finish` are of this type; the outputs get the
+  /// finished values rounded to theirs.
+  Type accumulator;
   FinishBuilder finish;
   /// A name for the kernel: the gm op it computes.
   std::string name;

@@ -421,19 +421,31 @@ reduceInto(LoopNest &nest, Operation *op,
     };
     return;
   }
-  nest.init = isFloat ? cast<TypedAttr>(FloatAttr::get(type, 0.0))
+  // Floating sums narrower than f64 add in f64: the loops add in order, and
+  // an f32 accumulator drops what is below its ulp (biased low once the sum
+  // is large). PyTorch's pairwise sums keep about f32 rounding; f64 does.
+  Type sumType = type;
+  if (isFloat && type.getIntOrFloatBitWidth() < 64) {
+    sumType = Float64Type::get(type.getContext());
+    nest.accumulator = sumType;
+  }
+  nest.init = isFloat ? cast<TypedAttr>(FloatAttr::get(sumType, 0.0))
                       : cast<TypedAttr>(IntegerAttr::get(type, 0));
   nest.point = [valueOf, isFloat](OpBuilder &b, Location loc, ValueRange in,
                                   ValueRange acc) {
     Value x = valueOf(b, loc, in);
-    Value sum = isFloat ? arith::AddFOp::create(b, loc, acc[0], x).getResult()
-                        : arith::AddIOp::create(b, loc, acc[0], x).getResult();
-    return SmallVector<Value>{sum};
+    if (!isFloat)
+      return SmallVector<Value>{
+          arith::AddIOp::create(b, loc, acc[0], x).getResult()};
+    if (x.getType() != acc[0].getType())
+      x = arith::ExtFOp::create(b, loc, acc[0].getType(), x);
+    return SmallVector<Value>{
+        arith::AddFOp::create(b, loc, acc[0], x).getResult()};
   };
   if (isa<ReduceMeanOp>(op))
-    nest.finish = [count, type, isFloat](OpBuilder &b, Location loc,
-                                         Value sum) -> Value {
-      Value n = constantLike(b, loc, type, static_cast<double>(count));
+    nest.finish = [count, isFloat](OpBuilder &b, Location loc,
+                                   Value sum) -> Value {
+      Value n = constantLike(b, loc, sum.getType(), static_cast<double>(count));
       if (isFloat)
         return arith::DivFOp::create(b, loc, sum, n);
       return arith::DivSIOp::create(b, loc, sum, n);

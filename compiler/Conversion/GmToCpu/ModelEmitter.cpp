@@ -297,6 +297,23 @@ static void emitKernelBody(OpBuilder &b, Location loc, const LoopNest &nest,
     outputs.push_back(view(operand, elementTypeOf(operand)));
     maps.push_back(mapOf(operand));
   }
+  // A wider accumulator: the loops add into a buffer of its type (the
+  // thread's part of the outputs), finished and rounded into the outputs.
+  SmallVector<Value> results = outputs, accumulators;
+  if (nest.accumulator)
+    for (Value &out : outputs) {
+      auto type = cast<MemRefType>(out.getType());
+      SmallVector<Value> sizes;
+      for (auto [k, d] : llvm::enumerate(type.getShape()))
+        if (ShapedType::isDynamic(d))
+          sizes.push_back(memref::DimOp::create(b, loc, out, k));
+      auto accType = MemRefType::get(type.getShape(), nest.accumulator);
+      // Small static ones (a loss's scalar, a bias gradient) on the stack.
+      bool small = type.hasStaticShape() && type.getNumElements() <= 4096;
+      out = small ? memref::AllocaOp::create(b, loc, accType).getResult()
+                  : memref::AllocOp::create(b, loc, accType, sizes).getResult();
+      accumulators.push_back(out);
+    }
   if (nest.init) {
     Value init = arith::ConstantOp::create(b, loc, nest.init);
     for (Value out : outputs)
@@ -317,18 +334,33 @@ static void emitKernelBody(OpBuilder &b, Location loc, const LoopNest &nest,
           SmallVector<Value> results = nest.point(nb, nloc, in, out);
           linalg::YieldOp::create(nb, nloc, results);
         });
-  if (nest.finish)
-    for (Value out : outputs) {
-      int64_t outRank = cast<MemRefType>(out.getType()).getRank();
-      linalg::GenericOp::create(
-          b, loc, TypeRange{}, ValueRange{}, ValueRange{out},
-          ArrayRef<AffineMap>{b.getMultiDimIdentityMap(outRank)},
-          SmallVector<utils::IteratorType>(outRank,
-                                           utils::IteratorType::parallel),
-          [&](OpBuilder &nb, Location nloc, ValueRange args) {
-            linalg::YieldOp::create(nb, nloc, nest.finish(nb, nloc, args[0]));
-          });
-    }
+  if (!nest.finish && accumulators.empty())
+    return;
+  for (auto [k, result] : llvm::enumerate(results)) {
+    // In place, or from the accumulator into the result.
+    SmallVector<Value> from;
+    if (!accumulators.empty())
+      from.push_back(accumulators[k]);
+    auto type = cast<MemRefType>(result.getType());
+    int64_t outRank = type.getRank();
+    SmallVector<AffineMap> identity(from.size() + 1,
+                                    b.getMultiDimIdentityMap(outRank));
+    linalg::GenericOp::create(
+        b, loc, TypeRange{}, from, ValueRange{result}, identity,
+        SmallVector<utils::IteratorType>(outRank,
+                                         utils::IteratorType::parallel),
+        [&](OpBuilder &nb, Location nloc, ValueRange args) {
+          Value v = args[0];
+          if (nest.finish)
+            v = nest.finish(nb, nloc, v);
+          if (v.getType() != type.getElementType())
+            v = arith::TruncFOp::create(nb, nloc, type.getElementType(), v);
+          linalg::YieldOp::create(nb, nloc, v);
+        });
+  }
+  for (Value acc : accumulators)
+    if (acc.getDefiningOp<memref::AllocOp>())
+      memref::DeallocOp::create(b, loc, acc);
 }
 
 /// Fills nest.readThroughOutput: an elementwise input at an output's place,
