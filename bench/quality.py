@@ -62,11 +62,15 @@ def values(line):
 
 def trainer(work, model, defines=()):
     """The compiled trainer of models/MODEL.gm (consts overridden by
-    `defines`, NAME=VALUE), compiled once into the work directory."""
+    `defines`, NAME=VALUE), compiled into the work directory again whenever
+    gmc or the model is newer than it (a stale trainer would measure an
+    older compiler)."""
     path = os.path.join(work, "-".join([model, *defines]))
-    if not os.path.exists(path):
-        run([os.path.join(BUILD, "bin", "gmc"), "compile",
-             os.path.join(ROOT, "models", model + ".gm"), "-o", path,
+    gmc = os.path.join(BUILD, "bin", "gmc")
+    source = os.path.join(ROOT, "models", model + ".gm")
+    if (not os.path.exists(path) or os.path.getmtime(path) <
+            max(os.path.getmtime(gmc), os.path.getmtime(source))):
+        run([gmc, "compile", source, "-o", path,
              *[arg for d in defines for arg in ("-D", d)]])
     return path
 
