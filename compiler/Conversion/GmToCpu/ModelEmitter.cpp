@@ -308,7 +308,9 @@ static void emitKernelBody(OpBuilder &b, Location loc, const LoopNest &nest,
         if (ShapedType::isDynamic(d))
           sizes.push_back(memref::DimOp::create(b, loc, out, k));
       auto accType = MemRefType::get(type.getShape(), nest.accumulator);
-      // Small static ones (a loss's scalar, a bias gradient) on the stack.
+      // Small static ones (a loss's scalar, an unsplit kernel's outputs) on
+      // the stack; a thread's part of a split output (a bias gradient's
+      // channels) is allocated per call.
       bool small = type.hasStaticShape() && type.getNumElements() <= 4096;
       out = small ? memref::AllocaOp::create(b, loc, accType).getResult()
                   : memref::AllocOp::create(b, loc, accType, sizes).getResult();
