@@ -74,6 +74,33 @@ gm.model @grad {
 
 // -----
 
+// relu's and leaky relu's gradients select on their output (y > 0 exactly
+// where x > 0), so that the forward need not keep the pre-activation and
+// a convolution's bias and activation can run inside it; with a negative
+// slope y > 0 also where x < 0, so there it selects on the input.
+// CHECK-LABEL: gm.model @activations_from_outputs
+// CHECK: gm.net @f(%[[X:.+]]: tensor<3xf32>) -> tensor<3xf32>
+// CHECK-DAG: %[[R:.+]] = gm.relu %[[X]]
+// CHECK-DAG: %[[L:.+]] = gm.leaky_relu %[[X]] {alpha = 2.000000e-01 : f64}
+// CHECK-DAG: gm.compare gt, %[[R]], %{{.+}}
+// CHECK-DAG: gm.compare gt, %[[L]], %{{.+}}
+// CHECK-DAG: gm.compare gt, %[[X]], %{{.+}}
+// CHECK: gm.return
+gm.model @activations_from_outputs {
+  gm.net @f(%x: tensor<3xf32>) -> tensor<3xf32> {
+    %r = gm.relu %x : tensor<3xf32>
+    %l = gm.leaky_relu %x {alpha = 0.2 : f64} : tensor<3xf32>
+    %n = gm.leaky_relu %x {alpha = -0.5 : f64} : tensor<3xf32>
+    %rl = gm.add %r, %l : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+    %s = gm.add %rl, %n : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+    %t = gm.reduce_sum %s dims [0] : tensor<3xf32> -> tensor<f32>
+    %g = gm.grad %t wrt %x : tensor<f32> wrt tensor<3xf32>
+    gm.return %g : tensor<3xf32>
+  }
+}
+
+// -----
+
 // A value that does not depend on the wrt value has a zero gradient; gradient
 // code nothing uses is removed.
 // CHECK-LABEL: gm.model @unused

@@ -99,10 +99,15 @@ GM_UNARY_GRADIENT(SoftplusOp, return t.mul(g, t.sigmoid(x));)
 GM_UNARY_GRADIENT(ReluOp, return t.select(t.compare(ComparePredicate::gt, y,
                                                     t.scalarLike(0, y)),
                                           g, t.scalarLike(0, g));)
-GM_UNARY_GRADIENT(LeakyReluOp,
-                  return t.select(t.compare(ComparePredicate::gt, x,
-                                            t.scalarLike(0, x)),
-                                  g, t.scale(g, getAlpha().convertToDouble()));)
+// From the output too where the slope is not negative (then y > 0 exactly
+// where x > 0: alpha * x <= 0 for x <= 0), for the same reasons: DCGAN's
+// and WGAN-GP's bias and leaky relu then run inside the convolution.
+GM_UNARY_GRADIENT(LeakyReluOp, {
+  double alpha = getAlpha().convertToDouble();
+  Value sign = alpha >= 0 ? y : x;
+  return t.select(t.compare(ComparePredicate::gt, sign, t.scalarLike(0, sign)),
+                  g, t.scale(g, alpha));
+})
 GM_ZERO_GRADIENT(SignOp)
 GM_ZERO_GRADIENT(FloorOp)
 GM_ZERO_GRADIENT(RoundOp)
