@@ -5,7 +5,7 @@ optimizers) for the same steps on Fashion-MNIST, measured the same way.
     python3 bench/quality.py [--models dcgan,wgan_gp,pixelcnn,vqvae2]
                              [--seeds 0,1,2] [--steps-gan 2000]
                              [--steps-pixelcnn 500] [--steps-vqvae2 2000]
-                             [--min-uses 1]
+                             [--min-uses 1] [--frameworks gmc,pytorch]
 
 - GANs: FID of 10000 samples against the test split, in the feature space
   of models/classifier.gm (trained by gmc first: 10 epochs), and the
@@ -96,18 +96,23 @@ def fid(clf, samples):
     return {"fid": full["fid"], "classes_in_1000": first1000["classes"]}
 
 
-def gan(model, seed, steps, work, clf):
+def gan(model, seed, steps, work, clf, frameworks):
     rows = []
-    exe = trainer(work, model)
-    out = os.path.join(work, f"{model}-gmc-{seed}")
-    text, _ = run([exe, "train", "--steps", str(steps), "--seed",
-                   str(seed), "--out", out])
-    seconds = trainer_seconds(text)
-    samples = os.path.join(out, "samples.npy")
-    run([exe, "sample", "-n", "10000", "--seed", str(seed), "-o", samples,
-         "--checkpoint", os.path.join(out, "checkpoint.safetensors")])
-    rows.append({"model": model, "framework": "gmc", "seed": seed,
-                 "steps": steps, "train_s": seconds, **fid(clf, samples)})
+    if "gmc" in frameworks:
+        exe = trainer(work, model)
+        out = os.path.join(work, f"{model}-gmc-{seed}")
+        text, _ = run([exe, "train", "--steps", str(steps), "--seed",
+                       str(seed), "--out", out])
+        seconds = trainer_seconds(text)
+        samples = os.path.join(out, "samples.npy")
+        run([exe, "sample", "-n", "10000", "--seed", str(seed), "-o",
+             samples, "--checkpoint",
+             os.path.join(out, "checkpoint.safetensors")])
+        rows.append({"model": model, "framework": "gmc", "seed": seed,
+                     "steps": steps, "train_s": seconds,
+                     **fid(clf, samples)})
+    if "pytorch" not in frameworks:
+        return rows
     samples = os.path.join(work, f"{model}-torch-{seed}.npy")
     text, _ = run([TORCH_PYTHON, PEER, model, "--steps", str(steps),
                    "--seed", str(seed), "-o", samples])
@@ -117,17 +122,21 @@ def gan(model, seed, steps, work, clf):
     return rows
 
 
-def pixelcnn(seed, steps, work):
-    exe = trainer(work, "pixelcnn")
-    out = os.path.join(work, f"pixelcnn-gmc-{seed}")
-    text, _ = run([exe, "train", "--steps", str(steps), "--seed",
-                   str(seed), "--out", out])
-    seconds = trainer_seconds(text)
-    bits = values(run([exe, "eval", "--checkpoint",
-                       os.path.join(out, "checkpoint.safetensors")])[0])
-    rows = [{"model": "pixelcnn", "framework": "gmc", "seed": seed,
-             "steps": steps, "train_s": seconds,
-             "bits_per_dim": bits["bits_per_dim"]}]
+def pixelcnn(seed, steps, work, frameworks):
+    rows = []
+    if "gmc" in frameworks:
+        exe = trainer(work, "pixelcnn")
+        out = os.path.join(work, f"pixelcnn-gmc-{seed}")
+        text, _ = run([exe, "train", "--steps", str(steps), "--seed",
+                       str(seed), "--out", out])
+        seconds = trainer_seconds(text)
+        bits = values(run([exe, "eval", "--checkpoint",
+                           os.path.join(out, "checkpoint.safetensors")])[0])
+        rows.append({"model": "pixelcnn", "framework": "gmc", "seed": seed,
+                     "steps": steps, "train_s": seconds,
+                     "bits_per_dim": bits["bits_per_dim"]})
+    if "pytorch" not in frameworks:
+        return rows
     text, _ = run([TORCH_PYTHON, PEER, "pixelcnn", "--steps",
                    str(steps), "--seed", str(seed)])
     rows.append({"model": "pixelcnn", "framework": "pytorch", "seed": seed,
@@ -137,20 +146,25 @@ def pixelcnn(seed, steps, work):
     return rows
 
 
-def vqvae2(seed, steps, work, min_uses):
+def vqvae2(seed, steps, work, min_uses, frameworks):
     """Stage 1 of VQ-VAE-2: test reconstruction MSE and code perplexities."""
-    exe = trainer(work, "vqvae2", [f"MIN_USES={min_uses}"])
-    out = os.path.join(work, f"vqvae2-gmc-{seed}-min{min_uses}")
-    text, _ = run([exe, "train", "--phase", "stage1", "--steps", str(steps),
-                   "--seed", str(seed), "--out", out])
-    seconds = trainer_seconds(text)
-    got = values(run([exe, "eval", "--checkpoint",
-                      os.path.join(out, "checkpoint.safetensors")])[0])
     common = {"model": "vqvae2", "seed": seed, "steps": steps,
               "min_uses": min_uses}
-    rows = [{**common, "framework": "gmc", "train_s": seconds,
-             "recon": got["recon"], "perplexity_top": got["perplexity_top"],
-             "perplexity_bottom": got["perplexity_bottom"]}]
+    rows = []
+    if "gmc" in frameworks:
+        exe = trainer(work, "vqvae2", [f"MIN_USES={min_uses}"])
+        out = os.path.join(work, f"vqvae2-gmc-{seed}-min{min_uses}")
+        text, _ = run([exe, "train", "--phase", "stage1", "--steps",
+                       str(steps), "--seed", str(seed), "--out", out])
+        seconds = trainer_seconds(text)
+        got = values(run([exe, "eval", "--checkpoint",
+                          os.path.join(out, "checkpoint.safetensors")])[0])
+        rows.append({**common, "framework": "gmc", "train_s": seconds,
+                     "recon": got["recon"],
+                     "perplexity_top": got["perplexity_top"],
+                     "perplexity_bottom": got["perplexity_bottom"]})
+    if "pytorch" not in frameworks:
+        return rows
     text, _ = run([TORCH_PYTHON, PEER, "vqvae2", "--steps", str(steps),
                    "--seed", str(seed), "--min-uses", str(min_uses)])
     m = re.search(r"test recon ([0-9.]+), perplexity top ([0-9.]+) "
@@ -171,6 +185,8 @@ def main():
     parser.add_argument("--steps-vqvae2", type=int, default=2000)
     parser.add_argument("--min-uses", type=int, default=1,
                         help="VQ-VAE-2's dead-code restart (0: none)")
+    parser.add_argument("--frameworks", default="gmc,pytorch",
+                        help="which to run: gmc, pytorch or both")
     parser.add_argument("--work", default=os.path.join(ROOT, "out", "quality"))
     parser.add_argument("--out", default=os.path.join(ROOT, "bench",
                                                       "quality.jsonl"))
@@ -178,6 +194,9 @@ def main():
     os.makedirs(args.work, exist_ok=True)
     models = args.models.split(",")
     seeds = [int(s) for s in args.seeds.split(",")]
+    frameworks = set(args.frameworks.split(","))
+    if not frameworks or not frameworks <= {"gmc", "pytorch"}:
+        parser.error("--frameworks: gmc, pytorch or gmc,pytorch")
     clf = None
     if {"dcgan", "wgan_gp"} & set(models):
         clf = classifier(args.work)
@@ -188,12 +207,14 @@ def main():
         for model in models:
             for seed in seeds:
                 if model == "pixelcnn":
-                    new = pixelcnn(seed, args.steps_pixelcnn, args.work)
+                    new = pixelcnn(seed, args.steps_pixelcnn, args.work,
+                                   frameworks)
                 elif model == "vqvae2":
                     new = vqvae2(seed, args.steps_vqvae2, args.work,
-                                 args.min_uses)
+                                 args.min_uses, frameworks)
                 else:
-                    new = gan(model, seed, args.steps_gan, args.work, clf)
+                    new = gan(model, seed, args.steps_gan, args.work, clf,
+                              frameworks)
                 for row in new:
                     if clf:
                         row["classifier_accuracy"], row["fid_floor"] = clf[2:]
