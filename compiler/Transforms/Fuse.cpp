@@ -85,12 +85,6 @@ public:
           libraryOps.push_back(&op);
       for (Operation *op : libraryOps)
         absorbEpilogue(op);
-      // Weight gradients take in the bias gradients of their output
-      // gradients.
-      SmallVector<Conv2dBackwardWeightsOp> weightGradients(
-          block_.getOps<Conv2dBackwardWeightsOp>());
-      for (Conv2dBackwardWeightsOp op : weightGradients)
-        absorbBiasGradient(op);
     }
     // Then reductions take in the chains that only they read.
     SmallVector<Operation *> reductions;
@@ -309,48 +303,6 @@ private:
     user->replaceAllUsesWith(fused);
     user->erase();
     op->erase();
-  }
-
-  /// Replaces weight gradient `op` and a reduce_sum over dims [0, 2, 3] of
-  /// its output gradient (the bias gradient of the same convolution) by
-  /// one gm.fused yielding both: the backends sum the bias gradient in the
-  /// pass that reads the output gradient anyway, not in one more pass over
-  /// it.
-  void absorbBiasGradient(Conv2dBackwardWeightsOp op) {
-    Value dy = op.getOutputGrad();
-    ReduceSumOp bias;
-    for (Operation *user : dy.getUsers()) {
-      auto sum = dyn_cast<ReduceSumOp>(user);
-      if (!sum || sum->getBlock() != &block_)
-        continue;
-      SmallVector<int64_t> dims(sum.getDims());
-      llvm::sort(dims);
-      if (dims == ArrayRef<int64_t>{0, 2, 3}) {
-        bias = sum;
-        break;
-      }
-    }
-    if (!bias || !cast<RankedTensorType>(dy.getType()).getElementType().isF32())
-      return;
-    // The fused op stands where the first of the two stood: the input must
-    // be there already (the output gradient is, both read it).
-    Operation *first =
-        op->isBeforeInBlock(bias) ? op.getOperation() : bias.getOperation();
-    Operation *inputDef = op.getInput().getDefiningOp();
-    if (inputDef && inputDef->getBlock() == &block_ &&
-        !inputDef->isBeforeInBlock(first))
-      return;
-    OpBuilder b(first);
-    FusedOp fused = buildFused(
-        b, op.getLoc(), {op.getType(), bias.getType()}, {op.getInput(), dy},
-        [&](OpBuilder &b, IRMapping &mapping) {
-          return SmallVector<Value>{b.clone(*op, mapping)->getResult(0),
-                                    b.clone(*bias, mapping)->getResult(0)};
-        });
-    op->replaceAllUsesWith(ValueRange{fused.getResult(0)});
-    bias->replaceAllUsesWith(ValueRange{fused.getResult(1)});
-    op->erase();
-    bias->erase();
   }
 
   /// Fewer outputs than this and a reduction keeps its input in memory.

@@ -128,15 +128,7 @@ def GmFuse : Pass<"gm-fuse", "::mlir::gm::ModelOp"> {
     channel, `[C, 1, 1]`, or per column, `[N]`, added; then `relu`,
     `leaky_relu` or nothing; fused or a lone `add`) takes it in: a gm.fused
     starting with the convolution or matmul, which the CPU backend runs as
-    one oneDNN primitive with a bias and a post-op. And a
-    `conv2d_backward_weights` takes in the bias gradient of its output
-    gradient (a `reduce_sum` of it over dims [0, 2, 3], anywhere in the
-    block): a gm.fused yielding both, standing where the first of the two
-    stood, which the CPU backend runs as one oneDNN weight-gradient pass
-    that sums the bias gradient as it reads the output gradient (one pass
-    over it less per convolution with a bias: PixelCNN's 64x128x28x28
-    gradients, 17 per step). oneDNN sums in f32, as PyTorch's convolutions
-    do; the runtime's own 1x1 weight gradient sums in f64.
+    one oneDNN primitive with a bias and a post-op.
 
     Then a reduction (`reduce_sum`, `reduce_mean`, `reduce_max`) whose input
     only it reads, made by an elementwise op or a fused chain, takes that
@@ -151,9 +143,8 @@ def GmFuse : Pass<"gm-fuse", "::mlir::gm::ModelOp"> {
   }];
   let options = [
     Option<"epilogues", "epilogues", "bool", /*default=*/"true",
-           "Fold convolutions' and matmuls' bias and activation, and "
-           "weight gradients' bias gradients, into them (off to measure "
-           "what that buys)">
+           "Fold convolutions' and matmuls' bias and activation into them "
+           "(off to measure what that buys)">
   ];
 }
 

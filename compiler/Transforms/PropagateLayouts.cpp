@@ -117,19 +117,6 @@ std::optional<ConvPass> convPassOf(Operation *op) {
         return p;
       })
       .Case([&](FusedOp f) -> std::optional<ConvPass> {
-        // A weight gradient with its bias gradient: x and dy are the body
-        // arguments it reads.
-        if (auto c =
-                dyn_cast_or_null<Conv2dBackwardWeightsOp>(f.getLibraryOp())) {
-          auto x = dyn_cast<BlockArgument>(c.getInput());
-          auto dy = dyn_cast<BlockArgument>(c.getOutputGrad());
-          if (!x || !dy)
-            return std::nullopt;
-          ConvPass p = convPass(c, c.getResult(), shapeOf(c.getInput())[1],
-                                shapeOf(c.getResult())[0]);
-          p.xOperand = x.getArgNumber(), p.yOperand = dy.getArgNumber();
-          return p;
-        }
         // A convolution with its epilogue: x is the body argument the
         // convolution reads, y the one result.
         auto c = dyn_cast_or_null<Conv2dOp>(f.getLibraryOp());

@@ -555,33 +555,13 @@ def Gm_FusedOp : Gm_Op<"fused", [
       gm.yield %2 : tensor<64x32x14x14xf32>
     }
     ```
-
-    Or the body may be a `gm.conv2d_backward_weights` and the
-    `gm.reduce_sum` over images and pixels (dims [0, 2, 3]) of its output
-    gradient argument, yielding both (made by gm-fuse: a convolution's
-    weight and bias gradients), which the CPU backend runs as one oneDNN
-    weight-gradient pass that sums the bias gradient as it reads the
-    output gradient:
-
-    ```mlir
-    %dw, %db = gm.fused(%x, %dy) : (tensor<64x64x14x14xf32>, tensor<64x128x7x7xf32>) -> (tensor<128x64x4x4xf32>, tensor<1x128x1x1xf32>) {
-    ^bb0(%a: tensor<64x64x14x14xf32>, %g: tensor<64x128x7x7xf32>):
-      %0 = gm.conv2d_backward_weights %a, %g {padding = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>} : (tensor<64x64x14x14xf32>, tensor<64x128x7x7xf32>) -> tensor<128x64x4x4xf32>
-      %1 = gm.reduce_sum %g dims [0, 2, 3] keepdim : tensor<64x128x7x7xf32> -> tensor<1x128x1x1xf32>
-      gm.yield %0, %1 : tensor<128x64x4x4xf32>, tensor<1x128x1x1xf32>
-    }
-    ```
   }];
   let extraClassDeclaration = [{
     /// The trailing reduction of the body, or null.
     ::mlir::Operation *getReduction();
     /// The leading gm.conv2d or gm.matmul of the body (a library op with
-    /// its epilogue), or gm.conv2d_backward_weights (with the bias
-    /// gradient), or null.
+    /// its epilogue), or null.
     ::mlir::Operation *getLibraryOp();
-    /// Whether `body` (of a gm.fused over `inputs`) is a weight gradient
-    /// and the bias gradient of its output gradient, yielding both.
-    static bool isWeightAndBiasGradient(::mlir::Block &body);
   }];
   let arguments = (ins Variadic<Gm_Tensor>:$inputs);
   let results = (outs Variadic<Gm_Tensor>:$results);

@@ -205,8 +205,7 @@ bool mlir::gm::isSplatConstant(Operation *op) {
 
 bool mlir::gm::takesBlockedLayouts(Operation *op) {
   if (auto fused = dyn_cast<FusedOp>(op))
-    return isa_and_nonnull<Conv2dOp, Conv2dBackwardWeightsOp>(
-        fused.getLibraryOp());
+    return isa_and_nonnull<Conv2dOp>(fused.getLibraryOp());
   return isa<Conv2dOp, Conv2dBackwardDataOp, Conv2dBackwardWeightsOp,
              ConvTranspose2dOp, BatchNormOp, BatchNormInferenceOp,
              BatchNormBackwardOp>(op);

@@ -419,30 +419,9 @@ Operation *FusedOp::getReduction() {
 
 Operation *FusedOp::getLibraryOp() {
   Block &body = getBody().front();
-  if (body.empty() ||
-      !isa<Conv2dOp, MatmulOp, Conv2dBackwardWeightsOp>(body.front()))
+  if (body.empty() || !isa<Conv2dOp, MatmulOp>(body.front()))
     return nullptr;
   return &body.front();
-}
-
-bool FusedOp::isWeightAndBiasGradient(Block &body) {
-  auto ops = llvm::to_vector(llvm::map_range(
-      body.without_terminator(), [](Operation &op) { return &op; }));
-  if (ops.size() != 2)
-    return false;
-  auto weights = dyn_cast<Conv2dBackwardWeightsOp>(ops[0]);
-  auto bias = dyn_cast<ReduceSumOp>(ops[1]);
-  if (!weights || !bias || bias.getInput() != weights.getOutputGrad() ||
-      !isa<BlockArgument>(weights.getOutputGrad()))
-    return false;
-  SmallVector<int64_t> dims(bias.getDims());
-  llvm::sort(dims);
-  if (dims != ArrayRef<int64_t>{0, 2, 3})
-    return false;
-  auto yield = dyn_cast<YieldOp>(body.getTerminator());
-  return yield && yield.getValues().size() == 2 &&
-         yield.getValues()[0] == weights.getResult() &&
-         yield.getValues()[1] == bias.getResult();
 }
 
 LogicalResult FusedOp::verify() {
@@ -457,13 +436,6 @@ LogicalResult FusedOp::verify() {
                             "results' types";
   if (getNumResults() == 0)
     return emitOpError() << "computes nothing";
-  if (isa_and_nonnull<Conv2dBackwardWeightsOp>(getLibraryOp())) {
-    if (!isWeightAndBiasGradient(body))
-      return emitOpError() << "starting with a conv2d_backward_weights must "
-                              "sum its output gradient over dims [0, 2, 3] "
-                              "and yield both, and nothing else";
-    return success();
-  }
   Operation *reduction = getReduction();
   if (reduction && (getNumResults() != 1 ||
                     yield.getValues().front() != reduction->getResult(0)))

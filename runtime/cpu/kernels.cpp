@@ -177,10 +177,8 @@ struct ConvPass {
   dnnl::primitive primitive;
   int inArgs[2], outArg;
   std::unique_ptr<Staged> in[2], out;
-  /// The forward pass's bias (an epilogue), or the weight-gradient pass's
-  /// bias gradient (an output), if any.
+  /// The forward pass's bias (an epilogue), if any.
   std::unique_ptr<Staged> bias;
-  int biasArg = DNNL_ARG_BIAS;
   /// Its activation as a pass of its own over the result, where the
   /// convolution would apply it as a post-op slowly.
   std::optional<dnnl::eltwise_forward> activation;
@@ -190,14 +188,10 @@ struct ConvPass {
     std::unordered_map<int, memory> args{{inArgs[0], in[0]->in(a)},
                                          {inArgs[1], in[1]->in(b)},
                                          {outArg, out->out(c)}};
-    bool biasOut = biasArg == DNNL_ARG_DIFF_BIAS;
     if (bias)
-      args[biasArg] = biasOut ? bias->out(const_cast<float *>(biasData))
-                              : bias->in(biasData);
+      args[DNNL_ARG_BIAS] = bias->in(biasData);
     primitive.execute(stream(), args);
     out->finish();
-    if (bias && biasOut)
-      bias->finish();
     if (activation)
       activation->execute(stream(), {{DNNL_ARG_SRC, out->plain.mem},
                                      {DNNL_ARG_DST, out->plain.mem}});
@@ -311,22 +305,10 @@ static ConvShape cropToMask(const ConvShape &s, KernelCrop &crop) {
 class PointwiseWeightGradient {
 public:
   PointwiseWeightGradient(const ConvShape &s, Precision precision)
-      : images_(s.n), outputs_(s.o), pixels_(s.h * s.w), weights_(s.o * s.c),
+      : images_(s.n), weights_(s.o * s.c),
         perImage_(s.n, s.o, s.h * s.w, s.c, false, true, precision) {}
 
-  void run(const float *x, const float *dy, float *dw, float *db) {
-    if (db) // the bias gradient: dy summed over images and pixels
-      parallelFor(outputs_, 1, [&](int64_t begin, int64_t end) {
-        for (int64_t o = begin; o < end; ++o) {
-          double sum = 0;
-          for (int64_t n = 0; n < images_; ++n) {
-            const float *row = dy + (n * outputs_ + o) * pixels_;
-            for (int64_t p = 0; p < pixels_; ++p)
-              sum += row[p];
-          }
-          db[o] = static_cast<float>(sum);
-        }
-      });
+  void run(const float *x, const float *dy, float *dw) {
     auto *partials = reinterpret_cast<float *>(conversionScratch(
         kPartialsSlot, size_t(images_ * weights_) * sizeof(float)));
     perImage_.run(dy, x, partials);
@@ -341,7 +323,7 @@ public:
   }
 
 private:
-  int64_t images_, outputs_, pixels_, weights_;
+  int64_t images_, weights_;
   Matmul perImage_;
 };
 
@@ -378,13 +360,12 @@ struct Conv2d::Impl {
       pointwise = std::make_unique<PointwiseWeightGradient>(s, precision);
   }
 
-  /// The weight gradient of the computed (cropped) kernel, and the bias
-  /// gradient when asked.
-  void weightGradient(const float *x, const float *dy, float *dw, float *db) {
+  /// The weight gradient of the computed (cropped) kernel.
+  void weightGradient(const float *x, const float *dy, float *dw) {
     if (pointwise)
-      pointwise->run(x, dy, dw, db);
+      pointwise->run(x, dy, dw);
     else
-      bwdWeights.run(x, dy, dw, db);
+      bwdWeights.run(x, dy, dw);
   }
 
   /// The three passes with the layouts oneDNN chooses (the `blocked`
@@ -489,32 +470,17 @@ struct Conv2d::Impl {
              {DNNL_ARG_WEIGHTS, weights, dataPd.weights_desc(), 2},
              {DNNL_ARG_DIFF_SRC, srcBuffer, dataPd.diff_src_desc(), 3});
 
-    // With the bias gradient: oneDNN sums it as it reads dy.
-    memory::desc biasDesc({s.o}, dt::f32, tag::a);
-    auto weightsDesc =
-        s.biasGradient
-            ? dnnl::convolution_backward_weights::desc(
-                  algo, askX(gradientOperand), askWeights(dt::f32), biasDesc,
-                  askY(gradientOperand), strides, dilates, padL, padR)
-            : dnnl::convolution_backward_weights::desc(
-                  algo, askX(gradientOperand), askWeights(dt::f32),
-                  askY(gradientOperand), strides, dilates, padL, padR);
     auto weightsPd = dnnl::convolution_backward_weights::primitive_desc(
-        weightsDesc, engine(),
+        dnnl::convolution_backward_weights::desc(
+            algo, askX(gradientOperand), askWeights(dt::f32),
+            askY(gradientOperand), strides, dilates, padL, padR),
+        engine(),
         gradientOperand == operand ? fwdPd : plainForward(gradientOperand));
     assemble(
         w, dnnl::convolution_backward_weights(weightsPd),
         {DNNL_ARG_SRC, srcBuffer, weightsPd.src_desc(), 0},
         {DNNL_ARG_DIFF_DST, dstBuffer, weightsPd.diff_dst_desc(), 1},
         {DNNL_ARG_DIFF_WEIGHTS, weights, weightsPd.diff_weights_desc(), 3});
-    if (s.biasGradient) {
-      // Written in place: f32 [O] is what oneDNN writes (slot unused).
-      if (weightsPd.diff_bias_desc() != biasDesc)
-        throw Error("oneDNN's weight gradient writes its bias gradient in "
-                    "another layout");
-      w.bias = std::make_unique<Staged>(biasDesc, biasDesc, 1);
-      w.biasArg = DNNL_ARG_DIFF_BIAS;
-    }
   }
 
   /// Calls `f(full, cropped)` with the index of every tap of the cropped
@@ -540,10 +506,10 @@ struct Conv2d::Impl {
     return masked.data();
   }
 
-  void backwardWeights(const float *x, const float *dy, float *dw, float *db) {
+  void backwardWeights(const float *x, const float *dy, float *dw) {
     if (s.mask.empty())
-      return weightGradient(x, dy, dw, db);
-    weightGradient(x, dy, maskedGrad.data(), db);
+      return weightGradient(x, dy, dw);
+    weightGradient(x, dy, maskedGrad.data());
     // Masked taps do not exist: their gradient is zero.
     std::fill(dw,
               dw + masked.size() / (s.kh * s.kw) * crop.fullKh * crop.fullKw,
@@ -580,12 +546,8 @@ void Conv2d::backwardData(const float *dy, const float *w, float *dx) {
   impl_->bwdData.run(dy, impl_->effectiveWeights(w), dx);
 }
 
-void Conv2d::backwardWeights(const float *x, const float *dy, float *dw,
-                             float *db) {
-  if (bool(db) != impl_->s.biasGradient)
-    throw Error(db ? "convolution: a bias gradient it was not built for"
-                   : "convolution: its bias gradient needs a buffer");
-  impl_->backwardWeights(x, dy, dw, db);
+void Conv2d::backwardWeights(const float *x, const float *dy, float *dw) {
+  impl_->backwardWeights(x, dy, dw);
 }
 
 std::pair<int64_t, int64_t> Conv2d::computedKernel() const {

@@ -48,9 +48,6 @@ struct ConvShape {
   int64_t groups = 1;
   std::vector<uint8_t> mask; // empty: no mask
   Epilogue epilogue;         // of the forward pass
-  /// Whether the weight-gradient pass also sums the output gradient over
-  /// images and pixels: the bias gradient (gm-fuse).
-  bool biasGradient = false;
   /// Whether the caller's x-side (input, input gradient) and y-side
   /// (output, output gradient) buffers are in the blocked layout (see
   /// Reorder) rather than NCHW; weights are always plain.
@@ -68,9 +65,7 @@ public:
   void forward(const float *x, const float *w, float *y,
                const float *bias = nullptr);
   void backwardData(const float *dy, const float *w, float *dx);
-  /// `db`: [O], exactly when the shape asks for the bias gradient.
-  void backwardWeights(const float *x, const float *dy, float *dw,
-                       float *db = nullptr);
+  void backwardWeights(const float *x, const float *dy, float *dw);
   /// The kernel rows x columns oneDNN computes with: the shape's, less the
   /// rows and columns its mask zeroes at the edges (as far as the padding
   /// allows).

@@ -182,9 +182,6 @@ ConvShape convShape(const json &d) {
   if (d.contains("mask"))
     s.mask = d.at("mask").get<std::vector<uint8_t>>();
   s.epilogue = epilogueOf(d);
-  // A weight gradient's "bias" is the bias gradient it also computes.
-  if (d.at("kind") == "conv2d_backward_weights")
-    std::swap(s.biasGradient, s.epilogue.bias);
   // The x and y sides' operand positions: x, w[, bias] -> y; dy, w -> dx;
   // x, dy -> dw.
   std::string kind = d.at("kind");
@@ -215,9 +212,6 @@ public:
     case BackwardData:
       return conv_.backwardData(f32(p[0]), f32(p[1]), f32(p[2]));
     case BackwardWeights:
-      if (bias_) // x, dy -> dw, db
-        return conv_.backwardWeights(f32(p[0]), f32(p[1]), f32(p[2]),
-                                     f32(p[3]));
       return conv_.backwardWeights(f32(p[0]), f32(p[1]), f32(p[2]));
     }
   }

@@ -341,29 +341,6 @@ gm.model @epilogue {
 
 // -----
 
-// A weight gradient with its bias gradient is one library call too: the
-// weight-gradient pass with "bias" (x, dy -> dw, db), its FLOPs the
-// convolution's (2 * 288 outputs * 3 * 9) and the sum's (288); no kernel.
-gm.model @bias_gradient {
-  gm.sampler @s() -> (tensor<4x3x3x3xf32>, tensor<1x4x1x1xf32>) {
-    %x = gm.normal {id = 1 : i64} : tensor<2x3x6x6xf32>
-    %dy = gm.normal {id = 2 : i64} : tensor<2x4x6x6xf32>
-    %dw, %db = gm.fused(%x, %dy) : (tensor<2x3x6x6xf32>, tensor<2x4x6x6xf32>) -> (tensor<4x3x3x3xf32>, tensor<1x4x1x1xf32>) {
-    ^bb0(%a: tensor<2x3x6x6xf32>, %g: tensor<2x4x6x6xf32>):
-      %0 = gm.conv2d_backward_weights %a, %g {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x3x6x6xf32>, tensor<2x4x6x6xf32>) -> tensor<4x3x3x3xf32>
-      %1 = gm.reduce_sum %g dims [0, 2, 3] keepdim : tensor<2x4x6x6xf32> -> tensor<1x4x1x1xf32>
-      gm.yield %0, %1 : tensor<4x3x3x3xf32>, tensor<1x4x1x1xf32>
-    }
-    gm.return %dw, %db : tensor<4x3x3x3xf32>, tensor<1x4x1x1xf32>
-  }
-}
-// CHECK-LABEL: func.func @gm_sampler_s
-// CHECK: call @gmrt_library(%{{.*}}, %c2_i32
-// CHECK-NOT: call @k
-// CHECK: \22bias\22:true,\22dilation\22:[1,1],\22flops\22:15840,\22groups\22:1,\22kind\22:\22conv2d_backward_weights\22
-
-// -----
-
 // So is one starting with a matmul: the matmul with "bias" and relu.
 gm.model @matmul_epilogue {
   gm.param @w : tensor<4x5xf32> = #gm.uniform<-0.1, 0.1>

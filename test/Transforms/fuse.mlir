@@ -227,43 +227,6 @@ gm.model @epilogue_then_reduction {
 // A matmul read only by its epilogue (a bias per column, then relu, leaky
 // relu or nothing) takes it in too; batched matmuls as well. Not a bias per
 // row, nor a matmul read elsewhere.
-// A weight gradient takes in the bias gradient of its output gradient (a
-// sum over dims [0, 2, 3], in any order): one gm.fused yielding both, where
-// the first of the two stood. Not a sum over other dims, nor with
-// epilogues=false.
-// CHECK-LABEL: gm.model @bias_gradients
-// APART-LABEL: gm.model @bias_gradients
-// APART-NOT: gm.fused
-gm.model @bias_gradients {
-  gm.sampler @s() -> (tensor<4x3x3x3xf32>, tensor<1x4x1x1xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>, tensor<2x4xf32>) {
-    %x = gm.normal {id = 1 : i64} : tensor<2x3x6x6xf32>
-    %dy = gm.normal {id = 2 : i64} : tensor<2x4x6x6xf32>
-    // CHECK: %[[X:.*]] = gm.normal {id = 1
-    // CHECK: %[[DY:.*]] = gm.normal {id = 2
-    // CHECK-NEXT: %[[F:.*]]:2 = gm.fused(%[[X]], %[[DY]]) : (tensor<2x3x6x6xf32>, tensor<2x4x6x6xf32>) -> (tensor<4x3x3x3xf32>, tensor<1x4x1x1xf32>) {
-    // CHECK-NEXT: ^bb0(%[[A:.*]]: tensor<2x3x6x6xf32>, %[[G:.*]]: tensor<2x4x6x6xf32>):
-    // CHECK-NEXT: %[[W:.*]] = gm.conv2d_backward_weights %[[A]], %[[G]]
-    // CHECK-NEXT: %[[B:.*]] = gm.reduce_sum %[[G]] dims [0, 2, 3] keepdim
-    // CHECK-NEXT: gm.yield %[[W]], %[[B]]
-    %db = gm.reduce_sum %dy dims [0, 2, 3] keepdim : tensor<2x4x6x6xf32> -> tensor<1x4x1x1xf32>
-    %dw = gm.conv2d_backward_weights %x, %dy {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x3x6x6xf32>, tensor<2x4x6x6xf32>) -> tensor<4x3x3x3xf32>
-    // Dims in another order, no keepdim.
-    // CHECK: %[[DY2:.*]] = gm.normal {id = 3
-    // CHECK-NEXT: %[[F2:.*]]:2 = gm.fused(%[[X]], %[[DY2]]) :
-    // CHECK: gm.reduce_sum %{{.*}} dims [2, 0, 3] : tensor<2x4x6x6xf32> -> tensor<4xf32>
-    %dy2 = gm.normal {id = 3 : i64} : tensor<2x4x6x6xf32>
-    %dw2 = gm.conv2d_backward_weights %x, %dy2 {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x3x6x6xf32>, tensor<2x4x6x6xf32>) -> tensor<4x3x3x3xf32>
-    %db2 = gm.reduce_sum %dy2 dims [2, 0, 3] : tensor<2x4x6x6xf32> -> tensor<4xf32>
-    // Not a bias gradient: stays apart.
-    // CHECK: gm.reduce_sum %[[DY2]] dims [2, 3] : tensor<2x4x6x6xf32> -> tensor<2x4xf32>
-    %s = gm.reduce_sum %dy2 dims [2, 3] : tensor<2x4x6x6xf32> -> tensor<2x4xf32>
-    // CHECK: gm.return %[[F]]#0, %[[F]]#1, %[[F2]]#0, %[[F2]]#1
-    gm.return %dw, %db, %dw2, %db2, %s : tensor<4x3x3x3xf32>, tensor<1x4x1x1xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>, tensor<2x4xf32>
-  }
-}
-
-// -----
-
 // CHECK-LABEL: gm.model @matmul_epilogues
 // With epilogues=false, every matmul stays a library op of its own.
 // APART-LABEL: gm.model @matmul_epilogues

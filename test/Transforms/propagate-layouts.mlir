@@ -325,33 +325,3 @@ gm.model @inner_masks {
     gm.return %y : tensor<4x32x4x4xf32>
   }
 }
-
-// -----
-
-// A weight gradient with its bias gradient (gm-fuse) reads x and dy blocked
-// as the weight-gradient pass does: two convolutions' outputs feed it with
-// no reorder; the bias gradient is plain.
-// CHECK-LABEL: gm.model @bias_gradient
-gm.model @bias_gradient {
-  gm.param @w : tensor<32x16x3x3xf32> = #gm.uniform<-0.1, 0.1>
-  gm.param @v : tensor<32x32x3x3xf32> = #gm.uniform<-0.1, 0.1>
-  gm.sampler @s() -> (tensor<32x32x3x3xf32>, tensor<1x32x1x1xf32>) {
-    %x = gm.normal {id = 1 : i64} : tensor<4x16x8x8xf32>
-    %w = gm.load @w : tensor<32x16x3x3xf32>
-    %v = gm.load @v : tensor<32x32x3x3xf32>
-    // CHECK-NOT: gm.reorder
-    // CHECK: %[[A:.*]] = gm.conv2d {{.*}} {gm.layouts = ["blocked"]
-    %a = gm.conv2d %x, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<4x16x8x8xf32>, tensor<32x16x3x3xf32>) -> tensor<4x32x8x8xf32>
-    // CHECK: %[[D:.*]] = gm.conv2d %[[A]], {{.*}} {gm.layouts = ["blocked"]
-    %d = gm.conv2d %a, %v {padding = array<i64: 1, 1, 1, 1>} : (tensor<4x32x8x8xf32>, tensor<32x32x3x3xf32>) -> tensor<4x32x8x8xf32>
-    // CHECK-NOT: gm.reorder
-    // CHECK: gm.fused(%[[A]], %[[D]]) : (
-    %dw, %db = gm.fused(%a, %d) : (tensor<4x32x8x8xf32>, tensor<4x32x8x8xf32>) -> (tensor<32x32x3x3xf32>, tensor<1x32x1x1xf32>) {
-    ^bb0(%p: tensor<4x32x8x8xf32>, %g: tensor<4x32x8x8xf32>):
-      %0 = gm.conv2d_backward_weights %p, %g {padding = array<i64: 1, 1, 1, 1>} : (tensor<4x32x8x8xf32>, tensor<4x32x8x8xf32>) -> tensor<32x32x3x3xf32>
-      %1 = gm.reduce_sum %g dims [0, 2, 3] keepdim : tensor<4x32x8x8xf32> -> tensor<1x32x1x1xf32>
-      gm.yield %0, %1 : tensor<32x32x3x3xf32>, tensor<1x32x1x1xf32>
-    }
-    gm.return %dw, %db : tensor<32x32x3x3xf32>, tensor<1x32x1x1xf32>
-  }
-}

@@ -321,65 +321,6 @@ TEST(CpuKernels, ConvolutionBiasMustMatchItsEpilogue) {
   EXPECT_THROW(withBias.forward(x.data(), w.data(), y.data()), std::exception);
 }
 
-TEST(CpuKernels, BiasGradientsInTheWeightGradient) {
-  // dw as without, and db[o] = the sum of dy over images and pixels, in the
-  // weight-gradient pass (gm-fuse's gm.fused of both): a 3x3, a strided
-  // 4x4, a masked 3x3 and a 1x1 (the runtime's own weight gradient on
-  // plain buffers), and bf16 operands.
-  ConvShape same{2, 16, 6, 6, 32, 3, 3, 6, 6,  1,
-                 1, 1,  1, 1, 1,  1, 1, 1, {}, {}};
-  ConvShape strided{2, 16, 8, 8, 32, 4, 4, 4, 4,  2,
-                    2, 1,  1, 1, 1,  1, 1, 1, {}, {}};
-  ConvShape masked = same;
-  masked.mask = {1, 1, 1, 1, 1, 0, 0, 0, 0};
-  ConvShape pointwise{2, 16, 5, 5, 32, 1, 1, 5, 5,  1,
-                      1, 0,  0, 0, 0,  1, 1, 1, {}, {}};
-  auto check = [](ConvShape s, Precision precision) {
-    SCOPED_TRACE(std::to_string(s.kh) + "x" + std::to_string(s.kw) +
-                 " stride " + std::to_string(s.strideH) +
-                 (s.mask.empty() ? "" : " masked") +
-                 (precision == Precision::bf16 ? " bf16" : " f32"));
-    s.biasGradient = true;
-    std::vector<float> x = randomVector(s.n * s.c * s.h * s.w, 1);
-    std::vector<float> dy = randomVector(s.n * s.o * s.oh * s.ow, 3);
-    std::vector<float> dw(s.o * s.c * s.kh * s.kw), db(s.o);
-    Conv2d(s, precision)
-        .backwardWeights(x.data(), dy.data(), dw.data(), db.data());
-    Precision used = Conv2d(s, precision).weightGradientPrecision();
-    std::vector<float> xc = asComputed(x, used), dyc = asComputed(dy, used);
-    std::vector<double> dwRef(dw.size(), 0), dbRef(db.size(), 0);
-    forEachTap(s, [&](int64_t xi, int64_t wi, int64_t yi) {
-      dwRef[wi] += double(xc[xi]) * dyc[yi];
-    });
-    // The bias gradient sums dy as read: in bf16 by oneDNN's bf16 pass, in
-    // f32 by the runtime's own 1x1 one; within bf16's rounding either way.
-    for (size_t i = 0; i < dy.size(); ++i)
-      dbRef[(i / (s.oh * s.ow)) % s.o] += dy[i];
-    expectClose(dw, dwRef);
-    double tolerance = used == Precision::bf16 ? 1e-2 : 1e-4;
-    for (int64_t o = 0; o < s.o; ++o)
-      EXPECT_NEAR(db[o], dbRef[o], tolerance * (1 + std::fabs(dbRef[o])))
-          << "at channel " << o;
-  };
-  inBothLayouts([&] {
-    for (const ConvShape &s : {same, strided, masked, pointwise})
-      check(s, Precision::f32);
-  });
-  for (const ConvShape &s : {same, strided, pointwise})
-    check(s, Precision::bf16);
-}
-
-TEST(CpuKernels, BiasGradientMustMatchTheShape) {
-  ConvShape s{1, 1, 4, 4, 1, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}, {}};
-  std::vector<float> x(16), dy(4), dw(9), db(1);
-  EXPECT_THROW(
-      Conv2d(s).backwardWeights(x.data(), dy.data(), dw.data(), db.data()),
-      std::exception);
-  s.biasGradient = true;
-  EXPECT_THROW(Conv2d(s).backwardWeights(x.data(), dy.data(), dw.data()),
-               std::exception);
-}
-
 TEST(CpuKernels, BadLayoutIsAnError) {
   setenv("GMRT_LAYOUT", "diagonal", 1);
   ConvShape s{1, 1, 4, 4, 1, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1, {}, {}};

@@ -76,9 +76,8 @@ static cl::opt<bool> fuse("fuse",
                           cl::init(true), cl::sub(compileCommand));
 static cl::opt<bool>
     epilogues("epilogues",
-              cl::desc("Run convolutions' and matmuls' bias and activation, "
-                       "and weight gradients' bias gradients, inside them "
-                       "(default on; --epilogues=false to "
+              cl::desc("Run convolutions' and matmuls' bias and activation "
+                       "inside them (default on; --epilogues=false to "
                        "measure without)"),
               cl::init(true), cl::sub(compileCommand));
 static cl::opt<bool>

@@ -117,18 +117,6 @@ describe(Operation *op) {
         if (!library)
           return std::nullopt;
         json::Object d;
-        if (auto c = dyn_cast<Conv2dBackwardWeightsOp>(library)) {
-          // With the bias gradient: x, dy -> dw, db (the sum's adds count
-          // as the loop's did).
-          d = convDescriptor("conv2d_backward_weights", c,
-                             shapeOf(c.getInput()), shapeOf(c.getResult()),
-                             shapeOf(c.getOutputGrad()));
-          addMask(d, c.getMask());
-          d["bias"] = true;
-          d["flops"] =
-              *d.getInteger("flops") + product(shapeOf(c.getOutputGrad()));
-          return with(std::move(d));
-        }
         if (auto c = dyn_cast<Conv2dOp>(library)) {
           d = convDescriptor("conv2d", c, shapeOf(c.getInput()),
                              shapeOf(c.getWeight()), shapeOf(c.getResult()));

@@ -1301,25 +1301,6 @@ gm.model @m {
 
 // -----
 
-// A weight gradient in a gm.fused comes with its bias gradient (the sum of
-// its output gradient over dims [0, 2, 3]) and nothing else.
-gm.model @m {
-  gm.sampler @s() -> (tensor<1x1x1x1xf32>, tensor<1x1xf32>) {
-    %x = gm.constant dense<1.0> : tensor<1x1x3x3xf32>
-    %g = gm.constant dense<1.0> : tensor<1x1x3x3xf32>
-    // expected-error @+1 {{starting with a conv2d_backward_weights must sum its output gradient over dims [0, 2, 3] and yield both, and nothing else}}
-    %w, %b = gm.fused(%x, %g) : (tensor<1x1x3x3xf32>, tensor<1x1x3x3xf32>) -> (tensor<1x1x1x1xf32>, tensor<1x1xf32>) {
-    ^bb0(%a: tensor<1x1x3x3xf32>, %d: tensor<1x1x3x3xf32>):
-      %0 = gm.conv2d_backward_weights %a, %d {padding = array<i64: 0, 0, 0, 0>} : (tensor<1x1x3x3xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x1x1xf32>
-      %1 = gm.reduce_sum %d dims [2, 3] : tensor<1x1x3x3xf32> -> tensor<1x1xf32>
-      gm.yield %0, %1 : tensor<1x1x1x1xf32>, tensor<1x1xf32>
-    }
-    gm.return %w, %b : tensor<1x1x1x1xf32>, tensor<1x1xf32>
-  }
-}
-
-// -----
-
 // So may a matmul.
 gm.model @m {
   gm.sampler @s() -> tensor<2x2xf32> {
