@@ -7,8 +7,10 @@
 set -euo pipefail
 records=$(grep "\"phase\":\"${3:-[^\"]*}\"" "$1" || true)
 values=$(echo "$records" | grep -o "\"$2\":[-0-9.eE+]*" | cut -d: -f2 || true)
-first=$(echo "$values" | head -1)
-last=$(echo "$values" | tail -1)
+# Here-strings, not pipes: `echo | head -1` may end echo by SIGPIPE, which
+# pipefail turns into a failure (seen once in CI).
+first=$(head -1 <<<"$values")
+last=$(tail -1 <<<"$values")
 [[ -n $first && -n $last ]] || { echo "$2: not in $1"; exit 1; }
 if awk -v a="$first" -v b="$last" 'BEGIN { exit !(b < a) }'; then
   echo "$2 decreased: $first -> $last"
