@@ -70,6 +70,10 @@ public:
   /// rows and columns its mask zeroes at the edges (as far as the padding
   /// allows).
   std::pair<int64_t, int64_t> computedKernel() const;
+  /// The kernel rows x columns the weight gradient computes with: the
+  /// computed kernel, or more of the full one where oneDNN has a jit
+  /// kernel only for that.
+  std::pair<int64_t, int64_t> weightGradientKernel() const;
   /// What the weight gradient computes on: the convolution's precision, or
   /// f32 where oneDNN's bf16 kernel for it is slower (strided, no AMX).
   Precision weightGradientPrecision() const;

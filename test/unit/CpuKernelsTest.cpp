@@ -263,6 +263,34 @@ TEST(CpuKernels, MasksCropTheKernel) {
   });
 }
 
+TEST(CpuKernels, WeightGradientsGrowTheCropForJit) {
+  // PixelCNN's first layer: mask A 7x7 over one input channel, cropped to
+  // 4x7 with 3 rows of padding above and none below. oneDNN 2.6 computes
+  // that weight gradient with gemm; grown back to 6x7 (two zero rows
+  // below), with its jit kernel. The gradient is the full masked one
+  // either way.
+  std::vector<uint8_t> maskA7(49, 0);
+  for (int i = 0; i < 24; ++i)
+    maskA7[i] = 1;
+  ConvShape first = maskedShape(7, 7, {3, 3, 3, 3}, maskA7);
+  first.c = 1;
+  first.h = first.w = first.oh = first.ow = 12;
+  inBothLayouts([&] {
+    Conv2d conv(first);
+    EXPECT_EQ(conv.computedKernel(), std::make_pair(int64_t(4), int64_t(7)));
+    checkConv(first);
+    checkConv(first, Precision::bf16);
+  });
+  // Its output side blocked, as the trainer runs it (convLayouts; the
+  // values against the plain layout's: CpuLayoutsTest).
+  first.blockedY = true;
+  Conv2d conv(first);
+  EXPECT_EQ(conv.computedKernel(), std::make_pair(int64_t(4), int64_t(7)));
+  if (dnnl::get_effective_cpu_isa() >= dnnl::cpu_isa::avx512_core)
+    EXPECT_EQ(conv.weightGradientKernel(),
+              std::make_pair(int64_t(6), int64_t(7)));
+}
+
 TEST(CpuKernels, PointwiseConvolutions) {
   // 1x1 convolutions (their weight gradient a batched matmul and a sum
   // over images), with a mask that keeps the tap, and one with a stride

@@ -135,6 +135,14 @@ TEST(CpuLayouts, ConvolutionsOnBlockedBuffers) {
     first.epilogue = {true, Epilogue::Relu, 0.0f};
     checkBlockedConv(first, false, true);
     checkBlockedConv(first, false, true, Precision::bf16);
+    // PixelCNN's first layer, mask A 7x7 over one channel: its weight
+    // gradient on a kernel grown back from the mask's 4x7 crop.
+    ConvShape maskA{2, 1, 12, 12, 16, 7, 7, 12, 12, 1,
+                    1, 3, 3,  3,  3,  1, 1, 1,  {}, {}};
+    maskA.mask.assign(49, 0);
+    std::fill(maskA.mask.begin(), maskA.mask.begin() + 24, 1);
+    checkBlockedConv(maskA, false, true);
+    checkBlockedConv(maskA, false, true, Precision::bf16);
   });
 }
 
