@@ -105,16 +105,42 @@ memory::desc activation(const memory::dims &dims, bool blocked) {
 /// gradients.
 constexpr int kOperandSlots = 4, kPartialsSlot = 4;
 
-/// Bytes shared by all kernels (library ops run one at a time; oneDNN
-/// parallelizes inside them): one growing buffer per slot.
-char *conversionScratch(int slot, size_t bytes) {
-  static std::vector<std::unique_ptr<char[]>> buffers(kOperandSlots + 1);
-  static std::vector<size_t> sizes(kOperandSlots + 1, 0);
-  if (sizes.at(slot) < bytes) {
-    buffers[slot] = std::make_unique<char[]>(bytes);
-    sizes[slot] = bytes;
+/// What a scratch slot holds: `source`'s bytes staged as `desc` by library
+/// call number `call`, or nothing known (source null).
+struct SlotContent {
+  const void *source = nullptr;
+  memory::desc desc;
+  uint64_t call = 0;
+};
+
+/// The shared scratch (library ops run one at a time; oneDNN parallelizes
+/// inside them): one growing buffer per slot, what each holds, and the
+/// call running now.
+struct Scratch {
+  std::unique_ptr<char[]> buffers[kOperandSlots + 1];
+  size_t sizes[kOperandSlots + 1] = {};
+  SlotContent contents[kOperandSlots + 1];
+  uint64_t call = 0;
+  std::vector<const void *> unchanged; // of the call running now
+
+  char *bytes(int slot, size_t size) {
+    if (sizes[slot] < size) {
+      buffers[slot] = std::make_unique<char[]>(size);
+      sizes[slot] = size;
+    }
+    return buffers[slot].get();
   }
-  return buffers[slot].get();
+};
+
+Scratch &scratch() {
+  static Scratch s;
+  return s;
+}
+
+/// Bytes of scratch slot `slot`, to be overwritten: what it held is gone.
+char *conversionScratch(int slot, size_t bytes) {
+  scratch().contents[slot] = {};
+  return scratch().bytes(slot, bytes);
 }
 
 /// One argument of a primitive: the caller's plain f32 buffer, and, when
@@ -140,29 +166,51 @@ struct Staged {
   memory::desc desc() const {
     return reordered() ? internal.get_desc() : plain.mem.get_desc();
   }
-  memory &scratch() {
+  memory &scratchMemory() {
     internal.set_data_handle(
         conversionScratch(slot, internal.get_desc().get_size()));
     return internal;
+  }
+  /// Whether the slot holds `p` as this argument takes it, staged by the
+  /// previous call, which read the same value there (beginLibraryCall).
+  bool stagedBefore(const float *p) const {
+    const Scratch &s = scratch();
+    const SlotContent &held = s.contents[slot];
+    return held.source == p && held.call + 1 == s.call &&
+           held.desc == internal.get_desc() &&
+           std::find(s.unchanged.begin(), s.unchanged.end(), p) !=
+               s.unchanged.end();
   }
   /// The memory to give the primitive for input `p` (converted in).
   memory &in(const float *p) {
     plain.at(p);
     if (!reordered())
       return plain.mem;
-    toInternal.execute(stream(), plain.mem, scratch());
+    Scratch &s = scratch();
+    if (stagedBefore(p)) {
+      internal.set_data_handle(s.bytes(slot, internal.get_desc().get_size()));
+    } else {
+      toInternal.execute(stream(), plain.mem, scratchMemory());
+    }
+    s.contents[slot] = {p, internal.get_desc(), s.call};
     return internal;
   }
   /// The memory for output `p`; finish() moves the result to `p`.
   memory &out(float *p) {
     plain.at(p);
-    return reordered() ? scratch() : plain.mem;
+    return reordered() ? scratchMemory() : plain.mem;
   }
   void finish() {
     if (reordered())
       toPlain.execute(stream(), internal, plain.mem);
   }
 };
+
+void beginLibraryCall(std::vector<const void *> unchanged) {
+  Scratch &s = scratch();
+  ++s.call;
+  s.unchanged = std::move(unchanged);
+}
 
 /// `plain` with its strides and another element type.
 static memory::desc retyped(const memory::desc &plain, dt type) {

@@ -536,48 +536,75 @@ private:
   Elem dtype_;
 };
 
+/// An op and the operands the call before it read too ("unchanged"):
+/// each call starts by telling the kernels so (beginLibraryCall).
+class StagedCall : public LibraryOp {
+public:
+  StagedCall(std::unique_ptr<LibraryOp> op, std::vector<size_t> unchanged)
+      : op_(std::move(op)), unchanged_(std::move(unchanged)) {}
+  void run(const CallContext &context, void *const *operands) override {
+    std::vector<const void *> addresses;
+    for (size_t i : unchanged_)
+      addresses.push_back(operands[i]);
+    beginLibraryCall(std::move(addresses));
+    op_->run(context, operands);
+  }
+
+private:
+  std::unique_ptr<LibraryOp> op_;
+  std::vector<size_t> unchanged_;
+};
+
+std::unique_ptr<LibraryOp> makeOp(const json &d, const std::string &kind) {
+  // Only convolutions and batch norms read or write blocked buffers.
+  if (kind.rfind("conv", 0) != 0 && kind.rfind("batch_norm", 0) != 0)
+    blockedOperands(d, {});
+  if (kind == "conv2d")
+    return std::make_unique<ConvOp>(d, ConvOp::Forward);
+  if (kind == "conv2d_backward_data")
+    return std::make_unique<ConvOp>(d, ConvOp::BackwardData);
+  if (kind == "conv2d_backward_weights")
+    return std::make_unique<ConvOp>(d, ConvOp::BackwardWeights);
+  if (kind == "matmul")
+    return std::make_unique<MatmulOp>(d);
+  if (kind == "batch_norm")
+    return std::make_unique<BatchNormOp>(d, BatchNormOp::Training);
+  if (kind == "batch_norm_inference")
+    return std::make_unique<BatchNormOp>(d, BatchNormOp::Inference);
+  if (kind == "batch_norm_backward")
+    return std::make_unique<BatchNormOp>(d, BatchNormOp::Backward);
+  if (kind == "reorder")
+    return std::make_unique<ReorderOp>(d);
+  if (kind == "softmax" || kind == "log_softmax")
+    return std::make_unique<SoftmaxOp>(d, kind == "log_softmax");
+  if (kind == "normal")
+    return std::make_unique<RandomOp>(d, RandomOp::Normal);
+  if (kind == "uniform")
+    return std::make_unique<RandomOp>(d, RandomOp::Uniform);
+  if (kind == "bernoulli")
+    return std::make_unique<RandomOp>(d, RandomOp::Bernoulli);
+  if (kind == "categorical")
+    return std::make_unique<CategoricalOp>(d);
+  if (kind == "nearest")
+    return std::make_unique<NearestOp>(d);
+  if (kind == "lookup")
+    return std::make_unique<LookupOp>(d);
+  if (kind == "one_hot")
+    return std::make_unique<OneHotOp>(d);
+  if (kind == "argmax")
+    return std::make_unique<ArgmaxOp>(d);
+  return nullptr;
+}
+
 } // namespace
 
 std::unique_ptr<LibraryOp> makeLibraryOp(const json &d) {
   std::string kind = d.value("kind", "");
+  std::unique_ptr<LibraryOp> op;
+  std::vector<size_t> unchanged;
   try {
-    // Only convolutions and batch norms read or write blocked buffers.
-    if (kind.rfind("conv", 0) != 0 && kind.rfind("batch_norm", 0) != 0)
-      blockedOperands(d, {});
-    if (kind == "conv2d")
-      return std::make_unique<ConvOp>(d, ConvOp::Forward);
-    if (kind == "conv2d_backward_data")
-      return std::make_unique<ConvOp>(d, ConvOp::BackwardData);
-    if (kind == "conv2d_backward_weights")
-      return std::make_unique<ConvOp>(d, ConvOp::BackwardWeights);
-    if (kind == "matmul")
-      return std::make_unique<MatmulOp>(d);
-    if (kind == "batch_norm")
-      return std::make_unique<BatchNormOp>(d, BatchNormOp::Training);
-    if (kind == "batch_norm_inference")
-      return std::make_unique<BatchNormOp>(d, BatchNormOp::Inference);
-    if (kind == "batch_norm_backward")
-      return std::make_unique<BatchNormOp>(d, BatchNormOp::Backward);
-    if (kind == "reorder")
-      return std::make_unique<ReorderOp>(d);
-    if (kind == "softmax" || kind == "log_softmax")
-      return std::make_unique<SoftmaxOp>(d, kind == "log_softmax");
-    if (kind == "normal")
-      return std::make_unique<RandomOp>(d, RandomOp::Normal);
-    if (kind == "uniform")
-      return std::make_unique<RandomOp>(d, RandomOp::Uniform);
-    if (kind == "bernoulli")
-      return std::make_unique<RandomOp>(d, RandomOp::Bernoulli);
-    if (kind == "categorical")
-      return std::make_unique<CategoricalOp>(d);
-    if (kind == "nearest")
-      return std::make_unique<NearestOp>(d);
-    if (kind == "lookup")
-      return std::make_unique<LookupOp>(d);
-    if (kind == "one_hot")
-      return std::make_unique<OneHotOp>(d);
-    if (kind == "argmax")
-      return std::make_unique<ArgmaxOp>(d);
+    op = makeOp(d, kind);
+    unchanged = d.value("unchanged", std::vector<size_t>{});
   } catch (const json::exception &e) {
     throw Error("library op " + kind + " at " + d.value("loc", "?") +
                 ": malformed descriptor: " + e.what());
@@ -585,9 +612,11 @@ std::unique_ptr<LibraryOp> makeLibraryOp(const json &d) {
     throw Error("library op " + kind + " at " + d.value("loc", "?") + ": " +
                 e.what());
   }
-  throw Error(
-      "library op kind '" + kind + "' at " + d.value("loc", "?") +
-      " is unknown to this runtime (recompile the model with this gmc)");
+  if (!op)
+    throw Error(
+        "library op kind '" + kind + "' at " + d.value("loc", "?") +
+        " is unknown to this runtime (recompile the model with this gmc)");
+  return std::make_unique<StagedCall>(std::move(op), std::move(unchanged));
 }
 
 } // namespace gmrt::cpu

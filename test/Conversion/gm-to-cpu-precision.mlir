@@ -22,7 +22,8 @@ gm.model @m {
 // CHECK: llvm.mlir.global internal constant @gm_model_info_json
 // CHECK-SAME: \22kind\22:\22conv2d\22{{[^}]*}}\22precision\22:\22bf16\22
 // CHECK-SAME: \22kind\22:\22matmul\22{{[^}]*}}\22precision\22:\22bf16\22
-// Keys are sorted: a precision would stand between loc and x.
-// CHECK-SAME: \22kind\22:\22softmax\22,\22loc\22:\22loc({{[^)]*}})\22,\22x\22:[6,8]}
+// Keys are sorted: a precision would stand between loc and x (the softmax
+// reads %a, as the matmul before it: gm-to-cpu-unchanged.mlir).
+// CHECK-SAME: \22kind\22:\22softmax\22,\22loc\22:\22loc({{[^)]*}})\22,\22unchanged\22:[0],\22x\22:[6,8]}
 // F32-NOT: \22precision\22
 // BAD: gm-to-cpu: unknown precision 'fp8' (f32 or bf16)

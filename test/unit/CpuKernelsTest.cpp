@@ -379,6 +379,35 @@ TEST(CpuKernels, Bf16ConvolutionsAndMatmuls) {
   checkMatmul(3, 4, 6, 2, false, true, Precision::bf16);
 }
 
+TEST(CpuKernels, StagedCopiesAreReusedOnlyForUnchangedOperands) {
+  // A bf16 matmul stages its f32 operands as bf16 copies. The next call
+  // reuses the copy of an operand the compiler says is unchanged since the
+  // previous call; here A's bytes change anyway, so that the reuse shows.
+  Matmul mm(1, 2, 3, 2, false, false, Precision::bf16);
+  std::vector<float> a{1, 2, 3, 4, 5, 6}, b{1, 0, 0, 1, 1, 1}, c(4);
+  auto run = [&](std::vector<const void *> unchanged) {
+    beginLibraryCall(std::move(unchanged));
+    mm.run(a.data(), b.data(), c.data());
+    return c;
+  };
+  std::vector<float> first = run({});
+  EXPECT_EQ(first, (std::vector<float>{4, 5, 10, 11}));
+  a[0] = 100;
+  // Said unchanged: the copy staged by the previous call is used.
+  EXPECT_EQ(run({a.data()}), first);
+  // Not said: converted again.
+  EXPECT_EQ(run({}), (std::vector<float>{103, 5, 10, 11}));
+  a[0] = 1;
+  // Said unchanged, but no call before this one staged it (another call
+  // ran in between): converted again.
+  run({});
+  beginLibraryCall({});
+  a[0] = 7;
+  beginLibraryCall({a.data()});
+  mm.run(a.data(), b.data(), c.data());
+  EXPECT_EQ(c, (std::vector<float>{10, 5, 10, 11}));
+}
+
 TEST(CpuKernels, Bf16WeightGradientsOfStridedConvolutionsRunInF32) {
   // oneDNN's bf16 weight gradient is slower than f32 at stride 2 without
   // AMX: there it computes on the f32 operands (checkConv checks the values

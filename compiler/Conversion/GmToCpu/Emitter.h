@@ -76,6 +76,12 @@ public:
   /// Registers a library op (`descriptor` holds "kind" and its geometry);
   /// returns its id, the index of its entry in the model info.
   int32_t addLibraryOp(llvm::json::Object descriptor);
+  /// The indices of `inputs` (of a library op in `block`) that the library
+  /// call emitted just before it, in the same block, also read: nothing
+  /// runs in between that could change their bytes or the runtime's staged
+  /// copies of them, so the runtime may reuse the copies it made then
+  /// (docs/runtime-abi.md, "unchanged"). Then notes this call as the last.
+  SmallVector<int64_t> noteLibraryCall(Block *block, ArrayRef<Value> inputs);
   /// Counts `flops` for the current op toward its entry's total.
   void countFlops(int64_t flops) { currentFlops_ += flops * flopsScale_; }
   /// Calls library op `id` on `operands` (values whose addresses are
@@ -113,6 +119,11 @@ private:
                    PlaceAttr place, MemRefType type);
 
   std::string precision_ = "f32";
+  /// The library call emitted last: its block and inputs.
+  struct {
+    Block *block = nullptr;
+    SmallVector<Value> inputs;
+  } lastLibraryCall_;
   ModelOp model_;
   ModuleOp module_;
   /// Where new module-level ops go: before the model.

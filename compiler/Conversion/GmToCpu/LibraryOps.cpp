@@ -313,6 +313,11 @@ FailureOr<bool> mlir::gm::cpu::emitLibraryOp(ModelEmitter &emitter,
   if (emitter.precision() != "f32" &&
       (kind.starts_with("conv") || kind == "matmul"))
     descriptor["precision"] = emitter.precision();
+  // Operands are the inputs, then the results.
+  SmallVector<int64_t> unchanged = emitter.noteLibraryCall(
+      op->getBlock(), ArrayRef<Value>(operands).drop_back(op->getNumResults()));
+  if (!unchanged.empty())
+    descriptor["unchanged"] = toJson(unchanged);
   int32_t id = emitter.addLibraryOp(std::move(descriptor));
   if (failed(emitter.emitLibraryCall(b, op->getLoc(), fs, id, operands)))
     return failure();

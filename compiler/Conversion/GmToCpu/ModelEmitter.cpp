@@ -121,6 +121,7 @@ func::FuncOp ModelEmitter::beginFunction(OpBuilder &b, Location loc,
   Block *entry = fn.addEntryBlock();
   b.setInsertionPointToStart(entry);
   fs.frame = entry->getArgument(0);
+  lastLibraryCall_ = {}; // a call starts with no staged copies to reuse
   auto memrefType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
   auto call = [&](StringRef helper) {
     return func::CallOp::create(b, loc, helper, TypeRange{memrefType},
@@ -507,6 +508,21 @@ static FailureOr<Value> addressArray(ModelEmitter &emitter, OpBuilder &b,
     LLVM::StoreOp::create(b, loc, *address, slot);
   }
   return fs.addresses;
+}
+
+SmallVector<int64_t> ModelEmitter::noteLibraryCall(Block *block,
+                                                   ArrayRef<Value> inputs) {
+  // A call in a nested block (a loop body) runs between this one and the
+  // last of this block, or, first in a loop body, this call follows the
+  // body's last in the next iteration: the blocks differ then.
+  SmallVector<int64_t> unchanged;
+  if (lastLibraryCall_.block == block)
+    for (auto [i, value] : llvm::enumerate(inputs))
+      if (llvm::is_contained(lastLibraryCall_.inputs, value))
+        unchanged.push_back(static_cast<int64_t>(i));
+  lastLibraryCall_.block = block;
+  lastLibraryCall_.inputs.assign(inputs.begin(), inputs.end());
+  return unchanged;
 }
 
 LogicalResult ModelEmitter::emitLibraryCall(OpBuilder &b, Location loc,
