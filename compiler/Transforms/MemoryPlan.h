@@ -43,6 +43,21 @@ std::optional<int64_t> contiguousSliceOffset(SliceOp slice);
 /// When each input of `concat` is a contiguous run of its result: the runs'
 /// byte offsets. gm-plan-memory may then place the inputs there.
 std::optional<SmallVector<int64_t>> contiguousConcatOffsets(ConcatOp concat);
+/// When `slice` takes its input's elements with unit strides, every
+/// dimension after some axis whole, but not as one contiguous run (a
+/// channel half of a batch of images): the byte offset of its first
+/// element. gm-plan-memory makes such a slice a view when only loops read
+/// it (loopShapeOf), and those loops index it as a window of the input.
+std::optional<int64_t> stridedSliceOffset(SliceOp slice);
+/// When `concat`'s inputs are not contiguous runs of its result (a concat
+/// of channel halves): the byte offset of each input's first element in
+/// the result. gm-plan-memory may compute an input that one loop makes for
+/// the concat alone there, the loop writing a window of the result.
+std::optional<SmallVector<int64_t>> stridedConcatOffsets(ConcatOp concat);
+/// The iteration shape of the loop nest computing `op`, an elementwise op
+/// or a gm.fused without a library op (its reduction's input shape, if it
+/// reduces); nullopt for other ops.
+std::optional<ArrayRef<int64_t>> loopShapeOf(Operation *op);
 /// Whether the plan put `part` at byte `offset` of `whole` (so copying one
 /// to the other is nothing to do).
 bool sharesBytes(Value part, Value whole, int64_t offset);

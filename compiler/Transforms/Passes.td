@@ -227,11 +227,18 @@ def GmPlanMemory : Pass<"gm-plan-memory", "::mlir::gm::ModelOp"> {
     contiguous `concat` (all dimensions before its axis 1) of variables laid
     out back to back reads them in place too; the inputs of a contiguous
     `concat` that own their bytes are computed inside its result, where the
-    concat would have copied them; `gm.constant`s become globals of the
-    object file. An elementwise op (or `gm.fused`) whose result is stored
-    back whole into the variables it reads for the last time writes them
-    in place (an optimizer step, running statistics): its stores then copy
-    nothing. Arena bytes are zero pages the runtime maps; an entry touches
+    concat would have copied them. Strided windows too: a `slice` of unit
+    strides, whole in the dimensions after some axis (a channel half of a
+    batch of images), is a view of its input at its first element when only
+    loops over its own shape read it (elementwise ops, `gm.fused` without a
+    library op), which index it as a window of the input; an input of any
+    other `concat` that such a loop makes for the concat alone is computed
+    in its window of the concat's result. In the blocked layout both take
+    whole channel blocks (`isChannelWindow`). `gm.constant`s become globals
+    of the object file. An elementwise op (or `gm.fused`) whose result is
+    stored back whole into the variables it reads for the last time writes
+    them in place (an optimizer step, running statistics): its stores then
+    copy nothing. Arena bytes are zero pages the runtime maps; an entry touches
     only those it uses. Sampler results get slots of their own that
     stay valid after the call.
 

@@ -119,6 +119,58 @@ gm::contiguousConcatOffsets(ConcatOp concat) {
   return offsets;
 }
 
+std::optional<int64_t> gm::stridedSliceOffset(SliceOp slice) {
+  if (contiguousSliceOffset(slice))
+    return std::nullopt;
+  if (auto strides = slice.getStrides())
+    if (llvm::any_of(*strides, [](int64_t s) { return s != 1; }))
+      return std::nullopt;
+  ArrayRef<int64_t> shape =
+      cast<ShapedType>(slice.getInput().getType()).getShape();
+  ArrayRef<int64_t> sizes = slice.getSizes(), offsets = slice.getOffsets();
+  // The innermost dimension narrowed; those after it are whole.
+  int64_t rank = shape.size(), axis = rank - 1;
+  while (axis > 0 && sizes[axis] == shape[axis])
+    --axis;
+  if (sizes[axis] == shape[axis])
+    return std::nullopt;
+  int64_t offset = 0;
+  for (int64_t k = 0; k < rank; ++k)
+    offset = offset * shape[k] + offsets[k];
+  Type element = cast<ShapedType>(slice.getType()).getElementType();
+  return offset * elementBytes(element);
+}
+
+std::optional<SmallVector<int64_t>> gm::stridedConcatOffsets(ConcatOp concat) {
+  if (contiguousConcatOffsets(concat))
+    return std::nullopt;
+  auto type = cast<ShapedType>(concat.getType());
+  int64_t inner = 1;
+  for (int64_t k = concat.getAxis() + 1; k < type.getRank(); ++k)
+    inner *= type.getDimSize(k);
+  SmallVector<int64_t> offsets;
+  int64_t at = 0, bytes = elementBytes(type.getElementType());
+  for (Value input : concat.getInputs()) {
+    offsets.push_back(at * inner * bytes);
+    at += cast<ShapedType>(input.getType()).getDimSize(concat.getAxis());
+  }
+  return offsets;
+}
+
+std::optional<ArrayRef<int64_t>> gm::loopShapeOf(Operation *op) {
+  auto shapeOf = [](Value v) {
+    return cast<ShapedType>(v.getType()).getShape();
+  };
+  if (isElementwise(op))
+    return shapeOf(op->getResult(0));
+  auto fused = dyn_cast<FusedOp>(op);
+  if (!fused || fused.getLibraryOp())
+    return std::nullopt;
+  if (Operation *reduction = fused.getReduction())
+    return shapeOf(reduction->getOperand(0));
+  return shapeOf(fused.getResult(0));
+}
+
 bool gm::sharesBytes(Value part, Value whole, int64_t offset) {
   PlaceAttr partPlace = getPlace(part), wholePlace = getPlace(whole);
   return partPlace && wholePlace && partPlace == shiftPlace(wholePlace, offset);
@@ -273,6 +325,37 @@ void BodyPlanner::placeInside(Value part, Value whole, int64_t offset) {
   aliases_.unionSets(whole, part);
 }
 
+/// Whether only loop nests over `value`'s own shape read it (no broadcast):
+/// they can index it as a window of another buffer.
+static bool readOnlyByLoops(Value value) {
+  auto shape = cast<ShapedType>(value.getType()).getShape();
+  return !value.use_empty() &&
+         llvm::all_of(value.getUsers(), [&](Operation *user) {
+           std::optional<ArrayRef<int64_t>> loop = loopShapeOf(user);
+           return loop && *loop == shape;
+         });
+}
+
+/// Whether `input` of `concat` is a result a loop nest over its shape makes
+/// for the concat alone: the loop can write it into a window of the concat.
+static bool writtenByLoopFor(Value input, ConcatOp concat) {
+  Operation *def = input.getDefiningOp();
+  std::optional<ArrayRef<int64_t>> loop = def ? loopShapeOf(def) : std::nullopt;
+  return loop && input.hasOneUse() &&
+         *loop == cast<ShapedType>(input.getType()).getShape() &&
+         !(isa<FusedOp>(def) && cast<FusedOp>(def).getReduction());
+}
+
+/// Whether a window `op` (a slice or concat) takes of or gives to `part`
+/// is the same bytes in the layout they share: any window in the plain
+/// layout, whole channel blocks of whole images in the blocked one.
+static bool windowKeepsLayout(Operation *op, Value part) {
+  StringRef layout = layoutOf(op->getResult(0));
+  if (layoutOf(part) != layout)
+    return false;
+  return layout != layout::blocked || isChannelWindow(op);
+}
+
 /// The value whose bytes `value` shares, through views, or null for
 /// constants and block arguments (no bytes of their own to share).
 static Value viewedRoot(Value value) {
@@ -294,13 +377,18 @@ void BodyPlanner::formBuffers() {
         alias(result, op->getOperand(0), 0);
         continue;
       }
-      // A contiguous slice of a buffer is a view of it.
-      if (auto slice = dyn_cast<SliceOp>(op))
-        if (std::optional<int64_t> offset = contiguousSliceOffset(slice))
-          if (viewedRoot(slice.getInput())) {
-            alias(result, slice.getInput(), *offset);
-            continue;
-          }
+      // A contiguous slice of a buffer is a view of it; so is a strided
+      // one that only loops read, as a window.
+      if (auto slice = dyn_cast<SliceOp>(op)) {
+        std::optional<int64_t> offset = contiguousSliceOffset(slice);
+        if (!offset && readOnlyByLoops(result) &&
+            windowKeepsLayout(slice, slice.getInput()))
+          offset = stridedSliceOffset(slice);
+        if (offset && viewedRoot(slice.getInput())) {
+          alias(result, slice.getInput(), *offset);
+          continue;
+        }
+      }
       aliases_.insert(result);
       Buffer &buffer = buffers_[result];
       buffer.bytes = storageBytes(type);
@@ -313,12 +401,20 @@ void BodyPlanner::formBuffers() {
             variableOffsets_.lookup(load.getVariableAttr().getValue());
       }
     }
-    // The inputs of a contiguous concat are computed where it needs them.
-    if (auto concat = dyn_cast<ConcatOp>(op))
+    // The inputs of a contiguous concat are computed where it needs them;
+    // of a strided one, those a loop makes for it alone, into a window.
+    if (auto concat = dyn_cast<ConcatOp>(op)) {
       if (std::optional<SmallVector<int64_t>> runs =
               contiguousConcatOffsets(concat))
         for (auto [input, run] : llvm::zip(concat.getInputs(), *runs))
           placeInside(input, concat.getResult(), run);
+      if (std::optional<SmallVector<int64_t>> runs =
+              stridedConcatOffsets(concat))
+        for (auto [input, run] : llvm::zip(concat.getInputs(), *runs))
+          if (writtenByLoopFor(input, concat) &&
+              windowKeepsLayout(concat, input))
+            placeInside(input, concat.getResult(), run);
+    }
     // The canvas of an autoregressive loop is its result's buffer.
     if (auto ar = dyn_cast<AutoregressiveOp>(op))
       aliases_.unionSets(ar.getResult(), ar.getBody().getArgument(0));

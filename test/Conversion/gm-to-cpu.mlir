@@ -482,3 +482,61 @@ gm.model @mixed_window {
     gm.return %s : tensor<2x16x3x3xf32>
   }
 }
+
+// -----
+
+// A strided slice that only loops read is read in place, as a window of its
+// input (channels 2-3 of each image: elements 6-11 of 12); concat inputs
+// that loops compute for the concat alone are written into their windows of
+// its result. No kernel copies a slice or a concat's input.
+gm.model @strided_windows {
+  gm.sampler @s() -> tensor<2x4x3xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<2x4x3xf32>
+    %h = gm.slice %x offsets [0, 2, 0] sizes [2, 2, 3] : tensor<2x4x3xf32> -> tensor<2x2x3xf32>
+    %t = gm.tanh %h : tensor<2x2x3xf32>
+    %a = gm.exp %t : tensor<2x2x3xf32>
+    %b = gm.neg %t : tensor<2x2x3xf32>
+    %c = gm.concat %a, %b axis 1 : (tensor<2x2x3xf32>, tensor<2x2x3xf32>) -> tensor<2x4x3xf32>
+    gm.return %c : tensor<2x4x3xf32>
+  }
+}
+// CHECK-LABEL: func.func @gm_sampler_s
+// CHECK-NOT: .slice
+// CHECK-NOT: .concat
+// CHECK: func.func private @k{{[0-9]+}}.tanh
+// CHECK: memref.view {{.*}} to memref<2x12xf32>
+// CHECK-NEXT: memref.subview %{{.*}}[0, 6] [2, 6] [1, 1]
+// CHECK: func.func private @k{{[0-9]+}}.exp
+// CHECK: memref.view {{.*}} to memref<2x12xf32>
+// CHECK-NEXT: memref.subview %{{.*}}[0, 0] [2, 6] [1, 1]
+// CHECK: func.func private @k{{[0-9]+}}.neg
+// CHECK: memref.view {{.*}} to memref<2x12xf32>
+// CHECK-NEXT: memref.subview %{{.*}}[0, 6] [2, 6] [1, 1]
+
+// -----
+
+// The same in the blocked layout, on whole channel blocks: channels 16-31
+// of each image are its second block, elements 64-127 of 128.
+gm.model @blocked_windows {
+  gm.sampler @s() -> tensor<2x32x2x2xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<2x32x2x2xf32>
+    %xb = gm.reorder %x to "blocked" : tensor<2x32x2x2xf32>
+    %h = gm.slice %xb offsets [0, 16, 0, 0] sizes [2, 16, 2, 2] {gm.layouts = ["blocked"]} : tensor<2x32x2x2xf32> -> tensor<2x16x2x2xf32>
+    %t = gm.tanh %h {gm.layouts = ["blocked"]} : tensor<2x16x2x2xf32>
+    %a = gm.exp %t {gm.layouts = ["blocked"]} : tensor<2x16x2x2xf32>
+    %b = gm.neg %t {gm.layouts = ["blocked"]} : tensor<2x16x2x2xf32>
+    %c = gm.concat %a, %b axis 1 {gm.layouts = ["blocked"]} : (tensor<2x16x2x2xf32>, tensor<2x16x2x2xf32>) -> tensor<2x32x2x2xf32>
+    %p = gm.reorder %c to "plain" : tensor<2x32x2x2xf32>
+    gm.return %p : tensor<2x32x2x2xf32>
+  }
+}
+// CHECK-LABEL: func.func @gm_sampler_s
+// CHECK-NOT: .slice
+// CHECK-NOT: .concat
+// CHECK: func.func private @k{{[0-9]+}}.tanh
+// CHECK: memref.view {{.*}} to memref<2x128xf32>
+// CHECK-NEXT: memref.subview %{{.*}}[0, 64] [2, 64] [1, 1]
+// CHECK: func.func private @k{{[0-9]+}}.exp
+// CHECK: memref.subview %{{.*}}[0, 0] [2, 64] [1, 1] : memref<2x128xf32>
+// CHECK: func.func private @k{{[0-9]+}}.neg
+// CHECK: memref.subview %{{.*}}[0, 64] [2, 64] [1, 1] : memref<2x128xf32>

@@ -333,3 +333,36 @@ gm.model @library_not_in_place {
     gm.store %y to @m : tensor<4x4xf32>
   }
 }
+
+// -----
+
+// Strided windows. A slice of whole trailing dimensions that is not one
+// contiguous run (a channel half of a batch) is a view of its input, at
+// its first element, when only loops over its own shape read it (they
+// index it as a window of the input); returned, it is a copy. A concat
+// input that one loop makes for that concat alone is computed in its
+// window of the concat's bytes; one read elsewhere too keeps its own.
+// CHECK-LABEL: gm.model @strided_windows
+gm.model @strided_windows {
+  gm.sampler @s() -> (tensor<2x2x3xf32>, tensor<2x4x3xf32>, tensor<2x2x3xf32>) {
+    // CHECK: gm.normal {gm.places = [#gm.place<arena, 0>]
+    %x = gm.normal {id = 0 : i64} : tensor<2x4x3xf32>
+    // Channels 2-3 of both images: element 6, byte 24 of %x.
+    // CHECK: gm.slice {{.*}} offsets [0, 2, 0] sizes [2, 2, 3] {gm.places = [#gm.place<arena, 24>]}
+    %h = gm.slice %x offsets [0, 2, 0] sizes [2, 2, 3] : tensor<2x4x3xf32> -> tensor<2x2x3xf32>
+    %t = gm.tanh %h : tensor<2x2x3xf32>
+    // CHECK: gm.slice {{.*}} offsets [0, 0, 0] sizes [2, 2, 3] {gm.places = [#gm.place<arena, 448>]}
+    %r = gm.slice %x offsets [0, 0, 0] sizes [2, 2, 3] : tensor<2x4x3xf32> -> tensor<2x2x3xf32>
+    // Read by both concats: bytes of its own.
+    // CHECK: gm.exp {{.*}} {gm.places = [#gm.place<arena, 256>]}
+    %a = gm.exp %t : tensor<2x2x3xf32>
+    // For %c alone: channels 2-3 of %c.
+    // CHECK: gm.neg {{.*}} {gm.places = [#gm.place<arena, [[#B:]]>]}
+    %b = gm.neg %t : tensor<2x2x3xf32>
+    // CHECK: gm.concat {{.*}} {gm.places = [#gm.place<arena, [[#B-24]]>]}
+    %c = gm.concat %a, %b axis 1 : (tensor<2x2x3xf32>, tensor<2x2x3xf32>) -> tensor<2x4x3xf32>
+    %d = gm.concat %t, %a axis 1 : (tensor<2x2x3xf32>, tensor<2x2x3xf32>) -> tensor<2x4x3xf32>
+    %e = gm.add %c, %d : (tensor<2x4x3xf32>, tensor<2x4x3xf32>) -> tensor<2x4x3xf32>
+    gm.return %r, %e, %t : tensor<2x2x3xf32>, tensor<2x4x3xf32>, tensor<2x2x3xf32>
+  }
+}

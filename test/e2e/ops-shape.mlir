@@ -8,6 +8,8 @@
 // CHECK-DAG: random.3.npy: 512 elements, {{.*}} ok
 // CHECK-DAG: quantize.3.npy: 40 elements, {{.*}} ok
 // CHECK-DAG: canvas.npy: 32 elements, {{.*}} ok
+// CHECK-DAG: windows.npy: 30 elements, {{.*}} ok
+// CHECK-DAG: windows.1.npy: 60 elements, {{.*}} ok
 // CHECK-NOT: FAIL
 
 gm.model @shapes {
@@ -63,5 +65,20 @@ gm.model @shapes {
       gm.yield %s : tensor<2x4x4xf32>
     }
     gm.return %img : tensor<2x4x4xf32>
+  }
+
+  // Strided windows: channel ranges of a batch that only loops read are
+  // read in place (gm-plan-memory), and a concat's input a loop computes
+  // for it alone is written into its window; one also returned is copied.
+  gm.sampler @windows() -> (tensor<2x3x5xf32>, tensor<2x6x5xf32>) {
+    %x = gm.normal {id = 15 : i64} : tensor<2x6x5xf32>
+    %a = gm.slice %x offsets [0, 1, 0] sizes [2, 3, 5] : tensor<2x6x5xf32> -> tensor<2x3x5xf32>
+    %b = gm.slice %x offsets [0, 3, 0] sizes [2, 3, 5] : tensor<2x6x5xf32> -> tensor<2x3x5xf32>
+    %t = gm.tanh %a : tensor<2x3x5xf32>
+    %e = gm.exp %b : tensor<2x3x5xf32>
+    %m = gm.mul %t, %e : (tensor<2x3x5xf32>, tensor<2x3x5xf32>) -> tensor<2x3x5xf32>
+    %n = gm.sub %e, %t : (tensor<2x3x5xf32>, tensor<2x3x5xf32>) -> tensor<2x3x5xf32>
+    %c = gm.concat %n, %m axis 1 : (tensor<2x3x5xf32>, tensor<2x3x5xf32>) -> tensor<2x6x5xf32>
+    gm.return %m, %c : tensor<2x3x5xf32>, tensor<2x6x5xf32>
   }
 }

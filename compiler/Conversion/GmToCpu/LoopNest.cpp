@@ -32,8 +32,16 @@ SmallVector<Value> LoopNest::addressedValues() const {
   return values;
 }
 
+/// Whether a window takes all of dimension `at` of its view.
+static bool wholeInWindow(const NestOperand &operand, size_t at) {
+  return operand.offsets[at] == 0 && operand.sizes[at] == operand.shape[at] &&
+         operand.strides[at] == 1;
+}
+
 /// Whether dims k and k + 1 can become one: same kind of loop, and every
-/// buffer indexes both, consecutively and without a window, or neither.
+/// buffer indexes both, consecutively, or neither; a window must take all
+/// of the inner one and step the outer one by one (a channel half of a
+/// batch: N x (C/2 x H x W) of N x (C x H x W)).
 static bool canMerge(const LoopNest &nest, int64_t k) {
   if (nest.iterators[k] != nest.iterators[k + 1])
     return false;
@@ -44,9 +52,11 @@ static bool canMerge(const LoopNest &nest, int64_t k) {
     bool hasSecond = second != operand.dims.end();
     if (!hasFirst && !hasSecond)
       return true;
-    if (hasFirst != hasSecond || operand.hasWindow())
+    if (hasFirst != hasSecond || second != first + 1)
       return false;
-    return second == first + 1;
+    size_t at = first - operand.dims.begin();
+    return !operand.hasWindow() ||
+           (wholeInWindow(operand, at + 1) && operand.strides[at] == 1);
   };
   return llvm::all_of(nest.inputs, agrees) &&
          llvm::all_of(nest.outputs, agrees);
@@ -60,7 +70,16 @@ static void merge(LoopNest &nest, int64_t k) {
     auto first = llvm::find(operand.dims, k);
     if (first != operand.dims.end()) {
       size_t at = first - operand.dims.begin();
-      operand.shape[at] *= operand.shape[at + 1];
+      int64_t inner = operand.shape[at + 1];
+      if (operand.hasWindow()) {
+        // The inner dimension is whole: the window moves in its units.
+        operand.offsets[at] *= inner;
+        operand.sizes[at] *= inner;
+        operand.offsets.erase(operand.offsets.begin() + at + 1);
+        operand.sizes.erase(operand.sizes.begin() + at + 1);
+        operand.strides.erase(operand.strides.begin() + at + 1);
+      }
+      operand.shape[at] *= inner;
       operand.shape.erase(operand.shape.begin() + at + 1);
       operand.dims.erase(operand.dims.begin() + at + 1);
     }
@@ -100,12 +119,25 @@ void mlir::gm::cpu::blockChannels(LoopNest &nest,
        llvm::concat<NestOperand>(nest.inputs, nest.outputs)) {
     if (!operand.value)
       continue; // a scalar
-    assert(!operand.hasWindow() && "blocked loops have no windows");
     if (blocked(operand.value)) {
-      operand.shape = nest.extents;
       operand.dims = {0, 1, 2, 3, 4};
+      if (!operand.hasWindow()) {
+        operand.shape = nest.extents;
+        continue;
+      }
+      // A window of whole channel blocks of whole images (a strided view
+      // or a concat's part, isChannelWindow): the same window of blocks.
+      SmallVector<int64_t> &o = operand.offsets, &s = operand.sizes,
+                           &t = operand.strides, &full = operand.shape;
+      assert(o[1] % block == 0 && s[1] % block == 0 && t[1] == 1 &&
+             "a blocked window takes whole channel blocks");
+      full = {full[0], full[1] / block, full[2], full[3], block};
+      o = {o[0], o[1] / block, o[2], o[3], 0};
+      s = {s[0], s[1] / block, s[2], s[3], block};
+      t = {t[0], 1, t[2], t[3], 1};
       continue;
     }
+    assert(!operand.hasWindow() && "a plain window in a blocked loop");
     auto at = llvm::find(operand.dims, 1);
     if (at == operand.dims.end())
       continue; // not indexed by channel

@@ -251,6 +251,42 @@ static Type elementTypeOf(Value v) {
   return cast<RankedTensorType>(v.getType()).getElementType();
 }
 
+/// The whole of `value` indexed by iteration dims 0..rank-1.
+static NestOperand wholeOperand(Value value) {
+  NestOperand operand;
+  operand.value = value;
+  operand.shape.assign(shapeOf(value).begin(), shapeOf(value).end());
+  for (size_t k = 0; k < operand.shape.size(); ++k)
+    operand.dims.push_back(k);
+  return operand;
+}
+
+/// All of `whole` narrowed to the window of `sizes` at `offsets` (unit
+/// strides unless given).
+static NestOperand windowOf(Value whole, ArrayRef<int64_t> offsets,
+                            ArrayRef<int64_t> sizes,
+                            ArrayRef<int64_t> strides = {}) {
+  NestOperand operand = wholeOperand(whole);
+  operand.offsets.assign(offsets.begin(), offsets.end());
+  operand.sizes.assign(sizes.begin(), sizes.end());
+  if (strides.empty())
+    operand.strides.assign(sizes.size(), 1);
+  else
+    operand.strides.assign(strides.begin(), strides.end());
+  return operand;
+}
+
+/// When the plan made `value`, a slice's result, a strided view of the
+/// slice's input (stridedSliceOffset: only loops read it): the slice.
+static SliceOp stridedView(Value value) {
+  auto slice = value.getDefiningOp<SliceOp>();
+  if (!slice)
+    return {};
+  std::optional<int64_t> offset = stridedSliceOffset(slice);
+  return offset && sharesBytes(value, slice.getInput(), *offset) ? slice
+                                                                 : SliceOp();
+}
+
 /// `value` as an operand of a nest over `extents` that it broadcasts to
 /// (numpy rules: aligned at the right, size-1 dimensions repeat).
 static NestOperand broadcastOperand(Value value, ArrayRef<int64_t> extents) {
@@ -259,6 +295,11 @@ static NestOperand broadcastOperand(Value value, ArrayRef<int64_t> extents) {
   if (constant && constant.isSplat()) {
     operand.scalar = cast<TypedAttr>(constant.getSplatValue<Attribute>());
     return operand;
+  }
+  if (SliceOp slice = stridedView(value)) {
+    // Only loops over its own shape read it (gm-plan-memory).
+    assert(shapeOf(value) == extents && "a strided view is not broadcast");
+    return windowOf(slice.getInput(), slice.getOffsets(), extents);
   }
   operand.value = value;
   ArrayRef<int64_t> shape = shapeOf(value);
@@ -271,14 +312,22 @@ static NestOperand broadcastOperand(Value value, ArrayRef<int64_t> extents) {
   return operand;
 }
 
-/// The whole of `value` indexed by iteration dims 0..rank-1.
-static NestOperand wholeOperand(Value value) {
-  NestOperand operand;
-  operand.value = value;
-  operand.shape.assign(shapeOf(value).begin(), shapeOf(value).end());
-  for (size_t k = 0; k < operand.shape.size(); ++k)
-    operand.dims.push_back(k);
-  return operand;
+/// Where a nest writes `result`: its own buffer, or the window of a
+/// concat's result the plan computes it in (stridedConcatOffsets).
+static NestOperand outputOperand(Value result) {
+  if (result.hasOneUse())
+    if (auto concat = dyn_cast<ConcatOp>(*result.getUsers().begin()))
+      if (std::optional<SmallVector<int64_t>> runs =
+              stridedConcatOffsets(concat)) {
+        unsigned i = result.getUses().begin()->getOperandNumber();
+        if (sharesBytes(result, concat.getResult(), (*runs)[i])) {
+          SmallVector<int64_t> offsets(shapeOf(result).size(), 0);
+          for (Value before : concat.getInputs().take_front(i))
+            offsets[concat.getAxis()] += shapeOf(before)[concat.getAxis()];
+          return windowOf(concat.getResult(), offsets, shapeOf(result));
+        }
+      }
+  return wholeOperand(result);
 }
 
 static LoopNest parallelNest(ArrayRef<int64_t> extents, StringRef name) {
@@ -301,7 +350,7 @@ static LoopNest elementwiseNest(Operation *op) {
   LoopNest nest = parallelNest(shapeOf(result), op->getName().stripDialect());
   for (Value operand : op->getOperands())
     nest.inputs.push_back(broadcastOperand(operand, nest.extents));
-  nest.outputs.push_back(wholeOperand(result));
+  nest.outputs.push_back(outputOperand(result));
   Type type = elementTypeOf(result);
   nest.point = [op, type](OpBuilder &b, Location loc, ValueRange in,
                           ValueRange) {
@@ -358,7 +407,7 @@ static LoopNest fusedNest(FusedOp op) {
     return nest;
   }
   for (Value result : op.getResults())
-    nest.outputs.push_back(wholeOperand(result));
+    nest.outputs.push_back(outputOperand(result));
   nest.point = [body](OpBuilder &b, Location, ValueRange in, ValueRange) {
     IRMapping scalars = computeBody(b, body, in);
     SmallVector<Value> results;
@@ -478,17 +527,11 @@ static LoopNest transposeNest(TransposeOp op) {
 static LoopNest sliceNest(SliceOp op) {
   ArrayRef<int64_t> shape = shapeOf(op.getResult());
   LoopNest nest = parallelNest(shape, "slice");
-  NestOperand in = wholeOperand(op.getInput());
-  in.dims.clear();
-  for (size_t k = 0; k < shape.size(); ++k)
-    in.dims.push_back(k);
-  in.offsets.assign(op.getOffsets().begin(), op.getOffsets().end());
-  in.sizes.assign(shape.begin(), shape.end());
-  if (auto strides = op.getStrides())
-    in.strides.assign(strides->begin(), strides->end());
-  else
-    in.strides.assign(shape.size(), 1);
-  nest.inputs.push_back(in);
+  SmallVector<int64_t> strides(shape.size(), 1);
+  if (auto given = op.getStrides())
+    strides.assign(given->begin(), given->end());
+  nest.inputs.push_back(
+      windowOf(op.getInput(), op.getOffsets(), shape, strides));
   nest.outputs.push_back(wholeOperand(op.getResult()));
   nest.point = identityPoint();
   return nest;
@@ -573,9 +616,11 @@ FailureOr<bool> mlir::gm::cpu::emitLoopOp(ModelEmitter &emitter, OpBuilder &b,
   if (auto t = dyn_cast<TransposeOp>(op))
     return emit(transposeNest(t));
   if (auto s = dyn_cast<SliceOp>(op)) {
-    // The plan made contiguous slices views: nothing to copy.
+    // The plan made contiguous slices views, and strided ones that only
+    // loops read (they index the input): nothing to copy.
     std::optional<int64_t> offset = contiguousSliceOffset(s);
-    if (offset && sharesBytes(s.getResult(), s.getInput(), *offset))
+    if ((offset && sharesBytes(s.getResult(), s.getInput(), *offset)) ||
+        stridedView(s.getResult()))
       return true;
     return emit(sliceNest(s));
   }
@@ -607,6 +652,8 @@ FailureOr<bool> mlir::gm::cpu::emitLoopOp(ModelEmitter &emitter, OpBuilder &b,
     int64_t axis = concat.getAxis(), at = 0;
     size_t rank = shapeOf(concat.getResult()).size();
     std::optional<SmallVector<int64_t>> runs = contiguousConcatOffsets(concat);
+    if (!runs)
+      runs = stridedConcatOffsets(concat);
     for (auto [i, input] : llvm::enumerate(concat.getInputs())) {
       SmallVector<int64_t> offsets(rank, 0);
       offsets[axis] = at;
