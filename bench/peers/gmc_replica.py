@@ -124,12 +124,16 @@ class Batches:
             self.orders[epoch] = order
         return self.orders[epoch]
 
-    def batch(self, position, size=64):
-        """Batch `position` scaled as wgan_gp.gm's x: u8 / 255 * 2 - 1."""
+    def u8(self, position, size=64):
+        """Batch `position` as the dataset's u8 images (N, 1, 28, 28)."""
         count = len(self.images)
         picks = [self.order(g // count)[g % count]
                  for g in range(position * size, (position + 1) * size)]
-        u8 = np.stack([self.images[k] for k in picks])
+        return torch.from_numpy(np.stack([self.images[k] for k in picks]))
+
+    def batch(self, position, size=64):
+        """Batch `position` scaled as wgan_gp.gm's x: u8 / 255 * 2 - 1."""
+        u8 = self.u8(position, size).numpy()
         return torch.from_numpy(u8.astype(np.float32) / 255.0 * 2 - 1)
 
 
