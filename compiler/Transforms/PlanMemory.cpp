@@ -81,13 +81,25 @@ PlaceAttr gm::shiftPlace(PlaceAttr place, int64_t bytes) {
                         place.getOffset() + bytes);
 }
 
-std::optional<int64_t> gm::contiguousSliceOffset(SliceOp slice) {
+/// The byte offset of `slice`'s first element in its input, when it takes
+/// elements with unit strides.
+static std::optional<int64_t> unitStrideOffset(SliceOp slice) {
   if (auto strides = slice.getStrides())
     if (llvm::any_of(*strides, [](int64_t s) { return s != 1; }))
       return std::nullopt;
   ArrayRef<int64_t> shape =
       cast<ShapedType>(slice.getInput().getType()).getShape();
-  ArrayRef<int64_t> sizes = slice.getSizes(), offsets = slice.getOffsets();
+  int64_t offset = 0;
+  for (auto [extent, at] : llvm::zip(shape, slice.getOffsets()))
+    offset = offset * extent + at;
+  Type element = cast<ShapedType>(slice.getType()).getElementType();
+  return offset * elementBytes(element);
+}
+
+std::optional<int64_t> gm::contiguousSliceOffset(SliceOp slice) {
+  ArrayRef<int64_t> shape =
+      cast<ShapedType>(slice.getInput().getType()).getShape();
+  ArrayRef<int64_t> sizes = slice.getSizes();
   // Contiguous when, for some dimension d, the dimensions before d are
   // taken one index at a time and those after d whole.
   size_t rank = shape.size(), d = 0;
@@ -96,11 +108,7 @@ std::optional<int64_t> gm::contiguousSliceOffset(SliceOp slice) {
   for (size_t k = d + 1; k < rank; ++k)
     if (sizes[k] != shape[k])
       return std::nullopt;
-  int64_t offset = 0;
-  for (size_t k = 0; k < rank; ++k)
-    offset = offset * shape[k] + offsets[k];
-  Type element = cast<ShapedType>(slice.getType()).getElementType();
-  return offset * elementBytes(element);
+  return unitStrideOffset(slice);
 }
 
 std::optional<SmallVector<int64_t>>
@@ -122,23 +130,16 @@ gm::contiguousConcatOffsets(ConcatOp concat) {
 std::optional<int64_t> gm::stridedSliceOffset(SliceOp slice) {
   if (contiguousSliceOffset(slice))
     return std::nullopt;
-  if (auto strides = slice.getStrides())
-    if (llvm::any_of(*strides, [](int64_t s) { return s != 1; }))
-      return std::nullopt;
   ArrayRef<int64_t> shape =
       cast<ShapedType>(slice.getInput().getType()).getShape();
-  ArrayRef<int64_t> sizes = slice.getSizes(), offsets = slice.getOffsets();
+  ArrayRef<int64_t> sizes = slice.getSizes();
   // The innermost dimension narrowed; those after it are whole.
-  int64_t rank = shape.size(), axis = rank - 1;
+  int64_t axis = static_cast<int64_t>(shape.size()) - 1;
   while (axis > 0 && sizes[axis] == shape[axis])
     --axis;
   if (sizes[axis] == shape[axis])
     return std::nullopt;
-  int64_t offset = 0;
-  for (int64_t k = 0; k < rank; ++k)
-    offset = offset * shape[k] + offsets[k];
-  Type element = cast<ShapedType>(slice.getType()).getElementType();
-  return offset * elementBytes(element);
+  return unitStrideOffset(slice);
 }
 
 std::optional<SmallVector<int64_t>> gm::stridedConcatOffsets(ConcatOp concat) {
