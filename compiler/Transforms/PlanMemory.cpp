@@ -158,6 +158,9 @@ std::optional<SmallVector<int64_t>> gm::stridedConcatOffsets(ConcatOp concat) {
   return offsets;
 }
 
+// Not gm::loopShape: a reduction of its own reads its input whole
+// (reductionNest), not through a window; only a gm.fused's reduction
+// reads its inputs as the fused chain's.
 std::optional<ArrayRef<int64_t>> gm::loopShapeOf(Operation *op) {
   auto shapeOf = [](Value v) {
     return cast<ShapedType>(v.getType()).getShape();
@@ -554,10 +557,14 @@ bool BodyPlanner::updatesInPlace(Operation *op, Value result,
   const Buffer &out = outIt->second, &in = inIt->second;
   int64_t at = position_.lookup(op);
   // The input: a variable's bytes read for the last time here, element i
-  // for element i (same type, so no broadcast).
+  // for element i (same type, so no broadcast; contiguous, not a strided
+  // view). The result's buffer: first written here (a concat's other
+  // inputs computed inside it earlier would overwrite what this op reads).
+  auto slice = input.getDefiningOp<SliceOp>();
   if (out.kind != Buffer::Arena || in.kind != Buffer::Variable ||
-      input.getType() != result.getType() || in.end != at ||
-      offsetInBuffer_.lookup(result) != 0)
+      input.getType() != result.getType() || in.end != at || out.begin != at ||
+      offsetInBuffer_.lookup(result) != 0 ||
+      (slice && stridedSliceOffset(slice)))
     return false;
   int64_t begin = in.variableOffset + offsetInBuffer_.lookup(input);
   int64_t end = begin + out.bytes;

@@ -44,7 +44,7 @@ int64_t keptExtent(ArrayRef<bool> live, int64_t padBefore, int64_t padAfter,
 }
 
 /// The kernel taps a convolution computes with: the runtime crops the rows
-/// and columns its mask zeroes at the edges (kernels.cpp cropToMask).
+/// and columns its mask zeroes at the edges (kernels.cpp maskCrop).
 template <typename ConvOpT> int64_t computedTaps(ConvOpT c, Value weight) {
   ArrayRef<int64_t> w = shapeOf(weight);
   int64_t kh = w[2], kw = w[3];

@@ -105,11 +105,11 @@ memory::desc activation(const memory::dims &dims, bool blocked) {
 /// gradients.
 constexpr int kOperandSlots = 4, kPartialsSlot = 4;
 
-/// What a scratch slot holds: `source`'s bytes staged as `desc` by library
-/// call number `call`, or nothing known (source null).
+/// What a scratch slot holds: `source`'s bytes, laid out as `from`, staged
+/// as `desc` by library call number `call`, or nothing known (source null).
 struct SlotContent {
   const void *source = nullptr;
-  memory::desc desc;
+  memory::desc from, desc;
   uint64_t call = 0;
 };
 
@@ -177,6 +177,7 @@ struct Staged {
     const Scratch &s = scratch();
     const SlotContent &held = s.contents[slot];
     return held.source == p && held.call + 1 == s.call &&
+           held.from == plain.mem.get_desc() &&
            held.desc == internal.get_desc() &&
            std::find(s.unchanged.begin(), s.unchanged.end(), p) !=
                s.unchanged.end();
@@ -192,7 +193,7 @@ struct Staged {
     } else {
       toInternal.execute(stream(), plain.mem, scratchMemory());
     }
-    s.contents[slot] = {p, internal.get_desc(), s.call};
+    s.contents[slot] = {p, plain.mem.get_desc(), internal.get_desc(), s.call};
     return internal;
   }
   /// The memory for output `p`; finish() moves the result to `p`.
@@ -633,7 +634,8 @@ struct Conv2d::Impl {
       ConvShape candidate = cropTo(declared, grown);
       ConvPass pass;
       buildWeightPass(candidate, blocked, pass);
-      if (!isGemm(pass.implementation)) {
+      // A jit kernel, not gemm nor a reference loop.
+      if (pass.implementation.rfind("jit", 0) == 0) {
         bwdWeights = std::move(pass);
         gradientCrop = grown;
         g = candidate;

@@ -536,6 +536,9 @@ private:
   Elem dtype_;
 };
 
+/// The most operands a library op takes (batch_norm_backward's).
+constexpr size_t kMaxOperands = 8;
+
 /// An op and the operands the call before it read too ("unchanged"):
 /// each call starts by telling the kernels so (beginLibraryCall).
 class StagedCall : public LibraryOp {
@@ -605,6 +608,12 @@ std::unique_ptr<LibraryOp> makeLibraryOp(const json &d) {
   try {
     op = makeOp(d, kind);
     unchanged = d.value("unchanged", std::vector<size_t>{});
+    // Input indices, ascending: a library op has at most 8 operands.
+    for (size_t k = 0; k < unchanged.size(); ++k)
+      if (unchanged[k] >= kMaxOperands ||
+          (k > 0 && unchanged[k] <= unchanged[k - 1]))
+        throw Error("\"unchanged\" must list ascending operand indices below " +
+                    std::to_string(kMaxOperands));
   } catch (const json::exception &e) {
     throw Error("library op " + kind + " at " + d.value("loc", "?") +
                 ": malformed descriptor: " + e.what());

@@ -1,6 +1,6 @@
 //===- mask_crop.h - a masked convolution's computed kernel ---*- C++ -*-===//
 //
-// Header-only, shared by the runtime (kernels.cpp cropToMask, which runs
+// Header-only, shared by the runtime (kernels.cpp maskCrop, which runs
 // the convolution on the smaller kernel) and the compiler
 // (gm-propagate-layouts, which needs the kernel size the runtime's layout
 // rule sees): one rule, so the two cannot drift apart.

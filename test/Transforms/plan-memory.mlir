@@ -366,3 +366,27 @@ gm.model @strided_windows {
     gm.return %r, %e, %t : tensor<2x2x3xf32>, tensor<2x4x3xf32>, tensor<2x2x3xf32>
   }
 }
+
+// -----
+
+// An update stored back whole over the variable it last reads is written
+// in place only when its buffer is first written by that op: here the
+// concat's second input is computed into its window first, and would
+// overwrite the variable's channels 2-3 before the multiply reads them.
+// CHECK-LABEL: gm.model @window_before_update
+gm.model @window_before_update {
+  gm.param @v : tensor<2x4x3xf32> = #gm.fill<1.0>
+  gm.phase train @step {
+    %a = gm.load @v : tensor<2x4x3xf32>
+    // CHECK: gm.slice {{.*}} offsets [0, 2, 0] {{.*}} {gm.places = [#gm.place<variables, 24>]}
+    %s1 = gm.slice %a offsets [0, 0, 0] sizes [2, 2, 3] : tensor<2x4x3xf32> -> tensor<2x2x3xf32>
+    %s2 = gm.slice %a offsets [0, 2, 0] sizes [2, 2, 3] : tensor<2x4x3xf32> -> tensor<2x2x3xf32>
+    // CHECK: gm.exp {{.*}} {gm.places = [#gm.place<arena, [[#E:]]>]}
+    %r2 = gm.exp %s2 : tensor<2x2x3xf32>
+    // CHECK: gm.mul {{.*}} {gm.places = [#gm.place<arena, [[#E-24]]>]}
+    %r1 = gm.mul %s1, %s2 : (tensor<2x2x3xf32>, tensor<2x2x3xf32>) -> tensor<2x2x3xf32>
+    // CHECK: gm.concat {{.*}} {gm.places = [#gm.place<arena, [[#E-24]]>]}
+    %c = gm.concat %r1, %r2 axis 1 : (tensor<2x2x3xf32>, tensor<2x2x3xf32>) -> tensor<2x4x3xf32>
+    gm.store %c to @v : tensor<2x4x3xf32>
+  }
+}

@@ -10,6 +10,7 @@
 // CHECK-DAG: canvas.npy: 32 elements, {{.*}} ok
 // CHECK-DAG: windows.npy: 30 elements, {{.*}} ok
 // CHECK-DAG: windows.1.npy: 60 elements, {{.*}} ok
+// CHECK-DAG: windows.2.npy: 3 elements, {{.*}} ok
 // CHECK-NOT: FAIL
 
 gm.model @shapes {
@@ -70,7 +71,7 @@ gm.model @shapes {
   // Strided windows: channel ranges of a batch that only loops read are
   // read in place (gm-plan-memory), and a concat's input a loop computes
   // for it alone is written into its window; one also returned is copied.
-  gm.sampler @windows() -> (tensor<2x3x5xf32>, tensor<2x6x5xf32>) {
+  gm.sampler @windows() -> (tensor<2x3x5xf32>, tensor<2x6x5xf32>, tensor<3xf32>) {
     %x = gm.normal {id = 15 : i64} : tensor<2x6x5xf32>
     %a = gm.slice %x offsets [0, 1, 0] sizes [2, 3, 5] : tensor<2x6x5xf32> -> tensor<2x3x5xf32>
     %b = gm.slice %x offsets [0, 3, 0] sizes [2, 3, 5] : tensor<2x6x5xf32> -> tensor<2x3x5xf32>
@@ -79,6 +80,9 @@ gm.model @shapes {
     %m = gm.mul %t, %e : (tensor<2x3x5xf32>, tensor<2x3x5xf32>) -> tensor<2x3x5xf32>
     %n = gm.sub %e, %t : (tensor<2x3x5xf32>, tensor<2x3x5xf32>) -> tensor<2x3x5xf32>
     %c = gm.concat %n, %m axis 1 : (tensor<2x3x5xf32>, tensor<2x3x5xf32>) -> tensor<2x6x5xf32>
-    gm.return %m, %c : tensor<2x3x5xf32>, tensor<2x6x5xf32>
+    // A sum whose chain reads the windows (one gm.fused with a reduction).
+    %q = gm.mul %a, %b : (tensor<2x3x5xf32>, tensor<2x3x5xf32>) -> tensor<2x3x5xf32>
+    %s = gm.reduce_sum %q dims [0, 2] : tensor<2x3x5xf32> -> tensor<3xf32>
+    gm.return %m, %c, %s : tensor<2x3x5xf32>, tensor<2x6x5xf32>, tensor<3xf32>
   }
 }

@@ -1388,6 +1388,21 @@ TEST_F(LibraryOpsTest, UnknownKindsAndMalformedDescriptorsNameTheLoc) {
         {{"kind", "normal"}, {"y", json::array({2})}, {"dtype", "f32"}});
   });
   EXPECT_TRUE(contains(e, "library op normal at ?")) << e;
+
+  // "unchanged" lists input indices, ascending, below the operand count.
+  for (auto bad :
+       {json::array({1, 0}), json::array({9}), json::array({2, 2})}) {
+    e = errorOf([&] {
+      cpu::makeLibraryOp({{"kind", "normal"},
+                          {"y", json::array({2})},
+                          {"dtype", "f32"},
+                          {"stream", 1},
+                          {"unchanged", bad},
+                          {"loc", "model.gm:3:4"}});
+    });
+    EXPECT_TRUE(contains(e, "library op normal at model.gm:3:4")) << e;
+    EXPECT_TRUE(contains(e, "\"unchanged\" must list ascending")) << e;
+  }
 }
 
 // The runtime's own loops read and write f32, f64, i32 and i64; a bf16

@@ -54,7 +54,7 @@ static json::Object convDescriptor(StringRef kind, OpT op, ArrayRef<int64_t> x,
 }
 
 /// A masked convolution's mask; its FLOPs count the taps the mask keeps
-/// (the runtime does not compute the rest: kernels.cpp cropToMask).
+/// (the runtime does not compute the rest: kernels.cpp maskCrop).
 static void addMask(json::Object &d, std::optional<DenseIntElementsAttr> mask) {
   if (!mask)
     return;

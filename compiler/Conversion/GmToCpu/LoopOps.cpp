@@ -297,8 +297,11 @@ static NestOperand broadcastOperand(Value value, ArrayRef<int64_t> extents) {
     return operand;
   }
   if (SliceOp slice = stridedView(value)) {
-    // Only loops over its own shape read it (gm-plan-memory).
-    assert(shapeOf(value) == extents && "a strided view is not broadcast");
+    // Only loops over its own shape read it (gm-plan-memory): the slice
+    // copied nothing, so another reading would be wrong, not slow.
+    if (shapeOf(value) != extents)
+      llvm::report_fatal_error("gm-to-cpu: a strided view read broadcast "
+                               "(gm-plan-memory should have copied it)");
     return windowOf(slice.getInput(), slice.getOffsets(), extents);
   }
   operand.value = value;
