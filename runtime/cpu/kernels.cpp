@@ -207,10 +207,10 @@ struct Staged {
   }
 };
 
-void beginLibraryCall(std::vector<const void *> unchanged) {
+void beginLibraryCall(const std::vector<const void *> &unchanged) {
   Scratch &s = scratch();
   ++s.call;
-  s.unchanged = std::move(unchanged);
+  s.unchanged.assign(unchanged.begin(), unchanged.end());
 }
 
 /// `plain` with its strides and another element type.
@@ -501,6 +501,7 @@ static void assemble(ConvPass &pass, dnnl::primitive primitive,
 
 struct Conv2d::Impl {
   ConvShape declared;
+  size_t declaredWeights; // elements of the full (uncropped) weight
   /// The forward and input gradient compute `s`, `declared` cropped by
   /// `crop` to its mask; the weight gradient computes `g`, cropped by
   /// `gradientCrop` (see buildWeightGradient).
@@ -514,8 +515,9 @@ struct Conv2d::Impl {
   Precision gradientPrecision;                        // of the weight gradient
 
   Impl(const ConvShape &shape, Precision precision)
-      : declared(shape), crop(maskCrop(shape)), gradientCrop(crop),
-        s(cropTo(shape, crop)), g(s),
+      : declared(shape),
+        declaredWeights(weightsDesc(shape).get_size() / sizeof(float)),
+        crop(maskCrop(shape)), gradientCrop(crop), s(cropTo(shape, crop)), g(s),
         srcBuffer(activation({s.n, s.c, s.h, s.w}, s.blockedX)),
         dstBuffer(activation({s.n, s.o, s.oh, s.ow}, s.blockedY)),
         gradientPrecision(gradientPrecisionFor(s, precision)) {
@@ -660,7 +662,7 @@ struct Conv2d::Impl {
       return weightGradient(x, dy, dw);
     weightGradient(x, dy, maskedGrad.data());
     // Masked taps do not exist: their gradient is zero.
-    std::fill(dw, dw + weightsDesc(declared).get_size() / sizeof(float), 0.0f);
+    std::fill(dw, dw + declaredWeights, 0.0f);
     forEachLiveTap(g, gradientCrop, maskedGrad.size(),
                    [&](int64_t full, int64_t computed) {
                      dw[full] = maskedGrad[computed];

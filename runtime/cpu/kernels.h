@@ -27,7 +27,7 @@ enum class Precision { f32, bf16 };
 /// previous library call read too, holding the same values (the compiler
 /// says which: docs/runtime-abi.md, "unchanged"); a copy of one that call
 /// staged in another layout or type is then used again, not made again.
-void beginLibraryCall(std::vector<const void *> unchanged);
+void beginLibraryCall(const std::vector<const void *> &unchanged);
 
 /// What a forward convolution or a matmul does to its result before
 /// writing it (made by gm-fuse from the ops that followed it): + bias per

@@ -546,16 +546,17 @@ public:
   StagedCall(std::unique_ptr<LibraryOp> op, std::vector<size_t> unchanged)
       : op_(std::move(op)), unchanged_(std::move(unchanged)) {}
   void run(const CallContext &context, void *const *operands) override {
-    std::vector<const void *> addresses;
+    addresses_.clear(); // keeps its capacity: no allocation per step
     for (size_t i : unchanged_)
-      addresses.push_back(operands[i]);
-    beginLibraryCall(std::move(addresses));
+      addresses_.push_back(operands[i]);
+    beginLibraryCall(addresses_);
     op_->run(context, operands);
   }
 
 private:
   std::unique_ptr<LibraryOp> op_;
   std::vector<size_t> unchanged_;
+  std::vector<const void *> addresses_;
 };
 
 std::unique_ptr<LibraryOp> makeOp(const json &d, const std::string &kind) {

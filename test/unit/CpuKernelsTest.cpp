@@ -286,9 +286,10 @@ TEST(CpuKernels, WeightGradientsGrowTheCropForJit) {
   first.blockedY = true;
   Conv2d conv(first);
   EXPECT_EQ(conv.computedKernel(), std::make_pair(int64_t(4), int64_t(7)));
-  if (dnnl::get_effective_cpu_isa() >= dnnl::cpu_isa::avx512_core)
+  if (dnnl::get_effective_cpu_isa() >= dnnl::cpu_isa::avx512_core) {
     EXPECT_EQ(conv.weightGradientKernel(),
               std::make_pair(int64_t(6), int64_t(7)));
+  }
 }
 
 TEST(CpuKernels, PointwiseConvolutions) {
