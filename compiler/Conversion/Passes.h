@@ -22,6 +22,11 @@ namespace mlir::gm {
 #define GEN_PASS_REGISTRATION
 #include "compiler/Conversion/Passes.h.inc"
 
+/// The LLVM function attribute gm-to-cpu gives its kernels (functions over
+/// an array of buffer addresses and a range): the driver tells LLVM those
+/// buffers do not overlap (compiler/Driver/KernelHints.h).
+inline constexpr llvm::StringLiteral kKernelAttribute = "gm-kernel";
+
 /// From the output of gm-to-cpu to the LLVM dialect: loops out of linalg,
 /// polynomial math, then every dialect to LLVM.
 void buildGmCpuToLLVMPipeline(OpPassManager &pm);

@@ -4,6 +4,7 @@
 
 #include "compiler/Conversion/Passes.h"
 #include "compiler/Driver/Config.h"
+#include "compiler/Driver/KernelHints.h"
 #include "compiler/Transforms/Passes.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -29,6 +30,7 @@
 #include "llvm/TargetParser/Host.h"
 #include "llvm/Transforms/Utils/SplitModule.h"
 
+#include <atomic>
 #include <thread>
 
 using namespace mlir;
@@ -129,6 +131,14 @@ static void optimizeLLVM(llvm::Module &module, llvm::TargetMachine &machine,
   builder.registerFunctionAnalyses(fam);
   builder.registerLoopAnalyses(lam);
   builder.crossRegisterProxies(lam, fam, cgam, mam);
+  builder.registerLateLoopOptimizationsEPCallback(
+      [](llvm::LoopPassManager &lpm, llvm::OptimizationLevel) {
+        lpm.addPass(KernelInnerLoopsPass());
+      });
+  builder.registerVectorizerStartEPCallback(
+      [](llvm::FunctionPassManager &fpm, llvm::OptimizationLevel) {
+        fpm.addPass(KernelAliasScopesPass());
+      });
   llvm::OptimizationLevel level = optLevel == 0   ? llvm::OptimizationLevel::O0
                                   : optLevel == 1 ? llvm::OptimizationLevel::O1
                                   : optLevel == 2 ? llvm::OptimizationLevel::O2
@@ -179,9 +189,11 @@ static std::string emitObject(llvm::Module &module,
 }
 
 /// Splits `module` into one part per path (functions dealt round-robin:
-/// the kernels are independent) and optimizes and compiles the parts on
-/// threads of their own, each in its own LLVM context. Returns one error
-/// message per part ("" where it succeeded).
+/// the kernels are independent) and optimizes and compiles the parts, each
+/// in its own LLVM context, on as many threads as there are cores: each
+/// thread takes the next part left, so that a part of large kernels does
+/// not hold the others up. Returns one error message per part ("" where it
+/// succeeded).
 static std::vector<std::string>
 compileInParallel(llvm::Module &module, llvm::ArrayRef<std::string> paths,
                   const BackendOptions &options) {
@@ -194,25 +206,30 @@ compileInParallel(llvm::Module &module, llvm::ArrayRef<std::string> paths,
       },
       /*PreserveLocals=*/false, /*RoundRobin=*/true);
   std::vector<std::string> errors(parts.size());
+  auto compilePart = [&](size_t i) {
+    llvm::LLVMContext context;
+    llvm::Expected<std::unique_ptr<llvm::Module>> part = llvm::parseBitcodeFile(
+        llvm::MemoryBufferRef(parts[i].str(), "gm-model-part"), context);
+    if (!part) {
+      errors[i] = llvm::toString(part.takeError());
+      return;
+    }
+    std::unique_ptr<llvm::TargetMachine> machine =
+        targetMachine(options.targetCpu, options.optLevel, errors[i]);
+    if (!machine)
+      return;
+    optimizeLLVM(**part, *machine, options.optLevel);
+    errors[i] = writeTo(paths[i], [&](llvm::raw_pwrite_stream &os) {
+      return emitObject(**part, *machine, os);
+    });
+  };
+  std::atomic<size_t> next = 0;
+  size_t cores = std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::thread> threads;
-  for (size_t i = 0; i < parts.size(); ++i)
-    threads.emplace_back([&, i] {
-      llvm::LLVMContext context;
-      llvm::Expected<std::unique_ptr<llvm::Module>> part =
-          llvm::parseBitcodeFile(
-              llvm::MemoryBufferRef(parts[i].str(), "gm-model-part"), context);
-      if (!part) {
-        errors[i] = llvm::toString(part.takeError());
-        return;
-      }
-      std::unique_ptr<llvm::TargetMachine> machine =
-          targetMachine(options.targetCpu, options.optLevel, errors[i]);
-      if (!machine)
-        return;
-      optimizeLLVM(**part, *machine, options.optLevel);
-      errors[i] = writeTo(paths[i], [&](llvm::raw_pwrite_stream &os) {
-        return emitObject(**part, *machine, os);
-      });
+  for (size_t t = 0; t < std::min(cores, parts.size()); ++t)
+    threads.emplace_back([&] {
+      for (size_t i = next++; i < parts.size(); i = next++)
+        compilePart(i);
     });
   for (std::thread &thread : threads)
     thread.join();

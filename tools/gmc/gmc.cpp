@@ -32,6 +32,10 @@
 
 namespace cl = llvm::cl;
 
+/// Object files per core: each core takes the next part left, so a part of
+/// large kernels does not hold the others up.
+static constexpr unsigned kPartsPerCore = 4;
+
 static cl::SubCommand checkCommand("check",
                                    "Check a model's syntax and shapes");
 static cl::SubCommand compileCommand("compile", "Compile a model");
@@ -176,9 +180,10 @@ static int compileBackEnd(mlir::ModuleOp module, const std::string &path,
     return printModule(module, path);
   if (emit != Emit::Exe)
     return mlir::failed(gmc::emitNative(module, emit, {path}, options, timer));
-  // Objects (one per core, compiled in parallel) go to temporary files,
+  // Objects (a few per core, compiled in parallel) go to temporary files,
   // removed after the link.
-  unsigned parts = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  unsigned parts =
+      kPartsPerCore * std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
   std::vector<std::string> objects;
   std::vector<std::unique_ptr<llvm::FileRemover>> removers;
   for (unsigned i = 0; i < parts; ++i) {

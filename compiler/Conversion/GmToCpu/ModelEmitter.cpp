@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Conversion/GmToCpu/Emitter.h"
+#include "compiler/Conversion/Passes.h"
 #include "compiler/Transforms/MemoryPlan.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -398,6 +399,9 @@ func::FuncOp ModelEmitter::kernelFor(const LoopNest &nest, Location loc) {
   auto kernel = func::FuncOp::create(loc, "gm_kernel",
                                      kb.getFunctionType({ptr, i64, i64}, {}));
   makeInternal(kernel);
+  // Its buffers never overlap where one is written: LLVM is told so.
+  kernel->setAttr("passthrough",
+                  kb.getArrayAttr({kb.getStringAttr(kKernelAttribute)}));
   Block *entry = kernel.addEntryBlock();
   kb.setInsertionPointToStart(entry);
   Value begin = arith::IndexCastOp::create(kb, loc, kb.getIndexType(),
