@@ -23,8 +23,9 @@ namespace mlir::gm {
 #include "compiler/Conversion/Passes.h.inc"
 
 /// The LLVM function attribute gm-to-cpu gives its kernels (functions over
-/// an array of buffer addresses and a range): the driver tells LLVM those
-/// buffers do not overlap (compiler/Driver/KernelHints.h).
+/// an array of buffer addresses and a range): the driver tells LLVM that
+/// those buffers do not overlap and keeps their whole-vector innermost
+/// loops from unrolling (compiler/Driver/KernelHints.h).
 inline constexpr llvm::StringLiteral kKernelAttribute = "gm-kernel";
 
 /// From the output of gm-to-cpu to the LLVM dialect: loops out of linalg,

@@ -399,7 +399,7 @@ func::FuncOp ModelEmitter::kernelFor(const LoopNest &nest, Location loc) {
   auto kernel = func::FuncOp::create(loc, "gm_kernel",
                                      kb.getFunctionType({ptr, i64, i64}, {}));
   makeInternal(kernel);
-  // Its buffers never overlap where one is written: LLVM is told so.
+  // The driver tells LLVM what gm knows of kernels (KernelHints.h).
   kernel->setAttr("passthrough",
                   kb.getArrayAttr({kb.getStringAttr(kKernelAttribute)}));
   Block *entry = kernel.addEntryBlock();
