@@ -266,14 +266,20 @@ def quantize(z, codebook):
     return z + (e - z).detach(), e, flat.detach(), codes
 
 
-def restart_dead_codes(codebook, vectors, codes, min_uses=1):
-    """vqvae2.gm's restart: codes fewer than `min_uses` vectors of the batch
-    chose move to one of the batch's vectors, drawn at random."""
+def restart_dead_codes(codebook, usage, vectors, codes, min_uses=1,
+                       decay=0.99):
+    """vqvae2.gm's restart: a code whose recent use (`usage`, a moving
+    average of how many of a batch's vectors chose it, updated in place)
+    falls below `min_uses` moves to one of the batch's vectors, drawn at
+    random, and its use starts again at the mean."""
     with torch.no_grad():
-        uses = torch.bincount(codes, minlength=codebook.shape[0])
-        drawn = vectors[torch.randint(0, len(vectors), (codebook.shape[0],))]
-        dead = uses < min_uses
+        k = codebook.shape[0]
+        usage.mul_(decay).add_(torch.bincount(codes, minlength=k).float(),
+                               alpha=1 - decay)
+        drawn = vectors[torch.randint(0, len(vectors), (k,))]
+        dead = usage < min_uses
         codebook[dead] = drawn[dead]
+        usage[dead] = len(vectors) / k
 
 
 class VQVAE2(nn.Module):
@@ -292,6 +298,8 @@ class VQVAE2(nn.Module):
         self.d2 = nn.ConvTranspose2d(64, 1, 4, 2, 1)
         self.top = nn.Parameter(torch.empty(k, d).uniform_(-1 / k, 1 / k))
         self.bottom = nn.Parameter(torch.empty(k, d).uniform_(-1 / k, 1 / k))
+        self.register_buffer("usage_top", torch.zeros(k))
+        self.register_buffer("usage_bottom", torch.zeros(k))
 
     def forward(self, x):
         hb = F.relu(self.eb2(F.relu(self.eb1(x))))
@@ -321,10 +329,11 @@ def make_vqvae2(batch, images=None, min_uses=1):
         loss.backward()
         opt.step()
         if min_uses > 0:
-            restart_dead_codes(model.top, model.vectors_top, model.codes_top,
+            restart_dead_codes(model.top, model.usage_top, model.vectors_top,
+                               model.codes_top, min_uses)
+            restart_dead_codes(model.bottom, model.usage_bottom,
+                               model.vectors_bottom, model.codes_bottom,
                                min_uses)
-            restart_dead_codes(model.bottom, model.vectors_bottom,
-                               model.codes_bottom, min_uses)
 
     step.model = model
     return step
