@@ -148,8 +148,9 @@ def pixelcnn(seed, steps, work, frameworks):
 
 def vqvae2(seed, steps, work, min_uses, frameworks):
     """Stage 1 of VQ-VAE-2: test reconstruction MSE and code perplexities."""
-    # "restart": which rule MIN_USES applies (before 2026-12-06: every code
-    # the batch left unused, every step; now: recent use, decay 0.99).
+    # "restart": which rule MIN_USES applies ("every-step", before
+    # 2026-12-06: every code the batch left unused, every step; now: recent
+    # use, decay 0.99).
     common = {"model": "vqvae2", "seed": seed, "steps": steps,
               "min_uses": min_uses, "restart": "recent-use-0.99"}
     rows = []

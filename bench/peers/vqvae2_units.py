@@ -10,11 +10,12 @@ codes").
 Rules: `recent` is vqvae2.gm's (a code whose moving-average use falls below
 1 moves), `every-step` the rule before it (every code the batch left unused
 moves, every step), `none` no restarts. `--init` loads a gmc checkpoint
-written before any update (train one step with the learning rate set to
-1e-30 and `-D MIN_USES=0`); trained on gmc's batches for the seed then
-(gmc_replica.py). Prints, every --every steps, the fraction of the ReLU's
-outputs above zero, of its channels with any output above zero, and the
-batch's top-code perplexity.
+holding the initial values: the trainer has no zero-step run, so edit
+vqvae2.gm's `adam(lr=1e-3)` to `lr=1e-30` and train one step with `-D
+MIN_USES=0`; then it trains on gmc's batches for the seed (gmc_replica.py).
+Without `--init`, PyTorch's own initial values and batches. Prints, every
+--every steps, the fraction of the ReLU's outputs above zero, of its
+channels with any output above zero, and the batch's top-code perplexity.
 """
 
 import argparse
