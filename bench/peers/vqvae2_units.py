@@ -35,15 +35,6 @@ NAMES = {"eb1": "encode_bottom.conv2d_0", "eb2": "encode_bottom.conv2d_1",
          "d2": "decode.conv_transpose2d_1"}
 
 
-def every_step_restart(codebook, vectors, codes):
-    """The rule before: every code no vector of the batch chose moves to a
-    vector of the batch drawn at random."""
-    with torch.no_grad():
-        uses = torch.bincount(codes, minlength=codebook.shape[0])
-        drawn = vectors[torch.randint(0, len(vectors), (codebook.shape[0],))]
-        codebook[uses < 1] = drawn[uses < 1]
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rule", choices=("recent", "every-step", "none"),
@@ -90,7 +81,8 @@ def main():
             if args.rule == "recent":
                 restart_dead_codes(book, usage, vectors, codes)
             elif args.rule == "every-step":
-                every_step_restart(book, vectors, codes)
+                # No memory: a code moves whenever this batch left it unused.
+                restart_dead_codes(book, usage, vectors, codes, decay=0)
         if step % args.every == 0:
             a = relu_input["a"]
             print(f"step {step}: active {(a > 0).float().mean().item():.4f}, "
