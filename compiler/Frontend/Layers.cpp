@@ -135,6 +135,23 @@ Value addBias(Sema &s, CallSite &site, Value y, llvm::StringRef layer,
   return t.add(y, t.perChannel(bias, typeOf(y).getRank()));
 }
 
+/// A layer's trainable weight, `<layer>.weight`.
+Value addWeight(Sema &s, CallSite &site, llvm::StringRef layer,
+                ArrayRef<int64_t> shape, Type element, Attribute init) {
+  return s.variable(site.callRange(), (layer + ".weight").str(),
+                    RankedTensorType::get(shape, element), init,
+                    /*trainable=*/true);
+}
+
+/// A layer's result: `y`, plus a bias of `channels` if the layer has one
+/// (initialized from the weight's fan-in, as PyTorch does).
+Val withBias(Sema &s, CallSite &site, Value y, bool bias,
+             llvm::StringRef layer, int64_t channels, int64_t fanIn) {
+  if (bias)
+    y = addBias(s, site, y, layer, channels, defaultInit(s, fanIn));
+  return y ? Val::ofTensor(y, site.callRange()) : Val::invalid();
+}
+
 /// What conv2d and conv_transpose2d share: the input, the output channels
 /// and the geometry, parsed and checked.
 struct ConvArgs {
@@ -211,9 +228,7 @@ Val gmc::conv2dLayer(Sema &s, CallSite &site) {
   Attribute init = weightInit(s, site, fanIn);
   if (!mask || !name || !init)
     return Val::invalid();
-  Value w = s.variable(site.callRange(), *name + ".weight",
-                       RankedTensorType::get(wshape, a->type.getElementType()),
-                       init, /*trainable=*/true);
+  Value w = addWeight(s, site, *name, wshape, a->type.getElementType(), init);
   if (!w)
     return Val::invalid();
   auto &b = s.builder();
@@ -222,9 +237,7 @@ Val gmc::conv2dLayer(Sema &s, CallSite &site) {
       site.callRange(), a->x, w, b.getDenseI64ArrayAttr(g.stride),
       b.getDenseI64ArrayAttr(g.padding), b.getDenseI64ArrayAttr(g.dilation),
       b.getI64IntegerAttr(groups), *mask);
-  if (a->bias)
-    y = addBias(s, site, y, *name, a->outChannels, defaultInit(s, fanIn));
-  return y ? Val::ofTensor(y, site.callRange()) : Val::invalid();
+  return withBias(s, site, y, a->bias, *name, a->outChannels, fanIn);
 }
 
 Val gmc::convTranspose2dLayer(Sema &s, CallSite &site) {
@@ -253,9 +266,7 @@ Val gmc::convTranspose2dLayer(Sema &s, CallSite &site) {
   Attribute init = weightInit(s, site, fanIn);
   if (!name || !init)
     return Val::invalid();
-  Value w = s.variable(site.callRange(), *name + ".weight",
-                       RankedTensorType::get(wshape, a->type.getElementType()),
-                       init, /*trainable=*/true);
+  Value w = addWeight(s, site, *name, wshape, a->type.getElementType(), init);
   if (!w)
     return Val::invalid();
   auto &b = s.builder();
@@ -264,9 +275,7 @@ Val gmc::convTranspose2dLayer(Sema &s, CallSite &site) {
       site.callRange(), a->x, w, b.getDenseI64ArrayAttr(g.stride),
       b.getDenseI64ArrayAttr(g.padding), b.getDenseI64ArrayAttr(*outputPadding),
       b.getDenseI64ArrayAttr(g.dilation), b.getI64IntegerAttr(groups));
-  if (a->bias)
-    y = addBias(s, site, y, *name, a->outChannels, defaultInit(s, fanIn));
-  return y ? Val::ofTensor(y, site.callRange()) : Val::invalid();
+  return withBias(s, site, y, a->bias, *name, a->outChannels, fanIn);
 }
 
 Val gmc::linearLayer(Sema &s, CallSite &site) {
@@ -289,15 +298,11 @@ Val gmc::linearLayer(Sema &s, CallSite &site) {
   Attribute init = weightInit(s, site, in);
   if (!name || !init)
     return Val::invalid();
-  Value w = s.variable(site.callRange(), *name + ".weight",
-                       RankedTensorType::get({*out, in}, xt.getElementType()),
-                       init, /*trainable=*/true);
+  Value w = addWeight(s, site, *name, {*out, in}, xt.getElementType(), init);
   if (!w)
     return Val::invalid();
   Value y = s.create<gm::MatmulOp>(site.callRange(), x, w, false, true);
-  if (bias)
-    y = addBias(s, site, y, *name, *out, defaultInit(s, in));
-  return y ? Val::ofTensor(y, site.callRange()) : Val::invalid();
+  return withBias(s, site, y, bias, *name, *out, in);
 }
 
 Val gmc::batchNormLayer(Sema &s, CallSite &site) {
