@@ -7,11 +7,12 @@ Prints one JSON object: the step times in milliseconds.
 
 import argparse
 import json
+import sys
 import time
 
 import torch
 
-from torch_models import MODELS
+from torch_models import MODELS, reference_blas
 
 
 def main():
@@ -22,6 +23,11 @@ def main():
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--batch", type=int, default=64)
     args = parser.parse_args()
+    blas = reference_blas()
+    if blas:
+        sys.exit(f"run_torch.py: PyTorch runs on the reference BLAS ({blas}); "
+                 "install an optimized one first (scripts/bench.sh installs "
+                 "libopenblas0-openmp)")
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     step = MODELS[args.model](args.batch)

@@ -15,6 +15,20 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
+def reference_blas():
+    """The path of the BLAS this process loaded when it is Debian's
+    reference one (libblas3 alone, no OpenBLAS): PyTorch's transposed
+    convolutions and convolution backward then run about 6x slower
+    (2026-12-06: DCGAN 600 ms a step against 95 with OpenBLAS), so its
+    timings say nothing. None when it is an optimized one."""
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            path = line.split()[-1]
+            if "/blas/libblas.so" in path:
+                return path
+    return None
+
+
 def synthetic(batch):
     """A fixed batch of random u8 images, as `images()`."""
     x = torch.randint(0, 256, (batch, 1, 28, 28), dtype=torch.uint8)

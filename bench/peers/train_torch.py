@@ -17,13 +17,14 @@ over the test split as vqvae2.gm's eval. Prints the training time.
 import argparse
 import gzip
 import math
+import sys
 import time
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from torch_models import MODELS
+from torch_models import MODELS, reference_blas
 
 DATA = "/usr/share/datasets/fashion-mnist"
 
@@ -103,6 +104,12 @@ def main():
     parser.add_argument("--min-uses", type=int, default=1,
                         help="VQ-VAE-2's dead-code restart (0: none)")
     args = parser.parse_args()
+    blas = reference_blas()
+    if blas:
+        print(f"warning: PyTorch runs on the reference BLAS ({blas}): its "
+              "training time is about 6x what it is with OpenBLAS "
+              "(scripts/bench.sh installs libopenblas0-openmp)",
+              file=sys.stderr, flush=True)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     shuffle = torch.Generator().manual_seed(args.seed)
