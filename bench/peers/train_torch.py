@@ -107,7 +107,7 @@ def main():
     blas = reference_blas()
     if blas:
         print(f"warning: PyTorch runs on the reference BLAS ({blas}): its "
-              "training time is about 6x what it is with OpenBLAS "
+              "training time is several times what it is with OpenBLAS "
               "(scripts/bench.sh installs libopenblas0-openmp)",
               file=sys.stderr, flush=True)
     torch.set_num_threads(args.threads)

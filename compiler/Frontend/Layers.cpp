@@ -145,8 +145,8 @@ Value addWeight(Sema &s, CallSite &site, llvm::StringRef layer,
 
 /// A layer's result: `y`, plus a bias of `channels` if the layer has one
 /// (initialized from the weight's fan-in, as PyTorch does).
-Val withBias(Sema &s, CallSite &site, Value y, bool bias,
-             llvm::StringRef layer, int64_t channels, int64_t fanIn) {
+Val withBias(Sema &s, CallSite &site, Value y, bool bias, llvm::StringRef layer,
+             int64_t channels, int64_t fanIn) {
   if (bias)
     y = addBias(s, site, y, layer, channels, defaultInit(s, fanIn));
   return y ? Val::ofTensor(y, site.callRange()) : Val::invalid();
