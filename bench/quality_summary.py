@@ -1,6 +1,6 @@
 """Summarizes the side-by-side quality runs: per model and metric, gmc's and
-PyTorch's runs over seeds (the medians and means models/README.md quotes),
-and how far apart the two are, with bootstrap intervals.
+PyTorch's runs over seeds (the medians and means of models/README.md's
+summary table), and how far apart the two are, with bootstrap intervals.
 
     python3 bench/quality_summary.py [--seeds] [--quality bench/quality.jsonl]
                                      [--streams bench/wgan_streams.jsonl]
@@ -10,8 +10,11 @@ latest run (the files are in the order the runs were made). A group is a
 framework, split by starting point where a run began from the other's
 draws (`init`, `streams`). Runs compare within a section: GAN FIDs under
 the classifier that measured them (their scale differs with it), VQ-VAE-2
-runs under one restart rule. `wgan_streams.jsonl`'s runs (PyTorch on an
-H100) are the groups "pytorch-h100".
+runs under one restart rule, and runs at another batch or precision (fields
+`batch`, `precision`) apart. `wgan_streams.jsonl`'s runs (PyTorch on an
+H100) are the groups "pytorch-h100". Seed by seed comparisons are printed
+only against runs that started from gmc's draws: elsewhere a seed number
+is a fresh draw for each framework.
 
 Standard library only: runs under any python3.
 """
@@ -66,12 +69,19 @@ def group_of(run):
 
 def section_of(run):
     """What a run compares under: FIDs only under one classifier (their
-    scale differs with it), VQ-VAE-2 runs only under one restart rule."""
-    if "classifier_accuracy" in run and run["model"] in ("dcgan", "wgan_gp"):
-        return f"classifier {100 * run['classifier_accuracy']:.2f}%"
+    scale differs with it), VQ-VAE-2 runs only under one restart rule, and
+    only at one batch and precision."""
+    parts = []
+    if run["model"] in ("dcgan", "wgan_gp"):
+        parts.append(f"classifier {100 * run['classifier_accuracy']:.2f}%")
     if run["model"] == "vqvae2":
-        return f"restart {run.get('restart')}, min_uses {run.get('min_uses')}"
-    return ""
+        parts.append(f"restart {run.get('restart')}, "
+                     f"min_uses {run.get('min_uses')}")
+    if run.get("batch", 64) != 64:
+        parts.append(f"batch {run['batch']}")
+    if run.get("precision", "f32") != "f32":
+        parts.append(run["precision"])
+    return ", ".join(parts)
 
 
 def streams_runs(path):
@@ -111,7 +121,7 @@ def describe(values):
             f"min {min(values):.6g}  max {max(values):.6g}")
 
 
-def compare(gmc, peer, better):
+def compare(gmc, peer, better, paired):
     """gmc against a peer group: the differences of medians and means with
     their intervals, and how often a gmc run is better than a peer run."""
     rng = random.Random(0)
@@ -124,11 +134,11 @@ def compare(gmc, peer, better):
             f"mean {statistics.fmean(a) - statistics.fmean(b):+.4g} "
             f"[{mlo:+.4g}, {mhi:+.4g}]  "
             f"P(gmc run better) {wins / (len(a) * len(b)):.2f}")
-    paired = sorted(set(gmc) & set(peer))
-    if paired:
+    seeds = sorted(set(gmc) & set(peer))
+    if paired and seeds:
         better_on = sum((gmc[s] < peer[s]) if better == "lower"
-                        else (gmc[s] > peer[s]) for s in paired)
-        line += f"  seed by seed: gmc better on {better_on} of {len(paired)}"
+                        else (gmc[s] > peer[s]) for s in seeds)
+        line += f"  seed by seed: gmc better on {better_on} of {len(seeds)}"
     return line
 
 
@@ -150,6 +160,12 @@ def main():
         runs = read_jsonl(args.quality, ("model", "framework", "seed", "steps"))
     except OSError as e:
         sys.exit(f"{args.quality}: {e.strerror}")
+    for run in runs:
+        if run["model"] in ("dcgan", "wgan_gp") and \
+                "classifier_accuracy" not in run:
+            sys.exit(f"{args.quality}: a {run['model']} run of seed "
+                     f"{run['seed']} does not say which classifier measured "
+                     "its FID (classifier_accuracy)")
     if os.path.exists(args.streams):
         runs += streams_runs(args.streams)
     groups = latest_per_seed(runs)
@@ -176,7 +192,9 @@ def main():
                 for group, values in found.items():
                     if gmc and group.startswith("pytorch") and len(gmc) > 1 \
                             and len(values) > 1:
-                        print(f"  gmc - {group}: {compare(gmc, values, better)}")
+                        paired = "init gmc" in group or "streams gmc" in group
+                        print(f"  gmc - {group}: "
+                              f"{compare(gmc, values, better, paired)}")
                 print()
 
 
