@@ -59,12 +59,22 @@ def read_jsonl(path, required):
 
 
 def group_of(run):
-    """The label of a run's group within its section: its framework and,
-    where it did not start from its own draws, its starting point."""
-    label = run["framework"]
-    if run.get("init") or run.get("streams"):
-        label += f" (init {run.get('init')}, streams {run.get('streams')})"
-    return label
+    """A run's group within its section: (framework, init, streams), the
+    last two empty where it started from its own draws."""
+    return run["framework"], run.get("init", ""), run.get("streams", "")
+
+
+def label(group):
+    framework, init, streams = group
+    if init or streams:
+        return f"{framework} (init {init}, streams {streams})"
+    return framework
+
+
+def from_gmc_draws(group):
+    """Runs of this group started from gmc's initial values or streams, so
+    their seeds pair with gmc's runs of the same seed."""
+    return "gmc" in group[1:]
 
 
 def section_of(run):
@@ -178,23 +188,22 @@ def main():
                                 if metric in r}
                          for k in keys if k[1:3] == (steps, section)}
                 found = {g: v for g, v in found.items() if v}
+                gmc = found.get(("gmc", "", ""))
                 if not found:
                     continue
                 print(f"{model} {metric} ({better} is better), {steps} steps"
                       + (f", {section}" if section else ""))
                 for group, values in found.items():
-                    print(f"  {group}: {len(values)} seeds "
+                    print(f"  {label(group)}: {len(values)} seeds "
                           f"({seeds_text(values)})  {describe(list(values.values()))}")
                     if args.seeds:
                         print("    " + "  ".join(f"{s}: {values[s]:.6g}"
                                                  for s in sorted(values)))
-                gmc = found.get("gmc")
                 for group, values in found.items():
-                    if gmc and group.startswith("pytorch") and len(gmc) > 1 \
+                    if gmc and group[0] != "gmc" and len(gmc) > 1 \
                             and len(values) > 1:
-                        paired = "init gmc" in group or "streams gmc" in group
-                        print(f"  gmc - {group}: "
-                              f"{compare(gmc, values, better, paired)}")
+                        print(f"  gmc - {label(group)}: "
+                              f"{compare(gmc, values, better, from_gmc_draws(group))}")
                 print()
 
 
