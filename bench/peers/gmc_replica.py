@@ -40,8 +40,14 @@ CRITIC_NOISE, EPS, G_NOISE, SHUFFLE = 0, 1, 2, 0xFFFFFF00
 INIT_STEP = 0xFFFFFFFF
 
 
+# safetensors' dtypes as numpy's, for those gmc's checkpoints hold.
+DTYPES = {"F32": np.float32, "F64": np.float64, "I32": np.int32,
+          "I64": np.int64, "U8": np.uint8}
+
+
 def load_checkpoint(path):
-    """A gmc checkpoint: {name: f32 tensor}, and its metadata."""
+    """A gmc checkpoint: {name: tensor of its stored type}, and its
+    metadata."""
     with open(path, "rb") as f:
         raw = f.read()
     n = struct.unpack("<Q", raw[:8])[0]
@@ -50,7 +56,7 @@ def load_checkpoint(path):
     tensors = {}
     for name, v in header.items():
         begin, end = v["data_offsets"]
-        data = np.frombuffer(raw[8 + n + begin:8 + n + end], np.float32)
+        data = np.frombuffer(raw[8 + n + begin:8 + n + end], DTYPES[v["dtype"]])
         tensors[name] = torch.from_numpy(data.reshape(v["shape"]).copy())
     return tensors, meta
 

@@ -163,8 +163,10 @@ void expandSGD(UpdateBuilder &u, SGDAttr sgd, ArrayRef<Value> grads) {
 void expandAdam(UpdateBuilder &u, AdamAttr adam, ArrayRef<Value> grads,
                 Block::iterator stepWhere, StringRef stepName) {
   TensorBuilder &t = u.math();
-  // One step count per update; bias corrections 1 - beta^t.
-  Type element = t.elementTypeOf(grads.front());
+  // One step count per update; bias corrections 1 - beta^t. In f64, as
+  // PyTorch computes them: an f32 count stops at 2^24 steps, and 1 - beta2
+  // in f32 is 1.3e-5 off (0.999 rounds), which scales the first steps.
+  Type element = Float64Type::get(grads.front().getContext());
   FlatSymbolRefAttr stepRef =
       u.createState(stepName, RankedTensorType::get({}, element), stepWhere);
   Value step = t.add(u.load(stepRef, RankedTensorType::get({}, element)),

@@ -20,6 +20,14 @@ static std::string storedType(const std::string &dtype) {
   return upper == "I1" ? "U8" : upper;
 }
 
+/// Whether a tensor stored as `stored` loads into a variable of type
+/// `modelType` by widening, without loss: F32 into f64 (Adam's step counts
+/// were f32 before they became f64).
+static bool widensToModel(const std::string &stored,
+                          const std::string &modelType) {
+  return stored == "F32" && storedType(modelType) == "F64";
+}
+
 static std::string shapeText(const std::vector<int64_t> &shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i)
@@ -85,7 +93,9 @@ TrainingState loadCheckpoint(const std::string &path, Session &session) {
                   ": not a checkpoint of this model: it has no tensor '" +
                   v.name + "'");
     const StoredTensor &t = it->second;
-    if (t.dtype != storedType(v.tensor.dtype) || t.shape != v.tensor.shape)
+    if ((t.dtype != storedType(v.tensor.dtype) &&
+         !widensToModel(t.dtype, v.tensor.dtype)) ||
+        t.shape != v.tensor.shape)
       throw Error(path + ": not a checkpoint of this model: tensor '" + v.name +
                   "' is " + t.dtype + shapeText(t.shape) + " in the file, " +
                   storedType(v.tensor.dtype) + shapeText(v.tensor.shape) +
@@ -111,7 +121,17 @@ TrainingState loadCheckpoint(const std::string &path, Session &session) {
   }
   for (const VariableInfo &v : info.variables) {
     const StoredTensor &t = file.tensors.at(v.name);
-    std::memcpy(session.variableData(v), t.bytes.data(), t.bytes.size());
+    char *data = session.variableData(v);
+    if (t.dtype == storedType(v.tensor.dtype)) {
+      std::memcpy(data, t.bytes.data(), t.bytes.size());
+      continue;
+    }
+    for (size_t i = 0; i < t.bytes.size() / sizeof(float); ++i) { // F32->F64
+      float x;
+      std::memcpy(&x, t.bytes.data() + i * sizeof(float), sizeof x);
+      double wide = x;
+      std::memcpy(data + i * sizeof(double), &wide, sizeof wide);
+    }
   }
   return state;
 }

@@ -31,7 +31,8 @@ gm.model @sgd {
 
 // -----
 
-// Adam: both moments per parameter, one step count per update.
+// Adam: both moments per parameter, one step count per update; the count
+// and the bias corrections in f64, cast to the parameters' type at the end.
 // CHECK-LABEL: gm.model @adam
 // CHECK: gm.param @a : tensor<2xf32>
 // CHECK-NEXT: gm.state @a.exp_avg : tensor<2xf32> = #gm.fill<0.0>
@@ -39,12 +40,12 @@ gm.model @sgd {
 // CHECK-NEXT: gm.param @b : tensor<4x2xf32>
 // CHECK-NEXT: gm.state @b.exp_avg : tensor<4x2xf32> = #gm.fill<0.0>
 // CHECK-NEXT: gm.state @b.exp_avg_sq : tensor<4x2xf32> = #gm.fill<0.0>
-// CHECK-NEXT: gm.state @step.update_0.step : tensor<f32> = #gm.fill<0.0>
+// CHECK-NEXT: gm.state @step.update_0.step : tensor<f64> = #gm.fill<0.0>
 // CHECK-LABEL: gm.phase train @step
-// CHECK: %[[T0:.+]] = gm.load @step.update_0.step : tensor<f32>
-// CHECK: %[[T:.+]] = gm.add %[[T0]], %{{.+}}
+// CHECK: %[[T0:.+]] = gm.load @step.update_0.step : tensor<f64>
+// CHECK: %[[T:.+]] = gm.add %[[T0]], %{{.+}} : (tensor<f64>, tensor<f64>) -> tensor<f64>
 // CHECK: gm.store %[[T]] to @step.update_0.step
-// CHECK: gm.pow %{{.+}}, %[[T]]
+// CHECK: gm.pow %{{.+}}, %[[T]] : (tensor<f64>, tensor<f64>) -> tensor<f64>
 // CHECK: %[[A:.+]] = gm.load @a : tensor<2xf32>
 // CHECK: %[[B:.+]] = gm.load @b : tensor<4x2xf32>
 // CHECK: %[[BFLAT:.+]] = gm.reshape %[[B]] : tensor<4x2xf32> -> tensor<8xf32>
@@ -53,7 +54,9 @@ gm.model @sgd {
 // CHECK: gm.load @a.exp_avg : tensor<2xf32>
 // CHECK: gm.load @b.exp_avg : tensor<4x2xf32>
 // CHECK: %[[M:.+]] = gm.add %{{.+}}, %{{.+}} : (tensor<10xf32>, tensor<10xf32>) -> tensor<10xf32>
+// CHECK: gm.cast %{{.+}} : tensor<f64> to tensor<f32>
 // CHECK: gm.sqrt %{{.+}} : tensor<10xf32>
+// CHECK: gm.cast %{{.+}} : tensor<f64> to tensor<f32>
 // CHECK: %[[NEWP:.+]] = gm.sub %[[P]], %{{.+}} : (tensor<10xf32>, tensor<10xf32>) -> tensor<10xf32>
 // The stores come last, so that the update's ops fuse into one loop.
 // CHECK: %[[MA:.+]] = gm.slice %[[M]] offsets [0] sizes [2] : tensor<10xf32> -> tensor<2xf32>

@@ -1001,6 +1001,32 @@ TEST_F(CheckpointTest, ADifferentShapeIsRefusedNamingTheTensor) {
       << e;
 }
 
+TEST_F(CheckpointTest, AnF32TensorLoadsWidenedIntoAnF64Variable) {
+  // Checkpoints from before Adam's step counts became f64 still resume.
+  json narrow = fakeModel(path("points.npy"));
+  narrow["variables"][4]["dtype"] = "f32"; // moments: f64 -> f32
+  auto a = session(1, narrow);
+  a->initializeVariables();
+  const VariableInfo &moments = a->info().variables[4];
+  ASSERT_EQ(moments.name, "moments");
+  float stored[2] = {0.1f, -3.5e-20f};
+  std::memcpy(a->variableData(moments), stored, sizeof stored);
+  saveCheckpoint(path("ckpt.safetensors"), *a, sampleState());
+
+  auto b = session(1);
+  TrainingState back = loadCheckpoint(path("ckpt.safetensors"), *b);
+  EXPECT_EQ(back.steps, sampleState().steps);
+  double loaded[2];
+  std::memcpy(loaded, b->variableData(b->info().variables[4]), sizeof loaded);
+  EXPECT_EQ(loaded[0], static_cast<double>(stored[0]));
+  EXPECT_EQ(loaded[1], static_cast<double>(stored[1]));
+  // The other variables load as stored.
+  EXPECT_EQ(std::memcmp(a->variableData(a->info().variables[0]),
+                        b->variableData(b->info().variables[0]),
+                        a->info().variables[0].tensor.bytes()),
+            0);
+}
+
 TEST_F(CheckpointTest, MissingAndExtraTensorsAreRefused) {
   auto a = session(1);
   a->initializeVariables();
