@@ -60,6 +60,16 @@ def values(line):
     return {k: float(v) for k, v in re.findall(r"  (\w+) ([-0-9.e+]+)", line)}
 
 
+def commit():
+    """The commit measured, `-dirty` if the tree has changes."""
+    head = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain",
+                            "--untracked-files=no"],
+                           capture_output=True, text=True).stdout.strip()
+    return head + ("-dirty" if dirty else "") if head else "unknown"
+
+
 def trainer(work, model, defines=()):
     """The compiled trainer of models/MODEL.gm (consts overridden by
     `defines`, NAME=VALUE), compiled into the work directory again whenever
@@ -205,7 +215,7 @@ def main():
         clf = classifier(args.work)
         print(f"classifier: test accuracy {clf[2]:.4f}, "
               f"real-vs-real FID {clf[3]:.3f}", flush=True)
-    rows = []
+    rows, measured = [], commit()
     with open(args.out, "a") as log:
         for model in models:
             for seed in seeds:
@@ -219,6 +229,8 @@ def main():
                     new = gan(model, seed, args.steps_gan, args.work, clf,
                               frameworks)
                 for row in new:
+                    row["commit"] = measured
+                    row["date"] = time.strftime("%Y-%m-%d")
                     if clf:
                         row["classifier_accuracy"], row["fid_floor"] = clf[2:]
                     log.write(json.dumps(row) + "\n")
