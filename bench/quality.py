@@ -2,9 +2,10 @@
 eager (bench/peers/train_torch.py: same architecture, initialization and
 optimizers) for the same steps on Fashion-MNIST, measured the same way.
 
-    python3 bench/quality.py [--models dcgan,wgan_gp,pixelcnn,vqvae2]
+    python3 bench/quality.py [--models dcgan,wgan_gp,pixelcnn,vqvae2,vae]
                              [--seeds 0,1,2] [--steps-gan 2000]
                              [--steps-pixelcnn 500] [--steps-vqvae2 2000]
+                             [--steps-vae 2000]
                              [--min-uses 1] [--frameworks gmc,pytorch]
 
 - GANs: FID of 10000 samples against the test split, in the feature space
@@ -15,6 +16,8 @@ optimizers) for the same steps on Fashion-MNIST, measured the same way.
   cross-entropy over the test split).
 - VQ-VAE-2 (stage 1, `--min-uses` its dead-code restart, 0 for none): test
   reconstruction MSE and the codebook perplexities, per batch averaged.
+- VAE: test negative ELBO in nats/image, with its reconstruction and KL
+  parts (the trainer's eval; PyTorch's the same sums, one draw of z).
 
 Writes a JSON line per run to --out (default bench/quality.jsonl) and
 prints a table. Slow (about an hour for everything on 2 cores): not part of
@@ -97,6 +100,16 @@ def classifier(work):
     return exe, checkpoint, accuracy["accuracy"], floor["fid"]
 
 
+def train_and_eval(exe, out, seed, steps, phase=()):
+    """Trains a compiled model into `out` and evaluates its checkpoint: the
+    training seconds and the eval's reports."""
+    text, _ = run([exe, "train", *phase, "--steps", str(steps), "--seed",
+                   str(seed), "--out", out])
+    got = values(run([exe, "eval", "--checkpoint",
+                      os.path.join(out, "checkpoint.safetensors")])[0])
+    return trainer_seconds(text), got
+
+
 def fid(clf, samples):
     exe, checkpoint = clf[0], clf[1]
     common = ["--phase", "fid", "--checkpoint", checkpoint,
@@ -135,13 +148,9 @@ def gan(model, seed, steps, work, clf, frameworks):
 def pixelcnn(seed, steps, work, frameworks):
     rows = []
     if "gmc" in frameworks:
-        exe = trainer(work, "pixelcnn")
-        out = os.path.join(work, f"pixelcnn-gmc-{seed}")
-        text, _ = run([exe, "train", "--steps", str(steps), "--seed",
-                       str(seed), "--out", out])
-        seconds = trainer_seconds(text)
-        bits = values(run([exe, "eval", "--checkpoint",
-                           os.path.join(out, "checkpoint.safetensors")])[0])
+        seconds, bits = train_and_eval(
+            trainer(work, "pixelcnn"),
+            os.path.join(work, f"pixelcnn-gmc-{seed}"), seed, steps)
         rows.append({"model": "pixelcnn", "framework": "gmc", "seed": seed,
                      "steps": steps, "train_s": seconds,
                      "bits_per_dim": bits["bits_per_dim"]})
@@ -165,13 +174,10 @@ def vqvae2(seed, steps, work, min_uses, frameworks):
               "min_uses": min_uses, "restart": "recent-use-0.99"}
     rows = []
     if "gmc" in frameworks:
-        exe = trainer(work, "vqvae2", [f"MIN_USES={min_uses}"])
-        out = os.path.join(work, f"vqvae2-gmc-{seed}-min{min_uses}")
-        text, _ = run([exe, "train", "--phase", "stage1", "--steps",
-                       str(steps), "--seed", str(seed), "--out", out])
-        seconds = trainer_seconds(text)
-        got = values(run([exe, "eval", "--checkpoint",
-                          os.path.join(out, "checkpoint.safetensors")])[0])
+        seconds, got = train_and_eval(
+            trainer(work, "vqvae2", [f"MIN_USES={min_uses}"]),
+            os.path.join(work, f"vqvae2-gmc-{seed}-min{min_uses}"), seed,
+            steps, ["--phase", "stage1"])
         rows.append({**common, "framework": "gmc", "train_s": seconds,
                      "recon": got["recon"],
                      "perplexity_top": got["perplexity_top"],
@@ -189,6 +195,29 @@ def vqvae2(seed, steps, work, min_uses, frameworks):
     return rows
 
 
+def vae(seed, steps, work, frameworks):
+    """The VAE: test negative ELBO in nats/image and its parts."""
+    common = {"model": "vae", "seed": seed, "steps": steps}
+    rows = []
+    if "gmc" in frameworks:
+        seconds, got = train_and_eval(trainer(work, "vae"),
+                                      os.path.join(work, f"vae-gmc-{seed}"),
+                                      seed, steps)
+        rows.append({**common, "framework": "gmc", "train_s": seconds,
+                     "nelbo": got["nelbo"], "recon": got["recon"],
+                     "kl": got["kl"]})
+    if "pytorch" not in frameworks:
+        return rows
+    text, _ = run([TORCH_PYTHON, PEER, "vae", "--steps", str(steps),
+                   "--seed", str(seed)])
+    m = re.search(r"test nelbo ([0-9.]+) \(recon ([0-9.]+), kl ([0-9.]+)\)",
+                  text)
+    rows.append({**common, "framework": "pytorch",
+                 "train_s": peer_seconds(text), "nelbo": float(m.group(1)),
+                 "recon": float(m.group(2)), "kl": float(m.group(3))})
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--models", default="dcgan,wgan_gp,pixelcnn")
@@ -196,6 +225,7 @@ def main():
     parser.add_argument("--steps-gan", type=int, default=2000)
     parser.add_argument("--steps-pixelcnn", type=int, default=500)
     parser.add_argument("--steps-vqvae2", type=int, default=2000)
+    parser.add_argument("--steps-vae", type=int, default=2000)
     parser.add_argument("--min-uses", type=int, default=1,
                         help="VQ-VAE-2's dead-code restart (0: none)")
     parser.add_argument("--frameworks", default="gmc,pytorch",
@@ -225,6 +255,8 @@ def main():
                 elif model == "vqvae2":
                     new = vqvae2(seed, args.steps_vqvae2, args.work,
                                  args.min_uses, frameworks)
+                elif model == "vae":
+                    new = vae(seed, args.steps_vae, args.work, frameworks)
                 else:
                     new = gan(model, seed, args.steps_gan, args.work, clf,
                               frameworks)
@@ -245,7 +277,7 @@ def main():
                     if r["model"] == model and r["framework"] == framework]
             if not runs:
                 continue
-            keys = {"pixelcnn": ["bits_per_dim"],
+            keys = {"pixelcnn": ["bits_per_dim"], "vae": ["nelbo"],
                     "vqvae2": ["recon", "perplexity_top",
                                "perplexity_bottom"]}.get(model, ["fid"])
             metrics = ", ".join(

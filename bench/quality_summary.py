@@ -4,6 +4,7 @@ summary table), and how far apart the two are, with bootstrap intervals.
 
     python3 bench/quality_summary.py [--seeds] [--quality bench/quality.jsonl]
                                      [--streams bench/wgan_streams.jsonl]
+                                     [--gmc-commit C[,C2...]]
 
 The rule, the same for every model: a seed counts once per group, with its
 latest run (the files are in the order the runs were made). A group is a
@@ -14,7 +15,10 @@ runs under one restart rule, and runs at another batch or precision (fields
 `batch`, `precision`) apart. `wgan_streams.jsonl`'s runs (PyTorch on an
 H100) are the groups "pytorch-h100". Seed by seed comparisons are printed
 only against runs that started from gmc's draws: elsewhere a seed number
-is a fresh draw for each framework.
+is a fresh draw for each framework. `--gmc-commit C[,C2...]` keeps only
+gmc's runs measured at those commits (their `commit` starts with one): one
+compiler's runs, as a change to the arithmetic reshuffles every seed's
+result.
 
 Standard library only: runs under any python3.
 """
@@ -35,6 +39,7 @@ METRICS = {
     "pixelcnn": [("bits_per_dim", "lower")],
     "vqvae2": [("recon", "lower"), ("perplexity_top", "higher"),
                ("perplexity_bottom", "higher")],
+    "vae": [("nelbo", "lower")],
 }
 RESAMPLES = 10000
 
@@ -164,6 +169,8 @@ def main():
                         default=os.path.join(ROOT, "bench", "wgan_streams.jsonl"))
     parser.add_argument("--seeds", action="store_true",
                         help="print each seed's value too")
+    parser.add_argument("--gmc-commit", metavar="C[,C2...]",
+                        help="only gmc's runs measured at these commits")
     args = parser.parse_args()
 
     try:
@@ -176,6 +183,13 @@ def main():
             sys.exit(f"{args.quality}: a {run['model']} run of seed "
                      f"{run['seed']} does not say which classifier measured "
                      "its FID (classifier_accuracy)")
+    if args.gmc_commit:
+        commits = tuple(args.gmc_commit.split(","))
+        runs = [r for r in runs if r["framework"] != "gmc" or
+                str(r.get("commit", "")).startswith(commits)]
+        if not any(r["framework"] == "gmc" for r in runs):
+            sys.exit(f"{args.quality}: no gmc runs at commit "
+                     f"{args.gmc_commit}")
     if os.path.exists(args.streams):
         runs += streams_runs(args.streams)
     groups = latest_per_seed(runs)

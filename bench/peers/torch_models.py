@@ -64,20 +64,27 @@ class VAE(nn.Module):
         return logits, mu, logvar
 
 
+def vae_losses(model, x):
+    """vae.gm's loss parts, per image of the batch x (in [0, 1]): the
+    reconstruction's BCE summed over pixels and the closed-form KL."""
+    logits, mu, logvar = model(x)
+    recon = bce_with_logits_sum(logits, x) / len(x)
+    kl = -0.5 * torch.sum(1 + logvar - mu**2 - torch.exp(logvar)) / len(x)
+    return recon, kl
+
+
 def make_vae(batch, images=None):
     images = images or synthetic(batch)
     model = VAE()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
 
     def step():
-        x = images().float() / 255
-        logits, mu, logvar = model(x)
-        recon = bce_with_logits_sum(logits, x) / batch
-        kl = -0.5 * torch.sum(1 + logvar - mu**2 - torch.exp(logvar)) / batch
+        recon, kl = vae_losses(model, images().float() / 255)
         opt.zero_grad()
         (recon + kl).backward()
         opt.step()
 
+    step.model = model
     return step
 
 

@@ -6,12 +6,14 @@ initialization and optimizers as models/*.gm; torch_models.py).
     /usr/bin/python3 bench/peers/train_torch.py wgan_gp --steps 2000 -o wgan.npy
     /usr/bin/python3 bench/peers/train_torch.py pixelcnn --steps 500
     /usr/bin/python3 bench/peers/train_torch.py vqvae2 --steps 2000 [--min-uses 0]
+    /usr/bin/python3 bench/peers/train_torch.py vae --steps 2000
 
 The GANs write 10000 samples in [0, 1] as NPY (N, 1, 28, 28) float32, for
 gmc's classifier (`classifier eval --phase fid --source samples=FILE`); the
 PixelCNN prints its test NLL in bits/dim; VQ-VAE-2 (stage 1) prints the
-test reconstruction MSE and the codebook perplexities, per batch averaged
-over the test split as vqvae2.gm's eval. Prints the training time.
+test reconstruction MSE and the codebook perplexities, and the VAE its test
+negative ELBO in nats/image with its parts, each per batch averaged over
+the test split as the models' evals. Prints the training time.
 """
 
 import argparse
@@ -24,7 +26,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from torch_models import MODELS, reference_blas
+from torch_models import MODELS, reference_blas, vae_losses
 
 DATA = "/usr/share/datasets/fashion-mnist"
 
@@ -58,7 +60,7 @@ def batches(images, batch, generator):
     return lambda: next(stream)
 
 
-TRAINED = ("dcgan", "wgan_gp", "pixelcnn", "vqvae2")
+TRAINED = ("dcgan", "wgan_gp", "pixelcnn", "vqvae2", "vae")
 
 
 def pixelcnn_bits_per_dim(model, test, batch):
@@ -90,6 +92,20 @@ def vqvae2_eval(model, test, batch):
                                        perplexity(model.codes_bottom))):
                 sums[j] += value
     return [s / batches for s in sums]
+
+
+def vae_eval(model, test, batch):
+    """Test negative ELBO and its parts (reconstruction, KL), nats per
+    image, per batch averaged as vae.gm's eval (one draw of z per image)."""
+    sums = [0.0, 0.0]
+    batches = len(test) // batch
+    with torch.no_grad():
+        for i in range(0, batches * batch, batch):
+            for j, value in enumerate(
+                    vae_losses(model, test[i:i + batch].float() / 255)):
+                sums[j] += value.item()
+    recon, kl = (s / batches for s in sums)
+    return recon + kl, recon, kl
 
 
 def main():
@@ -131,6 +147,12 @@ def main():
                                          args.batch)
         print(f"vqvae2: {args.steps} steps in {seconds:.0f} s; test recon "
               f"{recon:.6f}, perplexity top {top:.2f} bottom {bottom:.2f}")
+        return
+    if args.model == "vae":
+        nelbo, recon, kl = vae_eval(step.model, load_images("test"),
+                                    args.batch)
+        print(f"vae: {args.steps} steps in {seconds:.0f} s; test nelbo "
+              f"{nelbo:.3f} (recon {recon:.3f}, kl {kl:.3f})")
         return
     if args.model == "pixelcnn":
         bits = pixelcnn_bits_per_dim(step.model, load_images("test"),
