@@ -108,6 +108,17 @@ def vae_eval(model, test, batch):
     return recon + kl, recon, kl
 
 
+# model -> its test metrics as the line's end that quality.py reads.
+TEST_REPORTS = {
+    "vqvae2": lambda *a: "test recon {:.6f}, perplexity top {:.2f} bottom "
+                         "{:.2f}".format(*vqvae2_eval(*a)),
+    "vae": lambda *a: "test nelbo {:.3f} (recon {:.3f}, kl {:.3f})".format(
+        *vae_eval(*a)),
+    "pixelcnn": lambda *a: "test NLL {:.4f} bits/dim".format(
+        pixelcnn_bits_per_dim(*a)),
+}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("model", choices=TRAINED)
@@ -142,23 +153,10 @@ def main():
                   f"top {perplexity(m.codes_top):.1f} bottom "
                   f"{perplexity(m.codes_bottom):.1f}", flush=True)
     seconds = time.perf_counter() - start
-    if args.model == "vqvae2":
-        recon, top, bottom = vqvae2_eval(step.model, load_images("test"),
-                                         args.batch)
-        print(f"vqvae2: {args.steps} steps in {seconds:.0f} s; test recon "
-              f"{recon:.6f}, perplexity top {top:.2f} bottom {bottom:.2f}")
-        return
-    if args.model == "vae":
-        nelbo, recon, kl = vae_eval(step.model, load_images("test"),
-                                    args.batch)
-        print(f"vae: {args.steps} steps in {seconds:.0f} s; test nelbo "
-              f"{nelbo:.3f} (recon {recon:.3f}, kl {kl:.3f})")
-        return
-    if args.model == "pixelcnn":
-        bits = pixelcnn_bits_per_dim(step.model, load_images("test"),
-                                     args.batch)
-        print(f"pixelcnn: {args.steps} steps in {seconds:.0f} s; "
-              f"test NLL {bits:.4f} bits/dim")
+    if args.model in TEST_REPORTS:
+        result = TEST_REPORTS[args.model](step.model, load_images("test"),
+                                          args.batch)
+        print(f"{args.model}: {args.steps} steps in {seconds:.0f} s; {result}")
         return
     g = step.model
     g.eval()  # batch norm on running statistics, as gmc's sampler
