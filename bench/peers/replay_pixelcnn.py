@@ -61,10 +61,13 @@ def replay(state, meta, batches, dtype):
     with torch.no_grad():
         for ours, theirs in names.items():
             params[ours].copy_(state[theirs])
+            # Copies: Adam updates its moments in place, and `state` must
+            # keep the moments from before the step.
             opt.state[params[ours]] = {
                 "step": torch.tensor(float(state[COUNTER])),
-                "exp_avg": state[theirs + ".exp_avg"].to(dtype),
-                "exp_avg_sq": state[theirs + ".exp_avg_sq"].to(dtype)}
+                "exp_avg": state[theirs + ".exp_avg"].to(dtype, copy=True),
+                "exp_avg_sq": state[theirs + ".exp_avg_sq"].to(dtype,
+                                                               copy=True)}
     u8 = batches.u8(int(meta["data.data.train"]))
     nll = F.cross_entropy(model(u8.to(dtype) / 255), u8.long().squeeze(1))
     opt.zero_grad()

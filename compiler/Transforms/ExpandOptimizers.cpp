@@ -195,11 +195,15 @@ void expandAdam(UpdateBuilder &u, AdamAttr adam, ArrayRef<Value> grads,
                     t.scale(g, 1.0 - adam.getBeta1()));
     Value v = t.add(t.scale(group.load(u, vRefs), adam.getBeta2()),
                     t.scale(t.square(g), 1.0 - adam.getBeta2()));
-    // p -= lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps)
-    Value denom = t.add(t.div(t.sqrt(v), t.cast(bc2Sqrt, t.elementTypeOf(v))),
-                        t.scalar(adam.getEps(), t.elementTypeOf(v)));
-    Value newP =
-        t.sub(p, t.mul(t.cast(stepSize, t.elementTypeOf(v)), t.div(m, denom)));
+    // p -= lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps), each op built in its
+    // own statement: the IR's order must not depend on the C++ compiler's
+    // order of evaluating arguments.
+    Type type = t.elementTypeOf(v);
+    Value eps = t.scalar(adam.getEps(), type);
+    Value bc2SqrtAsV = t.cast(bc2Sqrt, type);
+    Value denom = t.add(t.div(t.sqrt(v), bc2SqrtAsV), eps);
+    Value direction = t.div(m, denom);
+    Value newP = t.sub(p, t.mul(t.cast(stepSize, type), direction));
     // The stores last: nothing between the update's ops, so that gm-fuse
     // makes them one loop.
     group.store(u, m, mRefs);
