@@ -64,11 +64,13 @@ def values(line):
 
 
 def commit():
-    """The commit measured, `-dirty` if the tree has changes."""
+    """The commit measured, `-dirty` if the tree has changes other than to
+    the run logs and prose (which do not change what is measured)."""
     head = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
                           capture_output=True, text=True).stdout.strip()
     dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain",
-                            "--untracked-files=no"],
+                            "--untracked-files=no", "--", ".", ":!*.jsonl",
+                            ":!*.md"],
                            capture_output=True, text=True).stdout.strip()
     return head + ("-dirty" if dirty else "") if head else "unknown"
 
