@@ -72,7 +72,10 @@ def GmExpandOptimizers : Pass<"gm-expand-optimizers", "::mlir::gm::ModelOp"> {
     - SGD with momentum, Nesterov momentum and weight decay
       (`torch.optim.SGD`): state `<param>.momentum_buffer`;
     - Adam and AdamW with bias correction (`torch.optim.Adam[W]`): state
-      `<param>.exp_avg`, `<param>.exp_avg_sq` and one step count per update;
+      `<param>.exp_avg`, `<param>.exp_avg_sq` and one step count per update,
+      an f64 scalar; the bias corrections `1 - beta^t` are f64 too, as PyTorch
+      computes them in double (in f32 the count stops at 2^24, and `1 - 0.999`
+      is 1.3e-5 off, which scaled the first steps by 6e-6);
     - optional global-norm gradient clipping first (`clip_grad_norm_`).
 
     The optimizer state becomes `gm.state`, zero-initialized, so it is
