@@ -33,6 +33,8 @@ import subprocess
 import sys
 import time
 
+from quality_summary import METRICS
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.environ.get("GMC_BUILD_DIR", os.path.join(ROOT, "build"))
 TORCH_PYTHON = "/usr/bin/python3"
@@ -279,9 +281,7 @@ def main():
                     if r["model"] == model and r["framework"] == framework]
             if not runs:
                 continue
-            keys = {"pixelcnn": ["bits_per_dim"], "vae": ["nelbo"],
-                    "vqvae2": ["recon", "perplexity_top",
-                               "perplexity_bottom"]}.get(model, ["fid"])
+            keys = [metric for metric, _ in METRICS[model]]
             metrics = ", ".join(
                 f"{key} {statistics.median(r[key] for r in runs):.4g}"
                 for key in keys)

@@ -61,6 +61,15 @@ def load_checkpoint(path):
     return tensors, meta
 
 
+def adam_state(state, name, counter, dtype):
+    """PyTorch Adam's state for variable `name` from a gmc checkpoint's
+    (`state`), its step count in `counter`. The moments are copies: Adam
+    updates them in place, and `state` keeps the values before the step."""
+    return {"step": torch.tensor(float(state[counter])),
+            "exp_avg": state[name + ".exp_avg"].to(dtype, copy=True),
+            "exp_avg_sq": state[name + ".exp_avg_sq"].to(dtype, copy=True)}
+
+
 # --- gmc's random streams (runtime/core/random.h) ------------------------------
 
 MASK = np.uint64(0xFFFFFFFF)

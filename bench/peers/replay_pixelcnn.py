@@ -26,7 +26,7 @@ import argparse
 import torch
 import torch.nn.functional as F
 
-from gmc_replica import Batches, initial_values, load_checkpoint
+from gmc_replica import Batches, adam_state, initial_values, load_checkpoint
 from pixelcnn_streams import gmc_names
 from torch_models import GatedPixelCNN
 
@@ -61,13 +61,7 @@ def replay(state, meta, batches, dtype):
     with torch.no_grad():
         for ours, theirs in names.items():
             params[ours].copy_(state[theirs])
-            # Copies: Adam updates its moments in place, and `state` must
-            # keep the moments from before the step.
-            opt.state[params[ours]] = {
-                "step": torch.tensor(float(state[COUNTER])),
-                "exp_avg": state[theirs + ".exp_avg"].to(dtype, copy=True),
-                "exp_avg_sq": state[theirs + ".exp_avg_sq"].to(dtype,
-                                                               copy=True)}
+            opt.state[params[ours]] = adam_state(state, theirs, COUNTER, dtype)
     u8 = batches.u8(int(meta["data.data.train"]))
     nll = F.cross_entropy(model(u8.to(dtype) / 255), u8.long().squeeze(1))
     opt.zero_grad()

@@ -24,7 +24,8 @@ import argparse
 import torch
 
 from gmc_replica import (CRITIC_NAMES, CRITIC_NOISE, EPS, G_NAMES, G_NOISE,
-                         Batches, load_checkpoint, normal, uniform)
+                         Batches, adam_state, load_checkpoint, normal,
+                         uniform)
 from torch_models import (Discriminator, Generator, critic_round,
                           generator_round, wgan_gp_optimizers)
 
@@ -47,10 +48,8 @@ def replay(state, meta, batches, dtype, rounds, penalty_weight):
         params = dict(net.named_parameters())
         for ours, theirs in names.items():
             if ours in params:
-                opt.state[params[ours]] = {
-                    "step": torch.tensor(float(state[counter])),
-                    "exp_avg": state[theirs + ".exp_avg"].to(dtype),
-                    "exp_avg_sq": state[theirs + ".exp_avg_sq"].to(dtype)}
+                opt.state[params[ours]] = adam_state(state, theirs, counter,
+                                                     dtype)
     for i in range(rounds):
         x = batches.batch(position + i).to(dtype)
         with torch.no_grad():

@@ -63,16 +63,23 @@ def batches(images, batch, generator):
 TRAINED = ("dcgan", "wgan_gp", "pixelcnn", "vqvae2", "vae")
 
 
+def batch_means(test, batch, measure):
+    """The averages over the test split's full batches of `measure(u8)`, a
+    sequence of numbers per batch: per batch averaged, as the models' evals."""
+    sums, batches = None, len(test) // batch
+    with torch.no_grad():
+        for i in range(0, batches * batch, batch):
+            values = [float(v) for v in measure(test[i:i + batch])]
+            sums = values if sums is None else [a + b for a, b in
+                                                 zip(sums, values)]
+    return [s / batches for s in sums]
+
+
 def pixelcnn_bits_per_dim(model, test, batch):
     model.eval()
-    total = 0.0
-    count = len(test) // batch * batch
-    with torch.no_grad():
-        for i in range(0, count, batch):
-            u8 = test[i:i + batch]
-            total += F.cross_entropy(model(u8.float() / 255),
-                                     u8.long().squeeze(1)).item() * batch
-    return total / count / math.log(2)
+    nll, = batch_means(test, batch, lambda u8: [F.cross_entropy(
+        model(u8.float() / 255), u8.long().squeeze(1))])
+    return nll / math.log(2)
 
 
 def perplexity(codes, k=64):
@@ -82,29 +89,18 @@ def perplexity(codes, k=64):
 
 def vqvae2_eval(model, test, batch):
     """Test reconstruction MSE and code perplexities, per batch averaged."""
-    sums = [0.0, 0.0, 0.0]
-    batches = len(test) // batch
-    with torch.no_grad():
-        for i in range(0, batches * batch, batch):
-            model(test[i:i + batch].float() / 255)
-            for j, value in enumerate((model.recon.item(),
-                                       perplexity(model.codes_top),
-                                       perplexity(model.codes_bottom))):
-                sums[j] += value
-    return [s / batches for s in sums]
+    def measure(u8):
+        model(u8.float() / 255)
+        return (model.recon, perplexity(model.codes_top),
+                perplexity(model.codes_bottom))
+    return batch_means(test, batch, measure)
 
 
 def vae_eval(model, test, batch):
     """Test negative ELBO and its parts (reconstruction, KL), nats per
     image, per batch averaged as vae.gm's eval (one draw of z per image)."""
-    sums = [0.0, 0.0]
-    batches = len(test) // batch
-    with torch.no_grad():
-        for i in range(0, batches * batch, batch):
-            for j, value in enumerate(
-                    vae_losses(model, test[i:i + batch].float() / 255)):
-                sums[j] += value.item()
-    recon, kl = (s / batches for s in sums)
+    recon, kl = batch_means(test, batch,
+                            lambda u8: vae_losses(model, u8.float() / 255))
     return recon + kl, recon, kl
 
 
