@@ -12,6 +12,8 @@ packages=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   # clang 22 and its runtimes: the front-end fuzzer (-fsanitize=fuzzer,address).
   clang-22 libclang-rt-22-dev
+  # clang-query 22: scripts/check-build-order.sh.
+  clang-tools-22
   # Runtime libraries: oneDNN kernels, checkpoints/PNG/datasets, JSON metadata.
   libdnnl-dev zlib1g-dev libpng-dev nlohmann-json3-dev
   # Eigen (header-only): the eigensolver of the FID statistic.

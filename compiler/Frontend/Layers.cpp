@@ -356,10 +356,10 @@ Val gmc::batchNormLayer(Sema &s, CallSite &site) {
   double n = static_cast<double>(xt.getNumElements()) / c;
   Value mean = t.unary<gm::StopGradientOp>(bn.getMean());
   Value var = t.unary<gm::StopGradientOp>(bn.getVariance());
-  Value newMean =
-      t.add(t.scale(runningMean, 1 - *momentum), t.scale(mean, *momentum));
-  Value newVar = t.add(t.scale(runningVar, 1 - *momentum),
-                       t.scale(var, *momentum * n / std::max(1.0, n - 1)));
+  Value meanStep = t.scale(mean, *momentum);
+  Value newMean = t.add(t.scale(runningMean, 1 - *momentum), meanStep);
+  Value varStep = t.scale(var, *momentum * n / std::max(1.0, n - 1));
+  Value newVar = t.add(t.scale(runningVar, 1 - *momentum), varStep);
   s.storeState(at, *name + ".running_mean", newMean);
   s.storeState(at, *name + ".running_var", newVar);
   return Val::ofTensor(bn.getResult(), at);

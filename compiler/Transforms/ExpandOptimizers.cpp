@@ -83,9 +83,9 @@ SmallVector<Value> clipGradients(TensorBuilder &t, ArrayRef<Value> grads,
     sumSq = sumSq ? t.add(sumSq, s) : s;
   }
   Value norm = t.sqrt(sumSq);
-  Value coef = t.minimum(t.scalarLike(1.0, norm),
-                         t.div(t.scalarLike(clipNorm, norm),
-                               t.add(norm, t.scalarLike(1e-6, norm))));
+  Value padded = t.add(norm, t.scalarLike(1e-6, norm));
+  Value shrink = t.div(t.scalarLike(clipNorm, norm), padded);
+  Value coef = t.minimum(t.scalarLike(1.0, norm), shrink);
   SmallVector<Value> clipped;
   for (Value g : grads)
     clipped.push_back(t.mul(g, t.cast(coef, t.elementTypeOf(g))));
@@ -169,13 +169,15 @@ void expandAdam(UpdateBuilder &u, AdamAttr adam, ArrayRef<Value> grads,
   Type element = Float64Type::get(grads.front().getContext());
   FlatSymbolRefAttr stepRef =
       u.createState(stepName, RankedTensorType::get({}, element), stepWhere);
-  Value step = t.add(u.load(stepRef, RankedTensorType::get({}, element)),
-                     t.scalar(1.0, element));
+  Value one = t.scalar(1.0, element);
+  Value step = t.add(u.load(stepRef, RankedTensorType::get({}, element)), one);
   u.store(step, stepRef);
-  Value bc1 = t.sub(t.scalar(1.0, element),
-                    t.pow(t.scalar(adam.getBeta1(), element), step));
-  Value bc2 = t.sub(t.scalar(1.0, element),
-                    t.pow(t.scalar(adam.getBeta2(), element), step));
+  auto biasCorrection = [&](double beta) {
+    Value power = t.pow(t.scalar(beta, element), step);
+    return t.sub(t.scalar(1.0, element), power);
+  };
+  Value bc1 = biasCorrection(adam.getBeta1());
+  Value bc2 = biasCorrection(adam.getBeta2());
   Value stepSize = t.div(t.scalar(adam.getLr(), element), bc1);
   Value bc2Sqrt = t.sqrt(bc2);
 
@@ -191,13 +193,11 @@ void expandAdam(UpdateBuilder &u, AdamAttr adam, ArrayRef<Value> grads,
       else // Adam: L2 penalty in the gradient
         g = t.add(g, t.scale(p, adam.getWeightDecay()));
     }
-    Value m = t.add(t.scale(group.load(u, mRefs), adam.getBeta1()),
-                    t.scale(g, 1.0 - adam.getBeta1()));
-    Value v = t.add(t.scale(group.load(u, vRefs), adam.getBeta2()),
-                    t.scale(t.square(g), 1.0 - adam.getBeta2()));
-    // p -= lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps), each op built in its
-    // own statement: the IR's order must not depend on the C++ compiler's
-    // order of evaluating arguments.
+    Value mFresh = t.scale(g, 1.0 - adam.getBeta1());
+    Value m = t.add(t.scale(group.load(u, mRefs), adam.getBeta1()), mFresh);
+    Value vFresh = t.scale(t.square(g), 1.0 - adam.getBeta2());
+    Value v = t.add(t.scale(group.load(u, vRefs), adam.getBeta2()), vFresh);
+    // p -= lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps).
     Type type = t.elementTypeOf(v);
     Value eps = t.scalar(adam.getEps(), type);
     Value bc2SqrtAsV = t.cast(bc2Sqrt, type);

@@ -137,6 +137,14 @@ Value mlir::gm::cpu::emitScalarOp(OpBuilder &b, Location loc, Operation *op,
   Value x = in.empty() ? Value() : in[0];
   auto zero = [&] { return constantLike(b, loc, type, 0); };
   auto one = [&] { return constantLike(b, loc, type, 1); };
+  // Ops that build operands of one op are built in statements of their
+  // own: C++ leaves the order of evaluating arguments open, and the IR's
+  // order must not depend on the host compiler (scripts/check-build-order.sh).
+  auto positivePart = [&]() -> Value { // max(x, 0)
+    Value otherwise = zero();
+    return arith::SelectOp::create(b, loc, greater(b, loc, x, zero()), x,
+                                   otherwise);
+  };
   return llvm::TypeSwitch<Operation *, Value>(op)
       .Case([&](NegOp) -> Value {
         if (isFloat)
@@ -150,18 +158,21 @@ Value mlir::gm::cpu::emitScalarOp(OpBuilder &b, Location loc, Operation *op,
       })
       .Case([&](SignOp) -> Value {
         Value minusOne = constantLike(b, loc, type, -1);
-        Value negative = arith::SelectOp::create(
-            b, loc, less(b, loc, x, zero()), minusOne, zero());
+        Value otherwise = zero();
+        Value isNegative = less(b, loc, x, zero());
+        Value negative =
+            arith::SelectOp::create(b, loc, isNegative, minusOne, otherwise);
+        Value plusOne = one();
         return arith::SelectOp::create(b, loc, greater(b, loc, x, zero()),
-                                       one(), negative);
+                                       plusOne, negative);
       })
       .Case([&](ExpOp) { return math::ExpOp::create(b, loc, x); })
       .Case([&](LogOp) { return math::LogOp::create(b, loc, x); })
       .Case([&](Log1pOp) { return math::Log1pOp::create(b, loc, x); })
       .Case([&](SqrtOp) { return math::SqrtOp::create(b, loc, x); })
       .Case([&](RsqrtOp) -> Value {
-        return arith::DivFOp::create(b, loc, one(),
-                                     math::SqrtOp::create(b, loc, x));
+        Value root = math::SqrtOp::create(b, loc, x);
+        return arith::DivFOp::create(b, loc, one(), root);
       })
       .Case([&](SquareOp) -> Value {
         if (isFloat)
@@ -173,28 +184,25 @@ Value mlir::gm::cpu::emitScalarOp(OpBuilder &b, Location loc, Operation *op,
       .Case([&](TanhOp) { return math::TanhOp::create(b, loc, x); })
       .Case([&](SigmoidOp) -> Value {
         Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
-        return arith::DivFOp::create(b, loc, one(),
-                                     arith::AddFOp::create(b, loc, one(), e));
+        Value denominator = arith::AddFOp::create(b, loc, one(), e);
+        return arith::DivFOp::create(b, loc, one(), denominator);
       })
       .Case([&](SoftplusOp) -> Value {
         // max(x, 0) + log1p(exp(-|x|)): the evaluator's two branches in one.
-        Value positive = arith::SelectOp::create(
-            b, loc, greater(b, loc, x, zero()), x, zero());
+        Value positive = positivePart();
         Value e = math::ExpOp::create(
             b, loc,
             arith::NegFOp::create(b, loc, math::AbsFOp::create(b, loc, x)));
         return arith::AddFOp::create(b, loc, positive,
                                      math::Log1pOp::create(b, loc, e));
       })
-      .Case([&](ReluOp) -> Value {
-        return arith::SelectOp::create(b, loc, greater(b, loc, x, zero()), x,
-                                       zero());
-      })
+      .Case([&](ReluOp) { return positivePart(); })
       .Case([&](LeakyReluOp l) -> Value {
         Value alpha =
             floatConstant(b, loc, type, l.getAlpha().convertToDouble());
+        Value scaled = arith::MulFOp::create(b, loc, alpha, x);
         return arith::SelectOp::create(b, loc, greater(b, loc, x, zero()), x,
-                                       arith::MulFOp::create(b, loc, alpha, x));
+                                       scaled);
       })
       .Case([&](FloorOp) { return math::FloorOp::create(b, loc, x); })
       .Case([&](RoundOp) { return math::RoundEvenOp::create(b, loc, x); })

@@ -84,29 +84,36 @@ GM_UNARY_GRADIENT(LogOp, return t.div(g, x);)
 GM_UNARY_GRADIENT(Log1pOp, return t.div(g, t.add(x, t.scalarLike(1, x)));)
 GM_UNARY_GRADIENT(SqrtOp, return t.div(t.scale(g, 0.5), y);)
 // d/dx x^(-1/2) = -1/2 x^(-3/2) = -1/2 y^3
-GM_UNARY_GRADIENT(RsqrtOp,
-                  return t.mul(t.scale(g, -0.5), t.mul(y, t.square(y)));)
+GM_UNARY_GRADIENT(RsqrtOp, {
+  Value cube = t.mul(y, t.square(y));
+  return t.mul(t.scale(g, -0.5), cube);
+})
 GM_UNARY_GRADIENT(SquareOp, return t.mul(g, t.scale(x, 2));)
 GM_UNARY_GRADIENT(ReciprocalOp, return t.neg(t.mul(g, t.square(y)));)
-GM_UNARY_GRADIENT(TanhOp,
-                  return t.mul(g, t.sub(t.scalarLike(1, y), t.square(y)));)
+GM_UNARY_GRADIENT(TanhOp, {
+  Value squared = t.square(y);
+  return t.mul(g, t.sub(t.scalarLike(1, y), squared));
+})
 GM_UNARY_GRADIENT(SigmoidOp,
                   return t.mul(g, t.mul(y, t.sub(t.scalarLike(1, y), y)));)
 GM_UNARY_GRADIENT(SoftplusOp, return t.mul(g, t.sigmoid(x));)
 // From the output (y > 0 exactly where x > 0), so that the backward pass
 // needs only what the forward keeps anyway, and a convolution's bias and
 // relu can run inside the convolution (gm-to-cpu's epilogues).
-GM_UNARY_GRADIENT(ReluOp, return t.select(t.compare(ComparePredicate::gt, y,
-                                                    t.scalarLike(0, y)),
-                                          g, t.scalarLike(0, g));)
+GM_UNARY_GRADIENT(ReluOp, {
+  Value zero = t.scalarLike(0, g);
+  return t.select(t.compare(ComparePredicate::gt, y, t.scalarLike(0, y)), g,
+                  zero);
+})
 // From the output too where the slope is not negative (then y > 0 exactly
 // where x > 0: alpha * x <= 0 for x <= 0), for the same reasons: DCGAN's
 // and WGAN-GP's bias and leaky relu then run inside the convolution.
 GM_UNARY_GRADIENT(LeakyReluOp, {
   double alpha = getAlpha().convertToDouble();
   Value sign = alpha >= 0 ? y : x;
+  Value scaled = t.scale(g, alpha);
   return t.select(t.compare(ComparePredicate::gt, sign, t.scalarLike(0, sign)),
-                  g, t.scale(g, alpha));
+                  g, scaled);
 })
 GM_ZERO_GRADIENT(SignOp)
 GM_ZERO_GRADIENT(FloorOp)
@@ -130,6 +137,15 @@ LogicalResult CastOp::buildGradients(OpBuilder &builder,
 //===----------------------------------------------------------------------===//
 // Binary
 //===----------------------------------------------------------------------===//
+
+/// g where `predicate(a, b)` holds and 0 elsewhere (`whereHolds`), or the
+/// reverse: the gradient of maximum's and minimum's operands.
+static Value routeGradient(TensorBuilder &t, ComparePredicate predicate,
+                           Value a, Value b, Value g, bool whereHolds) {
+  Value zero = t.scalarLike(0, g);
+  Value holds = t.compare(predicate, a, b);
+  return whereHolds ? t.select(holds, g, zero) : t.select(holds, zero, g);
+}
 
 #define GM_BINARY_GRADIENT(OP, LHS, RHS)                                       \
   LogicalResult OP::buildGradients(                                            \
@@ -157,15 +173,13 @@ GM_BINARY_GRADIENT(
     , return t.mul(g, t.mul(y, t.log(a)));)
 // Ties send the gradient to the left operand.
 GM_BINARY_GRADIENT(MaximumOp,
-                   return t.select(t.compare(ComparePredicate::ge, a, b), g,
-                                   t.scalarLike(0, g));
-                   , return t.select(t.compare(ComparePredicate::ge, a, b),
-                                     t.scalarLike(0, g), g);)
+                   return routeGradient(t, ComparePredicate::ge, a, b, g, true);
+                   , return routeGradient(t, ComparePredicate::ge, a, b, g,
+                                          false);)
 GM_BINARY_GRADIENT(MinimumOp,
-                   return t.select(t.compare(ComparePredicate::le, a, b), g,
-                                   t.scalarLike(0, g));
-                   , return t.select(t.compare(ComparePredicate::le, a, b),
-                                     t.scalarLike(0, g), g);)
+                   return routeGradient(t, ComparePredicate::le, a, b, g, true);
+                   , return routeGradient(t, ComparePredicate::le, a, b, g,
+                                          false);)
 
 LogicalResult
 SelectOp::buildGradients(OpBuilder &builder, ArrayRef<Value> resultGradients,

@@ -177,9 +177,10 @@ BatchNormOp::buildGradients(OpBuilder &builder, ArrayRef<Value> resultGradients,
   };
   if (dmean)
     accumulate(t.scale(t.perChannel(dmean, rank), 1.0 / n));
-  if (dvar)
-    accumulate(t.mul(t.scale(t.perChannel(dvar, rank), 2.0 / n),
-                     t.sub(x, t.perChannel(getMean(), rank))));
+  if (dvar) {
+    Value centered = t.sub(x, t.perChannel(getMean(), rank));
+    accumulate(t.mul(t.scale(t.perChannel(dvar, rank), 2.0 / n), centered));
+  }
   operandGradients.append({needed[0] ? dx : Value(),
                            needed[1] ? dscale : Value(),
                            needed[2] ? dshift : Value()});
@@ -210,9 +211,10 @@ LogicalResult BatchNormInferenceOp::buildGradients(
     dshift = sumG;
   if (needed[3])
     dmean = t.neg(t.mul(sumG, scaleRstd));
-  if (needed[4]) // d rstd / d var = -1/2 rstd^3
-    dvar = t.mul(t.scale(t.mul(sumGC, getScale()), -0.5),
-                 t.mul(rstd, t.square(rstd)));
+  if (needed[4]) { // d rstd / d var = -1/2 rstd^3
+    Value cube = t.mul(rstd, t.square(rstd));
+    dvar = t.mul(t.scale(t.mul(sumGC, getScale()), -0.5), cube);
+  }
   operandGradients.append({dx, dscale, dshift, dmean, dvar});
   return success();
 }
