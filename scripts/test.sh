@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README.md): installs the dependencies, builds everything,
 # runs every test — lit + FileCheck and the GoogleTest unit tests — printing
-# the counts, checks that no call builds IR in two of its arguments
+# the counts, flags calls that build IR in two of their arguments
 # (scripts/check-build-order.sh), then fuzzes the front end for
 # $GMC_FUZZ_SECONDS (default 60).
 # Build directories: $GMC_BUILD_DIR (default build/), build-fuzz/.
@@ -11,7 +11,7 @@ build="${GMC_BUILD_DIR:-$root/build}"
 
 bash "$root/scripts/build.sh"
 cmake --build "$build" --target check
-# The IR's order does not depend on the host C++ compiler.
+# No call builds IR in two arguments (their order is the C++ compiler's).
 bash "$root/scripts/check-build-order.sh" "$build"
 # The front end never crashes, leaks or hangs on arbitrary bytes.
 GMC_FUZZ_SECONDS="${GMC_FUZZ_SECONDS:-60}" bash "$root/scripts/fuzz.sh"

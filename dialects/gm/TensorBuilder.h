@@ -4,6 +4,11 @@
 // location: the vocabulary of gradient rules, optimizer updates and the front
 // end's expansions (losses, layers), so each writes math, not op plumbing.
 //
+// Each call builds its ops where it runs, so a call may take at most one
+// argument that builds: in `t.add(t.neg(a), t.neg(b))` C++ leaves open which
+// neg comes first, and the IR's order would depend on the host compiler.
+// scripts/check-build-order.sh (run by the test command) finds such calls.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef GM_TENSORBUILDER_H
