@@ -81,8 +81,8 @@ query="$work/query"
 } >"$query"
 
 # One clang-query per file, a few at once (MLIR's headers are large).
-jobs=$(nproc)
-((jobs > 4)) && jobs=4
+parallel=$(nproc)
+((parallel > 4)) && parallel=4
 for n in "${!sources[@]}"; do
   (
     status=0
@@ -90,7 +90,7 @@ for n in "${!sources[@]}"; do
       >"$work/$n.log" 2>&1 || status=$?
     echo "$status" >"$work/$n.status"
   ) &
-  while (($(jobs -rp | wc -l) >= jobs)); do wait -n || true; done
+  while (($(jobs -rp | wc -l) >= parallel)); do wait -n || true; done
 done
 wait
 

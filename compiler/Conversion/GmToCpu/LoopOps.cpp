@@ -135,11 +135,11 @@ Value mlir::gm::cpu::emitScalarOp(OpBuilder &b, Location loc, Operation *op,
                                   ValueRange in, Type type) {
   bool isFloat = isa<FloatType>(type);
   Value x = in.empty() ? Value() : in[0];
+  // Operands that build ops are built in statements of their own: C++
+  // leaves the order of evaluating arguments open, and the IR's order must
+  // not depend on the host compiler (scripts/check-build-order.sh).
   auto zero = [&] { return constantLike(b, loc, type, 0); };
   auto one = [&] { return constantLike(b, loc, type, 1); };
-  // Ops that build operands of one op are built in statements of their
-  // own: C++ leaves the order of evaluating arguments open, and the IR's
-  // order must not depend on the host compiler (scripts/check-build-order.sh).
   auto positivePart = [&]() -> Value { // max(x, 0)
     Value otherwise = zero();
     return arith::SelectOp::create(b, loc, greater(b, loc, x, zero()), x,
