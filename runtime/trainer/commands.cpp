@@ -18,10 +18,12 @@
 #include "runtime/trainer/progress.h"
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <map>
 #include <sys/resource.h>
@@ -56,9 +58,15 @@ void makeDirectories(const std::string &path) {
     if (at != path.size() && path[at] != '/')
       continue;
     std::string prefix = path.substr(0, at);
-    if (!exists(prefix) && ::mkdir(prefix.c_str(), 0777) != 0 &&
-        !exists(prefix))
-      throw Error("cannot create directory " + prefix);
+    struct stat st;
+    if (::stat(prefix.c_str(), &st) == 0) {
+      if (!S_ISDIR(st.st_mode))
+        throw Error("cannot create directory " + prefix +
+                    ": a file of that name is in the way");
+    } else if (::mkdir(prefix.c_str(), 0777) != 0 && errno != EEXIST) {
+      throw Error("cannot create directory " + prefix + ": " +
+                  std::strerror(errno));
+    }
   }
 }
 
@@ -372,6 +380,18 @@ int sample(Session &session, const Options &options) {
   int64_t perCall = first.shape.empty() ? 1 : first.shape[0];
   int64_t n = options.integerOr("-n", perCall, 1);
   std::string path = options.stringOr("-o", defaultOut(info) + "/samples.png");
+  // The output is checked before sampling, which can take minutes
+  // (PixelCNN draws pixel by pixel): a bad -o must not cost the samples.
+  bool npy = endsWith(path, ".npy");
+  if (!npy && !endsWith(path, ".png"))
+    throw Error("-o " + path +
+                ": samples go to a PNG grid (.png) or NPY arrays (.npy)");
+  if (!npy && first.shape.size() != 4 && first.shape.size() != 3)
+    throw Error("sampler " + sampler.name + " returns " + first.str() +
+                ", not images (N x C x H x W); write .npy with -o FILE.npy");
+  size_t slash = path.rfind('/');
+  if (slash != std::string::npos && slash > 0)
+    makeDirectories(path.substr(0, slash));
 
   // Call the sampler until n samples are drawn; call c draws stream step c.
   std::vector<std::vector<float>> results(sampler.results.size());
@@ -397,11 +417,7 @@ int sample(Session &session, const Options &options) {
         results[r].push_back(valueAt(data, spec.dtype, i));
     }
   }
-  size_t slash = path.rfind('/');
-  if (slash != std::string::npos && slash > 0)
-    makeDirectories(path.substr(0, slash));
-
-  if (endsWith(path, ".npy")) {
+  if (npy) {
     // Result r goes to path, then path.1.npy, path.2.npy, ...; results with
     // the batch dimension hold the first n samples.
     std::string stem = path.substr(0, path.size() - 4);
@@ -417,9 +433,6 @@ int sample(Session &session, const Options &options) {
       writeNpy(file, shape, results[r].data());
     }
   } else {
-    if (first.shape.size() != 4 && first.shape.size() != 3)
-      throw Error("sampler " + sampler.name + " returns " + first.str() +
-                  ", not images (N x C x H x W); write .npy with -o FILE.npy");
     int64_t c = first.shape.size() == 4 ? first.shape[1] : 1;
     int64_t h = first.shape[first.shape.size() - 2];
     int64_t w = first.shape.back();
