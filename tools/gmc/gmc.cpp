@@ -147,6 +147,24 @@ static std::string defaultOutput(Emit what, llvm::StringRef input) {
   return "-";
 }
 
+/// An output that cannot be written is reported before anything compiles
+/// (the linker would say so only at the end, in its own words).
+static bool checkOutputPath(const std::string &path) {
+  if (path == "-")
+    return true;
+  std::string problem;
+  llvm::StringRef parent = llvm::sys::path::parent_path(path);
+  if (llvm::sys::fs::is_directory(path))
+    problem = "it is a directory";
+  else if (!parent.empty() && !llvm::sys::fs::is_directory(parent))
+    problem = "there is no directory '" + parent.str() + "'";
+  if (problem.empty())
+    return true;
+  llvm::errs() << "gmc: error: cannot write '" << path << "': " << problem
+               << "\n";
+  return false;
+}
+
 static int printModule(mlir::ModuleOp module, const std::string &path) {
   std::string error;
   auto out = mlir::openOutputFile(path, &error);
@@ -223,6 +241,8 @@ int main(int argc, char **argv) {
   }
   std::string path =
       output.empty() ? defaultOutput(emit, compileInput) : std::string(output);
+  if (!checkOutputPath(path))
+    return 1;
   if (emit == Emit::Ast) {
     if (!gmc::parseFile(compileInput, diags, program) || diags.hasErrors())
       return finish(diags);
