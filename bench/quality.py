@@ -108,7 +108,7 @@ def train_and_eval(exe, out, seed, steps, phase=()):
     """Trains a compiled model into `out` and evaluates its checkpoint: the
     training seconds and the eval's reports."""
     text, _ = run([exe, "train", *phase, "--steps", str(steps), "--seed",
-                   str(seed), "--out", out])
+                   str(seed), "--out", out, "--overwrite"])
     got = values(run([exe, "eval", "--checkpoint",
                       os.path.join(out, "checkpoint.safetensors")])[0])
     return trainer_seconds(text), got
@@ -129,7 +129,7 @@ def gan(model, seed, steps, work, clf, frameworks):
         exe = trainer(work, model)
         out = os.path.join(work, f"{model}-gmc-{seed}")
         text, _ = run([exe, "train", "--steps", str(steps), "--seed",
-                       str(seed), "--out", out])
+                       str(seed), "--out", out, "--overwrite"])
         seconds = trainer_seconds(text)
         samples = os.path.join(out, "samples.npy")
         run([exe, "sample", "-n", "10000", "--seed", str(seed), "-o",

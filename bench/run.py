@@ -89,12 +89,13 @@ def compile_gmc(model, work, precision):
 
 def train_gmc(model, compiled, steps, data, work):
     """One timed run of the compiled trainer: the median step and peak
-    RSS."""
+    RSS. Each round starts afresh (--overwrite), its metrics log holding
+    only its own steps."""
     out_dir = os.path.join(work, os.path.basename(compiled["trainer"]) + "-run")
     _, _, rss = run([compiled["trainer"], "train", "--phase", PHASES[model],
                      "--steps", str(WARMUP + steps), "--log-every", "1",
                      "--threads", "2", "--data", data, "--out", out_dir,
-                     "--checkpoint-every", str(10 ** 9)])
+                     "--checkpoint-every", str(10 ** 9), "--overwrite"])
     with open(os.path.join(out_dir, "metrics.jsonl")) as f:
         records = [json.loads(line) for line in f]
     times = [r["step_ms"] for r in records if r["step"] > WARMUP]

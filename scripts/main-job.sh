@@ -20,7 +20,8 @@ echo "== gmc compile models/vae.gm -o $out/vae"
 "$out/vae" info
 echo
 echo "== $out/vae train --epochs $epochs (Fashion-MNIST)"
-"$out/vae" train --epochs "$epochs" --out "$out/vae-run" --log-every 500
+"$out/vae" train --epochs "$epochs" --out "$out/vae-run" --log-every 500 \
+  --overwrite
 echo
 echo "== $out/vae eval (test split)"
 "$out/vae" eval --checkpoint "$out/vae-run/checkpoint.safetensors"

@@ -11,10 +11,11 @@
 
 namespace gmrt {
 
-MetricsLog::MetricsLog(const std::string &path)
-    : path_(path), out_(path, std::ios::app) {
+MetricsLog::MetricsLog(const std::string &path, bool startOver)
+    : path_(path), out_(path, startOver ? std::ios::trunc : std::ios::app) {
   if (!out_)
-    throw Error(path + ": cannot open the metrics log for appending");
+    throw Error(path + ": cannot open the metrics log for " +
+                (startOver ? "writing" : "appending"));
 }
 
 void MetricsLog::write(

@@ -15,8 +15,9 @@ namespace gmrt {
 /// ...}, flushed at each line so that a crash loses nothing logged.
 class MetricsLog {
 public:
-  /// Appends to `path` (created if needed); throws gmrt::Error on failure.
-  explicit MetricsLog(const std::string &path);
+  /// Appends to `path` (created if needed), or with `startOver` replaces
+  /// what it held; throws gmrt::Error on failure.
+  explicit MetricsLog(const std::string &path, bool startOver = false);
 
   void write(const std::string &phase, uint64_t step,
              const std::vector<std::pair<std::string, double>> &values,

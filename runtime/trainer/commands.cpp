@@ -173,6 +173,9 @@ const std::vector<OptionSpec> kTrainOptions = withCommon({
      "checkpoint and metrics.jsonl go here (default: runs/MODEL)"},
     {"--seed", "S", "seed of initial values, noise and shuffling (default: 0)"},
     {"--resume", "", "continue from DIR/checkpoint.safetensors"},
+    {"--overwrite", "",
+     "start afresh in a DIR that holds a run: its checkpoint is replaced at "
+     "the first save, its metrics.jsonl started over"},
     {"--log-every", "N",
      "log a line (and a metrics record) every N steps (default: 50)"},
     {"--checkpoint-every", "N",
@@ -187,6 +190,20 @@ int train(Session &session, const Options &options) {
   std::string checkpoint = checkpointIn(out);
   uint64_t logEvery = options.integerOr("--log-every", 50, 1);
   uint64_t checkpointEvery = options.integerOr("--checkpoint-every", 1000, 1);
+
+  // A run's checkpoint is only replaced on purpose: training without
+  // --resume into its directory would overwrite hours of work.
+  bool overwrite = options.has("--overwrite");
+  if (overwrite && options.has("--resume"))
+    throw Error("--resume continues the run in " + out +
+                ", --overwrite starts it afresh: give one of them");
+  if (options.has("--steps") && options.has("--epochs"))
+    throw Error("--steps N and --epochs E both say how long to train: give "
+                "one of them");
+  if (!overwrite && !options.has("--resume") && exists(checkpoint))
+    throw Error(checkpoint +
+                " holds a run: continue it with --resume, start afresh "
+                "with --overwrite, or train into another --out DIR");
 
   TrainingState state;
   if (options.has("--resume")) {
@@ -227,7 +244,7 @@ int train(Session &session, const Options &options) {
   }
 
   makeDirectories(out);
-  MetricsLog metrics(out + "/metrics.jsonl");
+  MetricsLog metrics(out + "/metrics.jsonl", overwrite);
   auto save = [&] {
     state.steps[phase.name] = done;
     state.lastPhase = phase.name;
