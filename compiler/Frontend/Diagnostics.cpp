@@ -28,17 +28,33 @@ void DiagnosticEngine::print(llvm::SourceMgr::DiagKind kind, SourceRange where,
                         /*FixIts=*/{}, /*ShowColors=*/false);
 }
 
+bool DiagnosticEngine::firstTime(SourceRange where,
+                                 const std::string &message) {
+  return said_
+      .insert({where.begin.getPointer(), where.end.getPointer(), message})
+      .second;
+}
+
 void DiagnosticEngine::error(SourceRange where, const llvm::Twine &message) {
+  std::string text = message.str();
   ++errors_;
-  print(llvm::SourceMgr::DK_Error, where, message);
+  repeating_ = !firstTime(where, text);
+  if (repeating_)
+    return;
+  ++shown_;
+  print(llvm::SourceMgr::DK_Error, where, text);
 }
 
 void DiagnosticEngine::note(SourceRange where, const llvm::Twine &message) {
-  print(llvm::SourceMgr::DK_Note, where, message);
+  if (!repeating_)
+    print(llvm::SourceMgr::DK_Note, where, message);
 }
 
 void DiagnosticEngine::warning(SourceRange where, const llvm::Twine &message) {
-  print(llvm::SourceMgr::DK_Warning, where, message);
+  std::string text = message.str();
+  repeating_ = !firstTime(where, text);
+  if (!repeating_)
+    print(llvm::SourceMgr::DK_Warning, where, text);
 }
 
 std::string DiagnosticEngine::position(llvm::SMLoc loc) const {

@@ -18,7 +18,9 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <set>
 #include <string>
+#include <tuple>
 
 namespace gmc {
 
@@ -37,13 +39,19 @@ public:
   /// Adds a file's text; returns the buffer id.
   unsigned addSource(std::unique_ptr<llvm::MemoryBuffer> buffer);
 
-  /// Reports an error with optional notes; printed at once.
+  /// Reports an error with optional notes; printed at once. An error (or
+  /// warning) said before at the same span is not said again, nor are its
+  /// notes: a net elaborated for several input shapes reports once.
   void error(SourceRange where, const llvm::Twine &message);
   void note(SourceRange where, const llvm::Twine &message);
   void warning(SourceRange where, const llvm::Twine &message);
 
+  /// Errors reported, repeats included: what callers compare to see
+  /// whether a step failed.
   unsigned errorCount() const { return errors_; }
   bool hasErrors() const { return errors_ > 0; }
+  /// Errors printed (repeats left out), for the summary line.
+  unsigned errorsShown() const { return shown_; }
 
   /// `file:line:col` of a location, for messages that cite another place.
   std::string position(llvm::SMLoc loc) const;
@@ -56,9 +64,15 @@ private:
   void print(llvm::SourceMgr::DiagKind kind, SourceRange where,
              const llvm::Twine &message);
 
+  /// Whether (where, message) is new; remembers it.
+  bool firstTime(SourceRange where, const std::string &message);
+
   llvm::raw_ostream &os_;
   llvm::SourceMgr sources_;
   unsigned errors_ = 0;
+  unsigned shown_ = 0;
+  std::set<std::tuple<const char *, const char *, std::string>> said_;
+  bool repeating_ = false; // the last error or warning was a repeat
 };
 
 } // namespace gmc

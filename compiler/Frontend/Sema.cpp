@@ -177,6 +177,12 @@ void Sema::declareConsts() {
                    "const '" + c.name.name + "' is declared twice");
       continue;
     }
+    // A const whose value is wrong is still declared (invalid), so that its
+    // uses do not cascade into "unknown name" errors.
+    auto declare = [&](Val value) {
+      consts_[c.name.name] = value;
+      bind(c.name.name, value);
+    };
     Val value;
     auto it = overrides.find(c.name.name);
     if (it != overrides.end()) {
@@ -187,6 +193,7 @@ void Sema::declareConsts() {
         diags_.error(c.name.range,
                      "-D " + c.name.name + "=" + text + " is not a number");
         overrides.erase(it);
+        declare(Val::invalid());
         continue;
       }
       long long integer;
@@ -195,18 +202,15 @@ void Sema::declareConsts() {
       overrides.erase(it);
     } else {
       value = elaborate(c.value.get());
-      if (!value.valid())
-        continue;
-      if (!value.isNumber() && value.kind != Val::Bool &&
+      if (value.valid() && !value.isNumber() && value.kind != Val::Bool &&
           value.kind != Val::String) {
         diags_.error(c.value->range, "a const must be a number, a boolean or "
                                      "a string; this is " +
                                          describe(value));
-        continue;
+        value = Val::invalid();
       }
     }
-    consts_[c.name.name] = value;
-    bind(c.name.name, value);
+    declare(value);
   }
   for (const auto &entry : overrides)
     diags_.error({}, "-D " + entry.getKey() + "=" + entry.getValue() +
@@ -224,6 +228,9 @@ void Sema::declareData(const DataDecl &decl) {
                  "dataset '" + decl.name.name + "' is declared twice");
     return;
   }
+  // Declared before it is checked: a dataset whose declaration is wrong
+  // stays known (without an op), so that next() of it adds no error.
+  datasets_[decl.name.name] = {nullptr, {}, decl.name.range};
   CallSite site(*this, decl.source.get());
   llvm::StringRef kind = decl.source->callee.name;
   std::vector<RankedTensorType> fields;
@@ -305,6 +312,8 @@ Val Sema::nextBatch(const CallExpr *call, const Ident &dataset) {
   if (frame_->kind == Frame::NetBody || frame_->kind == Frame::Sample)
     return error(call->range, "next() reads data, which only train and eval "
                               "blocks do");
+  if (!it->second.op)
+    return Val::invalid(); // its declaration was reported
   SmallVector<Type> types(it->second.batchTypes.begin(),
                           it->second.batchTypes.end());
   auto next = gm::NextOp::create(
@@ -382,7 +391,7 @@ void Sema::elaborateSampler(const SampleDecl &decl) {
   unsigned errors = diags_.errorCount();
   elaborateBlock(decl.body);
   if (!frame.returned) {
-    if (diags_.errorCount() == errors)
+    if (diags_.errorCount() == errors && !frame.returnInvalid)
       diags_.error(decl.range, "a sample block must end with `return` of the "
                                "samples");
     return;
@@ -575,7 +584,7 @@ Sema::NetInstance *Sema::instantiate(const NetDecl &net,
   result->modeDependent = frame.modeDependent;
   // After errors in the body, its results are still checked where they are
   // known, but the instance is not used.
-  bool bodyFailed = diags_.errorCount() != errorsBefore;
+  bool bodyFailed = diags_.errorCount() != errorsBefore || frame.returnInvalid;
   if (bodyFailed)
     result->ok = false;
 

@@ -379,14 +379,15 @@ void Sema::returnValues(const ReturnStmt *stmt) {
   std::vector<Val> values;
   for (const ExprPtr &e : stmt->values) {
     Val v = elaborate(e.get());
-    if (!v.valid())
-      return;
-    if (v.kind == Val::Tuple)
+    Value t;
+    if (v.valid() && v.kind == Val::Tuple)
       values.insert(values.end(), v.items.begin(), v.items.end());
-    else if (Value t = tensorOf(v, "a returned value"))
+    else if (v.valid() && (t = tensorOf(v, "a returned value")))
       values.push_back(Val::ofTensor(t, v.range));
-    else
+    else {
+      frame_->returnInvalid = true;
       return;
+    }
   }
   frame_->returned = std::move(values);
 }

@@ -131,8 +131,8 @@ static mlir::OwningOpRef<mlir::ModuleOp> frontEnd(llvm::StringRef path,
 static int finish(gmc::DiagnosticEngine &diags) {
   if (!diags.hasErrors())
     return 0;
-  llvm::errs() << diags.errorCount() << " error"
-               << (diags.errorCount() == 1 ? "" : "s") << " generated.\n";
+  llvm::errs() << diags.errorsShown() << " error"
+               << (diags.errorsShown() == 1 ? "" : "s") << " generated.\n";
   return 1;
 }
 
