@@ -258,4 +258,21 @@ TEST_F(RuntimeIo, MetricsAreJsonLines) {
   EXPECT_EQ(second, R"({"phase":"train","step":2,"recon":"nan"})");
 }
 
+TEST_F(RuntimeIo, MetricsAppendUnlessStartedOver) {
+  auto lines = [&] {
+    std::ifstream in(path("metrics.jsonl"));
+    std::string line;
+    int count = 0;
+    while (std::getline(in, line))
+      ++count;
+    return count;
+  };
+  MetricsLog(path("metrics.jsonl")).write("train", 1, {{"loss", 1.0}});
+  MetricsLog(path("metrics.jsonl")).write("train", 2, {{"loss", 0.5}});
+  EXPECT_EQ(lines(), 2);
+  MetricsLog(path("metrics.jsonl"), /*startOver=*/true)
+      .write("train", 1, {{"loss", 0.9}});
+  EXPECT_EQ(lines(), 1);
+}
+
 } // namespace
