@@ -149,7 +149,25 @@ void Parser::synchronize() {
 void Parser::parseProgram(bool isMain) {
   skipNewlines();
   while (!at(Tok::Eof)) {
+    // An imported file lends nets and consts; what else it declares is
+    // reported and dropped (a dataset, block or sampler of another file's
+    // model would silently join this one).
+    size_t data = program_.data.size(), phases = program_.phases.size(),
+           samplers = program_.samplers.size();
+    Token keyword = tok_;
     parseTopLevel(isMain);
+    if (!isMain &&
+        (program_.data.size() != data || program_.phases.size() != phases ||
+         program_.samplers.size() != samplers)) {
+      error(keyword.range(), "an imported file cannot declare '" +
+                                 keyword.text.str() +
+                                 "'; imports may hold nets and consts");
+      program_.data.erase(program_.data.begin() + data, program_.data.end());
+      program_.phases.erase(program_.phases.begin() + phases,
+                            program_.phases.end());
+      program_.samplers.erase(program_.samplers.begin() + samplers,
+                              program_.samplers.end());
+    }
     skipNewlines();
   }
 }
@@ -274,6 +292,16 @@ void Parser::parseTopLevel(bool isMain) {
   }
 }
 
+/// A character or block device: one like /dev/zero is read forever.
+/// (Pipes end, so `gmc check <(...)` works.)
+static bool isDevice(const llvm::Twine &path) {
+  llvm::sys::fs::file_status status;
+  if (llvm::sys::fs::status(path, status))
+    return false;
+  return status.type() == llvm::sys::fs::file_type::character_file ||
+         status.type() == llvm::sys::fs::file_type::block_file;
+}
+
 void Parser::parseImport() {
   if (!at(Tok::String)) {
     expect(Tok::String, "after 'import' (a file name in quotes)");
@@ -282,10 +310,12 @@ void Parser::parseImport() {
   Token pathTok = tok_;
   advance();
   llvm::StringRef written = pathTok.text.drop_front().drop_back();
-  // Relative to the importing file.
+  // Relative to the importing file, unless absolute.
   unsigned id = diags_.sources().FindBufferContainingLoc(pathTok.loc);
-  llvm::SmallString<256> path(llvm::sys::path::parent_path(
-      diags_.sources().getMemoryBuffer(id)->getBufferIdentifier()));
+  llvm::SmallString<256> path;
+  if (!llvm::sys::path::is_absolute(written))
+    path = llvm::sys::path::parent_path(
+        diags_.sources().getMemoryBuffer(id)->getBufferIdentifier());
   llvm::sys::path::append(path, written);
   if (importDepth_ >= kMaxDepth) {
     error(pathTok.range(), "imports nest too deeply");
@@ -296,6 +326,11 @@ void Parser::parseImport() {
     real = path;
   if (!visited_.insert(real).second)
     return; // Already imported (or a cycle): its declarations are in.
+  if (isDevice(path)) {
+    error(pathTok.range(),
+          "cannot import '" + path + "': a device, not a file");
+    return;
+  }
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!buffer) {
     error(pathTok.range(),
@@ -829,6 +864,10 @@ ExprPtr Parser::parsePrimary() {
 
 bool gmc::parseFile(llvm::StringRef path, DiagnosticEngine &diags,
                     Program &program) {
+  if (path != "-" && isDevice(path)) {
+    diags.error({}, "cannot read '" + path + "': a device, not a file");
+    return false;
+  }
   auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/true);
   if (!buffer) {
     diags.error({},

@@ -267,6 +267,17 @@ void Sema::report(const ReportStmt *stmt) {
     return;
   }
   for (const ReportStmt::Item &item : stmt->items) {
+    // The trainer's metrics.jsonl records carry these beside the reports.
+    static const char *const kRecordKeys[] = {"phase", "step", "img_per_s",
+                                              "step_ms", "examples"};
+    if (llvm::is_contained(kRecordKeys, item.name.name)) {
+      diags_.error(item.name.range,
+                   "'" + item.name.name +
+                       "' is a field of the trainer's metrics records "
+                       "(phase, step, img_per_s, step_ms, examples); report "
+                       "it under another name");
+      continue;
+    }
     auto *call = dyn_cast_if_present<CallExpr>(item.value.get());
     if (call && isStatistic(call->callee.name)) {
       if (frame_->kind != Frame::Eval) {

@@ -51,6 +51,18 @@ std::vector<uint8_t> readFile(const std::string &path) {
   return data;
 }
 
+void checkWritable(const std::string &path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    throw Error(path + ": cannot write: it is a directory");
+  std::string probe = path + ".probe." + std::to_string(::getpid());
+  int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0)
+    throw Error(path + ": cannot write: " + why());
+  ::close(fd);
+  ::unlink(probe.c_str());
+}
+
 void writeFileAtomically(const std::string &path, std::string_view contents) {
   std::string temp = path + ".tmp." + std::to_string(::getpid());
   {

@@ -19,6 +19,11 @@ namespace gmrt {
 /// The whole file; throws gmrt::Error naming the file when it cannot.
 std::vector<uint8_t> readFile(const std::string &path);
 
+/// Throws gmrt::Error unless writeFileAtomically(path, ...) can work: `path`
+/// is no directory and a file can be created beside it. Checked before long
+/// work (training, sampling) so that its result is not lost at the end.
+void checkWritable(const std::string &path);
+
 /// Replaces `path` atomically with `contents` (temp file, fsync, rename,
 /// fsync of the directory).
 void writeFileAtomically(const std::string &path, std::string_view contents);

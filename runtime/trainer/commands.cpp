@@ -10,6 +10,7 @@
 
 #include "runtime/core/error.h"
 #include "runtime/core/parallel.h"
+#include "runtime/io/file.h"
 #include "runtime/io/metrics.h"
 #include "runtime/io/npy.h"
 #include "runtime/io/png.h"
@@ -51,6 +52,11 @@ double peakRssBytes() {
 bool exists(const std::string &path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
+}
+
+bool isDirectory(const std::string &path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 void makeDirectories(const std::string &path) {
@@ -200,6 +206,9 @@ int train(Session &session, const Options &options) {
   if (options.has("--steps") && options.has("--epochs"))
     throw Error("--steps N and --epochs E both say how long to train: give "
                 "one of them");
+  if (isDirectory(checkpoint))
+    throw Error(checkpoint + " is a directory, where the checkpoint would "
+                             "go; move it, or train into another --out DIR");
   if (!overwrite && !options.has("--resume") && exists(checkpoint))
     throw Error(checkpoint +
                 " holds a run: continue it with --resume, start afresh "
@@ -244,6 +253,7 @@ int train(Session &session, const Options &options) {
   }
 
   makeDirectories(out);
+  checkWritable(checkpoint);
   MetricsLog metrics(out + "/metrics.jsonl", overwrite);
   auto save = [&] {
     state.steps[phase.name] = done;
@@ -333,10 +343,15 @@ const OptionSpec kCheckpointOption = {
 const OptionSpec kInitOption = {
     "--init", "", "use freshly initialized variables instead of a checkpoint"};
 
-void restore(Session &session, const Options &options) {
+/// Variables from the checkpoint, or fresh with --init; returns how many
+/// steps they were trained (those of the checkpoint's last phase).
+uint64_t restore(Session &session, const Options &options) {
+  if (options.has("--init") && options.has("--checkpoint"))
+    throw Error("--init uses fresh variables, --checkpoint FILE trained "
+                "ones: give one of them");
   if (options.has("--init")) {
     session.initializeVariables();
-    return;
+    return 0;
   }
   std::string path = options.stringOr("--checkpoint",
                                       checkpointIn(defaultOut(session.info())));
@@ -345,8 +360,9 @@ void restore(Session &session, const Options &options) {
                 ": train first (train), pass "
                 "--checkpoint FILE, or --init for untrained variables");
   uint64_t seed = session.seed();
-  loadCheckpoint(path, session);
+  TrainingState state = loadCheckpoint(path, session);
   session.setSeed(seed);
+  return state.steps[state.lastPhase];
 }
 
 //===----------------------------------------------------------------------===//
@@ -406,9 +422,15 @@ int sample(Session &session, const Options &options) {
   if (!npy && first.shape.size() != 4 && first.shape.size() != 3)
     throw Error("sampler " + sampler.name + " returns " + first.str() +
                 ", not images (N x C x H x W); write .npy with -o FILE.npy");
+  if (!npy && first.shape.size() == 4 && first.shape[1] != 1 &&
+      first.shape[1] != 3)
+    throw Error("sampler " + sampler.name + " returns " + first.str() +
+                ": a PNG grid takes 1 or 3 channels; write .npy with -o "
+                "FILE.npy");
   size_t slash = path.rfind('/');
   if (slash != std::string::npos && slash > 0)
     makeDirectories(path.substr(0, slash));
+  checkWritable(path);
 
   // Call the sampler until n samples are drawn; call c draws stream step c.
   std::vector<std::vector<float>> results(sampler.results.size());
@@ -487,7 +509,7 @@ int eval(Session &session, const Options &options) {
   const EntryInfo &phase =
       chooseEntry(info, "phase", "eval", options.string("--phase"), "--phase");
   session.setSeed(options.integerOr("--seed", 0, 0));
-  restore(session, options);
+  uint64_t trainedSteps = restore(session, options);
   session.prepareData(phase);
   int64_t batches = INT64_MAX, examples = 0;
   for (int32_t id : phase.datasets)
@@ -520,8 +542,10 @@ int eval(Session &session, const Options &options) {
   std::cout << "\n";
   if (auto out = options.string("--out")) {
     makeDirectories(*out);
+    // Its step is the variables': those of the checkpoint (0 with --init).
     MetricsLog(*out + "/metrics.jsonl")
-        .write(phase.name, 0, means, {{"examples", double(examples)}});
+        .write(phase.name, trainedSteps, means,
+               {{"examples", double(examples)}});
   }
   return 0;
 }

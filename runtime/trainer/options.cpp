@@ -46,7 +46,14 @@ Options::Options(const std::string &command,
                     spec->valueName);
       value = args[++i];
     }
-    values_[arg] = value;
+    // An empty path would mean the root directory; a second value would
+    // silently replace the first.
+    if (value.empty())
+      throw Error("option " + arg + " needs a value: " + arg + " " +
+                  spec->valueName + " (it got an empty one)");
+    if (!values_.emplace(arg, value).second)
+      throw Error("option " + arg + " is given twice ('" + values_[arg] +
+                  "', then '" + value + "'); give it once");
   }
 }
 

@@ -301,11 +301,25 @@ TEST(OptionsTest, AbsentOptionsFallBack) {
   EXPECT_EQ(o.integerOr("--steps", 42, 1), 42);
 }
 
-TEST(OptionsTest, LaterOccurrenceWinsAndEmptyInlineValueIsAValue) {
-  Options o("train", kSpecs, {"--steps", "1", "--steps=2", "--out="});
-  EXPECT_EQ(o.integer("--steps", 0), 2);
-  EXPECT_TRUE(o.has("--out"));
-  EXPECT_EQ(o.string("--out"), "");
+TEST(OptionsTest, RepeatedAndEmptyValuesAreErrors) {
+  // A second value would silently replace the first; an empty path would
+  // mean the root directory.
+  EXPECT_TRUE(
+      contains(errorOf([] {
+                 Options("train", kSpecs, {"--steps", "1", "--steps=2"});
+               }),
+               "option --steps is given twice ('1', then '2'); give "
+               "it once"));
+  EXPECT_TRUE(contains(errorOf([] { Options("train", kSpecs, {"--out="}); }),
+                       "option --out needs a value: --out DIR (it got an "
+                       "empty one)"));
+  EXPECT_TRUE(contains(errorOf([] {
+                         Options("train", kSpecs, {"--out", ""});
+                       }),
+                       "(it got an empty one)"));
+  // A flag twice says the same thing twice.
+  Options flags("train", kSpecs, {"--resume", "--resume"});
+  EXPECT_TRUE(flags.has("--resume"));
   // A value that looks like an option is still the value.
   Options v("train", kSpecs, {"--out", "--resume"});
   EXPECT_EQ(v.string("--out"), "--resume");
@@ -326,7 +340,6 @@ TEST(OptionsTest, IntegersAreValidatedAgainstTheirMinimum) {
   EXPECT_TRUE(contains(integerError("0", 1), "at least 1, got '0'"));
   EXPECT_TRUE(contains(integerError("12x", 0), "got '12x'"));
   EXPECT_TRUE(contains(integerError("-3", 0), "at least 0, got '-3'"));
-  EXPECT_TRUE(contains(integerError("", 0), "got ''"));
   EXPECT_TRUE(
       contains(integerError("99999999999999999999", 0), "takes an integer"));
   // integerOr validates a value that is there too.
