@@ -87,14 +87,23 @@ NpyArray readNpy(const std::string &path) {
                        "(np.ascontiguousarray)");
   if (!std::regex_search(header, m, std::regex("'shape':\\s*\\(([^)]*)\\)")))
     throw Error(path + ": .npy header has no 'shape'");
+  // Each dimension a non-negative integer whose product (in bytes) fits:
+  // a header is input like any other.
   std::string dims = m[1];
-  std::regex number("\\d+");
-  for (auto it = std::sregex_iterator(dims.begin(), dims.end(), number);
+  std::regex item("\\s*([^,\\s][^,]*?)\\s*(,|$)");
+  uint64_t need = elementSize;
+  for (auto it = std::sregex_iterator(dims.begin(), dims.end(), item);
        it != std::sregex_iterator(); ++it) {
-    int64_t d = std::stoll(it->str());
+    std::string text = (*it)[1];
+    if (!std::regex_match(text, std::regex("\\d+")))
+      throw Error(path + ": .npy header has a dimension '" + text +
+                  "'; dimensions are non-negative integers");
+    int64_t d = text.size() > 18 ? INT64_MAX : std::stoll(text);
+    if (__builtin_mul_overflow(need, static_cast<uint64_t>(d), &need))
+      throw Error(path + ": .npy header's shape (" + dims +
+                  ") holds more bytes than a machine can address");
     array.shape.push_back(d);
   }
-  size_t need = static_cast<size_t>(array.elements()) * elementSize;
   size_t data = offset + headerLength;
   if (file.size() - data != need)
     throw Error(path + ": .npy data has " + std::to_string(file.size() - data) +

@@ -27,8 +27,11 @@
 #include <cstring>
 #include <iostream>
 #include <map>
+#include <new>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
 
 namespace gmrt {
 
@@ -53,6 +56,10 @@ bool exists(const std::string &path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
 }
+
+constexpr int64_t kMaxThreads = 1024;
+/// The shell's status for a process ended by SIGINT (128 + 2).
+constexpr int kInterruptedStatus = 130;
 
 bool isDirectory(const std::string &path) {
   struct stat st;
@@ -319,7 +326,8 @@ int train(Session &session, const Options &options) {
       std::cout << "interrupted at step " << done << "; checkpoint saved to "
                 << checkpoint << " (continue with --resume)\n";
       std::signal(SIGINT, SIG_DFL);
-      return 0;
+      // Saved, but not done: `train && sample` must not go on.
+      return kInterruptedStatus;
     }
   }
   progress.finish();
@@ -434,7 +442,7 @@ int sample(Session &session, const Options &options) {
 
   // Call the sampler until n samples are drawn; call c draws stream step c.
   std::vector<std::vector<float>> results(sampler.results.size());
-  int64_t calls = (n + perCall - 1) / perCall;
+  int64_t calls = n / perCall + (n % perCall != 0);
   for (const auto &[spec, offset] : sampler.results)
     if (calls > 1 && (spec.shape.empty() || spec.shape[0] != perCall))
       throw Error("sampler " + sampler.name + " returns " + spec.str() +
@@ -442,6 +450,21 @@ int sample(Session &session, const Options &options) {
                   ": with results of different "
                   "batch sizes, -n can be at most " +
                   std::to_string(perCall));
+  // The samples are kept (as f32) until written: more than the machine's
+  // memory is said now, not after hours of sampling.
+  double bytes = 0;
+  for (const auto &[spec, offset] : sampler.results)
+    bytes +=
+        4.0 * static_cast<double>(calls) * static_cast<double>(spec.elements());
+  double memory = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) *
+                  static_cast<double>(::sysconf(_SC_PAGESIZE));
+  if (memory > 0 && bytes > memory) {
+    char need[128];
+    std::snprintf(need, sizeof need, "%.3g GB, more than this machine's %.3g",
+                  bytes / 1e9, memory / 1e9);
+    throw Error("-n " + std::to_string(n) + ": the samples need " + need +
+                " GB; draw fewer");
+  }
   double samplingSeconds = 0;
   for (int64_t call = 0; call < calls; ++call) {
     auto callStart = std::chrono::steady_clock::now();
@@ -689,7 +712,15 @@ int trainerMain(int argc, char **argv, const char *infoJson,
                 << describeOptions(*command->options);
       return 0;
     }
-    setThreads(static_cast<int>(options.integerOr("--threads", 0, 1)));
+    // Far more threads than cores only slows a step down, and oneDNN
+    // refuses its primitives somewhere past 10^4 with a misleading error.
+    int64_t threads = options.integerOr("--threads", 0, 1);
+    if (threads > kMaxThreads)
+      throw Error(
+          "option --threads takes at most " + std::to_string(kMaxThreads) +
+          ", got " + std::to_string(threads) + " (this machine has " +
+          std::to_string(std::thread::hardware_concurrency()) + " cores)");
+    setThreads(static_cast<int>(threads));
     Session::Options sessionOptions;
     sessionOptions.dataRoot = options.stringOr("--data", kDefaultDataRoot);
     if (options.has("--source"))
@@ -704,6 +735,12 @@ int trainerMain(int argc, char **argv, const char *infoJson,
     return infoCommand(session, options, infoJson);
   } catch (const Error &e) {
     std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::bad_alloc &) {
+    std::cerr << "error: out of memory: '" << program << " "
+              << (argc > 1 ? argv[1] : "")
+              << "' needs more than this machine can give (see its options "
+                 "for a smaller -n, batch or --batches)\n";
     return 1;
   } catch (const std::exception &e) {
     std::cerr << "error: " << e.what() << "\n";

@@ -164,6 +164,29 @@ TEST_F(RuntimeIo, NpyRoundTripAndErrors) {
   writeRaw("junk.npy", "hello");
   EXPECT_NE(errorOf([&] { readNpy(path("junk.npy")); }).find("not a .npy file"),
             std::string::npos);
+  // Shapes are input: a negative dimension, and one so large that the
+  // byte count overflows, are errors naming the file (not a bad_alloc).
+  auto withShape = [&](const std::string &name, const std::string &shape) {
+    std::string h =
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (" + shape + "), }";
+    writeRaw(name, std::string("\x93NUMPY\x01\x00", 8) +
+                       static_cast<char>(h.size()) + '\0' + h +
+                       std::string(16, '\0'));
+    return errorOf([&] { readNpy(path(name)); });
+  };
+  std::string e = withShape("negative.npy", "-5, 1, 7, 7");
+  EXPECT_NE(e.find("negative.npy: .npy header has a dimension '-5'"),
+            std::string::npos)
+      << e;
+  e = withShape("huge.npy", "4611686018427387904, 1, 7, 7");
+  EXPECT_NE(e.find("huge.npy: .npy header's shape"), std::string::npos) << e;
+  EXPECT_NE(e.find("more bytes than a machine can address"), std::string::npos);
+  e = withShape("digits.npy", "123456789012345678901234, 1");
+  EXPECT_NE(e.find("more bytes than a machine can address"), std::string::npos)
+      << e;
+  // (4,) and (2, 2) hold 16 bytes: read.
+  EXPECT_EQ(withShape("four.npy", "4,"), "");
+  EXPECT_EQ(withShape("square.npy", "2, 2"), "");
 }
 
 TEST_F(RuntimeIo, SafetensorsRoundTrip) {
