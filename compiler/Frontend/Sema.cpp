@@ -170,7 +170,9 @@ OwningOpRef<ModuleOp> gmc::generateModel(MLIRContext &context,
 void Sema::declareConsts() {
   llvm::StringMap<std::string> overrides;
   for (const auto &[name, value] : options_.defines)
-    overrides[name] = value;
+    if (auto [it, fresh] = overrides.try_emplace(name, value); !fresh)
+      diags_.error({}, "-D " + name + " is given twice ('" + it->second +
+                           "', then '" + value + "'); give it once");
   for (const ConstDecl &c : program_.consts) {
     if (consts_.count(c.name.name)) {
       diags_.error(c.name.range,

@@ -239,6 +239,10 @@ int main(int argc, char **argv) {
     cl::PrintHelpMessage();
     return 1;
   }
+  if (output.getNumOccurrences() && output.empty()) {
+    llvm::errs() << "gmc: error: -o needs a file name (it got an empty one)\n";
+    return 1;
+  }
   std::string path =
       output.empty() ? defaultOutput(emit, compileInput) : std::string(output);
   if (!checkOutputPath(path))
