@@ -313,6 +313,8 @@ struct Program {
   std::vector<NetDecl> nets;
   std::vector<PhaseDecl> phases;
   std::vector<SampleDecl> samplers;
+  /// Nets whose declaration did not parse (reported): known by name only.
+  std::vector<Ident> unparsedNets;
 };
 
 /// Prints the tree in a compact, indented form (gmc --emit=ast).

@@ -447,6 +447,8 @@ Val Sema::callExpr(const CallExpr *call) {
     return error(call->callee.range, "'" + name +
                                          "' is a const, not a "
                                          "function");
+  if (unparsedNet(name))
+    return Val::invalid();
   return error(call->callee.range, "unknown function '" + name + "'" +
                                        suggest(name, callableNames()));
 }
@@ -487,7 +489,7 @@ Val Sema::autoregressive(const AutoregressiveExpr *expr) {
   bind(expr->var.name, Val::ofTensor(canvas, expr->var.range));
   unsigned errors = diags_.errorCount();
   elaborateBlock(expr->body);
-  if (diags_.errorCount() != errors)
+  if (diags_.errorCount() != errors || frame.resultInvalid)
     return Val::invalid();
   if (!frame.emitted)
     return error(expr->range, "an autoregressive body must `emit` the next "

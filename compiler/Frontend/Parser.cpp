@@ -97,6 +97,9 @@ private:
   bool parseNet();
   bool parseTypedNames(std::vector<TypedName> &out, Tok close, bool named);
   std::optional<Block> parseBlock();
+  /// A declaration's keyword in column 1: where a block missing its `}`
+  /// ends.
+  bool startsDeclaration() const;
 
   //===--- Statements ---===//
   std::unique_ptr<Stmt> parseStatement();
@@ -127,7 +130,21 @@ private:
   int importDepth_;
   int exprDepth_ = 0;
   int blockDepth_ = 0;
+  /// The statement just parsed reported an error and skipped its line.
+  bool resynchronized_ = false;
 };
+
+bool Parser::startsDeclaration() const {
+  static const llvm::StringSet<> kStarts = {
+      "model", "import", "const", "data", "net", "train", "eval", "sample"};
+  const char *at = tok_.loc.getPointer();
+  const char *bufferStart =
+      diags_.sources()
+          .getMemoryBuffer(diags_.sources().FindBufferContainingLoc(tok_.loc))
+          ->getBufferStart();
+  bool columnOne = at == bufferStart || at[-1] == '\n';
+  return columnOne && kStarts.contains(tok_.text);
+}
 
 void Parser::synchronize() {
   int braces = 0;
@@ -214,11 +231,14 @@ void Parser::parseTopLevel(bool isMain) {
       return synchronize();
     }
     Ident name = ident();
-    if (!expect(Tok::Assign, "after the const's name"))
+    // A const that does not parse is still declared (without a value), so
+    // that its uses add no "unknown name".
+    ExprPtr value;
+    if (!expect(Tok::Assign, "after the const's name") ||
+        !(value = parseExpr())) {
+      program_.consts.push_back({std::move(name), nullptr});
       return synchronize();
-    ExprPtr value = parseExpr();
-    if (!value)
-      return synchronize();
+    }
     program_.consts.push_back({std::move(name), std::move(value)});
     break;
   }
@@ -399,11 +419,17 @@ bool Parser::parseNet() {
   }
   NetDecl net;
   net.name = ident();
-  if (!expect(Tok::LParen, "after the net's name"))
+  // A net that does not parse is still known by name, so that its calls
+  // and minimizes add no "unknown function" or "not a net".
+  auto unparsed = [&] {
+    program_.unparsedNets.push_back(net.name);
     return false;
+  };
+  if (!expect(Tok::LParen, "after the net's name"))
+    return unparsed();
   if (!parseTypedNames(net.args, Tok::RParen, /*named=*/true) ||
       !expect(Tok::RParen, "after the net's arguments"))
-    return false;
+    return unparsed();
   if (consume(Tok::Arrow)) {
     if (consume(Tok::LParen)) {
       // `(mu: f32[..], logvar: f32[..])` or `(f32[..], f32[..])`.
@@ -415,28 +441,28 @@ bool Parser::parseNet() {
         }
         std::optional<TypeSpec> type = parseType();
         if (!type)
-          return false;
+          return unparsed();
         item.type = std::move(*type);
         bool named = !item.name.name.empty();
         if (!net.results.empty() &&
             named != !net.results.front().name.name.empty()) {
           error(item.type.range, "name every result of a net or none");
-          return false;
+          return unparsed();
         }
         net.results.push_back(std::move(item));
       } while (consume(Tok::Comma));
       if (!expect(Tok::RParen, "after the net's results"))
-        return false;
+        return unparsed();
     } else {
       std::optional<TypeSpec> type = parseType();
       if (!type)
-        return false;
+        return unparsed();
       net.results.push_back({Ident{}, std::move(*type)});
     }
   }
   std::optional<Block> body = parseBlock();
   if (!body)
-    return false;
+    return unparsed();
   net.body = std::move(*body);
   net.range = from(begin);
   program_.nets.push_back(std::move(net));
@@ -458,9 +484,19 @@ std::optional<Block> Parser::parseBlock() {
   Block body;
   skipNewlines();
   while (!at(Tok::RBrace) && !at(Tok::Eof)) {
+    if (startsDeclaration()) {
+      // A forgotten `}`: close the block here rather than read the next
+      // declarations as statements, one error each.
+      error(tok_.range(), "expected '}' to close the block before " + found());
+      diags_.note(open.range(), "the block opened here");
+      return body;
+    }
+    resynchronized_ = false;
     if (std::unique_ptr<Stmt> stmt = parseStatement()) {
       body.push_back(std::move(stmt));
-      if (!at(Tok::Newline) && !at(Tok::Semicolon) && !at(Tok::RBrace)) {
+      if (resynchronized_)
+        ; // Its error is said and the rest of the line skipped.
+      else if (!at(Tok::Newline) && !at(Tok::Semicolon) && !at(Tok::RBrace)) {
         error(tok_.range(),
               "expected the end of the statement, found " + found());
         synchronize();
@@ -569,9 +605,13 @@ std::unique_ptr<Stmt> Parser::parseStatement() {
                                  : "(statements are assignments `name = "
                                    "expression`)"))
       return nullptr;
+    // Names whose value does not parse are still assigned (nothing), so
+    // that their uses add no "unknown name".
     ExprPtr value = parseExpr();
-    if (!value)
-      return nullptr;
+    if (!value) {
+      synchronize();
+      resynchronized_ = true;
+    }
     return std::make_unique<AssignStmt>(from(begin), std::move(targets),
                                         std::move(value));
   }

@@ -163,6 +163,11 @@ OwningOpRef<ModuleOp> gmc::generateModel(MLIRContext &context,
   return sema.run();
 }
 
+bool Sema::unparsedNet(llvm::StringRef name) const {
+  return llvm::any_of(program_.unparsedNets,
+                      [&](const Ident &net) { return net.name == name; });
+}
+
 //===----------------------------------------------------------------------===//
 // Consts
 //===----------------------------------------------------------------------===//
@@ -393,7 +398,7 @@ void Sema::elaborateSampler(const SampleDecl &decl) {
   unsigned errors = diags_.errorCount();
   elaborateBlock(decl.body);
   if (!frame.returned) {
-    if (diags_.errorCount() == errors && !frame.returnInvalid)
+    if (diags_.errorCount() == errors && !frame.resultInvalid)
       diags_.error(decl.range, "a sample block must end with `return` of the "
                                "samples");
     return;
@@ -586,7 +591,7 @@ Sema::NetInstance *Sema::instantiate(const NetDecl &net,
   result->modeDependent = frame.modeDependent;
   // After errors in the body, its results are still checked where they are
   // known, but the instance is not used.
-  bool bodyFailed = diags_.errorCount() != errorsBefore || frame.returnInvalid;
+  bool bodyFailed = diags_.errorCount() != errorsBefore || frame.resultInvalid;
   if (bodyFailed)
     result->ok = false;
 

@@ -206,6 +206,9 @@ private:
   llvm::StringMap<DatasetInfo> datasets_;
   llvm::StringMap<const NetDecl *> nets_;
   llvm::DenseSet<const NetDecl *> brokenNets_;
+  /// Whether `name` is a net whose declaration did not parse (its error is
+  /// said; its uses add none).
+  bool unparsedNet(llvm::StringRef name) const;
   std::vector<std::unique_ptr<NetInstance>> instances_;
   /// Parameters per net (for `minimize over net`), in creation order.
   llvm::StringMap<std::vector<std::string>> netParams_;

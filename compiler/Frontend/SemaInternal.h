@@ -38,9 +38,9 @@ struct Sema::Frame {
   bool modeDependent = false;
   /// The values of `return`, once reached.
   std::optional<std::vector<Val>> returned;
-  /// A `return` was reached but a value was invalid: its error was said
-  /// where it arose, perhaps outside this block (a bad const).
-  bool returnInvalid = false;
+  /// A `return` or `emit` was reached but a value was invalid: its error
+  /// was said where it arose, perhaps outside this block (a bad const).
+  bool resultInvalid = false;
   /// The value of `emit` in an autoregressive body.
   std::optional<Val> emitted;
   bool inAutoregressive = false;

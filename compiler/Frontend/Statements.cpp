@@ -112,7 +112,13 @@ void Sema::assignVariable(const AssignVariableStmt *stmt) {
   }
   std::string name = stmt->net.name + "." + stmt->name.name;
   Val v = elaborate(stmt->value.get());
+  // An invalid value was reported where it failed; whatever made it fail
+  // (a failed net call) may also have kept the variable from existing.
+  if (!v.valid())
+    return;
   if (!nets_.count(stmt->net.name)) {
+    if (unparsedNet(stmt->net.name))
+      return;
     std::vector<std::string> nets;
     for (const auto &entry : nets_)
       nets.push_back(entry.getKey().str());
@@ -203,8 +209,9 @@ void Sema::minimize(const MinimizeStmt *stmt) {
   bool netsOk = true;
   for (const Ident &net : stmt->nets)
     if (!nets_.count(net.name)) {
-      diags_.error(net.range, "'" + net.name + "' is not a net" +
-                                  suggest(net.name, netNames));
+      if (!unparsedNet(net.name))
+        diags_.error(net.range, "'" + net.name + "' is not a net" +
+                                    suggest(net.name, netNames));
       netsOk = false;
     }
   Val loss = elaborate(stmt->loss.get());
@@ -396,7 +403,7 @@ void Sema::returnValues(const ReturnStmt *stmt) {
     else if (v.valid() && (t = tensorOf(v, "a returned value")))
       values.push_back(Val::ofTensor(t, v.range));
     else {
-      frame_->returnInvalid = true;
+      frame_->resultInvalid = true;
       return;
     }
   }
@@ -411,4 +418,6 @@ void Sema::emit(const EmitStmt *stmt) {
   Val v = elaborate(stmt->value.get());
   if (v.valid())
     frame_->emitted = v;
+  else
+    frame_->resultInvalid = true;
 }
