@@ -4,6 +4,7 @@
 #include "runtime/io/metrics.h"
 
 #include "runtime/core/error.h"
+#include "runtime/io/file.h"
 
 #include <nlohmann/json.hpp>
 
@@ -40,6 +41,29 @@ void MetricsLog::write(
   out_.flush();
   if (!out_)
     throw Error(path_ + ": cannot write the metrics log");
+}
+
+void forgetMetricsAfter(const std::string &path,
+                        const std::map<std::string, uint64_t> &steps) {
+  std::ifstream in(path);
+  if (!in)
+    return;
+  std::string kept, line;
+  bool dropped = false;
+  while (std::getline(in, line)) {
+    nlohmann::json record = nlohmann::json::parse(line, nullptr, false);
+    if (record.is_object() && record["phase"].is_string() &&
+        record["step"].is_number_unsigned()) {
+      auto it = steps.find(record["phase"].get<std::string>());
+      if (it != steps.end() && record["step"].get<uint64_t>() > it->second) {
+        dropped = true;
+        continue;
+      }
+    }
+    kept += line + "\n";
+  }
+  if (dropped)
+    writeFileAtomically(path, kept);
 }
 
 } // namespace gmrt

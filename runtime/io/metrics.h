@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <fstream>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,6 +28,13 @@ private:
   std::string path_;
   std::ofstream out_;
 };
+
+/// Drops from the log at `path` (if any) the records of a phase past the
+/// step `steps` holds for it: a run resumed from a checkpoint logs those
+/// steps again. Other records (eval phases, malformed lines) stay; the log
+/// is replaced atomically.
+void forgetMetricsAfter(const std::string &path,
+                        const std::map<std::string, uint64_t> &steps);
 
 } // namespace gmrt
 

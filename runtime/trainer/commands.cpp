@@ -261,20 +261,31 @@ int train(Session &session, const Options &options) {
 
   makeDirectories(out);
   checkWritable(checkpoint);
+  if (options.has("--resume"))
+    forgetMetricsAfter(out + "/metrics.jsonl", state.steps);
   MetricsLog metrics(out + "/metrics.jsonl", overwrite);
+  uint64_t savedAt = done;
+  bool savedOnce = options.has("--resume");
+  std::signal(SIGINT, onInterrupt);
+  Progress progress(phase.name, done, target, examplesPerStep(session, phase),
+                    logEvery, stderr);
   auto save = [&] {
     state.steps[phase.name] = done;
     state.lastPhase = phase.name;
     for (int32_t id : phase.datasets)
       state.dataPositions[info.datasets[id].name] = session.feed(id).position();
-    saveCheckpoint(checkpoint, session, state);
+    try {
+      saveCheckpoint(checkpoint, session, state);
+    } catch (const Error &e) {
+      progress.finish();
+      throw Error(std::string(e.what()) + "; training stopped at step " +
+                  std::to_string(done) + ". " +
+                  (savedOnce ? "The checkpoint of step " +
+                                   std::to_string(savedAt) + " is kept"
+                             : std::string("No checkpoint was written")));
+    }
   };
-  uint64_t savedAt = done;
-  bool savedOnce = options.has("--resume");
 
-  std::signal(SIGINT, onInterrupt);
-  Progress progress(phase.name, done, target, examplesPerStep(session, phase),
-                    logEvery, stderr);
   std::vector<std::pair<std::string, double>> sums;
   uint64_t summed = 0;
   // Wall time inside steps (not checkpoints or logging), per interval.

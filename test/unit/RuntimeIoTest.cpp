@@ -281,6 +281,26 @@ TEST_F(RuntimeIo, MetricsAreJsonLines) {
   EXPECT_EQ(second, R"({"phase":"train","step":2,"recon":"nan"})");
 }
 
+TEST_F(RuntimeIo, MetricsPastACheckpointAreForgotten) {
+  writeRaw("metrics.jsonl", R"({"phase":"train","step":1,"loss":1}
+{"phase":"train","step":3,"loss":0.5}
+not json at all
+{"phase":"eval","step":9,"nelbo":250}
+{"phase":"prior","step":2,"loss":4}
+)");
+  forgetMetricsAfter(path("metrics.jsonl"), {{"train", 2}, {"prior", 5}});
+  std::vector<uint8_t> bytes = readFile(path("metrics.jsonl"));
+  EXPECT_EQ(std::string(bytes.begin(), bytes.end()),
+            R"({"phase":"train","step":1,"loss":1}
+not json at all
+{"phase":"eval","step":9,"nelbo":250}
+{"phase":"prior","step":2,"loss":4}
+)");
+  // No log: nothing to do.
+  forgetMetricsAfter(path("none.jsonl"), {{"train", 2}});
+  EXPECT_TRUE(errorOf([&] { readFile(path("none.jsonl")); }) != "");
+}
+
 TEST_F(RuntimeIo, MetricsAppendUnlessStartedOver) {
   auto lines = [&] {
     std::ifstream in(path("metrics.jsonl"));
