@@ -69,6 +69,39 @@ LogicalResult optimizeModel(ModuleOp module, const BackendOptions &options,
   return pm.run(module);
 }
 
+std::string checkTargetCpu(const std::string &cpu,
+                           std::vector<std::string> &lacking) {
+  if (cpu == "native")
+    return "";
+  llvm::InitializeNativeTarget();
+  std::string error;
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return error;
+  // Asked without a CPU first: LLVM warns on stderr about unknown ones.
+  std::unique_ptr<llvm::MCSubtargetInfo> generic(
+      target->createMCSubtargetInfo(triple, "", ""));
+  if (!generic->isCPUStringValid(cpu))
+    return "unknown --target-cpu '" + cpu + "' for " + triple.str();
+  std::unique_ptr<llvm::MCSubtargetInfo> chosen(
+      target->createMCSubtargetInfo(triple, cpu, ""));
+  // 32-bit-only CPUs (i686, pentium4) would end in an LLVM fatal error.
+  if (triple.isArch64Bit() && !chosen->checkFeatures("+64bit"))
+    return "--target-cpu '" + cpu + "' cannot run 64-bit code (" +
+           triple.str() + ")";
+  llvm::StringMap<bool> host = llvm::sys::getHostCPUFeatures();
+  for (const llvm::SubtargetFeatureKV &feature :
+       chosen->getAllProcessorFeatures()) {
+    auto it = host.find(feature.Key);
+    if (chosen->getFeatureBits()[feature.Value] && it != host.end() &&
+        !it->second)
+      lacking.push_back(feature.Key);
+  }
+  return "";
+}
+
 /// The host CPU and its features, or the named CPU with its defaults.
 static std::unique_ptr<llvm::TargetMachine>
 targetMachine(const std::string &cpuName, unsigned optLevel,

@@ -36,6 +36,13 @@ struct BackendOptions {
   std::string precision = "f32";
 };
 
+/// Checks `--target-cpu` before anything compiles: "" when `cpu` ("native"
+/// or an x86-64 CPU name) can be compiled for, else the error. `lacking`
+/// gets the features `cpu` would use that this machine lacks (its trainer
+/// would stop here with an illegal instruction).
+std::string checkTargetCpu(const std::string &cpu,
+                           std::vector<std::string> &lacking);
+
 /// Runs the gm passes up to memory planning (what --emit=mlir-opt prints).
 mlir::LogicalResult optimizeModel(mlir::ModuleOp module,
                                   const BackendOptions &options,

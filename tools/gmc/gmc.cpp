@@ -20,6 +20,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
@@ -238,6 +239,27 @@ int main(int argc, char **argv) {
   if (!compileCommand) {
     cl::PrintHelpMessage();
     return 1;
+  }
+  if (compileCommand) {
+    std::vector<std::string> lacking;
+    std::string error = gmc::checkTargetCpu(targetCpu, lacking);
+    if (!error.empty()) {
+      llvm::errs() << "gmc: error: " << error << "\n";
+      return 1;
+    }
+    if (!lacking.empty() && emit == Emit::Exe) {
+      size_t shown = std::min<size_t>(lacking.size(), 6);
+      std::string more =
+          lacking.size() > shown
+              ? " and " + std::to_string(lacking.size() - shown) + " more"
+              : "";
+      llvm::errs() << "gmc: warning: --target-cpu=" << targetCpu
+                   << " may use features this machine lacks ("
+                   << llvm::join(lacking.begin(), lacking.begin() + shown, ", ")
+                   << more
+                   << "): the trainer can stop with an illegal instruction "
+                      "here\n";
+    }
   }
   if (output.getNumOccurrences() && output.empty()) {
     llvm::errs() << "gmc: error: -o needs a file name (it got an empty one)\n";
