@@ -119,6 +119,9 @@ Lexer::Lexer(DiagnosticEngine &diags, unsigned bufferId) : diags_(&diags) {
   const llvm::MemoryBuffer *buffer = diags.sources().getMemoryBuffer(bufferId);
   cur_ = buffer->getBufferStart();
   end_ = buffer->getBufferEnd();
+  // A UTF-8 byte order mark (some editors write one) is not text.
+  if (buffer->getBuffer().starts_with("\xEF\xBB\xBF"))
+    cur_ += 3;
 }
 
 Tok Lexer::peek() {

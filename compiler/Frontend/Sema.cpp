@@ -196,7 +196,7 @@ void Sema::declareConsts() {
       // -D NAME=VALUE replaces the written value.
       llvm::StringRef text = it->second;
       double number;
-      if (text.getAsDouble(number)) {
+      if (text.getAsDouble(number) || !std::isfinite(number)) {
         diags_.error(c.name.range,
                      "-D " + c.name.name + "=" + text + " is not a number");
         overrides.erase(it);
@@ -539,9 +539,14 @@ Val Sema::placeholderResults(const NetDecl &net,
 Sema::NetInstance *Sema::instantiate(const NetDecl &net,
                                      llvm::ArrayRef<RankedTensorType> types,
                                      const CallExpr *call) {
-  if (llvm::any_of(stack_, [&](const NetDecl *n) { return n == &net; })) {
+  if (auto first = llvm::find(stack_, &net); first != stack_.end()) {
+    // Name the cycle: f -> g -> f.
+    std::string cycle;
+    for (auto it = first; it != stack_.end(); ++it)
+      cycle += (*it)->name.name + " -> ";
     error(call ? call->range : net.name.range,
-          "net '" + net.name.name + "' calls itself; nets cannot recurse");
+          "net '" + net.name.name + "' calls itself (" + cycle + net.name.name +
+              "); nets cannot recurse");
     return nullptr;
   }
   for (auto &instance : instances_)
