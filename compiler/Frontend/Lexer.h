@@ -92,6 +92,10 @@ public:
   Token next();
   /// The kind of the token after the next, without consuming anything.
   Tok peek();
+  /// Forgets the open ( and [: after a syntax error the parser skips to the
+  /// end of the line, which an unclosed bracket would otherwise hide to the
+  /// end of the block.
+  void forgetBrackets() { nesting_ = 0; }
 
 private:
   Token make(Tok kind, const char *begin) const;

@@ -148,6 +148,7 @@ bool Parser::startsDeclaration() const {
 }
 
 void Parser::synchronize() {
+  lexer_.forgetBrackets();
   int braces = 0;
   while (!at(Tok::Eof)) {
     if (at(Tok::LBrace))
@@ -536,11 +537,15 @@ std::unique_ptr<Stmt> Parser::parseStatement() {
     advance();
     std::vector<ExprPtr> values;
     do {
+      // A value that does not parse is still returned (nothing), so that
+      // the block adds no "has no return".
       ExprPtr value = parseExpr();
-      if (!value)
-        return nullptr;
+      if (!value) {
+        synchronize();
+        resynchronized_ = true;
+      }
       values.push_back(std::move(value));
-    } while (consume(Tok::Comma));
+    } while (!resynchronized_ && consume(Tok::Comma));
     return std::make_unique<ReturnStmt>(from(begin), std::move(values));
   }
   case Tok::KwEmit: {
