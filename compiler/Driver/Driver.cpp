@@ -91,12 +91,23 @@ std::string checkTargetCpu(const std::string &cpu,
   if (triple.isArch64Bit() && !chosen->checkFeatures("+64bit"))
     return "--target-cpu '" + cpu + "' cannot run 64-bit code (" +
            triple.str() + ")";
+  // Only instruction sets the code generator uses unasked: system features
+  // (pku, wbnoinvd, ...) come only from intrinsics the kernels never call.
+  static const char *const kIsaPrefixes[] = {
+      "sse",    "ssse3",     "avx",   "amx",  "fma", "f16c",   "bmi",
+      "popcnt", "lzcnt",     "movbe", "sha",  "aes", "pclmul", "vpclmulqdq",
+      "gfni",   "vaes",      "adx",   "xop",  "tbm", "egpr",   "ndd",
+      "ppx",    "push2pop2", "nf",    "ccmp", "cf",  "zu"};
+  auto isIsa = [](llvm::StringRef name) {
+    return llvm::any_of(kIsaPrefixes,
+                        [&](const char *p) { return name.starts_with(p); });
+  };
   llvm::StringMap<bool> host = llvm::sys::getHostCPUFeatures();
   for (const llvm::SubtargetFeatureKV &feature :
        chosen->getAllProcessorFeatures()) {
     auto it = host.find(feature.Key);
-    if (chosen->getFeatureBits()[feature.Value] && it != host.end() &&
-        !it->second)
+    if (chosen->getFeatureBits()[feature.Value] && isIsa(feature.Key) &&
+        it != host.end() && !it->second)
       lacking.push_back(feature.Key);
   }
   return "";

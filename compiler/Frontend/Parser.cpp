@@ -100,7 +100,8 @@ private:
   std::optional<Block> parseBlock();
   /// A declaration's keyword in column 1: where a block missing its `}`
   /// ends.
-  bool startsDeclaration() const;
+  bool startsDeclaration();
+  unsigned columnOf(llvm::SMLoc loc) const;
 
   //===--- Statements ---===//
   std::unique_ptr<Stmt> parseStatement();
@@ -133,22 +134,47 @@ private:
   int blockDepth_ = 0;
   /// The statement just parsed reported an error and skipped its line.
   bool resynchronized_ = false;
+  /// Where the statement or declaration being parsed began: synchronize()
+  /// skips the lines indented deeper.
+  llvm::SMLoc statementStart_;
 };
 
-bool Parser::startsDeclaration() const {
-  static const llvm::StringSet<> kStarts = {
-      "model", "import", "const", "data", "net", "train", "eval", "sample"};
-  const char *at = tok_.loc.getPointer();
+unsigned Parser::columnOf(llvm::SMLoc loc) const {
+  const char *at = loc.getPointer();
   const char *bufferStart =
       diags_.sources()
-          .getMemoryBuffer(diags_.sources().FindBufferContainingLoc(tok_.loc))
+          .getMemoryBuffer(diags_.sources().FindBufferContainingLoc(loc))
           ->getBufferStart();
-  bool columnOne = at == bufferStart || at[-1] == '\n';
-  return columnOne && kStarts.contains(tok_.text);
+  unsigned column = 1;
+  while (at > bufferStart && at[-1] != '\n') {
+    --at;
+    ++column;
+  }
+  return column;
+}
+
+bool Parser::startsDeclaration() {
+  static const llvm::StringSet<> kKeywords = {"model", "import", "const",
+                                              "data", "net"};
+  static const llvm::StringSet<> kContextual = {"train", "eval", "sample"};
+  if (columnOf(tok_.loc) != 1)
+    return false;
+  if (kKeywords.contains(tok_.text))
+    return true;
+  // train, eval and sample are names too: `sample = f(z)` is a statement.
+  if (!at(Tok::Ident) || !kContextual.contains(tok_.text))
+    return false;
+  Tok next = lexer_.peek();
+  return next != Tok::Assign && next != Tok::Comma && next != Tok::Dot;
 }
 
 void Parser::synchronize() {
+  // To the end of the statement: a newline (or `;`) outside braces after
+  // which a line starts no deeper than the statement did. The brackets the
+  // error left open are forgotten, so an unclosed ( or [ ends with its
+  // line, while a call's continuation lines (indented deeper) are skipped.
   lexer_.forgetBrackets();
+  unsigned column = columnOf(statementStart_);
   int braces = 0;
   while (!at(Tok::Eof)) {
     if (at(Tok::LBrace))
@@ -157,9 +183,14 @@ void Parser::synchronize() {
       if (braces == 0)
         return;
       --braces;
-    } else if ((at(Tok::Newline) || at(Tok::Semicolon)) && braces == 0) {
+    } else if (at(Tok::Semicolon) && braces == 0) {
       advance();
       return;
+    } else if (at(Tok::Newline) && braces == 0) {
+      advance();
+      if (at(Tok::Eof) || columnOf(tok_.loc) <= column)
+        return;
+      continue;
     }
     advance();
   }
@@ -174,6 +205,7 @@ void Parser::parseProgram(bool isMain) {
     size_t data = program_.data.size(), phases = program_.phases.size(),
            samplers = program_.samplers.size();
     Token keyword = tok_;
+    statementStart_ = tok_.loc;
     parseTopLevel(isMain);
     if (!isMain &&
         (program_.data.size() != data || program_.phases.size() != phases ||
@@ -479,10 +511,19 @@ std::optional<Block> Parser::parseBlock() {
   }
   if (!expect(Tok::LBrace, "to open the block"))
     return std::nullopt;
-  struct DepthGuard {
+  // The enclosing statement's start and recovery state come back with the
+  // block's end.
+  struct BlockGuard {
     int &depth;
-    ~DepthGuard() { --depth; }
-  } guard{++blockDepth_};
+    llvm::SMLoc &start;
+    bool &resynchronized;
+    llvm::SMLoc outerStart;
+    ~BlockGuard() {
+      --depth;
+      start = outerStart;
+      resynchronized = false;
+    }
+  } guard{++blockDepth_, statementStart_, resynchronized_, statementStart_};
   Block body;
   skipNewlines();
   while (!at(Tok::RBrace) && !at(Tok::Eof)) {
@@ -494,6 +535,7 @@ std::optional<Block> Parser::parseBlock() {
       return body;
     }
     resynchronized_ = false;
+    statementStart_ = tok_.loc;
     if (std::unique_ptr<Stmt> stmt = parseStatement()) {
       body.push_back(std::move(stmt));
       if (resynchronized_)
@@ -846,8 +888,8 @@ ExprPtr Parser::parsePrimary() {
       return nullptr;
     }
     uint64_t integer;
-    if (t.is(Tok::Int) && (t.text.getAsInteger(10, integer) ||
-                           integer > (uint64_t(1) << 53))) {
+    if (t.is(Tok::Int) &&
+        (t.text.getAsInteger(10, integer) || integer > (uint64_t(1) << 53))) {
       error(t.range(), "the integer " + t.text.str() +
                            " is too large to be exact (at most 2^53)");
       return nullptr;

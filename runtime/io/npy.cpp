@@ -95,6 +95,8 @@ NpyArray readNpy(const std::string &path) {
   for (auto it = std::sregex_iterator(dims.begin(), dims.end(), item);
        it != std::sregex_iterator(); ++it) {
     std::string text = (*it)[1];
+    if (!text.empty() && text.back() == 'L')
+      text.pop_back(); // Python 2 wrote long integers so: (3L, 4L)
     if (!std::regex_match(text, std::regex("\\d+")))
       throw Error(path + ": .npy header has a dimension '" + text +
                   "'; dimensions are non-negative integers");

@@ -18,7 +18,9 @@
 #include "runtime/trainer/options.h"
 #include "runtime/trainer/progress.h"
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -58,8 +60,6 @@ bool exists(const std::string &path) {
 }
 
 constexpr int64_t kMaxThreads = 1024;
-/// The shell's status for a process ended by SIGINT (128 + 2).
-constexpr int kInterruptedStatus = 130;
 
 bool isDirectory(const std::string &path) {
   struct stat st;
@@ -187,8 +187,8 @@ const std::vector<OptionSpec> kTrainOptions = withCommon({
     {"--seed", "S", "seed of initial values, noise and shuffling (default: 0)"},
     {"--resume", "", "continue from DIR/checkpoint.safetensors"},
     {"--overwrite", "",
-     "start afresh in a DIR that holds a run: its checkpoint is replaced at "
-     "the first save, its metrics.jsonl started over"},
+     "start afresh in a DIR that holds a run: its checkpoint is removed and "
+     "its metrics.jsonl started over"},
     {"--log-every", "N",
      "log a line (and a metrics record) every N steps (default: 50)"},
     {"--checkpoint-every", "N",
@@ -261,9 +261,17 @@ int train(Session &session, const Options &options) {
 
   makeDirectories(out);
   checkWritable(checkpoint);
-  if (options.has("--resume"))
+  // The log and the checkpoint tell of one run: a resumed run keeps the
+  // records its checkpoint covers; a new one (no checkpoint, or the one
+  // --overwrite replaces) starts the log over and removes the old
+  // checkpoint, which is not its own.
+  bool resume = options.has("--resume");
+  if (resume)
     forgetMetricsAfter(out + "/metrics.jsonl", state.steps);
-  MetricsLog metrics(out + "/metrics.jsonl", overwrite);
+  else if (overwrite && exists(checkpoint) && ::unlink(checkpoint.c_str()) != 0)
+    throw Error(checkpoint +
+                ": cannot remove it for --overwrite: " + std::strerror(errno));
+  MetricsLog metrics(out + "/metrics.jsonl", /*startOver=*/!resume);
   uint64_t savedAt = done;
   bool savedOnce = options.has("--resume");
   std::signal(SIGINT, onInterrupt);
@@ -332,13 +340,15 @@ int train(Session &session, const Options &options) {
       savedAt = done;
       savedOnce = true;
     }
-    if (interrupted) {
+    if (interrupted && done < target) {
       progress.finish();
       std::cout << "interrupted at step " << done << "; checkpoint saved to "
-                << checkpoint << " (continue with --resume)\n";
+                << checkpoint << " (continue with --resume)" << std::endl;
+      // Saved, but not done: die of the signal, as the shell expects of a
+      // program that was interrupted, so that `train; sample`, `train &&
+      // sample` and `set -e` scripts all stop here (status 130).
       std::signal(SIGINT, SIG_DFL);
-      // Saved, but not done: `train && sample` must not go on.
-      return kInterruptedStatus;
+      std::raise(SIGINT);
     }
   }
   progress.finish();
@@ -434,8 +444,11 @@ int sample(Session &session, const Options &options) {
   std::string path = options.stringOr("-o", defaultOut(info) + "/samples.png");
   // The output is checked before sampling, which can take minutes
   // (PixelCNN draws pixel by pixel): a bad -o must not cost the samples.
-  bool npy = endsWith(path, ".npy");
-  if (!npy && !endsWith(path, ".png"))
+  std::string lower = path;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  bool npy = endsWith(lower, ".npy");
+  if (!npy && !endsWith(lower, ".png"))
     throw Error("-o " + path +
                 ": samples go to a PNG grid (.png) or NPY arrays (.npy)");
   if (!npy && first.shape.size() != 4 && first.shape.size() != 3)
@@ -750,8 +763,8 @@ int trainerMain(int argc, char **argv, const char *infoJson,
   } catch (const std::bad_alloc &) {
     std::cerr << "error: out of memory: '" << program << " "
               << (argc > 1 ? argv[1] : "")
-              << "' needs more than this machine can give (see its options "
-                 "for a smaller -n, batch or --batches)\n";
+              << "' needs more than this machine can give (a smaller -n or "
+                 "--batches, or a smaller batch: gmc compile -D B=...)\n";
     return 1;
   } catch (const std::exception &e) {
     std::cerr << "error: " << e.what() << "\n";

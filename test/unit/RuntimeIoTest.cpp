@@ -187,6 +187,7 @@ TEST_F(RuntimeIo, NpyRoundTripAndErrors) {
   // (4,) and (2, 2) hold 16 bytes: read.
   EXPECT_EQ(withShape("four.npy", "4,"), "");
   EXPECT_EQ(withShape("square.npy", "2, 2"), "");
+  EXPECT_EQ(withShape("python2.npy", "2L, 2L"), "");
 }
 
 TEST_F(RuntimeIo, SafetensorsRoundTrip) {

@@ -159,6 +159,10 @@ static bool checkOutputPath(const std::string &path) {
     problem = "it is a directory";
   else if (!parent.empty() && !llvm::sys::fs::is_directory(parent))
     problem = "there is no directory '" + parent.str() + "'";
+  else if (llvm::sys::fs::access(parent.empty() ? "." : parent,
+                                 llvm::sys::fs::AccessMode::Write))
+    problem = "the directory '" + (parent.empty() ? "." : parent).str() +
+              "' is not writable";
   if (problem.empty())
     return true;
   llvm::errs() << "gmc: error: cannot write '" << path << "': " << problem
