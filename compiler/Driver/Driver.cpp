@@ -69,8 +69,7 @@ LogicalResult optimizeModel(ModuleOp module, const BackendOptions &options,
   return pm.run(module);
 }
 
-std::string checkTargetCpu(const std::string &cpu,
-                           std::vector<std::string> &lacking) {
+std::string checkTargetCpu(const std::string &cpu) {
   if (cpu == "native")
     return "";
   llvm::InitializeNativeTarget();
@@ -91,6 +90,17 @@ std::string checkTargetCpu(const std::string &cpu,
   if (triple.isArch64Bit() && !chosen->checkFeatures("+64bit"))
     return "--target-cpu '" + cpu + "' cannot run 64-bit code (" +
            triple.str() + ")";
+  return "";
+}
+
+std::vector<std::string> featuresLackingHere(const std::string &cpu) {
+  if (cpu == "native" || !checkTargetCpu(cpu).empty())
+    return {};
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  std::string error;
+  std::unique_ptr<llvm::MCSubtargetInfo> chosen(
+      llvm::TargetRegistry::lookupTarget(triple, error)
+          ->createMCSubtargetInfo(triple, cpu, ""));
   // Only instruction sets the code generator uses unasked: system features
   // (pku, wbnoinvd, ...) come only from intrinsics the kernels never call.
   static const char *const kIsaPrefixes[] = {
@@ -102,6 +112,7 @@ std::string checkTargetCpu(const std::string &cpu,
     return llvm::any_of(kIsaPrefixes,
                         [&](const char *p) { return name.starts_with(p); });
   };
+  std::vector<std::string> lacking;
   llvm::StringMap<bool> host = llvm::sys::getHostCPUFeatures();
   for (const llvm::SubtargetFeatureKV &feature :
        chosen->getAllProcessorFeatures()) {
@@ -110,7 +121,7 @@ std::string checkTargetCpu(const std::string &cpu,
         it != host.end() && !it->second)
       lacking.push_back(feature.Key);
   }
-  return "";
+  return lacking;
 }
 
 /// The host CPU and its features, or the named CPU with its defaults.
@@ -130,10 +141,7 @@ targetMachine(const std::string &cpuName, unsigned optLevel,
     for (const auto &[feature, enabled] : llvm::sys::getHostCPUFeatures())
       features += (features.empty() ? "" : ",") +
                   std::string(enabled ? "+" : "-") + feature.str();
-  } else if (!std::unique_ptr<llvm::MCSubtargetInfo>(
-                  target->createMCSubtargetInfo(triple, cpu, ""))
-                  ->isCPUStringValid(cpu)) {
-    error = "unknown --target-cpu '" + cpu + "' for " + triple.str();
+  } else if (error = checkTargetCpu(cpu); !error.empty()) {
     return nullptr;
   }
   llvm::CodeGenOptLevel level = optLevel == 0   ? llvm::CodeGenOptLevel::None

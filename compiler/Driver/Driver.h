@@ -36,12 +36,13 @@ struct BackendOptions {
   std::string precision = "f32";
 };
 
-/// Checks `--target-cpu` before anything compiles: "" when `cpu` ("native"
-/// or an x86-64 CPU name) can be compiled for, else the error. `lacking`
-/// gets the features `cpu` would use that this machine lacks (its trainer
-/// would stop here with an illegal instruction).
-std::string checkTargetCpu(const std::string &cpu,
-                           std::vector<std::string> &lacking);
+/// Checks `--target-cpu`: "" when `cpu` ("native" or an x86-64 CPU name)
+/// can be compiled for, else the error.
+std::string checkTargetCpu(const std::string &cpu);
+
+/// The instruction sets a valid `cpu` would use that this machine lacks
+/// (its trainer could stop here with an illegal instruction).
+std::vector<std::string> featuresLackingHere(const std::string &cpu);
 
 /// Runs the gm passes up to memory planning (what --emit=mlir-opt prints).
 mlir::LogicalResult optimizeModel(mlir::ModuleOp module,

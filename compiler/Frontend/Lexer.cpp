@@ -6,6 +6,8 @@
 #include "llvm/ADT/StringSwitch.h"
 
 #include <cctype>
+#include <cmath>
+#include <cstdlib>
 
 using namespace gmc;
 
@@ -298,4 +300,18 @@ Token Lexer::next() {
   if (!quiet_)
     diags_->error(bad.range(), "unexpected character '" + bad.text + "'");
   return bad;
+}
+
+std::string gmc::readNumber(llvm::StringRef text, double &value, bool &isInt) {
+  long long integer = 0;
+  isInt = !text.getAsInteger(10, integer);
+  if (text.getAsDouble(value) || std::isnan(value))
+    return " is not a number";
+  if (std::isinf(value))
+    return " is too large (f64)";
+  bool digits = llvm::all_of(text.drop_front(text.starts_with("-")),
+                             [](char c) { return std::isdigit(c); });
+  if (digits && (!isInt || std::llabs(integer) > (1LL << 53)))
+    return " is too large to be exact (at most 2^53)";
+  return "";
 }

@@ -13,6 +13,8 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <string>
+
 namespace gmc {
 
 enum class Tok {
@@ -72,6 +74,13 @@ enum class Tok {
 
 /// How a token kind reads in messages: `'('`, `identifier`, `'minimize'`.
 llvm::StringRef spell(Tok kind);
+
+/// Reads the spelling of a number (a literal, a -D value): "" with `value`
+/// and whether it is an integer when it stands for itself, else why not, to
+/// follow the spelling in a message: " is not a number", " is too large
+/// (f64)" (it would be inf), " is too large to be exact (at most 2^53)" (it
+/// would be another integer).
+std::string readNumber(llvm::StringRef text, double &value, bool &isInt);
 
 struct Token {
   Tok kind = Tok::Eof;

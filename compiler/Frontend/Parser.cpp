@@ -13,7 +13,6 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
-#include <cmath>
 #include <cstdlib>
 
 using namespace gmc;
@@ -880,18 +879,12 @@ ExprPtr Parser::parsePrimary() {
   case Tok::Int:
   case Tok::Float: {
     advance();
-    double value = std::strtod(t.text.str().c_str(), nullptr);
-    // Beyond f64 a literal would silently be inf; beyond 2^53 an integer
-    // would silently be another integer.
-    if (!std::isfinite(value)) {
-      error(t.range(), "the number " + t.text.str() + " is too large (f64)");
-      return nullptr;
-    }
-    uint64_t integer;
-    if (t.is(Tok::Int) &&
-        (t.text.getAsInteger(10, integer) || integer > (uint64_t(1) << 53))) {
-      error(t.range(), "the integer " + t.text.str() +
-                           " is too large to be exact (at most 2^53)");
+    double value;
+    bool isInt;
+    if (std::string problem = readNumber(t.text, value, isInt);
+        !problem.empty()) {
+      error(t.range(), (t.is(Tok::Int) ? "the integer " : "the number ") +
+                           t.text.str() + problem);
       return nullptr;
     }
     return std::make_unique<NumberExpr>(t.range(), value, t.is(Tok::Int));

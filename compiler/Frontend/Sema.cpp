@@ -197,17 +197,8 @@ void Sema::declareConsts() {
       llvm::StringRef text = it->second;
       // The rules of number literals in the source apply.
       double number;
-      long long integer;
-      bool isInt = !text.getAsInteger(10, integer);
-      std::string problem;
-      if (text.getAsDouble(number) || std::isnan(number))
-        problem = " is not a number";
-      else if (std::isinf(number))
-        problem = " is too large (f64)";
-      else if (llvm::all_of(text.drop_front(text.starts_with("-")),
-                            llvm::isDigit) &&
-               (!isInt || std::llabs(integer) > (1LL << 53)))
-        problem = " is too large to be exact (at most 2^53)";
+      bool isInt;
+      std::string problem = readNumber(text, number, isInt);
       if (!problem.empty()) {
         diags_.error(c.name.range, "-D " + c.name.name + "=" + text + problem);
         overrides.erase(it);

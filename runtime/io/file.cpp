@@ -51,9 +51,13 @@ std::vector<uint8_t> readFile(const std::string &path) {
   return data;
 }
 
-void checkWritable(const std::string &path) {
+bool isDirectory(const std::string &path) {
   struct stat st;
-  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+void checkWritable(const std::string &path) {
+  if (isDirectory(path))
     throw Error(path + ": cannot write: it is a directory");
   std::string probe = path + ".probe." + std::to_string(::getpid());
   int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);

@@ -19,6 +19,9 @@ namespace gmrt {
 /// The whole file; throws gmrt::Error naming the file when it cannot.
 std::vector<uint8_t> readFile(const std::string &path);
 
+/// Whether `path` names a directory.
+bool isDirectory(const std::string &path);
+
 /// Throws gmrt::Error unless writeFileAtomically(path, ...) can work: `path`
 /// is no directory and a file can be created beside it. Checked before long
 /// work (training, sampling) so that its result is not lost at the end.

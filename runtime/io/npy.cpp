@@ -90,14 +90,14 @@ NpyArray readNpy(const std::string &path) {
   // Each dimension a non-negative integer whose product (in bytes) fits:
   // a header is input like any other.
   std::string dims = m[1];
-  std::regex item("\\s*([^,\\s][^,]*?)\\s*(,|$)");
+  static const std::regex item("\\s*([^,\\s][^,]*?)\\s*(,|$)"), digits("\\d+");
   uint64_t need = elementSize;
   for (auto it = std::sregex_iterator(dims.begin(), dims.end(), item);
        it != std::sregex_iterator(); ++it) {
     std::string text = (*it)[1];
     if (!text.empty() && text.back() == 'L')
       text.pop_back(); // Python 2 wrote long integers so: (3L, 4L)
-    if (!std::regex_match(text, std::regex("\\d+")))
+    if (!std::regex_match(text, digits))
       throw Error(path + ": .npy header has a dimension '" + text +
                   "'; dimensions are non-negative integers");
     int64_t d = text.size() > 18 ? INT64_MAX : std::stoll(text);

@@ -61,11 +61,6 @@ bool exists(const std::string &path) {
 
 constexpr int64_t kMaxThreads = 1024;
 
-bool isDirectory(const std::string &path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 void makeDirectories(const std::string &path) {
   for (size_t at = 1; at <= path.size(); ++at) {
     if (at != path.size() && path[at] != '/')
@@ -207,7 +202,8 @@ int train(Session &session, const Options &options) {
   // A run's checkpoint is only replaced on purpose: training without
   // --resume into its directory would overwrite hours of work.
   bool overwrite = options.has("--overwrite");
-  if (overwrite && options.has("--resume"))
+  bool resume = options.has("--resume");
+  if (overwrite && resume)
     throw Error("--resume continues the run in " + out +
                 ", --overwrite starts it afresh: give one of them");
   if (options.has("--steps") && options.has("--epochs"))
@@ -216,13 +212,13 @@ int train(Session &session, const Options &options) {
   if (isDirectory(checkpoint))
     throw Error(checkpoint + " is a directory, where the checkpoint would "
                              "go; move it, or train into another --out DIR");
-  if (!overwrite && !options.has("--resume") && exists(checkpoint))
+  if (!overwrite && !resume && exists(checkpoint))
     throw Error(checkpoint +
                 " holds a run: continue it with --resume, start afresh "
                 "with --overwrite, or train into another --out DIR");
 
   TrainingState state;
-  if (options.has("--resume")) {
+  if (resume) {
     if (!exists(checkpoint))
       throw Error("--resume: no checkpoint at " + checkpoint +
                   " (train without --resume first, or pass --out DIR)");
@@ -265,7 +261,6 @@ int train(Session &session, const Options &options) {
   // records its checkpoint covers; a new one (no checkpoint, or the one
   // --overwrite replaces) starts the log over and removes the old
   // checkpoint, which is not its own.
-  bool resume = options.has("--resume");
   if (resume)
     forgetMetricsAfter(out + "/metrics.jsonl", state.steps);
   else if (overwrite && exists(checkpoint) && ::unlink(checkpoint.c_str()) != 0)
@@ -273,7 +268,7 @@ int train(Session &session, const Options &options) {
                 ": cannot remove it for --overwrite: " + std::strerror(errno));
   MetricsLog metrics(out + "/metrics.jsonl", /*startOver=*/!resume);
   uint64_t savedAt = done;
-  bool savedOnce = options.has("--resume");
+  bool savedOnce = resume;
   std::signal(SIGINT, onInterrupt);
   Progress progress(phase.name, done, target, examplesPerStep(session, phase),
                     logEvery, stderr);

@@ -245,13 +245,14 @@ int main(int argc, char **argv) {
     return 1;
   }
   if (compileCommand) {
-    std::vector<std::string> lacking;
-    std::string error = gmc::checkTargetCpu(targetCpu, lacking);
-    if (!error.empty()) {
+    if (std::string error = gmc::checkTargetCpu(targetCpu); !error.empty()) {
       llvm::errs() << "gmc: error: " << error << "\n";
       return 1;
     }
-    if (!lacking.empty() && emit == Emit::Exe) {
+    std::vector<std::string> lacking = emit == Emit::Exe
+                                           ? gmc::featuresLackingHere(targetCpu)
+                                           : std::vector<std::string>{};
+    if (!lacking.empty()) {
       size_t shown = std::min<size_t>(lacking.size(), 6);
       std::string more =
           lacking.size() > shown
