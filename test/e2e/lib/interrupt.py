@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Starts a long training run, waits until it has logged a step, sends it
+SIGINT and prints its output and how it ended: "killed by SIGINT" (what a
+shell script needs to stop, as it does for any Ctrl-C'd program) or "exit
+N". Then resumes the run for ten more steps and prints what that says.
+
+    interrupt.py TRAINER OUTDIR DATAROOT
+"""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+trainer, out, data = sys.argv[1:4]
+shutil.rmtree(out, ignore_errors=True)
+with open(out + ".stdout", "w") as stdout, open(out + ".stderr", "w") as stderr:
+    run = subprocess.Popen(
+        [trainer, "train", "--steps", "100000", "--out", out, "--data", data,
+         "--log-every", "10"], stdout=stdout, stderr=stderr)
+    metrics = os.path.join(out, "metrics.jsonl")
+    for _ in range(600):
+        if os.path.exists(metrics) and os.path.getsize(metrics) > 0:
+            break
+        time.sleep(0.1)
+    run.send_signal(signal.SIGINT)
+    status = run.wait()
+
+with open(out + ".stdout") as f:
+    printed = f.read()
+sys.stdout.write(printed)
+if status == -signal.SIGINT:
+    print("killed by SIGINT")
+else:
+    print(f"exit {status}")
+sys.stdout.flush()
+
+step = re.search(r"^interrupted at step (\d+);", printed, re.M)
+if not step:
+    sys.exit(1)
+resumed = subprocess.run(
+    [trainer, "train", "--steps", str(int(step.group(1)) + 10), "--resume",
+     "--out", out, "--data", data], stderr=subprocess.DEVNULL)
+sys.exit(resumed.returncode)
