@@ -4,8 +4,38 @@
 #include "compiler/Frontend/Diagnostics.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <algorithm>
 
 using namespace gmc;
+
+namespace {
+
+/// LLVM's SourceMgr prints no caret under a line holding non-ASCII text (its
+/// columns count bytes). This prints it, counting a UTF-8 character as one
+/// column and expanding tabs to 8 as SourceMgr does when it prints the line.
+void printCaretLine(llvm::raw_ostream &os, llvm::StringRef line, size_t begin,
+                    size_t end) {
+  std::string caret;
+  unsigned column = 0;
+  for (size_t at = 0; at < line.size() && at < std::max(end, begin + 1); ++at) {
+    unsigned char byte = line[at];
+    if ((byte & 0xC0) == 0x80)
+      continue; // a UTF-8 continuation byte: same character
+    unsigned width = byte == '\t' ? 8 - column % 8 : 1;
+    char mark = at < begin ? ' ' : at == begin ? '^' : '~';
+    caret += mark;
+    caret.append(width - 1, mark == '~' ? '~' : ' ');
+    column += width;
+  }
+  if (begin >= line.size())
+    caret += '^'; // the end of the line
+  os << llvm::StringRef(caret).rtrim() << "\n";
+}
+
+} // namespace
 
 unsigned
 DiagnosticEngine::addSource(std::unique_ptr<llvm::MemoryBuffer> buffer) {
@@ -26,6 +56,16 @@ void DiagnosticEngine::print(llvm::SourceMgr::DiagKind kind, SourceRange where,
     ranges.push_back(llvm::SMRange(where.begin, where.end));
   sources_.PrintMessage(os_, where.begin, kind, message, ranges,
                         /*FixIts=*/{}, /*ShowColors=*/false);
+  llvm::SMDiagnostic diagnostic =
+      sources_.GetMessage(where.begin, kind, message, ranges);
+  llvm::StringRef line = diagnostic.getLineContents();
+  if (llvm::all_of(line, [](char c) { return llvm::isASCII(c); }))
+    return;
+  size_t begin = diagnostic.getColumnNo();
+  size_t end = begin + 1;
+  if (!ranges.empty() && !diagnostic.getRanges().empty())
+    end = diagnostic.getRanges().front().second;
+  printCaretLine(os_, line, begin, end);
 }
 
 bool DiagnosticEngine::firstTime(SourceRange where,
