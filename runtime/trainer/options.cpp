@@ -51,9 +51,15 @@ Options::Options(const std::string &command,
     if (value.empty())
       throw Error("option " + arg + " needs a value: " + arg + " " +
                   spec->valueName + " (it got an empty one)");
-    if (!values_.emplace(arg, value).second)
+    if (!values_.emplace(arg, value).second) {
+      // A list option takes its items in one value, comma-separated.
+      bool list = spec->valueName.find(",") != std::string::npos;
       throw Error("option " + arg + " is given twice ('" + values_[arg] +
-                  "', then '" + value + "'); give it once");
+                  "', then '" + value + "'); give it once" +
+                  (list ? ", with the items separated by commas: " + arg + " " +
+                              values_[arg] + "," + value
+                        : std::string()));
+    }
   }
 }
 
