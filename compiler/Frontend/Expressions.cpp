@@ -110,14 +110,9 @@ RankedTensorType Sema::typeOf(const TypeSpec &spec) {
     return nullptr;
   SmallVector<int64_t> shape;
   for (const ExprPtr &dim : spec.dims) {
-    std::optional<int64_t> size = intOf(elaborate(dim.get()), "a dimension");
+    std::optional<int64_t> size = dimensionOf(dim.get());
     if (!size)
       return nullptr;
-    if (*size < 1) {
-      diags_.error(dim->range, "a dimension must be positive, this is " +
-                                   std::to_string(*size));
-      return nullptr;
-    }
     shape.push_back(*size);
   }
   if (!sizeAcceptable(shape)) {
@@ -127,6 +122,16 @@ RankedTensorType Sema::typeOf(const TypeSpec &spec) {
     return nullptr;
   }
   return RankedTensorType::get(shape, element);
+}
+
+std::optional<int64_t> Sema::dimensionOf(const Expr *dim) {
+  std::optional<int64_t> size = intOf(elaborate(dim), "a dimension");
+  if (size && *size < 1) {
+    diags_.error(dim->range, "a dimension must be positive, this is " +
+                                 std::to_string(*size));
+    return std::nullopt;
+  }
+  return size;
 }
 
 Value Sema::tensorOf(const Val &v, const llvm::Twine &what, Type numberType) {

@@ -500,8 +500,8 @@ bool Sema::bindShapes(const NetDecl &net,
         bind(name->name, Val::ofNumber(size, true, name->range));
         continue;
       }
-      std::optional<int64_t> expected =
-          intOf(elaborate(dim.get()), "a dimension");
+      // A bad declared dimension is the declaration's error, not the call's.
+      std::optional<int64_t> expected = dimensionOf(dim.get());
       if (!expected)
         return false;
       if (*expected != size)

@@ -85,6 +85,9 @@ public:
   mlir::Type elementType(const Ident &name);
   /// A type spec with its dimensions evaluated in the current scope.
   mlir::RankedTensorType typeOf(const TypeSpec &spec);
+  /// A declared dimension's value, if it is a positive integer (else
+  /// reported).
+  std::optional<int64_t> dimensionOf(const Expr *dim);
 
   /// Emits a gm op of the given class with inferred types, at `range`.
   template <typename OpT, typename... Args>
