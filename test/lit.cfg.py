@@ -21,6 +21,12 @@ config.substitutions.append(("%gmc_obj_root", config.gmc_obj_root))
 config.substitutions.append(
     ("%compare-samplers",
      "bash " + os.path.join(config.gmc_src_root, "test/e2e/lib/compare-samplers.sh")))
+# Runs a command as a user whom file permissions bind: root writes into a
+# read-only directory, so the tests of "not writable" drop to nobody.
+config.substitutions.append(
+    ("%unprivileged",
+     "setpriv --reuid=65534 --regid=65534 --clear-groups"
+     if os.getuid() == 0 else ""))
 # Debian's dataset-fashion-mnist (scripts/install-deps.sh installs it).
 datasets = "/usr/share/datasets"
 config.substitutions.append(("%datasets", datasets))
