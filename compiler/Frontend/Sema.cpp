@@ -193,19 +193,8 @@ void Sema::declareConsts() {
     Val value;
     auto it = overrides.find(c.name.name);
     if (it != overrides.end()) {
-      // -D NAME=VALUE replaces the written value.
-      llvm::StringRef text = it->second;
-      // The rules of number literals in the source apply.
-      double number;
-      bool isInt;
-      std::string problem = readNumber(text, number, isInt);
-      if (!problem.empty()) {
-        diags_.error(c.name.range, "-D " + c.name.name + "=" + text + problem);
-        overrides.erase(it);
-        declare(Val::invalid());
-        continue;
-      }
-      value = Val::ofNumber(number, isInt, c.name.range);
+      // -D NAME=VALUE replaces the written value, of the written kind.
+      value = overrideValue(c, it->second);
       overrides.erase(it);
     } else {
       value = elaborate(c.value.get());
@@ -223,6 +212,34 @@ void Sema::declareConsts() {
     diags_.error({}, "-D " + entry.getKey() + "=" + entry.getValue() +
                          ": the model has no const named '" + entry.getKey() +
                          "'");
+}
+
+/// The value of `-D NAME=TEXT` for const `c`: of the kind the file gives it
+/// (a boolean, a string, else a number, read by the rules of literals), or
+/// invalid (reported).
+Val Sema::overrideValue(const ConstDecl &c, llvm::StringRef text) {
+  std::string option = ("-D " + c.name.name + "=" + text).str();
+  if (isa_and_nonnull<BoolExpr>(c.value.get())) {
+    if (text == "true" || text == "false")
+      return Val::ofBool(text == "true", c.name.range);
+    diags_.error(c.name.range, option + ": '" + c.name.name +
+                                   "' is a boolean; give true or false");
+    return Val::invalid();
+  }
+  if (isa_and_nonnull<StringExpr>(c.value.get())) {
+    // Quotes are optional: the shell keeps them only when they are escaped.
+    if (text.size() >= 2 && text.starts_with("\"") && text.ends_with("\""))
+      text = text.drop_front().drop_back();
+    return Val::ofString(text.str(), c.name.range);
+  }
+  double number;
+  bool isInt;
+  std::string problem = readNumber(text, number, isInt);
+  if (!problem.empty()) {
+    diags_.error(c.name.range, option + problem);
+    return Val::invalid();
+  }
+  return Val::ofNumber(number, isInt, c.name.range);
 }
 
 //===----------------------------------------------------------------------===//

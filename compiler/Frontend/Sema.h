@@ -154,6 +154,7 @@ private:
 
   // Declarations (Sema.cpp).
   void declareConsts();
+  Val overrideValue(const ConstDecl &c, llvm::StringRef text);
   void declareData(const DataDecl &decl);
   void elaboratePhase(const PhaseDecl &phase);
   void elaborateSampler(const SampleDecl &sampler);
