@@ -26,9 +26,17 @@ std::string findIdx(const std::string &dir, const std::string &name,
        {dir + "/" + name + ".gz", dir + "/" + name})
     if (exists(candidate))
       return candidate;
-  throw Error(dir + "/" + name + "[.gz]: not found; install Debian's dataset-" +
-              source + " (apt-get install dataset-" + source +
-              ") or pass --data DIR, with " + source + "/" + name + " in DIR");
+  // Debian packages Fashion-MNIST; MNIST is the user's to fetch.
+  std::string remedy =
+      source == "fashion-mnist"
+          ? "install Debian's dataset-fashion-mnist (apt-get install "
+            "dataset-fashion-mnist) or pass --data DIR"
+          : "Debian has no " + source +
+                " package: put its IDX files in "
+                "DIR/" +
+                source + " and pass --data DIR";
+  throw Error(dir + "/" + name + "[.gz]: not found; " + remedy + ", with " +
+              source + "/" + name + " in DIR");
 }
 
 /// The stream of the shuffles: an id no op uses.

@@ -521,11 +521,14 @@ int sample(Session &session, const Options &options) {
         "--columns", static_cast<int64_t>(std::ceil(std::sqrt(double(n)))), 1);
     writePngGrid(path, results[0].data(), n, c, h, w, columns);
   }
-  // Per image drawn: the sampler's calls only (not restoring or writing).
-  char timing[96];
-  std::snprintf(timing, sizeof timing, " (%.3g s sampling, %.4g ms/image)",
-                samplingSeconds,
-                1e3 * samplingSeconds / static_cast<double>(calls * perCall));
+  // Per image drawn (a call draws perCall, of which the first n are kept):
+  // the sampler's calls only, not restoring or writing.
+  char timing[128];
+  int64_t drawn = calls * perCall;
+  std::snprintf(timing, sizeof timing,
+                " (%.3g s sampling %lld images, %.4g ms/image)",
+                samplingSeconds, static_cast<long long>(drawn),
+                1e3 * samplingSeconds / static_cast<double>(drawn));
   std::cout << "wrote " << n << " samples to " << path << timing << "\n";
   return 0;
 }
@@ -582,6 +585,15 @@ int eval(Session &session, const Options &options) {
   for (const auto &[name, value] : means)
     std::printf("  %s %.6g", name.c_str(), value);
   std::cout << "\n";
+  // Batches have the compiled size: a last partial one is not scored.
+  for (int32_t id : phase.datasets) {
+    const DataFeed &feed = session.feed(id);
+    int64_t left = feed.examples() - batches * feed.info().batch;
+    if (batches == feed.batchesPerEpoch() && left > 0)
+      std::cout << "  (" << feed.info().name << ": the last " << left << " of "
+                << feed.examples() << " examples fill no batch of "
+                << feed.info().batch << " and are left out)\n";
+  }
   if (auto out = options.string("--out")) {
     makeDirectories(*out);
     // Its step is the variables': those of the checkpoint (0 with --init).

@@ -107,6 +107,14 @@ TEST_F(RuntimeIo, MissingDatasetSaysHowToGetIt) {
   EXPECT_NE(e.find("apt-get install dataset-fashion-mnist"), std::string::npos)
       << e;
   EXPECT_NE(e.find("--data DIR"), std::string::npos) << e;
+  // MNIST has no Debian package: the remedy is to fetch it.
+  e = errorOf([&] { loadImages(dir, "mnist", "test", false); });
+  EXPECT_NE(e.find("Debian has no mnist package: put its IDX files in "
+                   "DIR/mnist and pass --data DIR, with "
+                   "mnist/t10k-images-idx3-ubyte in DIR"),
+            std::string::npos)
+      << e;
+  EXPECT_EQ(e.find("apt-get"), std::string::npos) << e;
 }
 
 TEST_F(RuntimeIo, BatchesAreShuffledDeterministicallyAndResumable) {
