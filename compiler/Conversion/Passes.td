@@ -21,7 +21,8 @@ def GmToCpu : Pass<"gm-to-cpu", "::mlir::ModuleOp"> {
       `memref.view` of the arena or of the variables.
     - Elementwise ops, reductions and layout ops (transpose, slice, pad,
       concat, upsample, broadcast) become kernels: private functions
-      `(GmFrame *, i64 begin, i64 end)` holding one `linalg.generic` over
+      `(void *const *operands, i64 begin, i64 end)` (the buffers'
+      addresses, then the range) holding one `linalg.generic` over
       the points of the op, with dimensions that every buffer indexes
       together merged so the innermost loop is long and contiguous. The
       phase calls a kernel through `gmrt_parallel_for`, which splits the
