@@ -143,6 +143,16 @@ std::string checkGeometry(const ConvGeometry &g) {
   return "";
 }
 
+/// A kernel of no extent (kernel=0) would make an empty weight, whose
+/// default initializer bound 1/sqrt(fan_in) is infinite.
+static std::string checkKernel(ArrayRef<int64_t> weight) {
+  if (weight[2] < 1 || weight[3] < 1)
+    return ("the kernel must be at least 1x1, got " + Twine(weight[2]) + "x" +
+            Twine(weight[3]))
+        .str();
+  return "";
+}
+
 /// Output size of a convolution along one spatial dimension; may be < 1.
 static int64_t convOutputSize(int64_t in, int64_t k, int64_t stride,
                               int64_t padLo, int64_t padHi, int64_t dilation) {
@@ -161,6 +171,8 @@ ShapeResult conv2d(ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
     return ShapeResult::error("expects an NCHW input, got " + format(input));
   if (weight.size() != 4)
     return ShapeResult::error("expects an OIHW weight, got " + format(weight));
+  if (std::string e = checkKernel(weight); !e.empty())
+    return ShapeResult::error(e);
   if (input[1] % g.groups != 0 || weight[0] % g.groups != 0)
     return ShapeResult::error(
         Twine(g.groups) + " groups must divide the input channels (" +
@@ -192,6 +204,8 @@ ShapeResult convTranspose2d(ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
   if (weight.size() != 4)
     return ShapeResult::error(
         "expects a [C_in, C_out/groups, KH, KW] weight, got " + format(weight));
+  if (std::string e = checkKernel(weight); !e.empty())
+    return ShapeResult::error(e);
   if (outputPadding.size() != 2)
     return ShapeResult::error("output_padding must be two values [h, w], got " +
                               formatList(outputPadding));

@@ -110,6 +110,12 @@ TEST(ShapeRules, Conv2dErrors) {
   ConvGeometry badGroups;
   badGroups.groups = 3;
   EXPECT_FALSE(conv2d(S({1, 4, 4, 4}), S({6, 2, 2, 2}), badGroups).ok());
+  // A kernel of no extent: an empty weight.
+  ShapeResult empty = conv2d(S({1, 1, 4, 4}), S({1, 1, 0, 3}), g);
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.message(), "the kernel must be at least 1x1, got 0x3");
+  EXPECT_FALSE(
+      convTranspose2d(S({1, 1, 4, 4}), S({1, 1, 3, 0}), g, {0, 0}).ok());
 }
 
 TEST(ShapeRules, ConvTranspose2d) {
