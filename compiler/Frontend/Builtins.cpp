@@ -75,7 +75,7 @@ Val unary(Sema &s, CallSite &site, double (*fold)(double), bool floatOnly) {
   if (!v.valid())
     return v;
   if (v.isNumber() && fold)
-    return Val::ofNumber(fold(v.number), false, site.callRange());
+    return s.foldedNumber(fold(v.number), false, site.callRange());
   Value x = floatOnly ? floatTensor(s, site, "x") : site.tensor("x");
   if (!x)
     return Val::invalid();

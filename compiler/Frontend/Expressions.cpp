@@ -248,7 +248,7 @@ Val Sema::arithmetic(Tok op, const Val &lhs, const Val &rhs, SourceRange range,
     double value = *fold(op, lhs.number, rhs.number);
     bool isInt = lhs.kind == Val::Int && rhs.kind == Val::Int &&
                  op != Tok::Slash && value == std::floor(value);
-    return Val::ofNumber(value, isInt, range);
+    return foldedNumber(value, isInt, range);
   }
   if (!lhs.isTensor() && !lhs.isNumber())
     return error(lhs.range, "'" + opText +

@@ -85,6 +85,18 @@ Val Sema::error(SourceRange where, const llvm::Twine &message) {
   return Val::invalid();
 }
 
+Val Sema::foldedNumber(double value, bool isInt, SourceRange range) {
+  std::string text = ("'" + sourceText(range) + "'").str();
+  if (!std::isfinite(value))
+    return error(range, text + " is " + (std::isnan(value) ? "nan" : "inf") +
+                            ": numbers computed at compile time must be "
+                            "finite");
+  if (isInt && std::fabs(value) > 9007199254740992.0)
+    return error(range, text + " is beyond 2^53, where integers in f64 stop "
+                               "being exact");
+  return Val::ofNumber(value, isInt, range);
+}
+
 OwningOpRef<ModuleOp> Sema::run() {
   // MLIR's own diagnostics (attribute verifiers, the final verification)
   // are reported like ours, at the source position of their location.

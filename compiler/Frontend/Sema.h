@@ -69,6 +69,9 @@ public:
   }
   /// Reports an error and returns an invalid value.
   Val error(SourceRange where, const llvm::Twine &message);
+  /// A number computed at compile time, held to the rules of literals: it
+  /// must be finite, and an integer at most 2^53 (else reported, invalid).
+  Val foldedNumber(double value, bool isInt, SourceRange range);
 
   Val elaborate(const Expr *expr);
   /// A value that must be a tensor; numbers become scalar constants of
