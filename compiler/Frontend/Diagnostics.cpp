@@ -76,8 +76,11 @@ bool DiagnosticEngine::firstTime(SourceRange where,
 }
 
 void DiagnosticEngine::error(SourceRange where, const llvm::Twine &message) {
-  std::string text = message.str();
   ++errors_;
+  repeating_ = quiet_ > 0;
+  if (repeating_)
+    return;
+  std::string text = message.str();
   repeating_ = !firstTime(where, text);
   if (repeating_)
     return;
@@ -91,6 +94,9 @@ void DiagnosticEngine::note(SourceRange where, const llvm::Twine &message) {
 }
 
 void DiagnosticEngine::warning(SourceRange where, const llvm::Twine &message) {
+  repeating_ = quiet_ > 0;
+  if (repeating_)
+    return;
   std::string text = message.str();
   repeating_ = !firstTime(where, text);
   if (!repeating_)

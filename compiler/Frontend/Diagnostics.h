@@ -53,6 +53,20 @@ public:
   /// Errors printed (repeats left out), for the summary line.
   unsigned errorsShown() const { return shown_; }
 
+  /// While a Quiet lives, errors count but are neither printed nor
+  /// remembered, and warnings and notes are dropped: for work whose failure
+  /// would only echo an error already reported.
+  class Quiet {
+  public:
+    explicit Quiet(DiagnosticEngine &diags) : diags_(diags) { ++diags_.quiet_; }
+    ~Quiet() { --diags_.quiet_; }
+    Quiet(const Quiet &) = delete;
+    Quiet &operator=(const Quiet &) = delete;
+
+  private:
+    DiagnosticEngine &diags_;
+  };
+
   /// `file:line:col` of a location, for messages that cite another place.
   std::string position(llvm::SMLoc loc) const;
   /// The MLIR location of a source position (for the ops built from it).
@@ -73,6 +87,7 @@ private:
   unsigned shown_ = 0;
   std::set<std::tuple<const char *, const char *, std::string>> said_;
   bool repeating_ = false; // the last error or warning was a repeat
+  unsigned quiet_ = 0;     // Quiet scopes alive
 };
 
 } // namespace gmc

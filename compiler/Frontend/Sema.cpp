@@ -550,7 +550,10 @@ Val Sema::placeholderResults(const NetDecl &net,
   unsigned errors = diags_.errorCount();
   Scope scope;
   ScopeGuard scopeGuard(*this, scope, /*isolated=*/true);
-  // The mismatch (if any) is reported already; bind what can be bound.
+  // The mismatch (if any) is reported already; bind what can be bound. A
+  // result type that needs what could not be bound gives no placeholder,
+  // and no error of its own.
+  DiagnosticEngine::Quiet quiet(diags_);
   (void)bindShapes(net, types, call, /*report=*/false);
   std::vector<Val> results;
   for (const TypedName &r : net.results) {
