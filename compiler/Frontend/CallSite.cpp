@@ -25,10 +25,10 @@ bool CallSite::bind(std::initializer_list<const char *> names) {
       }
     } else {
       if (next >= all.size()) {
-        sema_.diags().error(arg.value->range, callee() + " takes at most " +
-                                                  std::to_string(all.size()) +
-                                                  " arguments (" +
-                                                  llvm::join(all, ", ") + ")");
+        sema_.diags().error(arg.value->range,
+                            callee() + " takes at most " +
+                                count(all.size(), "argument") + " (" +
+                                llvm::join(all, ", ") + ")");
         ok_ = false;
         continue;
       }

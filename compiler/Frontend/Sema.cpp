@@ -48,6 +48,10 @@ std::string gmc::describe(Type type) {
   return s;
 }
 
+std::string gmc::count(size_t n, llvm::StringRef noun) {
+  return std::to_string(n) + " " + noun.str() + (n == 1 ? "" : "s");
+}
+
 std::string gmc::describe(const Val &v) {
   switch (v.kind) {
   case Val::Tensor:
@@ -453,15 +457,20 @@ const NetDecl *Sema::findNet(llvm::StringRef name) const {
 Val Sema::callNet(const CallExpr *call, const NetDecl &net) {
   if (brokenNets_.contains(&net))
     return Val::invalid();
-  if (call->args.size() != net.args.size() ||
-      llvm::any_of(call->args, [](const Arg &a) { return a.keyword; })) {
-    error(call->range,
-          "net '" + net.name.name + "' takes " +
-              std::to_string(net.args.size()) + " positional arguments, got " +
-              std::to_string(call->args.size()) +
-              (llvm::any_of(call->args, [](const Arg &a) { return a.keyword; })
-                   ? " (nets take no keyword arguments)"
-                   : ""));
+  auto keyword =
+      llvm::find_if(call->args, [](const Arg &a) { return a.keyword; });
+  if (keyword != call->args.end()) {
+    error({keyword->keyword->range.begin, keyword->value->range.end},
+          "net '" + net.name.name +
+              "' takes its arguments by position: drop '" +
+              keyword->keyword->name + "='");
+    diags_.note(net.name.range, "net '" + net.name.name + "' declared here");
+    return Val::invalid();
+  }
+  if (call->args.size() != net.args.size()) {
+    error(call->range, "net '" + net.name.name + "' takes " +
+                           count(net.args.size(), "argument") + ", got " +
+                           std::to_string(call->args.size()));
     diags_.note(net.name.range, "net '" + net.name.name + "' declared here");
     return Val::invalid();
   }
@@ -654,7 +663,7 @@ Sema::NetInstance *Sema::instantiate(const NetDecl &net,
     if (!bodyFailed)
       diags_.error(net.name.range,
                    "net '" + net.name.name + "' declares " +
-                       std::to_string(net.results.size()) + " results but " +
+                       count(net.results.size(), "result") + " but " +
                        (frame.returned
                             ? "returns " + std::to_string(values.size())
                             : std::string("has no return")));

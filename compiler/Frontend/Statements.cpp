@@ -75,9 +75,8 @@ void Sema::assign(const AssignStmt *stmt) {
   size_t count = value.kind == Val::Tuple ? value.items.size() : 1;
   if (count != stmt->targets.size()) {
     diags_.error(stmt->value->range,
-                 "this gives " + std::to_string(count) + " value" +
-                     (count == 1 ? "" : "s") + " for " +
-                     std::to_string(stmt->targets.size()) + " names");
+                 "this gives " + gmc::count(count, "value") + " for " +
+                     gmc::count(stmt->targets.size(), "name"));
     for (const Ident &target : stmt->targets)
       bind(target.name, Val::invalid());
     return;

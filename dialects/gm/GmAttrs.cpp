@@ -123,12 +123,14 @@ LogicalResult SGDAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 LogicalResult AdamAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                Real lr, Real beta1, Real beta2, Real eps,
                                Real weightDecay, bool decoupled) {
-  if (failed(verifyCommon(emitError, "adam", lr, weightDecay)))
+  // The front end's adamw(...) is adam with decoupled decay: say its name.
+  StringRef name = decoupled ? "adamw" : "adam";
+  if (failed(verifyCommon(emitError, name, lr, weightDecay)))
     return failure();
   if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1))
-    return emitError() << "adam needs betas in [0, 1), got ("
+    return emitError() << name << " needs betas in [0, 1), got ("
                        << formatReal(beta1) << ", " << formatReal(beta2) << ")";
   if (!(eps > 0))
-    return emitError() << "adam needs eps > 0, got " << formatReal(eps);
+    return emitError() << name << " needs eps > 0, got " << formatReal(eps);
   return success();
 }
