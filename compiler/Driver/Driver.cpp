@@ -400,8 +400,9 @@ LogicalResult linkTrainer(llvm::ArrayRef<std::string> objects,
   }
   const char *overridden = std::getenv("GMC_CXX");
   std::string linker = overridden ? overridden : GMC_LINKER;
+  // A path is returned as it is, found or not: check it can run.
   auto found = llvm::sys::findProgramByName(linker);
-  if (!found) {
+  if (!found || !llvm::sys::fs::can_execute(*found)) {
     llvm::errs() << "gmc: error: cannot find the linker driver '" << linker
                  << "' (install g++, or set GMC_CXX)\n";
     return failure();

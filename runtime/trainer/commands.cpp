@@ -222,7 +222,13 @@ int train(Session &session, const Options &options) {
     if (!exists(checkpoint))
       throw Error("--resume: no checkpoint at " + checkpoint +
                   " (train without --resume first, or pass --out DIR)");
-    state = loadCheckpoint(checkpoint, session);
+    try {
+      state = loadCheckpoint(checkpoint, session);
+    } catch (const Error &e) {
+      throw Error(std::string(e.what()) +
+                  "; start the run afresh with --overwrite, or train into "
+                  "another --out DIR");
+    }
     if (options.has("--seed") &&
         static_cast<uint64_t>(*options.integer("--seed", 0)) != state.seed)
       std::cerr << "warning: --resume continues with the checkpoint's seed "
