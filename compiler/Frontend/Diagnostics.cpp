@@ -77,9 +77,8 @@ bool DiagnosticEngine::firstTime(SourceRange where,
 
 void DiagnosticEngine::error(SourceRange where, const llvm::Twine &message) {
   ++errors_;
-  repeating_ = quiet_ > 0;
-  if (repeating_)
-    return;
+  if (quiet_)
+    return; // its notes are dropped by note()
   std::string text = message.str();
   repeating_ = !firstTime(where, text);
   if (repeating_)
@@ -89,13 +88,12 @@ void DiagnosticEngine::error(SourceRange where, const llvm::Twine &message) {
 }
 
 void DiagnosticEngine::note(SourceRange where, const llvm::Twine &message) {
-  if (!repeating_)
+  if (!repeating_ && !quiet_)
     print(llvm::SourceMgr::DK_Note, where, message);
 }
 
 void DiagnosticEngine::warning(SourceRange where, const llvm::Twine &message) {
-  repeating_ = quiet_ > 0;
-  if (repeating_)
+  if (quiet_)
     return;
   std::string text = message.str();
   repeating_ = !firstTime(where, text);
