@@ -230,19 +230,26 @@ void Sema::declareConsts() {
                          "'");
 }
 
-/// The value of `-D NAME=TEXT` for const `c`: of the kind the file gives it
-/// (a boolean, a string, else a number, read by the rules of literals), or
-/// invalid (reported).
+/// The value of `-D NAME=TEXT` for const `c`: of the kind of the value the
+/// file gives it (a boolean, a string, else a number, read by the rules of
+/// literals), or invalid (reported).
 Val Sema::overrideValue(const ConstDecl &c, llvm::StringRef text) {
   std::string option = ("-D " + c.name.name + "=" + text).str();
-  if (isa_and_nonnull<BoolExpr>(c.value.get())) {
+  // The written value, for its kind only: its errors are the file's, and
+  // they do not matter once it is replaced.
+  Val::Kind kind = Val::Invalid;
+  if (c.value) {
+    DiagnosticEngine::Quiet quiet(diags_);
+    kind = elaborate(c.value.get()).kind;
+  }
+  if (kind == Val::Bool) {
     if (text == "true" || text == "false")
       return Val::ofBool(text == "true", c.name.range);
     diags_.error(c.name.range, option + ": '" + c.name.name +
                                    "' is a boolean; give true or false");
     return Val::invalid();
   }
-  if (isa_and_nonnull<StringExpr>(c.value.get())) {
+  if (kind == Val::String) {
     // Quotes are optional: the shell keeps them only when they are escaped.
     if (text.size() >= 2 && text.starts_with("\"") && text.ends_with("\""))
       text = text.drop_front().drop_back();
