@@ -49,8 +49,8 @@ void writeSafetensors(const std::string &path, const Safetensors &file) {
 Safetensors readSafetensors(const std::string &path) {
   std::vector<uint8_t> data = readFile(path);
   auto corrupt = [&](const std::string &what) {
-    return Error(path + ": not a valid checkpoint: " + what +
-                 " (the file is truncated or damaged)");
+    return DamagedFile(path + ": not a valid checkpoint: " + what +
+                       " (the file is truncated or damaged)");
   };
   if (data.size() < 8)
     throw corrupt("shorter than the 8-byte header length");

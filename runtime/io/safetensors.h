@@ -11,6 +11,8 @@
 #ifndef GMRT_IO_SAFETENSORS_H
 #define GMRT_IO_SAFETENSORS_H
 
+#include "runtime/core/error.h"
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -35,8 +37,16 @@ size_t dtypeSize(const std::string &dtype);
 /// Writes atomically (temp file, fsync, rename).
 void writeSafetensors(const std::string &path, const Safetensors &file);
 
+/// A file that is not a valid safetensors file (truncated, damaged): its
+/// remedy differs from that of one that cannot be read or does not fit.
+class DamagedFile : public Error {
+public:
+  using Error::Error;
+};
+
 /// Reads and validates: every offset inside the file, sizes consistent with
-/// shapes and dtypes. Throws gmrt::Error saying what is wrong.
+/// shapes and dtypes. Throws DamagedFile saying what is wrong, or
+/// gmrt::Error when the file cannot be read.
 Safetensors readSafetensors(const std::string &path);
 
 } // namespace gmrt

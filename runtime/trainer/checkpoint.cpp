@@ -99,7 +99,7 @@ TrainingState loadCheckpoint(const std::string &path, Session &session) {
       throw Error(path + ": not a checkpoint of this model: tensor '" + v.name +
                   "' is " + t.dtype + shapeText(t.shape) + " in the file, " +
                   storedType(v.tensor.dtype) + shapeText(v.tensor.shape) +
-                  " in the model");
+                  " in the model (was it compiled with other -D values?)");
   }
   if (file.tensors.size() != info.variables.size())
     throw Error(path + ": not a checkpoint of this model: it has " +

@@ -14,6 +14,7 @@
 #include "runtime/io/metrics.h"
 #include "runtime/io/npy.h"
 #include "runtime/io/png.h"
+#include "runtime/io/safetensors.h"
 #include "runtime/trainer/checkpoint.h"
 #include "runtime/trainer/options.h"
 #include "runtime/trainer/progress.h"
@@ -224,7 +225,9 @@ int train(Session &session, const Options &options) {
                   " (train without --resume first, or pass --out DIR)");
     try {
       state = loadCheckpoint(checkpoint, session);
-    } catch (const Error &e) {
+    } catch (const DamagedFile &e) {
+      // Only a damaged file is given up; one of other shapes is another
+      // build's run (compile with its -D values), not to be overwritten.
       throw Error(std::string(e.what()) +
                   "; start the run afresh with --overwrite, or train into "
                   "another --out DIR");
