@@ -6,6 +6,8 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/ConvertUTF.h"
+#include "llvm/Support/Unicode.h"
 
 #include <algorithm>
 
@@ -14,21 +16,33 @@ using namespace gmc;
 namespace {
 
 /// LLVM's SourceMgr prints no caret under a line holding non-ASCII text (its
-/// columns count bytes). This prints it, counting a UTF-8 character as one
-/// column and expanding tabs to 8 as SourceMgr does when it prints the line.
+/// columns count bytes). This prints it under the characters as a terminal
+/// shows them (a CJK character takes two columns), with tabs as wide as
+/// SourceMgr printed them: up to the next multiple of 8 bytes.
 void printCaretLine(llvm::raw_ostream &os, llvm::StringRef line, size_t begin,
                     size_t end) {
   std::string caret;
-  unsigned column = 0;
-  for (size_t at = 0; at < line.size() && at < std::max(end, begin + 1); ++at) {
-    unsigned char byte = line[at];
-    if ((byte & 0xC0) == 0x80)
-      continue; // a UTF-8 continuation byte: same character
-    unsigned width = byte == '\t' ? 8 - column % 8 : 1;
+  size_t printed = 0; // SourceMgr's column: bytes, tabs expanded
+  for (size_t at = 0; at < line.size() && at < std::max(end, begin + 1);) {
+    size_t length = std::max<size_t>(
+        1, llvm::getNumBytesForUTF8(static_cast<unsigned char>(line[at])));
+    length = std::min(length, line.size() - at);
+    size_t width;
+    if (line[at] == '\t') {
+      width = 8 - printed % 8;
+      printed += width;
+    } else {
+      int columns =
+          llvm::sys::unicode::columnWidthUTF8(line.substr(at, length));
+      width = columns < 0 ? 1 : columns;
+      printed += length;
+    }
     char mark = at < begin ? ' ' : at == begin ? '^' : '~';
-    caret += mark;
-    caret.append(width - 1, mark == '~' ? '~' : ' ');
-    column += width;
+    if (width > 0) {
+      caret += mark;
+      caret.append(width - 1, mark == '~' ? '~' : ' ');
+    }
+    at += length;
   }
   if (begin >= line.size())
     caret += '^'; // the end of the line
