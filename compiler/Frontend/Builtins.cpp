@@ -207,8 +207,8 @@ Val convert(Sema &s, CallSite &site, Type to, bool toInt) {
   if (!v.valid())
     return v;
   if (v.isNumber())
-    return Val::ofNumber(toInt ? std::trunc(v.number) : v.number, toInt,
-                         site.callRange());
+    return s.foldedNumber(toInt ? std::trunc(v.number) : v.number, toInt,
+                          site.callRange());
   Value x = site.tensor("x");
   if (!x)
     return Val::invalid();

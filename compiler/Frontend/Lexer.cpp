@@ -311,7 +311,7 @@ std::string gmc::readNumber(llvm::StringRef text, double &value, bool &isInt) {
     return " is too large (f64)";
   bool digits = llvm::all_of(text.drop_front(text.starts_with("-")),
                              [](char c) { return std::isdigit(c); });
-  if (digits && (!isInt || std::llabs(integer) > (1LL << 53)))
+  if (digits && (!isInt || std::llabs(integer) > kMaxExactInteger))
     return " is too large to be exact (at most 2^53)";
   return "";
 }

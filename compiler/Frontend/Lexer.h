@@ -75,6 +75,9 @@ enum class Tok {
 /// How a token kind reads in messages: `'('`, `identifier`, `'minimize'`.
 llvm::StringRef spell(Tok kind);
 
+/// The largest integer up to which every integer is an f64: 2^53.
+constexpr int64_t kMaxExactInteger = int64_t(1) << 53;
+
 /// Reads the spelling of a number (a literal, a -D value): "" with `value`
 /// and whether it is an integer when it stands for itself, else why not, to
 /// follow the spelling in a message: " is not a number", " is too large

@@ -90,14 +90,25 @@ Val Sema::error(SourceRange where, const llvm::Twine &message) {
 }
 
 Val Sema::foldedNumber(double value, bool isInt, SourceRange range) {
-  std::string text = ("'" + sourceText(range) + "'").str();
+  auto quoted = [&] {
+    // The expression on one line, however it was written.
+    std::string text;
+    for (char c : sourceText(range).str())
+      if (!std::isspace(static_cast<unsigned char>(c)))
+        text += c;
+      else if (!text.empty() && text.back() != ' ')
+        text += ' ';
+    return "'" + text + "'";
+  };
   if (!std::isfinite(value))
-    return error(range, text + " is " + (std::isnan(value) ? "nan" : "inf") +
+    return error(range, quoted() + " is " +
+                            (std::isnan(value) ? "nan"
+                             : value < 0       ? "-inf"
+                                               : "inf") +
                             ": numbers computed at compile time must be "
                             "finite");
-  if (isInt && std::fabs(value) > 9007199254740992.0)
-    return error(range, text + " is beyond 2^53, where integers in f64 stop "
-                               "being exact");
+  if (isInt && std::fabs(value) > double(kMaxExactInteger))
+    return error(range, quoted() + " is too large to be exact (at most 2^53)");
   return Val::ofNumber(value, isInt, range);
 }
 
