@@ -90,9 +90,11 @@ bool DiagnosticEngine::firstTime(SourceRange where,
 }
 
 void DiagnosticEngine::error(SourceRange where, const llvm::Twine &message) {
+  if (quiet_) {
+    ++quietErrors_; // its notes are dropped by note()
+    return;
+  }
   ++errors_;
-  if (quiet_)
-    return; // its notes are dropped by note()
   std::string text = message.str();
   repeating_ = !firstTime(where, text);
   if (repeating_)

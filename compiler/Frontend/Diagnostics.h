@@ -46,25 +46,32 @@ public:
   void note(SourceRange where, const llvm::Twine &message);
   void warning(SourceRange where, const llvm::Twine &message);
 
-  /// Errors reported, repeats included: what callers compare to see
-  /// whether a step failed.
-  unsigned errorCount() const { return errors_; }
+  /// Errors reported, repeats and quiet ones included: what callers
+  /// compare to see whether a step failed.
+  unsigned errorCount() const { return errors_ + quietErrors_; }
+  /// Whether an error was reported (not a quiet one): the run fails.
   bool hasErrors() const { return errors_ > 0; }
   /// Errors printed (repeats left out), for the summary line.
   unsigned errorsShown() const { return shown_; }
 
-  /// While a Quiet lives, errors count but are neither printed nor
-  /// remembered, and warnings and notes are dropped: for work whose failure
-  /// would only echo an error already reported.
+  /// While a Quiet lives, errors, warnings and notes are dropped, and errors
+  /// are counted only by failed(): for trying something whose failure is
+  /// no error of its own (it would echo one reported, or it is a guess).
   class Quiet {
   public:
-    explicit Quiet(DiagnosticEngine &diags) : diags_(diags) { ++diags_.quiet_; }
+    explicit Quiet(DiagnosticEngine &diags)
+        : diags_(diags), before_(diags.quietErrors_) {
+      ++diags_.quiet_;
+    }
     ~Quiet() { --diags_.quiet_; }
     Quiet(const Quiet &) = delete;
     Quiet &operator=(const Quiet &) = delete;
+    /// Whether an error was dropped since this Quiet began.
+    bool failed() const { return diags_.quietErrors_ != before_; }
 
   private:
     DiagnosticEngine &diags_;
+    unsigned before_;
   };
 
   /// `file:line:col` of a location, for messages that cite another place.
@@ -86,8 +93,9 @@ private:
   unsigned errors_ = 0;
   unsigned shown_ = 0;
   std::set<std::tuple<const char *, const char *, std::string>> said_;
-  bool repeating_ = false; // the last error or warning was a repeat
-  unsigned quiet_ = 0;     // Quiet scopes alive
+  bool repeating_ = false;   // the last error or warning was a repeat
+  unsigned quiet_ = 0;       // Quiet scopes alive
+  unsigned quietErrors_ = 0; // errors dropped by them
 };
 
 } // namespace gmc

@@ -89,6 +89,26 @@ Val Sema::error(SourceRange where, const llvm::Twine &message) {
   return Val::invalid();
 }
 
+/// Whether `pred` holds for `e` or an expression inside it (operands and
+/// arguments; lists, subscripts and bodies are not looked into).
+static bool anySubexpr(const Expr *e,
+                       llvm::function_ref<bool(const Expr *)> pred) {
+  if (!e)
+    return false;
+  if (pred(e))
+    return true;
+  if (auto *unary = dyn_cast<UnaryExpr>(e))
+    return anySubexpr(unary->operand.get(), pred);
+  if (auto *binary = dyn_cast<BinaryExpr>(e))
+    return anySubexpr(binary->lhs.get(), pred) ||
+           anySubexpr(binary->rhs.get(), pred);
+  if (auto *call = dyn_cast<CallExpr>(e))
+    return llvm::any_of(call->args, [&](const Arg &a) {
+      return anySubexpr(a.value.get(), pred);
+    });
+  return false;
+}
+
 Val Sema::foldedNumber(double value, bool isInt, SourceRange range) {
   auto quoted = [&] {
     // The expression on one line, however it was written.
@@ -249,7 +269,10 @@ Val Sema::overrideValue(const ConstDecl &c, llvm::StringRef text) {
   // The written value, for its kind only: its errors are the file's, and
   // they do not matter once it is replaced.
   Val::Kind kind = Val::Invalid;
-  if (c.value) {
+  // Calls give neither booleans nor strings, and a net instantiated here
+  // would be remembered as failed without a word.
+  if (!anySubexpr(c.value.get(),
+                  [](const Expr *e) { return isa<CallExpr>(e); })) {
     DiagnosticEngine::Quiet quiet(diags_);
     kind = elaborate(c.value.get()).kind;
   }
@@ -556,8 +579,17 @@ bool Sema::bindShapes(const NetDecl &net,
         bind(name->name, Val::ofNumber(size, true, name->range));
         continue;
       }
-      // A bad declared dimension is the declaration's error, not the call's.
-      std::optional<int64_t> expected = dimensionOf(dim.get());
+      // A bad dimension is the declaration's error, unless it depends on
+      // the shapes this call binds (`N - 2` with N = 1).
+      std::optional<int64_t> expected;
+      if (namesShapes(dim.get())) {
+        expected = intOf(elaborate(dim.get()), "a dimension");
+        if (expected && *expected < 1)
+          return fail("dimension " + std::to_string(i) + " would be " +
+                      std::to_string(*expected));
+      } else {
+        expected = dimensionOf(dim.get());
+      }
       if (!expected)
         return false;
       if (*expected != size)
@@ -566,6 +598,13 @@ bool Sema::bindShapes(const NetDecl &net,
     }
   }
   return true;
+}
+
+bool Sema::namesShapes(const Expr *e) const {
+  return anySubexpr(e, [&](const Expr *sub) {
+    auto *name = dyn_cast<NameExpr>(sub);
+    return name && !consts_.count(name->name);
+  });
 }
 
 /// After a failed call, zeros of the net's declared result types stand for
@@ -738,6 +777,45 @@ void Sema::markModeDependent() {
 /// Nets no block calls are still checked: each shape variable is bound to 2
 /// and the net is elaborated into a scratch instance that creates no
 /// parameters and is erased afterwards.
+/// The argument types of `net` with its shape variables set to `guess`, or
+/// none. A dimension computed from them (`N - 2`) that is not positive at
+/// this guess is no error of the net's (`computedFailed`); other errors of
+/// the argument types are reported.
+std::optional<std::vector<RankedTensorType>>
+Sema::guessArgumentTypes(const NetDecl &net, int64_t guess,
+                         bool &computedFailed) {
+  computedFailed = false;
+  Scope scope;
+  ScopeGuard scopeGuard(*this, scope, /*isolated=*/true);
+  std::vector<RankedTensorType> types;
+  bool known = true;
+  for (const TypedName &arg : net.args) {
+    for (const ExprPtr &dim : arg.type.dims)
+      if (auto *name = dyn_cast<NameExpr>(dim.get());
+          name && !consts_.count(name->name) && !scope.vars.count(name->name))
+        bind(name->name, Val::ofNumber(guess, true, name->range));
+    bool computed = llvm::any_of(arg.type.dims, [&](const ExprPtr &dim) {
+      return !isa<NameExpr>(dim.get()) && namesShapes(dim.get());
+    });
+    RankedTensorType type;
+    if (computed) {
+      DiagnosticEngine::Quiet quiet(diags_);
+      type = typeOf(arg.type);
+    } else {
+      type = typeOf(arg.type);
+    }
+    if (!type && computed) {
+      computedFailed = true;
+      (void)elementType(arg.type.element); // its own error, if any
+    }
+    known &= static_cast<bool>(type);
+    types.push_back(type);
+  }
+  if (!known)
+    return std::nullopt;
+  return types;
+}
+
 void Sema::checkUncalledNets() {
   for (const NetDecl &net : program_.nets) {
     if (llvm::any_of(instances_, [&](const auto &i) {
@@ -746,23 +824,17 @@ void Sema::checkUncalledNets() {
       continue;
     if (nets_.lookup(net.name.name) != &net || brokenNets_.contains(&net))
       continue; // A duplicate or a broken signature, already reported.
-    std::vector<RankedTensorType> types;
-    bool known = true;
-    {
-      Scope scope;
-      ScopeGuard scopeGuard(*this, scope, /*isolated=*/true);
-      for (const TypedName &arg : net.args) {
-        for (const ExprPtr &dim : arg.type.dims)
-          if (auto *name = dyn_cast<NameExpr>(dim.get());
-              name && !consts_.count(name->name) &&
-              !scope.vars.count(name->name))
-            bind(name->name, Val::ofNumber(2, true, name->range));
-        RankedTensorType type = typeOf(arg.type);
-        known &= static_cast<bool>(type);
-        types.push_back(type);
-      }
+    // Shape variables set to 2, or to 16 where a computed dimension needs
+    // more (`N - 2`).
+    std::optional<std::vector<RankedTensorType>> types;
+    int64_t guess = 2;
+    bool computedFailed = false;
+    types = guessArgumentTypes(net, guess, computedFailed);
+    if (!types && computedFailed) {
+      guess = 16;
+      types = guessArgumentTypes(net, guess, computedFailed);
     }
-    if (!known)
+    if (!types)
       continue;
     unsigned errors = diags_.errorCount();
     Frame frame;
@@ -770,7 +842,7 @@ void Sema::checkUncalledNets() {
     frame.training = true;
     FrameGuard frameGuard(*this, frame);
     scratch_ = true;
-    NetInstance *instance = instantiate(net, types, nullptr);
+    NetInstance *instance = instantiate(net, *types, nullptr);
     scratch_ = false;
     if (instance && instance->op)
       instance->op->erase();
@@ -784,7 +856,8 @@ void Sema::checkUncalledNets() {
       diags_.note(net.name.range,
                   "no block calls net '" + net.name.name +
                       "' with valid arguments, so it was checked with its "
-                      "shape variables set to 2");
+                      "shape variables set to " +
+                      std::to_string(guess));
   }
 }
 

@@ -169,6 +169,11 @@ private:
                          llvm::ArrayRef<mlir::RankedTensorType> types,
                          const CallExpr *call);
   void checkUncalledNets();
+  /// Whether a declared dimension names a shape variable (anything but
+  /// consts), so that its value depends on the call.
+  bool namesShapes(const Expr *e) const;
+  std::optional<std::vector<mlir::RankedTensorType>>
+  guessArgumentTypes(const NetDecl &net, int64_t guess, bool &computedFailed);
   bool bindShapes(const NetDecl &net,
                   llvm::ArrayRef<mlir::RankedTensorType> types,
                   const CallExpr *call, bool report = true);
