@@ -399,12 +399,17 @@ LogicalResult linkTrainer(llvm::ArrayRef<std::string> objects,
     }
   }
   const char *overridden = std::getenv("GMC_CXX");
-  std::string linker = overridden ? overridden : GMC_LINKER;
+  bool chosen = overridden && *overridden; // an empty GMC_CXX is unset
+  std::string linker = chosen ? overridden : GMC_LINKER;
   // A path is returned as it is, found or not: check it can run.
   auto found = llvm::sys::findProgramByName(linker);
   if (!found || !llvm::sys::fs::can_execute(*found)) {
-    llvm::errs() << "gmc: error: cannot find the linker driver '" << linker
-                 << "' (install g++, or set GMC_CXX)\n";
+    if (chosen)
+      llvm::errs() << "gmc: error: GMC_CXX names '" << linker
+                   << "', which is no program this machine can run\n";
+    else
+      llvm::errs() << "gmc: error: cannot find the linker driver '" << linker
+                   << "' (install g++, or set GMC_CXX)\n";
     return failure();
   }
   std::vector<std::string> args = {*found, "-o", output};

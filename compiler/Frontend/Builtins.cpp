@@ -421,7 +421,7 @@ Val upsampleFn(Sema &s, CallSite &site) {
   if (!site.bind({"x", "factor"}))
     return Val::invalid();
   Value x = floatTensor(s, site, "x");
-  std::optional<SmallVector<int64_t>> factor = site.ints("factor", 2, 2);
+  std::optional<SmallVector<int64_t>> factor = site.ints("factor", 2, 2, 1);
   if (!x || !factor)
     return Val::invalid();
   shape::ShapeResult r = shape::upsample(typeOf(x).getShape(), *factor);

@@ -155,8 +155,8 @@ std::optional<std::vector<int64_t>> CallSite::intList(llvm::StringRef name) {
   return list;
 }
 
-std::optional<SmallVector<int64_t>> CallSite::ints(llvm::StringRef name,
-                                                   size_t n, int64_t fallback) {
+std::optional<SmallVector<int64_t>>
+CallSite::ints(llvm::StringRef name, size_t n, int64_t fallback, int64_t min) {
   if (!has(name))
     return SmallVector<int64_t>(n, fallback);
   Val v = value(name);
@@ -166,10 +166,11 @@ std::optional<SmallVector<int64_t>> CallSite::ints(llvm::StringRef name,
     std::optional<int64_t> one = integer(name);
     if (!one)
       return std::nullopt;
-    if (*one < 0 || *one > kMaxSize) {
+    if (*one < min || *one > kMaxSize) {
       fail(name, callee() + "'s argument '" + name + "' is " +
-                     std::to_string(*one) + ", outside [0, " +
-                     std::to_string(kMaxSize) + "]");
+                     std::to_string(*one) + ", outside [" +
+                     std::to_string(min) + ", " + std::to_string(kMaxSize) +
+                     "]");
       return std::nullopt;
     }
     return SmallVector<int64_t>(n, *one);
@@ -183,10 +184,10 @@ std::optional<SmallVector<int64_t>> CallSite::ints(llvm::StringRef name,
     return std::nullopt;
   }
   for (int64_t v : *list)
-    if (v < 0 || v > kMaxSize) {
+    if (v < min || v > kMaxSize) {
       fail(name, callee() + "'s argument '" + name + "' has " +
-                     std::to_string(v) + ", outside [0, " +
-                     std::to_string(kMaxSize) + "]");
+                     std::to_string(v) + ", outside [" + std::to_string(min) +
+                     ", " + std::to_string(kMaxSize) + "]");
       return std::nullopt;
     }
   return SmallVector<int64_t>(list->begin(), list->end());

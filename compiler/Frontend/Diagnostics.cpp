@@ -51,6 +51,10 @@ void printCaretLine(llvm::raw_ostream &os, llvm::StringRef line, size_t begin,
 
 } // namespace
 
+std::string gmc::count(size_t n, llvm::StringRef noun) {
+  return std::to_string(n) + " " + noun.str() + (n == 1 ? "" : "s");
+}
+
 unsigned
 DiagnosticEngine::addSource(std::unique_ptr<llvm::MemoryBuffer> buffer) {
   return sources_.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());

@@ -30,6 +30,9 @@ struct SourceRange {
   bool valid() const { return begin.isValid(); }
 };
 
+/// `1 argument`, `2 arguments`: a count and its noun, for messages.
+std::string count(size_t n, llvm::StringRef noun);
+
 class DiagnosticEngine {
 public:
   explicit DiagnosticEngine(llvm::raw_ostream &os = llvm::errs()) : os_(os) {}

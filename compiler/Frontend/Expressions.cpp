@@ -355,8 +355,7 @@ Val Sema::index(const IndexExpr *expr) {
   ArrayRef<int64_t> shape = type.getShape();
   if (expr->subscripts.size() > shape.size())
     return error(expr->range, describe(type) + " has " +
-                                  std::to_string(shape.size()) +
-                                  " dimensions, not " +
+                                  count(shape.size(), "dimension") + ", not " +
                                   std::to_string(expr->subscripts.size()));
   SmallVector<int64_t> offsets, sizes, strides, kept;
   bool strided = false;

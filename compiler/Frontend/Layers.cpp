@@ -166,9 +166,9 @@ struct ConvArgs {
 std::optional<ConvArgs> convArgs(Sema &s, CallSite &site) {
   Value x = site.tensor("x");
   std::optional<int64_t> out = site.positiveInt("out_channels");
-  std::optional<SmallVector<int64_t>> kernel = site.ints("kernel", 2, 0);
-  std::optional<SmallVector<int64_t>> stride = site.ints("stride", 2, 1);
-  std::optional<SmallVector<int64_t>> dilation = site.ints("dilation", 2, 1);
+  std::optional<SmallVector<int64_t>> kernel = site.ints("kernel", 2, 0, 1);
+  std::optional<SmallVector<int64_t>> stride = site.ints("stride", 2, 1, 1);
+  std::optional<SmallVector<int64_t>> dilation = site.ints("dilation", 2, 1, 1);
   std::optional<SmallVector<int64_t>> pad = paddingOf(s, site);
   std::optional<int64_t> groups = site.intOr("groups", 1);
   bool bias = site.boolOr("bias", true);

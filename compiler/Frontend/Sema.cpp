@@ -48,10 +48,6 @@ std::string gmc::describe(Type type) {
   return s;
 }
 
-std::string gmc::count(size_t n, llvm::StringRef noun) {
-  return std::to_string(n) + " " + noun.str() + (n == 1 ? "" : "s");
-}
-
 std::string gmc::describe(const Val &v) {
   switch (v.kind) {
   case Val::Tensor:
@@ -498,23 +494,23 @@ const NetDecl *Sema::findNet(llvm::StringRef name) const {
 Val Sema::callNet(const CallExpr *call, const NetDecl &net) {
   if (brokenNets_.contains(&net))
     return Val::invalid();
+  auto wrongCall = [&](SourceRange where, const std::string &message) {
+    error(where, message);
+    diags_.note(net.name.range, "net '" + net.name.name + "' declared here");
+    return Val::invalid();
+  };
   auto keyword =
       llvm::find_if(call->args, [](const Arg &a) { return a.keyword; });
-  if (keyword != call->args.end()) {
-    error({keyword->keyword->range.begin, keyword->value->range.end},
-          "net '" + net.name.name +
-              "' takes its arguments by position: drop '" +
-              keyword->keyword->name + "='");
-    diags_.note(net.name.range, "net '" + net.name.name + "' declared here");
-    return Val::invalid();
-  }
-  if (call->args.size() != net.args.size()) {
-    error(call->range, "net '" + net.name.name + "' takes " +
-                           count(net.args.size(), "argument") + ", got " +
-                           std::to_string(call->args.size()));
-    diags_.note(net.name.range, "net '" + net.name.name + "' declared here");
-    return Val::invalid();
-  }
+  if (keyword != call->args.end())
+    return wrongCall({keyword->keyword->range.begin, keyword->value->range.end},
+                     "net '" + net.name.name +
+                         "' takes its arguments by position: drop '" +
+                         keyword->keyword->name + "='");
+  if (call->args.size() != net.args.size())
+    return wrongCall(call->range, "net '" + net.name.name + "' takes " +
+                                      count(net.args.size(), "argument") +
+                                      ", got " +
+                                      std::to_string(call->args.size()));
   // Arguments, then the shapes they bind.
   SmallVector<Value> args;
   std::vector<RankedTensorType> types;

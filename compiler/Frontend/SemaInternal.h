@@ -125,9 +125,10 @@ public:
   bool boolOr(llvm::StringRef name, bool fallback);
   std::optional<std::string> string(llvm::StringRef name);
   std::optional<std::vector<int64_t>> intList(llvm::StringRef name);
-  /// An int or a list of `n` ints (`kernel=3` or `kernel=[1, 3]`).
-  std::optional<llvm::SmallVector<int64_t>> ints(llvm::StringRef name, size_t n,
-                                                 int64_t fallback);
+  /// An int or a list of `n` ints (`kernel=3` or `kernel=[1, 3]`), each at
+  /// least `min`.
+  std::optional<llvm::SmallVector<int64_t>>
+  ints(llvm::StringRef name, size_t n, int64_t fallback, int64_t min = 0);
   /// Whether every check so far passed.
   bool finish() const { return ok_; }
 

@@ -64,19 +64,19 @@ void Sema::assign(const AssignStmt *stmt) {
   if (stmt->targets.size() == 1) {
     if (value.kind == Val::Tuple) {
       diags_.error(stmt->value->range, "this gives " +
-                                           std::to_string(value.items.size()) +
-                                           " values; assign each: a, b = ...");
+                                           count(value.items.size(), "value") +
+                                           "; assign each: a, b = ...");
       bind(stmt->targets[0].name, Val::invalid());
       return;
     }
     bind(stmt->targets[0].name, value);
     return;
   }
-  size_t count = value.kind == Val::Tuple ? value.items.size() : 1;
-  if (count != stmt->targets.size()) {
-    diags_.error(stmt->value->range,
-                 "this gives " + gmc::count(count, "value") + " for " +
-                     gmc::count(stmt->targets.size(), "name"));
+  size_t given = value.kind == Val::Tuple ? value.items.size() : 1;
+  if (given != stmt->targets.size()) {
+    diags_.error(stmt->value->range, "this gives " + count(given, "value") +
+                                         " for " +
+                                         count(stmt->targets.size(), "name"));
     for (const Ident &target : stmt->targets)
       bind(target.name, Val::invalid());
     return;

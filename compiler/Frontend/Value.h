@@ -80,8 +80,6 @@ struct Val {
 std::string describe(const Val &v);
 /// `f32[64, 20]` for a tensor type.
 std::string describe(mlir::Type type);
-/// `1 argument`, `2 arguments`: a count and its noun.
-std::string count(size_t n, llvm::StringRef noun);
 
 } // namespace gmc
 

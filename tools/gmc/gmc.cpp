@@ -132,8 +132,7 @@ static mlir::OwningOpRef<mlir::ModuleOp> frontEnd(llvm::StringRef path,
 static int finish(gmc::DiagnosticEngine &diags) {
   if (!diags.hasErrors())
     return 0;
-  llvm::errs() << diags.errorsShown() << " error"
-               << (diags.errorsShown() == 1 ? "" : "s") << " generated.\n";
+  llvm::errs() << gmc::count(diags.errorsShown(), "error") << " generated.\n";
   return 1;
 }
 

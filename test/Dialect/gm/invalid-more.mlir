@@ -1,5 +1,6 @@
 // Verifier errors of the gm dialect not in invalid.mlir: a Fréchet distance
-// of features that are not rows, and a gm.fused with no results.
+// of features that are not rows, a gm.fused with no results, and a
+// convolution kernel of no extent.
 // RUN: gm-opt %s -split-input-file -verify-diagnostics
 
 gm.model @m {
@@ -22,5 +23,17 @@ gm.model @m {
       gm.yield
     }
     gm.return %x : tensor<2xf32>
+  }
+}
+
+// -----
+
+// A kernel of no extent: an empty weight.
+gm.model @m {
+  gm.net @f(%x: tensor<2x1x8x8xf32>, %w: tensor<4x1x0x3xf32>) -> tensor<2x4x8x8xf32> {
+    // expected-error @+2 {{the kernel must be at least 1x1, got 0x3}}
+    // expected-error @+1 {{failed to infer returned types}}
+    %r = gm.conv2d %x, %w : (tensor<2x1x8x8xf32>, tensor<4x1x0x3xf32>) -> tensor<2x4x8x8xf32>
+    gm.return %r : tensor<2x4x8x8xf32>
   }
 }
