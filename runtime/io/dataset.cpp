@@ -27,16 +27,15 @@ std::string findIdx(const std::string &dir, const std::string &name,
     if (exists(candidate))
       return candidate;
   // Debian packages Fashion-MNIST; MNIST is the user's to fetch.
-  std::string remedy =
-      source == "fashion-mnist"
-          ? "install Debian's dataset-fashion-mnist (apt-get install "
-            "dataset-fashion-mnist) or pass --data DIR"
-          : "Debian has no " + source +
-                " package: put its IDX files in "
-                "DIR/" +
-                source + " and pass --data DIR";
-  throw Error(dir + "/" + name + "[.gz]: not found; " + remedy + ", with " +
-              source + "/" + name + " in DIR");
+  std::string where =
+      "--data DIR, with " + source + "/" + name + "[.gz] in DIR";
+  throw Error(dir + "/" + name + "[.gz]: not found; " +
+              (source == "fashion-mnist"
+                   ? "install Debian's dataset-fashion-mnist (apt-get install "
+                     "dataset-fashion-mnist) or pass " +
+                         where
+                   : "Debian has no " + source +
+                         " package: fetch it and pass " + where));
 }
 
 /// The stream of the shuffles: an id no op uses.
@@ -67,8 +66,8 @@ ImageSet loadImages(const std::string &root, const std::string &source,
     std::string labelPath = findIdx(dir, prefix + "-labels-idx1-ubyte", source);
     IdxBytes labels = readIdx(labelPath);
     if (labels.dims.size() != 1 || labels.dims[0] != set.count)
-      throw Error(labelPath + ": expected " + std::to_string(set.count) +
-                  " labels, one per image");
+      throw Error(labelPath + ": expected " + count(set.count, "label") +
+                  ", one per image");
     set.labels.assign(labels.data.begin(), labels.data.end());
   }
   return set;

@@ -538,7 +538,8 @@ int sample(Session &session, const Options &options) {
                 " (%.3g s sampling %lld images, %.4g ms/image)",
                 samplingSeconds, static_cast<long long>(drawn),
                 1e3 * samplingSeconds / static_cast<double>(drawn));
-  std::cout << "wrote " << n << " samples to " << path << timing << "\n";
+  std::cout << "wrote " << count(n, "sample") << " to " << path << timing
+            << "\n";
   return 0;
 }
 
@@ -589,8 +590,8 @@ int eval(Session &session, const Options &options) {
   for (int32_t id : phase.statistics)
     means.push_back(
         {session.info().statistics[id].name, session.statistic(id)});
-  std::cout << phase.name << " on " << examples << " examples (" << batches
-            << " batches):";
+  std::cout << phase.name << " on " << count(examples, "example") << " ("
+            << count(batches, "batch") << "):";
   for (const auto &[name, value] : means)
     std::printf("  %s %.6g", name.c_str(), value);
   std::cout << "\n";
@@ -600,8 +601,8 @@ int eval(Session &session, const Options &options) {
     int64_t left = feed.examples() - batches * feed.info().batch;
     if (batches == feed.batchesPerEpoch() && left > 0)
       std::cout << "  (" << feed.info().name << ": the last " << left << " of "
-                << feed.examples() << " examples fill no batch of "
-                << feed.info().batch << " and are left out)\n";
+                << feed.examples() << " examples do not fill a batch of "
+                << feed.info().batch << " and are not scored)\n";
   }
   if (auto out = options.string("--out")) {
     makeDirectories(*out);

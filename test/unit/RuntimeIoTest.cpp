@@ -49,6 +49,13 @@ std::string idxBytes(std::vector<int> dims, const std::string &data) {
   return out + data;
 }
 
+TEST(RuntimeMessages, CountsAgreeWithTheirNouns) {
+  EXPECT_EQ(count(1, "batch"), "1 batch");
+  EXPECT_EQ(count(2, "batch"), "2 batches");
+  EXPECT_EQ(count(0, "sample"), "0 samples");
+  EXPECT_EQ(count(9984, "example"), "9984 examples");
+}
+
 TEST_F(RuntimeIo, IdxRawAndGzip) {
   std::string data = idxBytes({2, 2, 3}, std::string("\x01\x02\x03\x04\x05\x06"
                                                      "\x07\x08\x09\x0a\x0b\x0c",
@@ -109,9 +116,8 @@ TEST_F(RuntimeIo, MissingDatasetSaysHowToGetIt) {
   EXPECT_NE(e.find("--data DIR"), std::string::npos) << e;
   // MNIST has no Debian package: the remedy is to fetch it.
   e = errorOf([&] { loadImages(dir, "mnist", "test", false); });
-  EXPECT_NE(e.find("Debian has no mnist package: put its IDX files in "
-                   "DIR/mnist and pass --data DIR, with "
-                   "mnist/t10k-images-idx3-ubyte in DIR"),
+  EXPECT_NE(e.find("Debian has no mnist package: fetch it and pass --data "
+                   "DIR, with mnist/t10k-images-idx3-ubyte[.gz] in DIR"),
             std::string::npos)
       << e;
   EXPECT_EQ(e.find("apt-get"), std::string::npos) << e;
