@@ -118,6 +118,13 @@ std::optional<DenseIntElementsAttr> maskOf(Sema &s, CallSite &site, int64_t kh,
                           describe(v));
     return std::nullopt;
   }
+  // A mask that keeps nothing leaves the layer a bias: surely a mistake
+  // (mask "A" on a 1x1 kernel).
+  if (llvm::none_of(bits, [](bool on) { return on; })) {
+    site.fail("mask", "this mask keeps no weight of the " + std::to_string(kh) +
+                          "x" + std::to_string(kw) + " kernel");
+    return std::nullopt;
+  }
   auto type = RankedTensorType::get({kh, kw}, s.builder().getI1Type());
   SmallVector<bool> values(bits.begin(), bits.end());
   return cast<DenseIntElementsAttr>(DenseElementsAttr::get(type, values));
