@@ -295,6 +295,29 @@ static void emitKernelBody(OpBuilder &b, Location loc, const LoopNest &nest,
     inputs.push_back(view(operand, elementTypeOf(operand)));
     maps.push_back(mapOf(operand));
   }
+  // A loop dimension no buffer indexes (one only a splat constant did: a
+  // sum over axis 1 of exp(constant)) still needs bounds: linalg takes them
+  // from its operands. A carrier of that extent and stride 0 gives them
+  // without memory; the body ignores it.
+  llvm::SmallDenseSet<int64_t> indexed;
+  for (auto [i, operand] : llvm::enumerate(nest.inputs))
+    if (!operand.scalar && nest.inputHasAddress(i))
+      indexed.insert(operand.dims.begin(), operand.dims.end());
+  for (const NestOperand &operand : nest.outputs)
+    indexed.insert(operand.dims.begin(), operand.dims.end());
+  for (int64_t d = 0; d < rank; ++d) {
+    if (indexed.contains(d))
+      continue;
+    Value one =
+        memref::AllocaOp::create(b, loc, MemRefType::get({1}, b.getI8Type()));
+    OpFoldResult size = b.getIndexAttr(nest.extents[d]);
+    if (d == split)
+      size = arith::SubIOp::create(b, loc, end, begin).getResult();
+    inputs.push_back(memref::ReinterpretCastOp::create(
+        b, loc, one, b.getIndexAttr(0), ArrayRef<OpFoldResult>{size},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(0)}));
+    maps.push_back(AffineMap::get(rank, 0, b.getAffineDimExpr(d)));
+  }
   for (const NestOperand &operand : nest.outputs) {
     outputs.push_back(view(operand, elementTypeOf(operand)));
     maps.push_back(mapOf(operand));
@@ -331,7 +354,7 @@ static void emitKernelBody(OpBuilder &b, Location loc, const LoopNest &nest,
           size_t next = 0;
           for (auto [i, scalar] : llvm::enumerate(scalars))
             in.push_back(nest.inputHasAddress(i) ? args[next++] : scalar);
-          ValueRange out = args.drop_front(next);
+          ValueRange out = args.drop_front(inputs.size()); // past carriers
           for (size_t i = 0; i < in.size(); ++i)
             if (nest.outputReadThrough(i) >= 0)
               in[i] = out[nest.outputReadThrough(i)];
