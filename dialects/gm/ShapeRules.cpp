@@ -209,13 +209,15 @@ ShapeResult convTranspose2d(ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
   if (outputPadding.size() != 2)
     return ShapeResult::error("output_padding must be two values [h, w], got " +
                               formatList(outputPadding));
+  // PyTorch also allows output_padding up to the dilation; the extra rows
+  // are then no strided convolution's input gradient, which is what this
+  // op is (the gradient rules and oneDNN's backward-data need it to be).
   for (int i = 0; i < 2; ++i)
-    if (outputPadding[i] < 0 ||
-        outputPadding[i] >= std::max(g.stride[i], g.dilation[i]))
-      return ShapeResult::error(
-          "output_padding " + formatList(outputPadding) +
-          " must be non-negative and smaller than the stride " +
-          formatList(g.stride) + " or the dilation " + formatList(g.dilation));
+    if (outputPadding[i] < 0 || outputPadding[i] >= g.stride[i])
+      return ShapeResult::error("output_padding " + formatList(outputPadding) +
+                                " must be non-negative and smaller than the "
+                                "stride " +
+                                formatList(g.stride));
   if (input[1] != weight[0])
     return ShapeResult::error("weight " + format(weight) + " expects " +
                               Twine(weight[0]) + " input channels but input " +

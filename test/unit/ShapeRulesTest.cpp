@@ -138,6 +138,11 @@ TEST(ShapeRules, ConvTranspose2d) {
       convTranspose2d(S({1, 1, 4, 4}), S({1, 1, 3, 3}), s2, {2, 0}).ok());
   EXPECT_FALSE(
       convTranspose2d(S({1, 2, 4, 4}), S({1, 1, 3, 3}), s2, {0, 0}).ok());
+  // output_padding at or past the stride, even below the dilation.
+  ConvGeometry dilated;
+  dilated.dilation = {2, 2};
+  EXPECT_FALSE(
+      convTranspose2d(S({1, 1, 4, 4}), S({1, 1, 1, 1}), dilated, {1, 1}).ok());
 }
 
 TEST(ShapeRules, PerChannel) {
