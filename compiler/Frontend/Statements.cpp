@@ -62,6 +62,11 @@ void Sema::assign(const AssignStmt *stmt) {
     return;
   }
   if (stmt->targets.size() == 1) {
+    // One value (grad of a one-element list) is that value.
+    if (value.kind == Val::Tuple && value.items.size() == 1) {
+      bind(stmt->targets[0].name, value.items[0]);
+      return;
+    }
     if (value.kind == Val::Tuple) {
       diags_.error(stmt->value->range, "this gives " +
                                            count(value.items.size(), "value") +
