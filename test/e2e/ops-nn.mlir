@@ -24,6 +24,8 @@
 // CHECK-DAG: softmax.1.npy: 320 elements, {{.*}} ok
 // CHECK-DAG: softmax.2.npy: 320 elements, {{.*}} ok
 // CHECK-DAG: softmax.3.npy: 320 elements, {{.*}} ok
+// CHECK-DAG: confident.npy: 256 elements, {{.*}} ok
+// CHECK-DAG: confident.1.npy: 5 elements, {{.*}} ok
 // CHECK-NOT: FAIL
 
 gm.model @nn {
@@ -146,8 +148,8 @@ gm.model @nn {
     gm.return %y0, %y1, %y2 : tensor<16x24xf32>, tensor<3x8x6xf32>, tensor<16x24xf32>
   }
 
-  // Over an inner axis, expanded into loops (gm-expand-softmax); over the
-  // innermost, oneDNN's.
+  // Softmax over an inner axis and log-softmax over any, expanded into
+  // loops (gm-expand-softmax); softmax over the innermost, oneDNN's.
   gm.sampler @softmax() -> (tensor<8x10x4xf32>, tensor<8x10x4xf32>, tensor<8x10x4xf32>, tensor<8x10x4xf32>) {
     %x = gm.normal {id = 19 : i64} : tensor<8x10x4xf32>
     %big = gm.constant dense<30.0> : tensor<f32>
@@ -157,5 +159,17 @@ gm.model @nn {
     %2 = gm.log_softmax %xs axis 1 : tensor<8x10x4xf32>
     %3 = gm.softmax %x axis 2 : tensor<8x10x4xf32>
     gm.return %0, %1, %2, %3 : tensor<8x10x4xf32>, tensor<8x10x4xf32>, tensor<8x10x4xf32>, tensor<8x10x4xf32>
+  }
+
+  // Log-probabilities near 0 (a confident class) and over an axis of one,
+  // where oneDNN's log-softmax was 0.7% and 1.4e-6 off.
+  gm.sampler @confident() -> (tensor<64x4xf32>, tensor<5x1xf32>) {
+    %x = gm.normal {id = 20 : i64} : tensor<64x4xf32>
+    %shift = gm.constant dense<[[9.0, 0.0, 0.0, 0.0]]> : tensor<1x4xf32>
+    %y = gm.add %x, %shift : (tensor<64x4xf32>, tensor<1x4xf32>) -> tensor<64x4xf32>
+    %0 = gm.log_softmax %y axis 1 : tensor<64x4xf32>
+    %z = gm.normal {id = 21 : i64} : tensor<5x1xf32>
+    %1 = gm.log_softmax %z axis 1 : tensor<5x1xf32>
+    gm.return %0, %1 : tensor<64x4xf32>, tensor<5x1xf32>
   }
 }
