@@ -57,24 +57,19 @@ public:
   /// Errors printed (repeats left out), for the summary line.
   unsigned errorsShown() const { return shown_; }
 
-  /// While a Quiet lives, errors, warnings and notes are dropped, and errors
-  /// are counted only by failed(): for trying something whose failure is
-  /// no error of its own (it would echo one reported, or it is a guess).
+  /// While a Quiet lives, errors, warnings and notes are dropped; errors
+  /// count in errorCount() but do not fail the run: for trying something
+  /// whose failure is no error of its own (it would echo one reported, or
+  /// it is a guess).
   class Quiet {
   public:
-    explicit Quiet(DiagnosticEngine &diags)
-        : diags_(diags), before_(diags.quietErrors_) {
-      ++diags_.quiet_;
-    }
+    explicit Quiet(DiagnosticEngine &diags) : diags_(diags) { ++diags_.quiet_; }
     ~Quiet() { --diags_.quiet_; }
     Quiet(const Quiet &) = delete;
     Quiet &operator=(const Quiet &) = delete;
-    /// Whether an error was dropped since this Quiet began.
-    bool failed() const { return diags_.quietErrors_ != before_; }
 
   private:
     DiagnosticEngine &diags_;
-    unsigned before_;
   };
 
   /// `file:line:col` of a location, for messages that cite another place.

@@ -770,9 +770,6 @@ void Sema::markModeDependent() {
     f->modeDependent = true;
 }
 
-/// Nets no block calls are still checked: each shape variable is bound to 2
-/// and the net is elaborated into a scratch instance that creates no
-/// parameters and is erased afterwards.
 /// The argument types of `net` with its shape variables set to `guess`, or
 /// none. A dimension computed from them (`N - 2`) that is not positive at
 /// this guess is no error of the net's (`computedFailed`); other errors of
@@ -812,6 +809,10 @@ Sema::guessArgumentTypes(const NetDecl &net, int64_t guess,
   return types;
 }
 
+/// Nets no block calls are still checked: each shape variable is bound to 2
+/// (16 where a dimension computed from them needs more) and the net is
+/// elaborated into a scratch instance that creates no parameters and is
+/// erased afterwards.
 void Sema::checkUncalledNets() {
   for (const NetDecl &net : program_.nets) {
     if (llvm::any_of(instances_, [&](const auto &i) {
@@ -844,8 +845,7 @@ void Sema::checkUncalledNets() {
       instance->op->erase();
     bool variables = llvm::any_of(net.args, [&](const TypedName &arg) {
       return llvm::any_of(arg.type.dims, [&](const ExprPtr &dim) {
-        auto *name = dyn_cast<NameExpr>(dim.get());
-        return name && !consts_.count(name->name);
+        return namesShapes(dim.get());
       });
     });
     if (diags_.errorCount() != errors && variables)

@@ -5,19 +5,14 @@
 
 #include "runtime/core/error.h"
 #include "runtime/core/random.h"
+#include "runtime/io/file.h"
 #include "runtime/io/idx.h"
 
 #include <numeric>
-#include <sys/stat.h>
 
 namespace gmrt {
 
 namespace {
-
-bool exists(const std::string &path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0;
-}
 
 /// `dir/name.gz` if it exists, else `dir/name`.
 std::string findIdx(const std::string &dir, const std::string &name,

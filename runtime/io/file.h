@@ -19,6 +19,8 @@ namespace gmrt {
 /// The whole file; throws gmrt::Error naming the file when it cannot.
 std::vector<uint8_t> readFile(const std::string &path);
 
+/// Whether `path` names anything (stat succeeds).
+bool exists(const std::string &path);
 /// Whether `path` names a directory.
 bool isDirectory(const std::string &path);
 

@@ -55,11 +55,6 @@ double peakRssBytes() {
   return usage.ru_maxrss * 1024.0;
 }
 
-bool exists(const std::string &path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0;
-}
-
 constexpr int64_t kMaxThreads = 1024;
 
 void makeDirectories(const std::string &path) {
