@@ -692,10 +692,7 @@ Val gradFn(Sema &s, CallSite &site) {
   auto op = s.create<gm::GradOp>(site.callRange(), y, wrt);
   if (!many)
     return tensorResult(op.getResult(0), site);
-  std::vector<Val> grads;
-  for (Value g : op.getResults())
-    grads.push_back(Val::ofTensor(g, site.callRange()));
-  return Val::ofList(std::move(grads), Val::Tuple, site.callRange());
+  return Val::tupleOf(op.getResults(), site.callRange());
 }
 
 //===----------------------------------------------------------------------===//

@@ -396,12 +396,7 @@ Val Sema::nextBatch(const CallExpr *call, const Ident &dataset) {
   auto next = gm::NextOp::create(
       builder_, loc(call->range), types,
       FlatSymbolRefAttr::get(it->second.op.getSymNameAttr()));
-  if (next.getNumResults() == 1)
-    return Val::ofTensor(next.getResult(0), call->range);
-  std::vector<Val> items;
-  for (Value r : next.getResults())
-    items.push_back(Val::ofTensor(r, call->range));
-  return Val::ofList(std::move(items), Val::Tuple, call->range);
+  return Val::ofResults(next.getResults(), call->range);
 }
 
 //===----------------------------------------------------------------------===//
@@ -534,12 +529,7 @@ Val Sema::callNet(const CallExpr *call, const NetDecl &net) {
       gm::CallOp::create(builder_, loc(call->range), instance->resultTypes,
                          FlatSymbolRefAttr::get(&context_, instance->symbol),
                          args, nullptr, nullptr);
-  if (callOp.getNumResults() == 1)
-    return Val::ofTensor(callOp.getResult(0), call->range);
-  std::vector<Val> results;
-  for (Value r : callOp.getResults())
-    results.push_back(Val::ofTensor(r, call->range));
-  return Val::ofList(std::move(results), Val::Tuple, call->range);
+  return Val::ofResults(callOp.getResults(), call->range);
 }
 
 /// Matches the declared argument types against the actual ones, binding
@@ -625,9 +615,7 @@ Val Sema::placeholderResults(const NetDecl &net,
     results.push_back(
         Val::ofTensor(math(call->range).splat(0, type), call->range));
   }
-  if (results.size() == 1)
-    return results.front();
-  return Val::ofList(std::move(results), Val::Tuple, call->range);
+  return Val::ofResults(std::move(results), call->range);
 }
 
 Sema::NetInstance *Sema::instantiate(const NetDecl &net,

@@ -14,6 +14,7 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Value.h"
+#include "mlir/IR/ValueRange.h"
 
 #include <string>
 #include <vector>
@@ -65,6 +66,26 @@ struct Val {
     x.items = std::move(items);
     x.range = r;
     return x;
+  }
+  /// Several results (a net call's, next's): one is the value itself,
+  /// several are a tuple for `a, b = ...`.
+  static Val ofResults(std::vector<Val> items, SourceRange r) {
+    if (items.size() == 1)
+      return std::move(items.front());
+    return ofList(std::move(items), Tuple, r);
+  }
+  /// A tuple of tensors, one per value, all at `r`.
+  static Val tupleOf(mlir::ValueRange values, SourceRange r) {
+    std::vector<Val> items;
+    for (mlir::Value v : values)
+      items.push_back(ofTensor(v, r));
+    return ofList(std::move(items), Tuple, r);
+  }
+  /// An op's results as ofResults reads them.
+  static Val ofResults(mlir::ValueRange values, SourceRange r) {
+    if (values.size() == 1)
+      return ofTensor(values.front(), r);
+    return tupleOf(values, r);
   }
 
   bool valid() const { return kind != Invalid; }
