@@ -1,5 +1,4 @@
-//===- AST.cpp - printing the syntax tree (gmc --emit=ast)
-//------------------===//
+//===- AST.cpp - printing the syntax tree (gmc --emit=ast) ----------------===//
 
 #include "compiler/Frontend/AST.h"
 

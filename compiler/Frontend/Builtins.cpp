@@ -1,5 +1,4 @@
-//===- Builtins.cpp - the functions of the .gm language
-//---------------------===//
+//===- Builtins.cpp - the functions of the .gm language -------------------===//
 //
 // One entry per builtin: bind the arguments, check them with the gm shape
 // rules (so a mistake is explained in the language's terms, at the call),

@@ -1,5 +1,4 @@
-//===- CallSite.cpp - binding and checking call arguments
-//-------------------===//
+//===- CallSite.cpp - binding and checking call arguments -----------------===//
 
 #include "compiler/Frontend/SemaInternal.h"
 

@@ -1,5 +1,4 @@
-//===- Diagnostics.cpp - errors of the .gm front end
-//------------------------===//
+//===- Diagnostics.cpp - errors of the .gm front end ----------------------===//
 
 #include "compiler/Frontend/Diagnostics.h"
 

@@ -1,5 +1,4 @@
-//===- Expressions.cpp - elaborating .gm expressions
-//------------------------===//
+//===- Expressions.cpp - elaborating .gm expressions ----------------------===//
 //
 // Names, numbers, lists, arithmetic with broadcasting, slicing, calls and
 // autoregressive loops. Numbers fold at compile time; tensors are checked

@@ -1,5 +1,4 @@
-//===- Layers.cpp - conv2d, conv_transpose2d, linear, batch_norm
-//------------===//
+//===- Layers.cpp - conv2d, conv_transpose2d, linear, batch_norm ----------===//
 
 #include "compiler/Frontend/Layers.h"
 

@@ -1,5 +1,4 @@
-//===- Lexer.cpp - tokens of the .gm language
-//--------------------------------===//
+//===- Lexer.cpp - tokens of the .gm language -----------------------------===//
 
 #include "compiler/Frontend/Lexer.h"
 

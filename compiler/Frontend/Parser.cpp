@@ -1,5 +1,4 @@
-//===- Parser.cpp - recursive-descent parser of .gm files
-//-------------------===//
+//===- Parser.cpp - recursive-descent parser of .gm files -----------------===//
 //
 // The grammar is in docs/language.md. Each parse function reports its own
 // errors and returns null on failure; statement-level callers then skip to

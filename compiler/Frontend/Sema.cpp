@@ -1,5 +1,4 @@
-//===- Sema.cpp - declarations, nets and blocks of a .gm program
-//------------===//
+//===- Sema.cpp - declarations, nets and blocks of a .gm program ----------===//
 //
 // The top of the elaborator: consts (with -D overrides), datasets, net
 // instantiation, train/eval blocks, samplers, parameters and the final

@@ -1,5 +1,4 @@
-//===- Statements.cpp - elaborating .gm statements
-//--------------------------===//
+//===- Statements.cpp - elaborating .gm statements ------------------------===//
 //
 // Assignments, minimize, report, repeat (a loop in train blocks, unrolled in
 // nets), return, emit and param. An error in a statement is reported and

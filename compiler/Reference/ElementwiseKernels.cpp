@@ -1,5 +1,4 @@
-//===- ElementwiseKernels.cpp - reference semantics of the math ops
-//---------===//
+//===- ElementwiseKernels.cpp - reference semantics of the math ops -------===//
 //
 // Constants, casts, elementwise unary/binary ops with broadcasting,
 // comparisons, select and reductions.

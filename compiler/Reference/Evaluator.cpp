@@ -1,5 +1,4 @@
-//===- Evaluator.cpp - the reference evaluator of gm IR
-//---------------------===//
+//===- Evaluator.cpp - the reference evaluator of gm IR -------------------===//
 //
 // Runs blocks op by op on a frame mapping SSA values to tensors. Structural
 // ops (variables, data, reports, calls, repeat, autoregressive) are handled

@@ -1,5 +1,4 @@
-//===- NNKernels.cpp - reference semantics of the library ops
-//---------------===//
+//===- NNKernels.cpp - reference semantics of the library ops -------------===//
 //
 // Matmul, the convolutions (direct loops over every output and tap), batch
 // normalization, softmax and the vector-quantization helpers.

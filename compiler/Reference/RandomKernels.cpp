@@ -1,5 +1,4 @@
-//===- RandomKernels.cpp - reference semantics of the random ops
-//------------===//
+//===- RandomKernels.cpp - reference semantics of the random ops ----------===//
 //
 // Element e of a random op's result draws element e of the stream (op id,
 // step, repeat iteration): see runtime/core/random.h, shared with the

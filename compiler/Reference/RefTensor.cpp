@@ -1,5 +1,4 @@
-//===- RefTensor.cpp - tensors of the reference evaluator
-//-------------------===//
+//===- RefTensor.cpp - tensors of the reference evaluator -----------------===//
 
 #include "compiler/Reference/RefTensor.h"
 

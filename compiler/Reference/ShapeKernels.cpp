@@ -1,5 +1,4 @@
-//===- ShapeKernels.cpp - reference semantics of the shape ops
-//--------------===//
+//===- ShapeKernels.cpp - reference semantics of the shape ops ------------===//
 
 #include "compiler/Reference/Kernels.h"
 

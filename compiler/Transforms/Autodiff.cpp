@@ -1,5 +1,4 @@
-//===- Autodiff.cpp - gm-autodiff: expand gm.grad and gm.minimize
-//-----------===//
+//===- Autodiff.cpp - gm-autodiff: expand gm.grad and gm.minimize ---------===//
 //
 // gm.grad first, in program order (so gradients of gradients are ordinary
 // ops by the time a minimize differentiates them), then every gm.minimize

@@ -1,5 +1,4 @@
-//===- ExpandOptimizers.cpp - gm-expand-optimizers
-//---------------------------===//
+//===- ExpandOptimizers.cpp - gm-expand-optimizers ------------------------===//
 //
 // Replaces each gm.apply_gradients by its optimizer's update in gm ops, with
 // the optimizer's moments and step count as zero-initialized gm.state. The

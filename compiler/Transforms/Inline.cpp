@@ -1,5 +1,4 @@
-//===- Inline.cpp - gm-inline: inline every net call
-//-------------------------===//
+//===- Inline.cpp - gm-inline: inline every net call ----------------------===//
 //
 // Replaces calls by copies of the callees' bodies until no call is left and
 // erases the nets. Copies of random ops get fresh stream ids. See Passes.td.

@@ -1,5 +1,4 @@
-//===- Pipelines.cpp - named pipelines of gm passes
-//--------------------------===//
+//===- Pipelines.cpp - named pipelines of gm passes -----------------------===//
 
 #include "compiler/Transforms/Passes.h"
 

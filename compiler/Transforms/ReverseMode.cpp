@@ -1,5 +1,4 @@
-//===- ReverseMode.cpp - reverse-mode differentiation of gm dataflow
-//--------===//
+//===- ReverseMode.cpp - reverse-mode differentiation of gm dataflow ------===//
 //
 // Three steps: record the tape (the target's backward slice, producers
 // first); propagate forward which values depend differentiably on the `wrt`

@@ -1,5 +1,4 @@
-//===- statistics.cpp - metrics of a whole eval split
-//----------------------===//
+//===- statistics.cpp - metrics of a whole eval split ---------------------===//
 
 #include "runtime/core/statistics.h"
 

@@ -1,5 +1,4 @@
-//===- kernels.cpp - oneDNN-backed library kernels
-//--------------------------===//
+//===- kernels.cpp - oneDNN-backed library kernels ------------------------===//
 //
 // oneDNN 2.x: an op descriptor, then a primitive descriptor, then the
 // primitive, created once per kernel object; memory objects wrap the

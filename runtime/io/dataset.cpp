@@ -1,5 +1,4 @@
-//===- dataset.cpp - image datasets and their batches
-//-----------------------===//
+//===- dataset.cpp - image datasets and their batches ---------------------===//
 
 #include "runtime/io/dataset.h"
 

@@ -1,5 +1,4 @@
-//===- feed.cpp - batches for gm.next
-//--------------------------------------===//
+//===- feed.cpp - batches for gm.next -------------------------------------===//
 
 #include "runtime/io/feed.h"
 

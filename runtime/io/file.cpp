@@ -1,5 +1,4 @@
-//===- file.cpp - whole-file reads and atomic writes
-//------------------------===//
+//===- file.cpp - whole-file reads and atomic writes ----------------------===//
 
 #include "runtime/io/file.h"
 
@@ -24,6 +23,21 @@ struct Fd {
       ::close(fd);
   }
 };
+
+/// Writes all of `data`, retrying short writes; false (errno set) when the
+/// system refuses part of it.
+bool writeAll(int fd, std::string_view data) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
 } // namespace
 
 std::vector<uint8_t> readFile(const std::string &path) {
@@ -78,17 +92,10 @@ void writeFileAtomically(const std::string &path, std::string_view contents) {
     Fd f{::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
     if (f.fd < 0)
       throw Error(path + ": cannot create " + temp + ": " + why());
-    size_t done = 0;
-    while (done < contents.size()) {
-      ssize_t n = ::write(f.fd, contents.data() + done, contents.size() - done);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0) {
-        std::string reason = why();
-        ::unlink(temp.c_str());
-        throw Error(path + ": cannot write: " + reason);
-      }
-      done += static_cast<size_t>(n);
+    if (!writeAll(f.fd, contents)) {
+      std::string reason = why();
+      ::unlink(temp.c_str());
+      throw Error(path + ": cannot write: " + reason);
     }
     if (::fsync(f.fd) != 0) {
       std::string reason = why();
@@ -108,6 +115,28 @@ void writeFileAtomically(const std::string &path, std::string_view contents) {
   Fd d{::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY)};
   if (d.fd >= 0)
     ::fsync(d.fd);
+}
+
+AppendFile::AppendFile(const std::string &path, bool truncate)
+    : path_(path), fd_(::open(path.c_str(),
+                              O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+                                  (truncate ? O_TRUNC : 0),
+                              0644)) {
+  if (fd_ < 0)
+    throw Error(path + ": cannot open for " +
+                (truncate ? "writing" : "appending") + ": " + why());
+}
+
+AppendFile::~AppendFile() { ::close(fd_); }
+
+void AppendFile::append(std::string_view record) {
+  off_t end = ::lseek(fd_, 0, SEEK_END);
+  if (end >= 0 && writeAll(fd_, record))
+    return;
+  std::string reason = why();
+  if (end >= 0)
+    (void)::ftruncate(fd_, end);
+  throw Error(path_ + ": cannot write: " + reason);
 }
 
 } // namespace gmrt

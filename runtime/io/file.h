@@ -33,6 +33,25 @@ void checkWritable(const std::string &path);
 /// fsync of the directory).
 void writeFileAtomically(const std::string &path, std::string_view contents);
 
+/// A file that grows by whole records (the metrics log): an append that
+/// fails (a full disk) is cut back off, so no half record stays.
+class AppendFile {
+public:
+  /// Opens `path` for appending (created if needed; emptied with
+  /// `truncate`); throws gmrt::Error naming the file and why.
+  AppendFile(const std::string &path, bool truncate);
+  ~AppendFile();
+  AppendFile(const AppendFile &) = delete;
+  AppendFile &operator=(const AppendFile &) = delete;
+
+  /// Appends `record` whole, or throws gmrt::Error with the file as it was.
+  void append(std::string_view record);
+
+private:
+  std::string path_;
+  int fd_;
+};
+
 } // namespace gmrt
 
 #endif // GMRT_IO_FILE_H

@@ -1,5 +1,4 @@
-//===- idx.cpp - IDX files (MNIST, Fashion-MNIST)
-//---------------------------===//
+//===- idx.cpp - IDX files (MNIST, Fashion-MNIST) -------------------------===//
 
 #include "runtime/io/idx.h"
 

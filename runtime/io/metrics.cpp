@@ -1,5 +1,4 @@
-//===- metrics.cpp - the metrics log (metrics.jsonl)
-//------------------------===//
+//===- metrics.cpp - the metrics log (metrics.jsonl) ----------------------===//
 
 #include "runtime/io/metrics.h"
 
@@ -13,11 +12,7 @@
 namespace gmrt {
 
 MetricsLog::MetricsLog(const std::string &path, bool startOver)
-    : path_(path), out_(path, startOver ? std::ios::trunc : std::ios::app) {
-  if (!out_)
-    throw Error(path + ": cannot open the metrics log for " +
-                (startOver ? "writing" : "appending"));
-}
+    : file_(path, startOver) {}
 
 void MetricsLog::write(
     const std::string &phase, uint64_t step,
@@ -37,20 +32,21 @@ void MetricsLog::write(
     put(key, v);
   for (const auto &[key, v] : extra)
     put(key, v);
-  out_ << line.dump() << '\n';
-  out_.flush();
-  if (!out_)
-    throw Error(path_ + ": cannot write the metrics log");
+  file_.append(line.dump() + "\n");
 }
 
 void forgetMetricsAfter(const std::string &path,
                         const std::map<std::string, uint64_t> &steps) {
-  std::ifstream in(path);
-  if (!in)
+  if (!exists(path))
     return;
-  std::string kept, line;
-  bool dropped = false;
-  while (std::getline(in, line)) {
+  std::vector<uint8_t> bytes = readFile(path);
+  std::string text(bytes.begin(), bytes.end()), kept;
+  // What follows the last newline was cut short: dropped.
+  bool dropped = !text.empty() && text.back() != '\n';
+  size_t start = 0;
+  for (size_t end; (end = text.find('\n', start)) != std::string::npos;
+       start = end + 1) {
+    std::string line = text.substr(start, end - start);
     nlohmann::json record = nlohmann::json::parse(line, nullptr, false);
     if (record.is_object() && record["phase"].is_string() &&
         record["step"].is_number_unsigned()) {

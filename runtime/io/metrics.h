@@ -3,8 +3,9 @@
 #ifndef GMRT_IO_METRICS_H
 #define GMRT_IO_METRICS_H
 
+#include "runtime/io/file.h"
+
 #include <cstdint>
-#include <fstream>
 #include <map>
 #include <string>
 #include <utility>
@@ -13,7 +14,8 @@
 namespace gmrt {
 
 /// One JSON object per line: {"phase": ..., "step": ..., "<report>": value,
-/// ...}, flushed at each line so that a crash loses nothing logged.
+/// ...}, written at each line so that a crash loses nothing logged; a line
+/// the disk refuses is not left half written.
 class MetricsLog {
 public:
   /// Appends to `path` (created if needed), or with `startOver` replaces
@@ -25,14 +27,14 @@ public:
              const std::vector<std::pair<std::string, double>> &extra = {});
 
 private:
-  std::string path_;
-  std::ofstream out_;
+  AppendFile file_;
 };
 
 /// Drops from the log at `path` (if any) the records of a phase past the
 /// step `steps` holds for it: a run resumed from a checkpoint logs those
-/// steps again. Other records (eval phases, malformed lines) stay; the log
-/// is replaced atomically.
+/// steps again, and a last line cut short (no newline: a crash while it was
+/// written). Other records (eval phases, malformed lines) stay; the log is
+/// replaced atomically.
 void forgetMetricsAfter(const std::string &path,
                         const std::map<std::string, uint64_t> &steps);
 

@@ -1,5 +1,4 @@
-//===- png.cpp - sample grids as PNG images
-//---------------------------------===//
+//===- png.cpp - sample grids as PNG images -------------------------------===//
 
 #include "runtime/io/png.h"
 

@@ -1,5 +1,4 @@
-//===- safetensors.cpp - checkpoints in the safetensors format
-//--------------===//
+//===- safetensors.cpp - checkpoints in the safetensors format ------------===//
 
 #include "runtime/io/safetensors.h"
 

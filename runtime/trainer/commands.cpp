@@ -327,9 +327,24 @@ int train(Session &session, const Options &options) {
     if (done % logEvery == 0 || done == target) {
       for (auto &[name, sum] : sums)
         sum /= summed;
-      metrics.write(phase.name, done, sums,
-                    {{"img_per_s", progress.examplesPerSecond()},
-                     {"step_ms", 1000 * stepSeconds / summed}});
+      try {
+        metrics.write(phase.name, done, sums,
+                      {{"img_per_s", progress.examplesPerSecond()},
+                       {"step_ms", 1000 * stepSeconds / summed}});
+      } catch (const Error &logError) {
+        // The log cannot grow (a full disk): the steps since the last
+        // checkpoint need not be lost with it.
+        progress.finish();
+        try {
+          save();
+        } catch (const Error &saveError) {
+          throw Error(std::string(logError.what()) + "; then " +
+                      saveError.what());
+        }
+        throw Error(std::string(logError.what()) +
+                    "; training stopped at step " + std::to_string(done) +
+                    ", saved to " + checkpoint + " (continue with --resume)");
+      }
       sums.clear();
       summed = 0;
       stepSeconds = 0;

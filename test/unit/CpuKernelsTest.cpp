@@ -1,5 +1,4 @@
-//===- CpuKernelsTest.cpp - oneDNN kernels against naive loops
-//---------------===//
+//===- CpuKernelsTest.cpp - oneDNN kernels against naive loops ------------===//
 //
 // Each kernel on random inputs against the obvious loops of its definition
 // (in double), within 1e-4 relative to the largest magnitude: strides,

@@ -1,5 +1,4 @@
-//===- PhiloxTest.cpp - Philox4x32-10 and gmc's random streams
-//---------------===//
+//===- PhiloxTest.cpp - Philox4x32-10 and gmc's random streams ------------===//
 
 #include "runtime/core/philox.h"
 #include "runtime/core/random.h"

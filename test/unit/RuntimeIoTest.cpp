@@ -1,5 +1,4 @@
-//===- RuntimeIoTest.cpp - datasets, checkpoints, NPY, PNG, metrics
-//----------===//
+//===- RuntimeIoTest.cpp - datasets, checkpoints, NPY, PNG, metrics -------===//
 //
 // Each file format round-trips, and each kind of damage (missing, truncated,
 // corrupt, inconsistent) is an error that names the file and the problem.
@@ -315,6 +314,16 @@ not json at all
   // No log: nothing to do.
   forgetMetricsAfter(path("none.jsonl"), {{"train", 2}});
   EXPECT_TRUE(errorOf([&] { readFile(path("none.jsonl")); }) != "");
+}
+
+TEST_F(RuntimeIo, MetricsLineCutShortIsForgotten) {
+  // A crash while the last line was written: it has no newline.
+  writeRaw("metrics.jsonl", "{\"phase\":\"train\",\"step\":1}\n"
+                            "{\"phase\":\"train\",\"st");
+  forgetMetricsAfter(path("metrics.jsonl"), {{"train", 5}});
+  std::vector<uint8_t> bytes = readFile(path("metrics.jsonl"));
+  EXPECT_EQ(std::string(bytes.begin(), bytes.end()),
+            "{\"phase\":\"train\",\"step\":1}\n");
 }
 
 TEST_F(RuntimeIo, MetricsAppendUnlessStartedOver) {

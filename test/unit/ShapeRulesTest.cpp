@@ -1,5 +1,4 @@
-//===- ShapeRulesTest.cpp - shape arithmetic of the gm ops
-//-------------------===//
+//===- ShapeRulesTest.cpp - shape arithmetic of the gm ops ----------------===//
 //
 // The rules the dialect and the front end share: each rule on shapes from the
 // reference models, and each failure with the facts its message must name.

@@ -1,5 +1,4 @@
-//===- TypeInferenceTest.cpp - building gm ops the way the front end does
-//----===//
+//===- TypeInferenceTest.cpp - gm ops built as the front end does -------===//
 //
 // The front end builds ops without spelling result types: they come from the
 // ops' inferReturnTypes. These tests build ops through OpBuilder, check the

@@ -1,5 +1,4 @@
-//===- GradientCheck.cpp - autodiff against finite differences
-//--------------===//
+//===- GradientCheck.cpp - autodiff against finite differences ------------===//
 //
 // Wraps the net under test in a net that computes s = sum(f(x) * w) and
 // gm.grad(s, x), runs gm-inline and gm-autodiff on it, and compares the

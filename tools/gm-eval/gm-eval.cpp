@@ -1,5 +1,4 @@
-//===- gm-eval.cpp - run gm IR on the reference evaluator
-//--------------------===//
+//===- gm-eval.cpp - run gm IR on the reference evaluator -----------------===//
 //
 // Evaluates one function or phase of a gm model with the slow, obviously
 // correct reference evaluator and prints the results, or checks a net's

@@ -1,5 +1,4 @@
-//===- gm-opt.cpp - the mlir-opt of gmc
-//--------------------------------------===//
+//===- gm-opt.cpp - the mlir-opt of gmc -----------------------------------===//
 //
 // Parses gm IR, runs any registered pass or pipeline on it and prints the
 // result. Every gm pass is reachable from here; that is how passes are tested.

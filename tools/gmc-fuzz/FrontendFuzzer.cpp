@@ -1,5 +1,4 @@
-//===- FrontendFuzzer.cpp - libFuzzer target for the .gm front end
-//----------===//
+//===- FrontendFuzzer.cpp - libFuzzer target for the .gm front end --------===//
 //
 // Arbitrary bytes through the lexer, the parser and Sema (with MLIR
 // generation and verification): whatever the input, gmc must report errors

@@ -1,5 +1,4 @@
-//===- gmc.cpp - the gmc compiler driver
-//-------------------------------------===//
+//===- gmc.cpp - the gmc compiler driver ----------------------------------===//
 //
 //   gmc check model.gm                   syntax and shapes, fast
 //   gmc compile model.gm                 the trainer executable ./model
