@@ -23,6 +23,7 @@
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
@@ -202,9 +203,7 @@ static void optimizeLLVM(llvm::Module &module, llvm::TargetMachine &machine,
   passes.run(module, mam);
 }
 
-/// Writes `path` through `write` (which returns an error message or ""),
-/// keeping the file only when it succeeds; returns the error message.
-static std::string
+std::string
 writeTo(const std::string &path,
         llvm::function_ref<std::string(llvm::raw_pwrite_stream &)> write) {
   std::error_code ec;
@@ -212,18 +211,25 @@ writeTo(const std::string &path,
   if (ec)
     return path + ": " + ec.message();
   std::string error = write(out.os());
+  out.os().flush();
+  if (error.empty() && out.os().has_error())
+    error = path + ": cannot write: " + out.os().error().message();
+  // A write error left set is a fatal error when the stream closes.
+  out.os().clear_error();
   if (error.empty())
     out.keep();
   return error;
 }
 
-/// writeTo, reporting its error on `module`.
+/// writeTo, reporting its error.
 static LogicalResult
-writeFile(ModuleOp module, const std::string &path,
+writeFile(const std::string &path,
           llvm::function_ref<std::string(llvm::raw_pwrite_stream &)> write) {
   std::string error = writeTo(path, write);
-  if (!error.empty())
-    return emitError(module.getLoc()) << error;
+  if (!error.empty()) {
+    llvm::errs() << "gmc: error: " << error << "\n";
+    return failure();
+  }
   return success();
 }
 
@@ -342,7 +348,7 @@ LogicalResult emitNative(ModuleOp module, Emit what,
   if (what == Emit::Llvm) {
     TimingScope optimizeTimer = timing.nest("LLVM optimization");
     optimizeLLVM(*llvmModule, *machine, options.optLevel);
-    return writeFile(module, paths.front(), [&](llvm::raw_pwrite_stream &os) {
+    return writeFile(paths.front(), [&](llvm::raw_pwrite_stream &os) {
       if (llvm::verifyModule(*llvmModule, &llvm::errs()))
         return std::string("generated LLVM IR is invalid");
       llvmModule->print(os, nullptr);
@@ -354,7 +360,7 @@ LogicalResult emitNative(ModuleOp module, Emit what,
     optimizeLLVM(*llvmModule, *machine, options.optLevel);
     optimizeTimer.stop();
     TimingScope codegenTimer = timing.nest("LLVM code generation");
-    return writeFile(module, paths.front(), [&](llvm::raw_pwrite_stream &os) {
+    return writeFile(paths.front(), [&](llvm::raw_pwrite_stream &os) {
       return emitObject(*llvmModule, *machine, os);
     });
   }
@@ -363,8 +369,10 @@ LogicalResult emitNative(ModuleOp module, Emit what,
   std::vector<std::string> errors =
       compileInParallel(*llvmModule, paths, options);
   for (const std::string &message : errors)
-    if (!message.empty())
-      return emitError(module.getLoc()) << message;
+    if (!message.empty()) {
+      llvm::errs() << "gmc: error: " << message << "\n";
+      return failure();
+    }
   return success();
 }
 
@@ -412,7 +420,13 @@ LogicalResult linkTrainer(llvm::ArrayRef<std::string> objects,
                    << "' (install g++, or set GMC_CXX)\n";
     return failure();
   }
-  std::vector<std::string> args = {*found, "-o", output};
+  // Linked beside `output` and renamed over it: a failed link leaves no
+  // half-written file, and an earlier trainer stays as it was.
+  llvm::SmallString<256> temp;
+  llvm::sys::fs::createUniquePath(output + ".link-%%%%%%", temp,
+                                  /*MakeAbsolute=*/false);
+  llvm::FileRemover removeTemp(temp);
+  std::vector<std::string> args = {*found, "-o", temp.str().str()};
   args.insert(args.end(), objects.begin(), objects.end());
   args.insert(args.end(),
               {"-L" + libDir, "-lgmtrainer_main", "-lgmtrainer", "-lgmrt"});
@@ -431,6 +445,12 @@ LogicalResult linkTrainer(llvm::ArrayRef<std::string> objects,
                  << (error.empty() ? "" : ": " + error) << "\n";
     return failure();
   }
+  if (std::error_code ec = llvm::sys::fs::rename(temp, output)) {
+    llvm::errs() << "gmc: error: cannot write '" << output
+                 << "': " << ec.message() << "\n";
+    return failure();
+  }
+  removeTemp.releaseFile();
   return success();
 }
 

@@ -11,6 +11,8 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/Timing.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <string>
 
@@ -57,7 +59,15 @@ mlir::LogicalResult emitNative(mlir::ModuleOp module, Emit what,
                                const BackendOptions &options,
                                mlir::TimingScope &timing);
 
-/// Links `objects` with the runtime into the executable `output`.
+/// Writes `path` through `write` (which returns an error message or ""),
+/// keeping the file only when all of it was written; returns the error
+/// message ("" on success).
+std::string
+writeTo(const std::string &path,
+        llvm::function_ref<std::string(llvm::raw_pwrite_stream &)> write);
+
+/// Links `objects` with the runtime into the executable `output`, replacing
+/// it only when the link succeeds.
 mlir::LogicalResult linkTrainer(llvm::ArrayRef<std::string> objects,
                                 const std::string &output,
                                 mlir::TimingScope &timing);

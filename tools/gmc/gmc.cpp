@@ -168,16 +168,21 @@ static bool checkOutputPath(const std::string &path) {
   return false;
 }
 
+/// Writes `path` through `write`; 1 (the error printed) when it cannot.
+static int writeOutput(const std::string &path,
+                       llvm::function_ref<void(llvm::raw_ostream &)> write) {
+  std::string error = gmc::writeTo(path, [&](llvm::raw_pwrite_stream &os) {
+    write(os);
+    return std::string();
+  });
+  if (error.empty())
+    return 0;
+  llvm::errs() << "gmc: error: " << error << "\n";
+  return 1;
+}
+
 static int printModule(mlir::ModuleOp module, const std::string &path) {
-  std::string error;
-  auto out = mlir::openOutputFile(path, &error);
-  if (!out) {
-    llvm::errs() << "gmc: error: " << error << "\n";
-    return 1;
-  }
-  module->print(out->os());
-  out->keep();
-  return 0;
+  return writeOutput(path, [&](llvm::raw_ostream &os) { module->print(os); });
 }
 
 /// Compiles through the back end; errors were printed.
@@ -275,15 +280,8 @@ int main(int argc, char **argv) {
   if (emit == Emit::Ast) {
     if (!gmc::parseFile(compileInput, diags, program) || diags.hasErrors())
       return finish(diags);
-    std::string error;
-    auto out = mlir::openOutputFile(path, &error);
-    if (!out) {
-      llvm::errs() << "gmc: error: " << error << "\n";
-      return 1;
-    }
-    gmc::dump(program, out->os());
-    out->keep();
-    return 0;
+    return writeOutput(path,
+                       [&](llvm::raw_ostream &os) { gmc::dump(program, os); });
   }
 
   mlir::DefaultTimingManager timingManager;
