@@ -43,9 +43,10 @@ def GmToCpu : Pass<"gm-to-cpu", "::mlir::ModuleOp"> {
       `lookup`, `one_hot` and `argmax` become `gmrt_library` calls with the
       addresses of their operands; the op's geometry goes into the model
       info, from which the runtime builds its oneDNN primitive once.
-    - `gm.next`, `gm.report` become `gmrt_next`, `gmrt_report`; `gm.store`
-      and copied loads are `memref.copy`; `repeat` and `autoregressive`
-      are `scf.for` loops.
+    - `gm.next`, `gm.report` become `gmrt_next`, `gmrt_report`
+      (`gmrt_report_round` inside a `gm.repeat`: the mean of its rounds);
+      `gm.store` and copied loads are `memref.copy`; `repeat` and
+      `autoregressive` are `scf.for` loops.
     - `void gm_run(i32 entry, GmFrame *)` dispatches to the entries and
       `const char *gm_model_info()` returns the model as JSON.
 

@@ -335,12 +335,22 @@ void Sema::report(const ReportStmt *stmt) {
                                 " (reduce it with sum() or mean())");
       continue;
     }
-    if (isa_and_present<gm::StatisticOp>(
-            reportNamed(builder_, item.name.name))) {
+    Operation *earlier = reportNamed(builder_, item.name.name);
+    if (isa_and_present<gm::StatisticOp>(earlier)) {
       diags_.error(item.name.range, "'" + item.name.name +
                                         "' is a statistic of this block "
                                         "already; the report needs another "
                                         "name");
+      continue;
+    }
+    // One value per name and step (a repeat's rounds are averaged).
+    if (earlier) {
+      auto at = dyn_cast<FileLineColLoc>(earlier->getLoc());
+      diags_.error(item.name.range,
+                   "'" + item.name.name + "' is reported already" +
+                       (at ? " (line " + std::to_string(at.getLine()) + ")"
+                           : std::string()) +
+                       "; each report of a block needs a name of its own");
       continue;
     }
     gm::ReportOp::create(builder_, loc(item.name.range), item.name.name, t);

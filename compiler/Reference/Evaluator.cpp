@@ -88,8 +88,25 @@ LogicalResult Evaluator::runPhase(PhaseOp phase, uint32_t step,
   Frame frame;
   frame.random = {options_.seed, step, 0};
   frame.data = &data;
-  frame.reports = &reports;
-  return runBlock(phase.getBodyBlock(), frame);
+  std::vector<Report> rounds;
+  frame.reports = &rounds;
+  if (failed(runBlock(phase.getBodyBlock(), frame)))
+    return failure();
+  // A report inside a repeat is the mean of its rounds (gmrt_report_round).
+  std::vector<Report> means;
+  std::vector<int> counts;
+  for (const Report &r : rounds) {
+    auto it =
+        llvm::find_if(means, [&](const Report &m) { return m.name == r.name; });
+    size_t i = it - means.begin();
+    if (it == means.end()) {
+      means.push_back({r.name, 0});
+      counts.push_back(0);
+    }
+    means[i].value += (r.value - means[i].value) / ++counts[i];
+  }
+  reports.insert(reports.end(), means.begin(), means.end());
+  return success();
 }
 
 FailureOr<SmallVector<RefTensor>> Evaluator::call(FunctionOpInterface function,

@@ -66,7 +66,8 @@ public:
   /// The current value of a variable; null if there is none of that name.
   RefTensor *variable(StringRef name);
 
-  /// Runs one step of `phase` (its reports are appended to `reports`).
+  /// Runs one step of `phase` (its reports are appended to `reports`; one
+  /// inside a repeat is the mean of its rounds, as the trainer's).
   LogicalResult runPhase(PhaseOp phase, uint32_t step, DataSource &data,
                          std::vector<Report> &reports);
   /// Calls a net or sampler with `args`.

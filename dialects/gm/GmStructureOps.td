@@ -362,7 +362,8 @@ def Gm_ReportOp : Gm_Op<"report", [MemoryEffects<[MemWrite<Gm_OutputResource>]>]
   let summary = "reports a scalar metric of the step";
   let description = [{
     Train phases log reports per step (progress bar, metrics.jsonl); eval
-    phases average them over the test split.
+    phases average them over the test split. Inside `gm.repeat` a report's
+    value for the step is the mean of its rounds.
 
     ```mlir
     gm.report "kl", %kl : tensor<f32>

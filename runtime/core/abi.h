@@ -51,6 +51,10 @@ void gmrt_library(GmFrame *frame, int32_t id, int32_t iteration,
 void gmrt_next(GmFrame *frame, int32_t dataset, void *const *fields);
 /// Records the value of report `report` for this step.
 void gmrt_report(GmFrame *frame, int32_t report, double value);
+/// Round `round` of `rounds` of a report inside repeats (`round` is the
+/// flattened iteration): the step's value is the mean of the rounds.
+void gmrt_report_round(GmFrame *frame, int32_t report, double value,
+                       int32_t round, int32_t rounds);
 /// Adds this batch's operands to statistic `statistic` (an index into the
 /// info's "statistics"), computed over the whole eval.
 void gmrt_statistic(GmFrame *frame, int32_t statistic, void *const *operands);

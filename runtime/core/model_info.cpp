@@ -85,8 +85,13 @@ ModelInfo ModelInfo::parse(const std::string &text) {
       entry.flops = e.at("flops");
       if (e.contains("phase_kind"))
         entry.phaseKind = e.at("phase_kind");
-      if (e.contains("datasets"))
+      if (e.contains("datasets")) {
         entry.datasets = e.at("datasets").get<std::vector<int32_t>>();
+        // One batch of each per step unless it says otherwise.
+        entry.reads = e.contains("reads")
+                          ? e.at("reads").get<std::vector<int64_t>>()
+                          : std::vector<int64_t>(entry.datasets.size(), 1);
+      }
       if (e.contains("reports"))
         entry.reports = e.at("reports").get<std::vector<std::string>>();
       if (e.contains("statistics"))
@@ -144,6 +149,14 @@ void ModelInfo::validate() const {
       if (id < 0 || static_cast<size_t>(id) >= datasets.size())
         fail("entry " + e.name + " reads dataset " + std::to_string(id) +
              " of " + std::to_string(datasets.size()));
+    if (e.reads.size() != e.datasets.size())
+      fail("entry " + e.name + " gives " + std::to_string(e.reads.size()) +
+           " read counts for " + std::to_string(e.datasets.size()) +
+           " datasets");
+    for (int64_t n : e.reads)
+      if (n < 1)
+        fail("entry " + e.name + " reads " + std::to_string(n) +
+             " batches of a dataset per step");
     for (int32_t id : e.statistics)
       if (id < 0 || static_cast<size_t>(id) >= statistics.size())
         fail("entry " + e.name + " computes statistic " + std::to_string(id) +

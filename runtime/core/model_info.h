@@ -63,6 +63,9 @@ struct EntryInfo {
   int64_t naiveArenaBytes = 0;
   int64_t flops = 0;
   std::vector<int32_t> datasets;
+  /// Batches of each of `datasets` one step reads (its gm.next ops, repeats
+  /// counted).
+  std::vector<int64_t> reads;
   std::vector<std::string> reports;
   /// Ids of the statistics an eval phase computes.
   std::vector<int32_t> statistics;

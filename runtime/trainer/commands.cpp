@@ -133,10 +133,27 @@ namedReports(const Session &session, const EntryInfo &entry) {
   return values;
 }
 
+/// Examples of its first dataset a step of `entry` reads (0 without data).
 int64_t examplesPerStep(const Session &session, const EntryInfo &entry) {
   if (entry.datasets.empty())
     return 0;
-  return session.info().datasets.at(entry.datasets.front()).batch;
+  return entry.reads.front() *
+         session.info().datasets.at(entry.datasets.front()).batch;
+}
+
+/// Steps of `entry` that read the `i`-th of its datasets' whole batches
+/// once (a step may read several: `repeat 5 { next(train) }`); throws when
+/// the data cannot fill one step.
+int64_t stepsPerEpoch(Session &session, const EntryInfo &entry, size_t i) {
+  const DataFeed &feed = session.feed(entry.datasets[i]);
+  int64_t steps = feed.batchesPerEpoch() / entry.reads[i];
+  if (steps == 0)
+    throw Error("a step of phase " + entry.name + " reads " +
+                count(entry.reads[i], "batch") + " of " +
+                std::to_string(feed.info().batch) + " from " +
+                feed.info().name + ", which has " +
+                count(feed.examples(), "example"));
+  return steps;
 }
 
 //===----------------------------------------------------------------------===//
@@ -250,8 +267,8 @@ int train(Session &session, const Options &options) {
   } else {
     if (phase.datasets.empty())
       throw Error("phase " + phase.name + " reads no data: give --steps N");
-    int64_t perEpoch = session.feed(phase.datasets.front()).batchesPerEpoch();
-    target = options.integerOr("--epochs", 1, 1) * perEpoch;
+    target =
+        options.integerOr("--epochs", 1, 1) * stepsPerEpoch(session, phase, 0);
   }
   if (done >= target) {
     std::cout << phase.name << ": already at step " << done << " (asked for "
@@ -576,24 +593,31 @@ int eval(Session &session, const Options &options) {
   session.setSeed(options.integerOr("--seed", 0, 0));
   uint64_t trainedSteps = restore(session, options);
   session.prepareData(phase);
-  int64_t batches = INT64_MAX, examples = 0;
-  for (int32_t id : phase.datasets)
-    batches = std::min(batches, session.feed(id).batchesPerEpoch());
-  if (phase.datasets.empty())
-    batches = 1;
-  if (auto limit = options.integer("--batches", 1))
-    batches = std::min(batches, *limit);
+  // Steps: one pass over the data (one step when the phase reads none).
+  int64_t steps = phase.datasets.empty() ? 1 : INT64_MAX, examples = 0;
+  for (size_t i = 0; i < phase.datasets.size(); ++i)
+    steps = std::min(steps, stepsPerEpoch(session, phase, i));
+  int64_t reads = phase.datasets.empty() ? 1 : phase.reads.front();
+  bool whole = true;
+  if (auto limit = options.integer("--batches", 1)) {
+    if (*limit < reads)
+      throw Error("--batches " + std::to_string(*limit) + " is less than the " +
+                  std::to_string(reads) + " batches a step of phase " +
+                  phase.name + " reads");
+    whole = *limit / reads >= steps;
+    steps = std::min(steps, *limit / reads);
+  }
 
   session.resetStatistics();
   std::vector<std::pair<std::string, double>> means;
-  for (int64_t b = 0; b < batches; ++b) {
-    session.run(phase, static_cast<uint32_t>(b));
+  for (int64_t step = 0; step < steps; ++step) {
+    session.run(phase, static_cast<uint32_t>(step));
     auto reports = namedReports(session, phase);
     if (means.empty())
       means.assign(reports.size(), {"", 0.0});
     for (size_t i = 0; i < reports.size(); ++i)
       means[i] = {reports[i].first,
-                  means[i].second + reports[i].second / batches};
+                  means[i].second + reports[i].second / steps};
     examples += examplesPerStep(session, phase);
   }
   // Statistics are one number from every batch (not averaged).
@@ -601,18 +625,23 @@ int eval(Session &session, const Options &options) {
     means.push_back(
         {session.info().statistics[id].name, session.statistic(id)});
   std::cout << phase.name << " on " << count(examples, "example") << " ("
-            << count(batches, "batch") << "):";
+            << count(steps * reads, "batch") << "):";
   for (const auto &[name, value] : means)
     std::printf("  %s %.6g", name.c_str(), value);
   std::cout << "\n";
   // Batches have the compiled size: a last partial one is not scored.
-  for (int32_t id : phase.datasets) {
-    const DataFeed &feed = session.feed(id);
-    int64_t left = feed.examples() - batches * feed.info().batch;
-    if (batches == feed.batchesPerEpoch() && left > 0)
+  for (size_t i = 0; whole && i < phase.datasets.size(); ++i) {
+    const DataFeed &feed = session.feed(phase.datasets[i]);
+    int64_t left = feed.examples() - steps * phase.reads[i] * feed.info().batch;
+    if (left > 0 && steps == stepsPerEpoch(session, phase, i))
       std::cout << "  (" << feed.info().name << ": the last " << left << " of "
-                << feed.examples() << " examples do not fill a batch of "
-                << feed.info().batch << " and are not scored)\n";
+                << feed.examples() << " examples do not fill "
+                << (phase.reads[i] == 1
+                        ? "a batch of " + std::to_string(feed.info().batch)
+                        : "a step's " + std::to_string(phase.reads[i]) +
+                              " batches of " +
+                              std::to_string(feed.info().batch))
+                << " and are not scored)\n";
   }
   if (auto out = options.string("--out")) {
     makeDirectories(*out);

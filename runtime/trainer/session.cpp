@@ -180,6 +180,14 @@ void Session::report(int32_t id, double value) {
     reports_[id] = value;
 }
 
+void Session::reportRound(int32_t id, double value, int32_t round,
+                          int32_t rounds) {
+  if (id < 0 || static_cast<size_t>(id) >= reports_.size() || rounds < 1)
+    return;
+  double share = value / rounds;
+  reports_[id] = round == 0 ? share : reports_[id] + share;
+}
+
 void Session::resetStatistics() {
   statistics_.clear();
   for (const StatisticInfo &statistic : info_.statistics)
@@ -230,6 +238,11 @@ extern "C" void gmrt_next(GmFrame *frame, int32_t dataset,
 
 extern "C" void gmrt_report(GmFrame *frame, int32_t report, double value) {
   sessionOf(frame).report(report, value);
+}
+
+extern "C" void gmrt_report_round(GmFrame *frame, int32_t report, double value,
+                                  int32_t round, int32_t rounds) {
+  sessionOf(frame).reportRound(report, value, round, rounds);
 }
 
 extern "C" void gmrt_statistic(GmFrame *frame, int32_t statistic,

@@ -82,6 +82,9 @@ public:
   void callLibrary(int32_t id, int32_t iteration, void *const *operands);
   void nextBatch(int32_t dataset, void *const *fields);
   void report(int32_t id, double value);
+  /// One round of a report inside repeats: adds value / rounds (round 0
+  /// starts the sum).
+  void reportRound(int32_t id, double value, int32_t round, int32_t rounds);
   void collect(int32_t statistic, void *const *operands);
 
 private:

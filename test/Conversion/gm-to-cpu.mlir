@@ -146,13 +146,15 @@ gm.model @big {
 // -----
 
 // repeat: an scf.for whose iteration index (outer * count + i) reaches the
-// random draws; autoregressive: a loop over positions, copying position p.
+// random draws and the reports' rounds; autoregressive: a loop over positions, copying position p.
 gm.model @loops {
   gm.param @p : tensor<16xf32> = #gm.fill<0.0>
   gm.phase train @train {
     gm.repeat 3 {
       %n = gm.normal {id = 1 : i64} : tensor<16xf32>
       gm.store %n to @p : tensor<16xf32>
+      %m = gm.reduce_mean %n dims [0] : tensor<16xf32> -> tensor<f32>
+      gm.report "mean", %m : tensor<f32>
     }
   }
   gm.sampler @s() -> tensor<2x4x4xf32> {
@@ -174,6 +176,8 @@ gm.model @loops {
 // CHECK: %[[ITER:.*]] = arith.addi %[[SCALED]], %[[I32]]
 // CHECK: call @gmrt_library(%{{.*}}, %c0_i32{{.*}}, %[[ITER]], %{{.*}})
 // CHECK: memref.copy
+// A report in the repeat is one round of 3: the step reports their mean.
+// CHECK: call @gmrt_report_round(%{{.*}}, %c0_i32{{.*}}, %{{.*}}, %[[ITER]], %c3_i32{{.*}})
 // CHECK-LABEL: func.func @gm_sampler_s
 // The initial canvas is a splat: a fill.
 // CHECK: linalg.fill

@@ -795,11 +795,27 @@ LogicalResult ModelEmitter::emitOp(OpBuilder &b, Operation *op,
     }
     if (scalar.getType() != b.getF64Type())
       scalar = arith::ExtFOp::create(b, loc, b.getF64Type(), scalar);
-    func::FuncOp fn = runtimeFunction(
-        "gmrt_report", b.getFunctionType({ptr, i32, b.getF64Type()}, {}));
     Value idValue =
         arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(it->second));
-    func::CallOp::create(b, loc, fn, ValueRange{fs.frame, idValue, scalar});
+    // Inside repeats the step reports the mean of the rounds.
+    int64_t rounds = 1;
+    for (auto repeat = op->getParentOfType<RepeatOp>(); repeat;
+         repeat = repeat->getParentOfType<RepeatOp>())
+      rounds *= repeat.getCount();
+    if (rounds == 1) {
+      func::FuncOp fn = runtimeFunction(
+          "gmrt_report", b.getFunctionType({ptr, i32, b.getF64Type()}, {}));
+      func::CallOp::create(b, loc, fn, ValueRange{fs.frame, idValue, scalar});
+      return success();
+    }
+    func::FuncOp fn = runtimeFunction(
+        "gmrt_report_round",
+        b.getFunctionType({ptr, i32, b.getF64Type(), i32, i32}, {}));
+    Value roundsValue = arith::ConstantOp::create(
+        b, loc, b.getI32IntegerAttr(static_cast<int32_t>(rounds)));
+    func::CallOp::create(
+        b, loc, fn,
+        ValueRange{fs.frame, idValue, scalar, fs.iteration, roundsValue});
     return success();
   }
   if (auto statistic = dyn_cast<StatisticOp>(op)) {

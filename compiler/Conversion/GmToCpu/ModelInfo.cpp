@@ -135,14 +135,28 @@ LogicalResult ModelEmitter::emitModelInfo() {
                        {"flops", e.flops}};
     if (auto phase = dyn_cast<PhaseOp>(e.op)) {
       entry["phase_kind"] = stringifyPhaseKind(phase.getKind());
-      // The datasets the phase draws from and what it reports.
+      // The datasets the phase draws from, how many batches of each a step
+      // reads (gm.next ops, times their repeats' counts), what it reports.
       json::Array used, reports, entryStatistics;
-      llvm::StringSet<> seenData, seenReports;
+      llvm::SmallVector<int64_t> reads;
+      llvm::StringMap<size_t> dataIndex;
+      llvm::StringSet<> seenReports;
       WalkResult walk = phase.walk([&](Operation *op) {
-        if (auto next = dyn_cast<NextOp>(op))
-          if (seenData.insert(next.getDataset()).second)
+        if (auto next = dyn_cast<NextOp>(op)) {
+          auto [it, added] =
+              dataIndex.try_emplace(next.getDataset(), reads.size());
+          if (added) {
             used.push_back(
                 static_cast<int64_t>(datasetIds_.lookup(next.getDataset())));
+            reads.push_back(0);
+          }
+          int64_t rounds = 1;
+          for (Operation *p = op->getParentOp(); p != phase;
+               p = p->getParentOp())
+            if (auto repeat = dyn_cast<RepeatOp>(p))
+              rounds *= repeat.getCount();
+          reads[it->second] += rounds;
+        }
         if (auto report = dyn_cast<ReportOp>(op))
           if (seenReports.insert(report.getName()).second)
             reports.push_back(report.getName());
@@ -162,6 +176,7 @@ LogicalResult ModelEmitter::emitModelInfo() {
       if (walk.wasInterrupted())
         return failure();
       entry["datasets"] = std::move(used);
+      entry["reads"] = json::Array(reads);
       entry["reports"] = std::move(reports);
       entry["statistics"] = std::move(entryStatistics);
     }
