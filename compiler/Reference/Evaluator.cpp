@@ -240,6 +240,27 @@ LogicalResult Evaluator::runOp(Operation &op, Frame &frame) {
     return op.emitOpError() << "is not evaluated directly: run gm-inline, "
                                "gm-autodiff and gm-expand-optimizers first";
 
+  // Indices out of range are errors, as in the trainer (library.cpp).
+  auto outside = [&](const RefTensor &indices, int64_t bound) {
+    return llvm::find_if(indices.data, [&](double v) {
+      return v < 0 || v >= static_cast<double>(bound);
+    });
+  };
+  if (auto oneHot = dyn_cast<OneHotOp>(op)) {
+    auto it = outside(*operands[0], oneHot.getClasses());
+    if (it != operands[0]->data.end())
+      return op.emitOpError()
+             << "label " << static_cast<int64_t>(*it) << " is outside the "
+             << oneHot.getClasses() << " classes";
+  }
+  if (auto lookup = dyn_cast<LookupOp>(op)) {
+    int64_t rows = operands[0]->shape[0];
+    auto it = outside(*operands[1], rows);
+    if (it != operands[1]->data.end())
+      return op.emitOpError() << "index " << static_cast<int64_t>(*it)
+                              << " is outside the table's " << rows << " rows";
+  }
+
   // Math ops.
   SmallVector<RefTensor> results;
   if (succeeded(evaluateElementwise(&op, operands, results)) ||

@@ -500,8 +500,13 @@ public:
     for (int64_t o = 0; o < outer; ++o)
       for (int64_t i = 0; i < inner; ++i) {
         int64_t label = indexAt(p[0], indexType_, o * inner + i);
-        if (label >= 0 && label < classes_)
-          storeAt(p[1], dtype_, (o * classes_ + label) * inner + i, 1.0);
+        // A label past the classes (a 5-class head on 10-class data) would
+        // be a silent row of zeros: a loss of 0 in cross_entropy.
+        if (label < 0 || label >= classes_)
+          throw Error("one_hot: label " + std::to_string(label) +
+                      " is outside the " + std::to_string(classes_) +
+                      " classes (0 to " + std::to_string(classes_ - 1) + ")");
+        storeAt(p[1], dtype_, (o * classes_ + label) * inner + i, 1.0);
       }
   }
 
@@ -543,21 +548,43 @@ constexpr size_t kMaxOperands = 8;
 /// each call starts by telling the kernels so (beginLibraryCall).
 class StagedCall : public LibraryOp {
 public:
-  StagedCall(std::unique_ptr<LibraryOp> op, std::vector<size_t> unchanged)
-      : op_(std::move(op)), unchanged_(std::move(unchanged)) {}
+  StagedCall(std::unique_ptr<LibraryOp> op, std::vector<size_t> unchanged,
+             std::string where)
+      : op_(std::move(op)), unchanged_(std::move(unchanged)),
+        where_(std::move(where)) {}
   void run(const CallContext &context, void *const *operands) override {
     addresses_.clear(); // keeps its capacity: no allocation per step
     for (size_t i : unchanged_)
       addresses_.push_back(operands[i]);
     beginLibraryCall(addresses_);
-    op_->run(context, operands);
+    try {
+      op_->run(context, operands);
+    } catch (const Error &e) {
+      // Bad values (an index out of range) are the program's: say where.
+      throw Error(where_.empty() ? e.what() : where_ + ": " + e.what());
+    }
   }
 
 private:
   std::unique_ptr<LibraryOp> op_;
   std::vector<size_t> unchanged_;
   std::vector<const void *> addresses_;
+  std::string where_;
 };
+
+/// `file.gm:3:7` from a descriptor's MLIR location (`loc("file.gm":3:7)`,
+/// or the first file position inside a call-site or fused location); "" if
+/// it names none.
+std::string sourcePosition(const std::string &loc) {
+  size_t open = loc.find('"');
+  size_t close = open == std::string::npos ? open : loc.find('"', open + 1);
+  if (close == std::string::npos || loc.compare(close + 1, 1, ":") != 0)
+    return "";
+  size_t end = loc.find_first_not_of("0123456789:", close + 1);
+  return loc.substr(open + 1, close - open - 1) +
+         loc.substr(close + 1,
+                    (end == std::string::npos ? loc.size() : end) - close - 1);
+}
 
 std::unique_ptr<LibraryOp> makeOp(const json &d, const std::string &kind) {
   // Only convolutions and batch norms read or write blocked buffers.
@@ -626,7 +653,8 @@ std::unique_ptr<LibraryOp> makeLibraryOp(const json &d) {
     throw Error(
         "library op kind '" + kind + "' at " + d.value("loc", "?") +
         " is unknown to this runtime (recompile the model with this gmc)");
-  return std::make_unique<StagedCall>(std::move(op), std::move(unchanged));
+  return std::make_unique<StagedCall>(std::move(op), std::move(unchanged),
+                                      sourcePosition(d.value("loc", "")));
 }
 
 } // namespace gmrt::cpu
