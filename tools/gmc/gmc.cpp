@@ -16,6 +16,7 @@
 
 #include "gm/GmDialect.h"
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
@@ -305,6 +306,11 @@ int main(int argc, char **argv) {
   }
   if (emit == Emit::Mlir)
     return printModule(*module, path);
-  // Pass failures report through MLIR's diagnostics, at model.gm locations.
+  // Pass failures report through MLIR's diagnostics, at model.gm locations:
+  // shown as the front end shows its errors, with the line and a caret.
+  // The op itself (IR) is left out: gm-opt shows it to who wants it.
+  llvm::SourceMgr sources;
+  mlir::SourceMgrDiagnosticHandler showSource(sources, &context);
+  context.printOpOnDiagnostic(false);
   return compileBackEnd(*module, path, timer);
 }
