@@ -102,7 +102,12 @@ void DiagnosticEngine::error(SourceRange where, const llvm::Twine &message) {
   repeating_ = !firstTime(where, text);
   if (repeating_)
     return;
-  ++shown_;
+  if (++shown_ > kErrorLimit) {
+    repeating_ = true; // its notes go with it
+    if (shown_ == kErrorLimit + 1)
+      os_ << "gmc: error: too many errors; the rest are counted, not shown\n";
+    return;
+  }
   print(llvm::SourceMgr::DK_Error, where, text);
 }
 

@@ -54,8 +54,12 @@ public:
   unsigned errorCount() const { return errors_ + quietErrors_; }
   /// Whether an error was reported (not a quiet one): the run fails.
   bool hasErrors() const { return errors_ > 0; }
-  /// Errors printed (repeats left out), for the summary line.
+  /// Errors said (repeats left out), for the summary line.
   unsigned errorsShown() const { return shown_; }
+
+  /// Errors printed at most; past them the rest are counted, not printed
+  /// (a binary file or a wrong language would flood the terminal).
+  static constexpr unsigned kErrorLimit = 50;
 
   /// While a Quiet lives, errors, warnings and notes are dropped; errors
   /// count in errorCount() but do not fail the run: for trying something

@@ -10,6 +10,21 @@
 
 using namespace gmc;
 
+/// A character for a message: control characters as `\x02`.
+static std::string shown(llvm::StringRef text) {
+  std::string out;
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) {
+      const char *digits = "0123456789abcdef";
+      out += std::string("\\x") + digits[byte >> 4] + digits[byte & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 llvm::StringRef gmc::spell(Tok kind) {
   switch (kind) {
   case Tok::Eof:
@@ -297,7 +312,8 @@ Token Lexer::next() {
     ++cur_;
   Token bad = make(Tok::Error, begin);
   if (!quiet_)
-    diags_->error(bad.range(), "unexpected character '" + bad.text + "'");
+    diags_->error(bad.range(),
+                  "unexpected character '" + shown(bad.text) + "'");
   return bad;
 }
 

@@ -354,6 +354,16 @@ static bool isDevice(const llvm::Twine &path) {
          status.type() == llvm::sys::fs::file_type::block_file;
 }
 
+/// Why `text` cannot be a .gm model ("" if it can): a NUL byte says it is
+/// binary (an executable, a checkpoint), which would give an error per byte.
+static std::string notText(llvm::StringRef text) {
+  size_t nul = text.find('\0');
+  if (nul == llvm::StringRef::npos)
+    return "";
+  return "it is not a text file (byte " + std::to_string(nul) +
+         " is NUL); a model is written in text";
+}
+
 void Parser::parseImport() {
   if (!at(Tok::String)) {
     expect(Tok::String, "after 'import' (a file name in quotes)");
@@ -387,6 +397,10 @@ void Parser::parseImport() {
   if (!buffer) {
     error(pathTok.range(),
           "cannot read '" + path + "': " + buffer.getError().message());
+    return;
+  }
+  if (std::string why = notText((*buffer)->getBuffer()); !why.empty()) {
+    error(pathTok.range(), "cannot import '" + path + "': " + why);
     return;
   }
   unsigned bufferId = diags_.addSource(std::move(*buffer));
@@ -965,6 +979,10 @@ bool gmc::parseFile(llvm::StringRef path, DiagnosticEngine &diags,
   if (!buffer) {
     diags.error({},
                 "cannot read '" + path + "': " + buffer.getError().message());
+    return false;
+  }
+  if (std::string why = notText((*buffer)->getBuffer()); !why.empty()) {
+    diags.error({}, "cannot read '" + path + "': " + why);
     return false;
   }
   unsigned id = diags.addSource(std::move(*buffer));

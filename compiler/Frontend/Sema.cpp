@@ -907,32 +907,61 @@ void Sema::storeState(SourceRange where, llvm::StringRef local, Value value) {
 void Sema::finishMinimizes() {
   for (PendingMinimize &pending : minimizes_) {
     SmallVector<Attribute> params;
-    llvm::StringSet<> seen, visitedNets;
+    // Each parameter and the listed net that brought it in.
+    llvm::StringMap<std::string> listedBy;
+    llvm::StringSet<> listed;
     bool ok = true;
     for (const Ident &net : pending.nets) {
       if (!nets_.count(net.name)) {
         ok = false; // Reported where the minimize was elaborated.
         continue;
       }
+      if (!listed.insert(net.name).second) {
+        diags_.error(net.range, "net '" + net.name + "' is listed twice");
+        ok = false;
+        continue;
+      }
       // The net's parameters and those of the nets it calls.
       SmallVector<std::string> work{net.name};
-      size_t before = params.size();
+      llvm::StringSet<> visited;
+      size_t added = 0;
+      std::string trainedBy;
       while (!work.empty()) {
         std::string n = work.pop_back_val();
-        if (!visitedNets.insert(n).second)
+        if (!visited.insert(n).second)
           continue;
-        for (const std::string &p : netParams_.lookup(n))
-          if (seen.insert(p).second)
+        for (const std::string &p : netParams_.lookup(n)) {
+          auto [it, inserted] = listedBy.try_emplace(p, net.name);
+          if (inserted) {
             params.push_back(FlatSymbolRefAttr::get(&context_, p));
+            ++added;
+          } else {
+            trainedBy = it->second;
+          }
+        }
         for (const std::string &callee : netCallees_.lookup(n))
           work.push_back(callee);
       }
-      if (params.size() == before) {
+      if (added)
+        continue;
+      ok = false;
+      // A net whose body failed (every call of it) was reported; its
+      // parameters are unknown.
+      bool failed = false, elaborated = false;
+      for (const auto &instance : instances_)
+        if (instance->decl->name.name == net.name)
+          (instance->ok ? elaborated : failed) = true;
+      if (failed && !elaborated)
+        continue;
+      if (!trainedBy.empty())
+        diags_.error(net.range, "net '" + net.name +
+                                    "' adds no parameters: '" + trainedBy +
+                                    "', listed before it, trains them "
+                                    "already (one calls the other)");
+      else
         diags_.error(net.range, "net '" + net.name +
                                     "' has no parameters to train (it is "
                                     "never called, or creates no layers)");
-        ok = false;
-      }
     }
     if (ok)
       pending.op.setParamsAttr(builder_.getArrayAttr(params));

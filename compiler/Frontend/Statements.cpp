@@ -100,6 +100,7 @@ void Sema::param(const ParamStmt *stmt) {
   }
   if (!isa<FloatType>(type.getElementType())) {
     diags_.error(stmt->type.range, "a parameter must be a float tensor");
+    bind(stmt->name.name, Val::invalid()); // Its uses were reported here.
     return;
   }
   Value v = variable(stmt->name.range, *name, type, init, /*trainable=*/true);
