@@ -954,8 +954,8 @@ void Sema::finishMinimizes() {
       if (failed && !elaborated)
         continue;
       if (!trainedBy.empty())
-        diags_.error(net.range, "net '" + net.name +
-                                    "' adds no parameters: '" + trainedBy +
+        diags_.error(net.range, "net '" + net.name + "' adds no parameters: '" +
+                                    trainedBy +
                                     "', listed before it, trains them "
                                     "already (one calls the other)");
       else
