@@ -169,6 +169,11 @@ OwningOpRef<ModuleOp> Sema::run() {
       diags_.note(it->second->name.range, "first declared here");
       continue;
     }
+    if (findBuiltin(net.name.name) || net.name.name == "next")
+      diags_.warning(net.name.range,
+                     "net '" + net.name.name + "' hides the builtin " +
+                         net.name.name + "(): calls of " + net.name.name +
+                         " call the net");
     // Element types are checked once here; calls of a net with a broken
     // signature fail quietly.
     bool ok = true;
@@ -869,11 +874,19 @@ Value Sema::variable(SourceRange where, llvm::StringRef local,
   auto it = variables_.find(name);
   if (it != variables_.end()) {
     if (it->second.second != type) {
+      // The same layer elaborated for other argument shapes, or another
+      // layer of the same name (which shares its parameters).
+      bool sameLayer = it->second.first.begin == where.begin;
       diags_.error(where, "parameter '" + name + "' has type " +
                               describe(type) + " here but " +
                               describe(it->second.second) +
-                              " where it was first created (its shape must "
-                              "not depend on the net's argument shapes)");
+                              " where it was first created (" +
+                              (sameLayer
+                                   ? "its shape must not depend on the net's "
+                                     "argument shapes)"
+                                   : "layers of one name share their "
+                                     "parameters; give this one another "
+                                     "name)"));
       diags_.note(it->second.first, "first created here");
       return nullptr;
     }

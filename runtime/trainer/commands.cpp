@@ -534,10 +534,12 @@ int sample(Session &session, const Options &options) {
         results[r].push_back(valueAt(data, spec.dtype, i));
     }
   }
+  std::string written = path, note;
   if (npy) {
     // Result r goes to path, then path.1.npy, path.2.npy, ...; results with
     // the batch dimension hold the first n samples.
     std::string stem = path.substr(0, path.size() - 4);
+    written.clear();
     for (size_t r = 0; r < results.size(); ++r) {
       const TensorSpec &spec = sampler.results[r].first;
       std::vector<int64_t> shape = spec.shape;
@@ -548,6 +550,7 @@ int sample(Session &session, const Options &options) {
       std::string file =
           r == 0 ? path : stem + "." + std::to_string(r) + ".npy";
       writeNpy(file, shape, results[r].data());
+      written += (r == 0 ? "" : ", ") + file;
     }
   } else {
     int64_t c = first.shape.size() == 4 ? first.shape[1] : 1;
@@ -556,17 +559,20 @@ int sample(Session &session, const Options &options) {
     int64_t columns = options.integerOr(
         "--columns", static_cast<int64_t>(std::ceil(std::sqrt(double(n)))), 1);
     writePngGrid(path, results[0].data(), n, c, h, w, columns);
+    if (results.size() > 1)
+      note = "; the grid shows the first of " + std::to_string(results.size()) +
+             " results, -o FILE.npy writes each";
   }
   // Per image drawn (a call draws perCall, of which the first n are kept):
   // the sampler's calls only, not restoring or writing.
   char timing[128];
   int64_t drawn = calls * perCall;
   std::snprintf(timing, sizeof timing,
-                " (%.3g s sampling %lld images, %.4g ms/image)",
-                samplingSeconds, static_cast<long long>(drawn),
+                " (%.3g s sampling %lld images, %.4g ms/image", samplingSeconds,
+                static_cast<long long>(drawn),
                 1e3 * samplingSeconds / static_cast<double>(drawn));
-  std::cout << "wrote " << count(n, "sample") << " to " << path << timing
-            << "\n";
+  std::cout << "wrote " << count(n, "sample") << " to " << written << timing
+            << note << ")\n";
   return 0;
 }
 
