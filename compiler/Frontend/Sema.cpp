@@ -170,10 +170,10 @@ OwningOpRef<ModuleOp> Sema::run() {
       continue;
     }
     if (findBuiltin(net.name.name) || net.name.name == "next")
-      diags_.warning(net.name.range,
-                     "net '" + net.name.name + "' hides the builtin " +
-                         net.name.name + "(): calls of " + net.name.name +
-                         " call the net");
+      diags_.warning(net.name.range, "net '" + net.name.name +
+                                         "' hides the builtin " +
+                                         net.name.name + "(): calls of " +
+                                         net.name.name + " call the net");
     // Element types are checked once here; calls of a net with a broken
     // signature fail quietly.
     bool ok = true;
@@ -877,16 +877,15 @@ Value Sema::variable(SourceRange where, llvm::StringRef local,
       // The same layer elaborated for other argument shapes, or another
       // layer of the same name (which shares its parameters).
       bool sameLayer = it->second.first.begin == where.begin;
-      diags_.error(where, "parameter '" + name + "' has type " +
-                              describe(type) + " here but " +
-                              describe(it->second.second) +
-                              " where it was first created (" +
-                              (sameLayer
-                                   ? "its shape must not depend on the net's "
-                                     "argument shapes)"
-                                   : "layers of one name share their "
-                                     "parameters; give this one another "
-                                     "name)"));
+      diags_.error(where,
+                   "parameter '" + name + "' has type " + describe(type) +
+                       " here but " + describe(it->second.second) +
+                       " where it was first created (" +
+                       (sameLayer ? "its shape must not depend on the net's "
+                                    "argument shapes)"
+                                  : "layers of one name share their "
+                                    "parameters; give this one another "
+                                    "name)"));
       diags_.note(it->second.first, "first created here");
       return nullptr;
     }
