@@ -229,6 +229,10 @@ void Sema::declareConsts() {
     if (consts_.count(c.name.name)) {
       diags_.error(c.name.range,
                    "const '" + c.name.name + "' is declared twice");
+      auto first = llvm::find_if(program_.consts, [&](const ConstDecl &d) {
+        return d.name.name == c.name.name;
+      });
+      diags_.note(first->name.range, "first declared here");
       continue;
     }
     // A const whose value is wrong is still declared (invalid), so that its
@@ -304,9 +308,10 @@ Val Sema::overrideValue(const ConstDecl &c, llvm::StringRef text) {
 //===----------------------------------------------------------------------===//
 
 void Sema::declareData(const DataDecl &decl) {
-  if (datasets_.count(decl.name.name)) {
+  if (auto it = datasets_.find(decl.name.name); it != datasets_.end()) {
     diags_.error(decl.name.range,
                  "dataset '" + decl.name.name + "' is declared twice");
+    diags_.note(it->second.range, "first declared here");
     return;
   }
   // Declared before it is checked: a dataset whose declaration is wrong
@@ -412,9 +417,10 @@ void Sema::elaboratePhase(const PhaseDecl &phase) {
     if (&other == &phase)
       break;
     if (other.name.name == phase.name.name) {
-      diags_.error(phase.name.range, "block '" + phase.name.name +
-                                         "' is declared twice; name it: "
-                                         "`train stage2 { ... }`");
+      diags_.error(
+          phase.name.range,
+          "block '" + phase.name.name + "' is declared twice; name it: `" +
+              (phase.isTrain ? "train stage2" : "eval other") + " { ... }`");
       diags_.note(other.name.range, "first declared here");
       return;
     }

@@ -160,6 +160,15 @@ void Sema::assignVariable(const AssignVariableStmt *stmt) {
                       FlatSymbolRefAttr::get(&context_, name));
 }
 
+/// How to make a float scalar of what `type` is (losses and reports).
+static std::string toFloatScalar(RankedTensorType type) {
+  if (type.getRank() == 0)
+    return " (make it a float with float())";
+  return isa<FloatType>(type.getElementType())
+             ? " (reduce it with sum() or mean())"
+             : " (reduce it with sum() or mean() of float(...))";
+}
+
 /// The optimizer attribute of `sgd(...)`, `adam(...)` or `adamw(...)`.
 static Attribute optimizerOf(Sema &sema, const CallExpr *call) {
   CallSite site(sema, call);
@@ -243,9 +252,9 @@ void Sema::minimize(const MinimizeStmt *stmt) {
     return;
   auto type = cast<RankedTensorType>(l.getType());
   if (type.getRank() != 0 || !isa<FloatType>(type.getElementType())) {
-    diags_.error(stmt->loss->range,
-                 "the loss must be a float scalar; this is " + describe(type) +
-                     " (reduce it with sum() or mean())");
+    diags_.error(stmt->loss->range, "the loss must be a float scalar; this "
+                                    "is " +
+                                        describe(type) + toFloatScalar(type));
     return;
   }
   auto op = gm::MinimizeOp::create(
@@ -332,8 +341,7 @@ void Sema::report(const ReportStmt *stmt) {
     if (type.getRank() != 0 || !isa<FloatType>(type.getElementType())) {
       diags_.error(v.range, "report '" + item.name.name +
                                 "' needs a float scalar; this is " +
-                                describe(type) +
-                                " (reduce it with sum() or mean())");
+                                describe(type) + toFloatScalar(type));
       continue;
     }
     Operation *earlier = reportNamed(builder_, item.name.name);

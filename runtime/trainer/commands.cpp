@@ -133,6 +133,15 @@ namedReports(const Session &session, const EntryInfo &entry) {
   return values;
 }
 
+/// A report's value for a message: `0.25`, `nan`, `inf` (not `-nan`).
+std::string formatNumber(double v) {
+  if (std::isnan(v))
+    return "nan";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 /// Examples of its first dataset a step of `entry` reads (0 without data).
 int64_t examplesPerStep(const Session &session, const EntryInfo &entry) {
   if (entry.datasets.empty())
@@ -327,7 +336,7 @@ int train(Session &session, const Options &options) {
         progress.finish();
         std::string values;
         for (const auto &[n, v] : reports)
-          values += " " + n + " = " + std::to_string(v);
+          values += " " + n + " = " + formatNumber(v);
         throw Error(
             phase.name + " step " + std::to_string(done) + ": " + name +
             " is not finite (" + values.substr(1) + "); training stopped. " +
@@ -384,12 +393,15 @@ int train(Session &session, const Options &options) {
   }
   progress.finish();
   std::signal(SIGINT, SIG_DFL);
-  std::printf("trained %s to step %llu in %s (%.0f img/s, peak RSS %.0f MB); "
+  char rate[32] = "";
+  if (!phase.datasets.empty())
+    std::snprintf(rate, sizeof rate, "%.0f img/s, ",
+                  progress.examplesPerSecond());
+  std::printf("trained %s to step %llu in %s (%speak RSS %.0f MB); "
               "checkpoint: %s\n",
               phase.name.c_str(), static_cast<unsigned long long>(done),
-              formatDuration(progress.seconds()).c_str(),
-              progress.examplesPerSecond(), peakRssBytes() / 1e6,
-              checkpoint.c_str());
+              formatDuration(progress.seconds()).c_str(), rate,
+              peakRssBytes() / 1e6, checkpoint.c_str());
   return 0;
 }
 
@@ -567,9 +579,8 @@ int sample(Session &session, const Options &options) {
   // the sampler's calls only, not restoring or writing.
   char timing[128];
   int64_t drawn = calls * perCall;
-  std::snprintf(timing, sizeof timing,
-                " (%.3g s sampling %lld images, %.4g ms/image", samplingSeconds,
-                static_cast<long long>(drawn),
+  std::snprintf(timing, sizeof timing, " (%.3g s sampling %s, %.4g ms/image",
+                samplingSeconds, count(drawn, "image").c_str(),
                 1e3 * samplingSeconds / static_cast<double>(drawn));
   std::cout << "wrote " << count(n, "sample") << " to " << written << timing
             << note << ")\n";

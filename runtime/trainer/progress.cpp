@@ -64,11 +64,12 @@ Progress::line(uint64_t step,
     std::snprintf(buf, sizeof buf, "  %s %.5g", name.c_str(), value);
     s += buf;
   }
-  double rate = examplesPerSecond();
+  if (examplesPerStep_ > 0) { // not for phases that read no data
+    std::snprintf(buf, sizeof buf, "  %.0f img/s", examplesPerSecond());
+    s += buf;
+  }
   double perStep = done_ ? seconds() / done_ : 0;
-  std::snprintf(buf, sizeof buf, "  %.0f img/s  ETA %s", rate,
-                formatDuration(perStep * (last_ - step)).c_str());
-  s += buf;
+  s += "  ETA " + formatDuration(perStep * (last_ - step));
   return s;
 }
 

@@ -1191,17 +1191,13 @@ TEST_F(LibraryOpsTest, LookupGathersRowsAndRejectsOutOfRangeIndices) {
   EXPECT_TRUE(contains(e, "index -1 is outside")) << e;
 }
 
-TEST_F(LibraryOpsTest, OneHotInsertsTheClassAxisAndZeroesBadLabels) {
+TEST_F(LibraryOpsTest, OneHotInsertsTheClassAxisAndRefusesBadLabels) {
   // Labels [2, 3], classes 4, class axis 1 -> [2, 4, 3].
-  std::vector<int64_t> labels = {0, 3, -1, 2, 4, 1};
+  std::vector<int64_t> labels = {0, 3, 1, 2, 0, 1};
   std::vector<float> out(24, 7.0f);
-  runOp({{"kind", "one_hot"},
-         {"x", json::array({2, 3})},
-         {"classes", 4},
-         {"axis", 1},
-         {"index_dtype", "i64"},
-         {"dtype", "f32"}},
-        {labels.data(), out.data()});
+  json d = {{"kind", "one_hot"}, {"x", json::array({2, 3})}, {"classes", 4},
+            {"axis", 1},         {"index_dtype", "i64"},     {"dtype", "f32"}};
+  runOp(d, {labels.data(), out.data()});
   for (int o = 0; o < 2; ++o)
     for (int c = 0; c < 4; ++c)
       for (int i = 0; i < 3; ++i) {
@@ -1209,9 +1205,17 @@ TEST_F(LibraryOpsTest, OneHotInsertsTheClassAxisAndZeroesBadLabels) {
         EXPECT_EQ(out[(o * 4 + c) * 3 + i], label == c ? 1.0f : 0.0f)
             << o << "," << c << "," << i;
       }
+  // A label outside the classes (a row of zeros: a loss of 0) is an error.
+  for (int64_t bad : {int64_t{-1}, int64_t{4}}) {
+    labels[2] = bad;
+    std::string e = errorOf([&] { runOp(d, {labels.data(), out.data()}); });
+    EXPECT_TRUE(contains(e, "one_hot: label " + std::to_string(bad) +
+                                " is outside the 4 classes (0 to 3)"))
+        << e;
+  }
 
   // The class axis last (axis = rank), f64 results, i32 labels.
-  std::vector<int32_t> small = {1, 5, 0};
+  std::vector<int32_t> small = {1, 2, 0};
   std::vector<double> last(9, 7.0);
   runOp({{"kind", "one_hot"},
          {"x", json::array({3})},
@@ -1220,7 +1224,7 @@ TEST_F(LibraryOpsTest, OneHotInsertsTheClassAxisAndZeroesBadLabels) {
          {"index_dtype", "i32"},
          {"dtype", "f64"}},
         {small.data(), last.data()});
-  EXPECT_EQ(last, (std::vector<double>{0, 1, 0, 0, 0, 0, 1, 0, 0}));
+  EXPECT_EQ(last, (std::vector<double>{0, 1, 0, 0, 0, 1, 1, 0, 0}));
 }
 
 TEST_F(LibraryOpsTest, ArgmaxTakesTheFirstMaximum) {
