@@ -8,6 +8,8 @@
 
 #include "compiler/Frontend/SemaInternal.h"
 
+#include "llvm/Support/SaveAndRestore.h"
+
 #include <cmath>
 
 using namespace gmc;
@@ -69,7 +71,16 @@ Val Sema::lookup(const NameExpr *name) {
   std::vector<std::string> known;
   for (Scope *s = scope_; s; s = s->parent)
     for (const auto &entry : s->vars)
-      known.push_back(entry.getKey().str());
+      if (!inDimension_ || entry.getValue().isNumber())
+        known.push_back(entry.getKey().str());
+  if (inDimension_)
+    return error(name->range,
+                 "unknown name '" + name->name + "' in a dimension" +
+                     (suggest(name->name, known).empty()
+                          ? ": a dimension is a number, a const or a shape "
+                            "variable, which a net argument binds as a "
+                            "whole dimension (N in x: f32[N, 4])"
+                          : suggest(name->name, known)));
   return error(name->range, "unknown name '" + name->name + "'" +
                                 suggest(name->name, known));
 }
@@ -124,6 +135,7 @@ RankedTensorType Sema::typeOf(const TypeSpec &spec) {
 }
 
 std::optional<int64_t> Sema::dimensionOf(const Expr *dim) {
+  llvm::SaveAndRestore inDimension(inDimension_, true);
   std::optional<int64_t> size = intOf(elaborate(dim), "a dimension");
   if (size && *size < 1) {
     diags_.error(dim->range, "a dimension must be positive, this is " +

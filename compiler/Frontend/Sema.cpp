@@ -8,6 +8,8 @@
 
 #include "compiler/Frontend/SemaInternal.h"
 
+#include "llvm/Support/SaveAndRestore.h"
+
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -579,6 +581,7 @@ bool Sema::bindShapes(const NetDecl &net,
       // the shapes this call binds (`N - 2` with N = 1).
       std::optional<int64_t> expected;
       if (namesShapes(dim.get())) {
+        llvm::SaveAndRestore inDimension(inDimension_, true);
         expected = intOf(elaborate(dim.get()), "a dimension");
         if (expected && *expected < 1)
           return fail("dimension " + std::to_string(i) + " would be " +
@@ -1001,7 +1004,9 @@ std::string Sema::suggest(llvm::StringRef name,
       best = c;
     }
   }
-  if (best.empty() || bestDistance > std::max<size_t>(2, name.size() / 3))
+  // Not for a one-letter name: any other letter would be "close".
+  if (best.empty() || bestDistance >= name.size() ||
+      bestDistance > std::max<size_t>(2, name.size() / 3))
     return "";
   return "; did you mean '" + best + "'?";
 }

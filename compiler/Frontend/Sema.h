@@ -245,6 +245,9 @@ private:
   mlir::Block::iterator declPoint();
   /// Checking a net no block calls: layers create no parameters.
   bool scratch_ = false;
+  /// Elaborating a dimension of a type (an unknown name there is explained
+  /// as a shape).
+  bool inDimension_ = false;
   /// The nets being elaborated (a net that calls itself is an error).
   std::vector<const NetDecl *> stack_;
 
