@@ -761,6 +761,12 @@ ExprPtr Parser::parseBinary(ExprPtr (Parser::*operand)(),
     SourceRange range{lhs->range.begin, rhs->range.end};
     lhs = std::make_unique<BinaryExpr>(range, op.kind, op.range(),
                                        std::move(lhs), std::move(rhs));
+    if (once && llvm::is_contained(ops, tok_.kind)) {
+      // `0 < x < 1` reads as Python's chain but would compare a boolean.
+      error(tok_.range(), "comparisons do not chain: nest where() instead, "
+                          "where(a < b, where(b < c, x, y), y)");
+      return nullptr;
+    }
     if (once)
       break;
   }

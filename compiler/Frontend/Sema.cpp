@@ -261,10 +261,13 @@ void Sema::declareConsts() {
     }
     declare(value);
   }
+  std::vector<std::string> constNames;
+  for (const ConstDecl &c : program_.consts)
+    constNames.push_back(c.name.name);
   for (const auto &entry : overrides)
     diags_.error({}, "-D " + entry.getKey() + "=" + entry.getValue() +
                          ": the model has no const named '" + entry.getKey() +
-                         "'");
+                         "'" + suggest(entry.getKey(), constNames));
 }
 
 /// The value of `-D NAME=TEXT` for const `c`: of the kind of the value the
@@ -995,6 +998,9 @@ void Sema::finishMinimizes() {
 
 std::string Sema::suggest(llvm::StringRef name,
                           llvm::ArrayRef<std::string> candidates) const {
+  for (const std::string &c : candidates)
+    if (name.equals_insensitive(c) && name != c)
+      return "; did you mean '" + c + "'?"; // b for B
   std::string best;
   unsigned bestDistance = ~0u;
   for (const std::string &c : candidates) {
