@@ -206,17 +206,30 @@ static void optimizeLLVM(llvm::Module &module, llvm::TargetMachine &machine,
 std::string
 writeTo(const std::string &path,
         llvm::function_ref<std::string(llvm::raw_pwrite_stream &)> write) {
+  // A file is written beside `path` and renamed over it, so that a failure
+  // leaves an earlier output as it was; stdout and devices are written to.
+  llvm::sys::fs::file_status status;
+  bool direct =
+      path == "-" || (!llvm::sys::fs::status(path, status) &&
+                      status.type() != llvm::sys::fs::file_type::regular_file);
+  llvm::SmallString<256> target(path);
+  if (!direct)
+    llvm::sys::fs::createUniquePath(path + ".tmp-%%%%%%", target,
+                                    /*MakeAbsolute=*/false);
   std::error_code ec;
-  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
+  llvm::ToolOutputFile out(target, ec, llvm::sys::fs::OF_None);
   if (ec)
     return path + ": " + ec.message();
   std::string error = write(out.os());
-  out.os().flush();
+  out.os().close(); // a full disk may only say so now
   if (error.empty() && out.os().has_error())
     error = path + ": cannot write: " + out.os().error().message();
-  // A write error left set is a fatal error when the stream closes.
+  // A write error left set is a fatal error when the stream goes away.
   out.os().clear_error();
-  if (error.empty())
+  if (error.empty() && !direct)
+    if (std::error_code renamed = llvm::sys::fs::rename(target, path))
+      error = path + ": cannot replace: " + renamed.message();
+  if (error.empty() && direct)
     out.keep();
   return error;
 }

@@ -102,9 +102,9 @@ void DiagnosticEngine::error(SourceRange where, const llvm::Twine &message) {
   repeating_ = !firstTime(where, text);
   if (repeating_)
     return;
-  if (++shown_ > kErrorLimit) {
+  if (++errorsSaid_ > kErrorLimit) {
     repeating_ = true; // its notes go with it
-    if (shown_ == kErrorLimit + 1)
+    if (errorsSaid_ == kErrorLimit + 1)
       os_ << "gmc: error: too many errors; the rest are counted, not shown\n";
     return;
   }

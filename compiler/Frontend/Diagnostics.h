@@ -55,7 +55,7 @@ public:
   /// Whether an error was reported (not a quiet one): the run fails.
   bool hasErrors() const { return errors_ > 0; }
   /// Errors said (repeats left out), for the summary line.
-  unsigned errorsShown() const { return shown_; }
+  unsigned errorsSaid() const { return errorsSaid_; }
 
   /// Errors printed at most; past them the rest are counted, not printed
   /// (a binary file or a wrong language would flood the terminal).
@@ -93,7 +93,7 @@ private:
   llvm::raw_ostream &os_;
   llvm::SourceMgr sources_;
   unsigned errors_ = 0;
-  unsigned shown_ = 0;
+  unsigned errorsSaid_ = 0; // errors, repeats left out
   std::set<std::tuple<const char *, const char *, std::string>> said_;
   bool repeating_ = false;   // the last error or warning was a repeat
   unsigned quiet_ = 0;       // Quiet scopes alive

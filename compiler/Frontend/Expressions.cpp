@@ -73,16 +73,16 @@ Val Sema::lookup(const NameExpr *name) {
     for (const auto &entry : s->vars)
       if (!inDimension_ || entry.getValue().isNumber())
         known.push_back(entry.getKey().str());
+  std::string close = suggest(name->name, known);
   if (inDimension_)
     return error(name->range,
                  "unknown name '" + name->name + "' in a dimension" +
-                     (suggest(name->name, known).empty()
+                     (close.empty()
                           ? ": a dimension is a number, a const or a shape "
                             "variable, which a net argument binds as a "
                             "whole dimension (N in x: f32[N, 4])"
-                          : suggest(name->name, known)));
-  return error(name->range, "unknown name '" + name->name + "'" +
-                                suggest(name->name, known));
+                          : close));
+  return error(name->range, "unknown name '" + name->name + "'" + close);
 }
 
 Val Sema::list(const ListExpr *expr) {

@@ -360,8 +360,8 @@ static std::string notText(llvm::StringRef text) {
   size_t nul = text.find('\0');
   if (nul == llvm::StringRef::npos)
     return "";
-  return "it is not a text file (byte " + std::to_string(nul) +
-         " is NUL); a model is written in text";
+  return "it is not a text file (a NUL byte at offset " + std::to_string(nul) +
+         "); a model is written in text";
 }
 
 void Parser::parseImport() {

@@ -252,9 +252,13 @@ void Sema::minimize(const MinimizeStmt *stmt) {
     return;
   auto type = cast<RankedTensorType>(l.getType());
   if (type.getRank() != 0 || !isa<FloatType>(type.getElementType())) {
-    diags_.error(stmt->loss->range, "the loss must be a float scalar; this "
-                                    "is " +
-                                        describe(type) + toFloatScalar(type));
+    // An integer loss has no gradient: float() of it would train nothing.
+    diags_.error(stmt->loss->range,
+                 "the loss must be a float scalar; this is " + describe(type) +
+                     (isa<FloatType>(type.getElementType())
+                          ? toFloatScalar(type)
+                          : " (an integer has no gradient: compute the loss "
+                            "from the nets' float outputs)"));
     return;
   }
   auto op = gm::MinimizeOp::create(
@@ -354,12 +358,12 @@ void Sema::report(const ReportStmt *stmt) {
     }
     // One value per name and step (a repeat's rounds are averaged).
     if (earlier) {
-      auto at = dyn_cast<FileLineColLoc>(earlier->getLoc());
       diags_.error(item.name.range,
-                   "'" + item.name.name + "' is reported already" +
-                       (at ? " (line " + std::to_string(at.getLine()) + ")"
-                           : std::string()) +
-                       "; each report of a block needs a name of its own");
+                   "'" + item.name.name +
+                       "' is reported already; each report of a block "
+                       "needs a name of its own");
+      diags_.note({diags_.locate(earlier->getLoc()), {}},
+                  "first reported here");
       continue;
     }
     gm::ReportOp::create(builder_, loc(item.name.range), item.name.name, t);

@@ -92,18 +92,18 @@ LogicalResult Evaluator::runPhase(PhaseOp phase, uint32_t step,
   frame.reports = &rounds;
   if (failed(runBlock(phase.getBodyBlock(), frame)))
     return failure();
-  // A report inside a repeat is the mean of its rounds (gmrt_report_round).
+  // A report inside a repeat is the mean of its rounds, summed as the
+  // trainer sums it (gmrt_report_round: value / rounds per round).
+  llvm::StringMap<int> counts;
+  for (const Report &r : rounds)
+    ++counts[r.name];
   std::vector<Report> means;
-  std::vector<int> counts;
   for (const Report &r : rounds) {
     auto it =
         llvm::find_if(means, [&](const Report &m) { return m.name == r.name; });
-    size_t i = it - means.begin();
-    if (it == means.end()) {
-      means.push_back({r.name, 0});
-      counts.push_back(0);
-    }
-    means[i].value += (r.value - means[i].value) / ++counts[i];
+    if (it == means.end())
+      it = means.insert(means.end(), {r.name, 0});
+    it->value += r.value / counts[r.name];
   }
   reports.insert(reports.end(), means.begin(), means.end());
   return success();

@@ -37,6 +37,10 @@ namespace mlir::gm {
 /// what a gm.fused body may hold.
 bool isElementwise(Operation *op);
 
+/// How often `op` runs in a step: the product of the counts of the
+/// gm.repeat ops around it (1 outside any).
+int64_t repeatRounds(Operation *op);
+
 /// Memory layouts of activation tensors (gm.reorder): row-major, or
 /// oneDNN's channel-blocked nChw16c.
 namespace layout {

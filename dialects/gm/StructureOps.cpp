@@ -320,11 +320,33 @@ ApplyGradientsOp::verifySymbolUses(SymbolTableCollection &symbols) {
   return success();
 }
 
+int64_t mlir::gm::repeatRounds(Operation *op) {
+  int64_t rounds = 1;
+  for (auto repeat = op->getParentOfType<RepeatOp>(); repeat;
+       repeat = repeat->getParentOfType<RepeatOp>())
+    rounds *= repeat.getCount();
+  return rounds;
+}
+
 LogicalResult ReportOp::verify() {
   if (getName().empty())
     return emitOpError() << "needs a non-empty name";
-  if (!(*this)->getParentOfType<PhaseOp>())
+  auto phase = (*this)->getParentOfType<PhaseOp>();
+  if (!phase)
     return emitOpError() << "must be inside a train or eval phase";
+  // One value per name and step: a repeat's rounds are one report.
+  // Said at the second report: the walk stops at this one.
+  Operation *self = *this;
+  bool earlier = false;
+  phase.walk([&](ReportOp other) {
+    if (other == self)
+      return WalkResult::interrupt();
+    earlier |= other.getName() == getName();
+    return WalkResult::advance();
+  });
+  if (earlier)
+    return emitOpError() << "reports '" << getName()
+                         << "' a second time in its phase";
   return success();
 }
 

@@ -150,9 +150,8 @@ void ModelInfo::validate() const {
         fail("entry " + e.name + " reads dataset " + std::to_string(id) +
              " of " + std::to_string(datasets.size()));
     if (e.reads.size() != e.datasets.size())
-      fail("entry " + e.name + " gives " + std::to_string(e.reads.size()) +
-           " read counts for " + std::to_string(e.datasets.size()) +
-           " datasets");
+      fail("entry " + e.name + " gives " + count(e.reads.size(), "read count") +
+           " for " + count(e.datasets.size(), "dataset"));
     for (int64_t n : e.reads)
       if (n < 1)
         fail("entry " + e.name + " reads " + std::to_string(n) +

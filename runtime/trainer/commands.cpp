@@ -161,7 +161,9 @@ int64_t stepsPerEpoch(Session &session, const EntryInfo &entry, size_t i) {
                 count(entry.reads[i], "batch") + " of " +
                 std::to_string(feed.info().batch) + " from " +
                 feed.info().name + ", which has " +
-                count(feed.examples(), "example"));
+                count(feed.examples(), "example") +
+                ": read it fewer times a step, in smaller batches, or give "
+                "more data");
   return steps;
 }
 
@@ -596,7 +598,9 @@ const std::vector<OptionSpec> kEvalOptions = withCommon({
      "the eval phase to run (default: 'eval' or the only one)"},
     {"--data", "DIR", "dataset root (default: /usr/share/datasets)"},
     kSourceOption,
-    {"--batches", "N", "evaluate only the first N batches"},
+    {"--batches", "N",
+     "evaluate only the first N batches (whole steps: a step may read "
+     "several)"},
     {"--seed", "S", "seed of the phase's noise (default: 0)"},
     {"--out", "DIR", "append the result to DIR/metrics.jsonl"},
     kCheckpointOption,
@@ -615,13 +619,11 @@ int eval(Session &session, const Options &options) {
   for (size_t i = 0; i < phase.datasets.size(); ++i)
     steps = std::min(steps, stepsPerEpoch(session, phase, i));
   int64_t reads = phase.datasets.empty() ? 1 : phase.reads.front();
-  bool whole = true;
   if (auto limit = options.integer("--batches", 1)) {
     if (*limit < reads)
       throw Error("--batches " + std::to_string(*limit) + " is less than the " +
                   std::to_string(reads) + " batches a step of phase " +
                   phase.name + " reads");
-    whole = *limit / reads >= steps;
     steps = std::min(steps, *limit / reads);
   }
 
@@ -644,10 +646,10 @@ int eval(Session &session, const Options &options) {
   std::cout << phase.name << " on " << count(examples, "example") << " ("
             << count(steps * reads, "batch") << "):";
   for (const auto &[name, value] : means)
-    std::printf("  %s %.6g", name.c_str(), value);
+    std::printf("  %s %s", name.c_str(), formatNumber(value).c_str());
   std::cout << "\n";
   // Batches have the compiled size: a last partial one is not scored.
-  for (size_t i = 0; whole && i < phase.datasets.size(); ++i) {
+  for (size_t i = 0; i < phase.datasets.size(); ++i) {
     const DataFeed &feed = session.feed(phase.datasets[i]);
     int64_t left = feed.examples() - steps * phase.reads[i] * feed.info().batch;
     if (left > 0 && steps == stepsPerEpoch(session, phase, i))

@@ -61,7 +61,9 @@ Progress::line(uint64_t step,
                 static_cast<unsigned long long>(last_));
   s += buf;
   for (const auto &[name, value] : reports) {
-    std::snprintf(buf, sizeof buf, "  %s %.5g", name.c_str(), value);
+    // A NaN's sign is noise: "nan", not "-nan".
+    std::snprintf(buf, sizeof buf, "  %s %.5g", name.c_str(),
+                  std::isnan(value) ? std::fabs(value) : value);
     s += buf;
   }
   if (examplesPerStep_ > 0) { // not for phases that read no data

@@ -598,6 +598,16 @@ TEST(ModelInfoTest, OutOfBoundsAndUnknownInitializersAreRefused) {
   e = parseError(dataset);
   EXPECT_TRUE(contains(e, "reads dataset 7 of")) << e;
 
+  // How many batches a step reads: one count per dataset, each positive
+  // (a step reading 0 would make eval divide by zero).
+  json counts = json::parse(kInfoText);
+  counts["entries"][0]["reads"] = {1, 1};
+  e = parseError(counts);
+  EXPECT_TRUE(contains(e, "gives 2 read counts for 1 dataset")) << e;
+  counts["entries"][0]["reads"] = {0};
+  e = parseError(counts);
+  EXPECT_TRUE(contains(e, "reads 0 batches of a dataset per step")) << e;
+
   json result = json::parse(kInfoText);
   result["entries"][2]["results"][0]["offset"] = 1 << 20;
   e = parseError(result);

@@ -132,7 +132,7 @@ static mlir::OwningOpRef<mlir::ModuleOp> frontEnd(llvm::StringRef path,
 static int finish(gmc::DiagnosticEngine &diags) {
   if (!diags.hasErrors())
     return 0;
-  llvm::errs() << gmc::count(diags.errorsShown(), "error") << " generated.\n";
+  llvm::errs() << gmc::count(diags.errorsSaid(), "error") << " generated.\n";
   return 1;
 }
 

@@ -798,10 +798,7 @@ LogicalResult ModelEmitter::emitOp(OpBuilder &b, Operation *op,
     Value idValue =
         arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(it->second));
     // Inside repeats the step reports the mean of the rounds.
-    int64_t rounds = 1;
-    for (auto repeat = op->getParentOfType<RepeatOp>(); repeat;
-         repeat = repeat->getParentOfType<RepeatOp>())
-      rounds *= repeat.getCount();
+    int64_t rounds = repeatRounds(op);
     if (rounds == 1) {
       func::FuncOp fn = runtimeFunction(
           "gmrt_report", b.getFunctionType({ptr, i32, b.getF64Type()}, {}));

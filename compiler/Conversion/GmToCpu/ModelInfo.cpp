@@ -150,12 +150,7 @@ LogicalResult ModelEmitter::emitModelInfo() {
                 static_cast<int64_t>(datasetIds_.lookup(next.getDataset())));
             reads.push_back(0);
           }
-          int64_t rounds = 1;
-          for (Operation *p = op->getParentOp(); p != phase;
-               p = p->getParentOp())
-            if (auto repeat = dyn_cast<RepeatOp>(p))
-              rounds *= repeat.getCount();
-          reads[it->second] += rounds;
+          reads[it->second] += repeatRounds(op);
         }
         if (auto report = dyn_cast<ReportOp>(op))
           if (seenReports.insert(report.getName()).second)

@@ -440,6 +440,20 @@ gm.model @m {
 
 // -----
 
+// One report per name and phase (a repeat's rounds are one report).
+gm.model @m {
+  gm.phase train @t {
+    %l = gm.constant dense<1.0> : tensor<f32>
+    gm.report "x", %l : tensor<f32>
+    gm.repeat 2 {
+      // expected-error @+1 {{reports 'x' a second time in its phase}}
+      gm.report "x", %l : tensor<f32>
+    }
+  }
+}
+
+// -----
+
 gm.model @m {
   gm.net @f(%l: tensor<f32>) -> tensor<f32> {
     // expected-error @+1 {{needs at least one value to differentiate by}}
