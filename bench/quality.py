@@ -244,6 +244,12 @@ def main():
     frameworks = set(args.frameworks.split(","))
     if not frameworks or not frameworks <= {"gmc", "pytorch"}:
         parser.error("--frameworks: gmc, pytorch or gmc,pytorch")
+    if "pytorch" in frameworks and subprocess.run(
+            [TORCH_PYTHON, "-c", "import numpy, torch"],
+            capture_output=True).returncode != 0:
+        parser.error(f"{TORCH_PYTHON} cannot import torch and numpy: install "
+                     "them (scripts/bench.sh does: python3-torch and "
+                     "OpenBLAS), or give --frameworks gmc")
     clf = None
     if {"dcgan", "wgan_gp"} & set(models):
         clf = classifier(args.work)
