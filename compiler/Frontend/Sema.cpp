@@ -794,13 +794,11 @@ Sema::guessArgumentTypes(const NetDecl &net, int64_t guess,
     bool computed = llvm::any_of(arg.type.dims, [&](const ExprPtr &dim) {
       return !isa<NameExpr>(dim.get()) && namesShapes(dim.get());
     });
-    RankedTensorType type;
-    if (computed) {
-      DiagnosticEngine::Quiet quiet(diags_);
-      type = typeOf(arg.type);
-    } else {
-      type = typeOf(arg.type);
-    }
+    std::optional<DiagnosticEngine::Quiet> quiet;
+    if (computed)
+      quiet.emplace(diags_);
+    RankedTensorType type = typeOf(arg.type);
+    quiet.reset();
     if (!type && computed) {
       computedFailed = true;
       (void)elementType(arg.type.element); // its own error, if any
@@ -948,7 +946,7 @@ void Sema::finishMinimizes() {
       // The net's parameters and those of the nets it calls.
       SmallVector<std::string> work{net.name};
       llvm::StringSet<> visited;
-      size_t added = 0;
+      size_t before = params.size();
       std::string trainedBy;
       while (!work.empty()) {
         std::string n = work.pop_back_val();
@@ -956,17 +954,15 @@ void Sema::finishMinimizes() {
           continue;
         for (const std::string &p : netParams_.lookup(n)) {
           auto [it, inserted] = listedBy.try_emplace(p, net.name);
-          if (inserted) {
+          if (inserted)
             params.push_back(FlatSymbolRefAttr::get(&context_, p));
-            ++added;
-          } else {
+          else
             trainedBy = it->second;
-          }
         }
         for (const std::string &callee : netCallees_.lookup(n))
           work.push_back(callee);
       }
-      if (added)
+      if (params.size() != before)
         continue;
       ok = false;
       // A net whose body failed (every call of it) was reported; its

@@ -133,15 +133,6 @@ namedReports(const Session &session, const EntryInfo &entry) {
   return values;
 }
 
-/// A report's value for a message: `0.25`, `nan`, `inf` (not `-nan`).
-std::string formatNumber(double v) {
-  if (std::isnan(v))
-    return "nan";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
 /// Examples of its first dataset a step of `entry` reads (0 without data).
 int64_t examplesPerStep(const Session &session, const EntryInfo &entry) {
   if (entry.datasets.empty())
@@ -615,9 +606,13 @@ int eval(Session &session, const Options &options) {
   uint64_t trainedSteps = restore(session, options);
   session.prepareData(phase);
   // Steps: one pass over the data (one step when the phase reads none).
-  int64_t steps = phase.datasets.empty() ? 1 : INT64_MAX, examples = 0;
+  std::vector<int64_t> perEpoch;
   for (size_t i = 0; i < phase.datasets.size(); ++i)
-    steps = std::min(steps, stepsPerEpoch(session, phase, i));
+    perEpoch.push_back(stepsPerEpoch(session, phase, i));
+  int64_t steps = perEpoch.empty()
+                      ? 1
+                      : *std::min_element(perEpoch.begin(), perEpoch.end());
+  int64_t examples = 0;
   int64_t reads = phase.datasets.empty() ? 1 : phase.reads.front();
   if (auto limit = options.integer("--batches", 1)) {
     if (*limit < reads)
@@ -652,7 +647,7 @@ int eval(Session &session, const Options &options) {
   for (size_t i = 0; i < phase.datasets.size(); ++i) {
     const DataFeed &feed = session.feed(phase.datasets[i]);
     int64_t left = feed.examples() - steps * phase.reads[i] * feed.info().batch;
-    if (left > 0 && steps == stepsPerEpoch(session, phase, i))
+    if (left > 0 && steps == perEpoch[i])
       std::cout << "  (" << feed.info().name << ": the last " << left << " of "
                 << feed.examples() << " examples do not fill "
                 << (phase.reads[i] == 1

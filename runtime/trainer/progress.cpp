@@ -12,6 +12,14 @@ using Clock = std::chrono::steady_clock;
 /// A terminal is redrawn at most this often.
 constexpr double kRedrawSeconds = 0.1;
 
+std::string formatNumber(double value, int digits) {
+  if (std::isnan(value))
+    return "nan";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, value);
+  return buf;
+}
+
 std::string formatDuration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0)
     return "?";
@@ -61,9 +69,8 @@ Progress::line(uint64_t step,
                 static_cast<unsigned long long>(last_));
   s += buf;
   for (const auto &[name, value] : reports) {
-    // A NaN's sign is noise: "nan", not "-nan".
-    std::snprintf(buf, sizeof buf, "  %s %.5g", name.c_str(),
-                  std::isnan(value) ? std::fabs(value) : value);
+    std::snprintf(buf, sizeof buf, "  %s %s", name.c_str(),
+                  formatNumber(value, 5).c_str());
     s += buf;
   }
   if (examplesPerStep_ > 0) { // not for phases that read no data

@@ -50,6 +50,10 @@ private:
 /// "1m05s", "2h03m", "12s".
 std::string formatDuration(double seconds);
 
+/// A report's value for people: `0.25` (`digits` significant), `nan` (a
+/// NaN's sign is noise: not `-nan`), `inf`.
+std::string formatNumber(double value, int digits = 6);
+
 } // namespace gmrt
 
 #endif // GMRT_TRAINER_PROGRESS_H
