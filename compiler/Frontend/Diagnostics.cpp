@@ -54,9 +54,14 @@ std::string gmc::count(size_t n, llvm::StringRef noun) {
   return std::to_string(n) + " " + noun.str() + (n == 1 ? "" : "s");
 }
 
-unsigned
-DiagnosticEngine::addSource(std::unique_ptr<llvm::MemoryBuffer> buffer) {
-  return sources_.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+unsigned DiagnosticEngine::addSource(std::unique_ptr<llvm::MemoryBuffer> buffer,
+                                     llvm::SMLoc importedAt) {
+  // Not SourceMgr's include location: it would print "Included from", and
+  // the language says import.
+  unsigned id = sources_.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  if (importedAt.isValid())
+    importedAt_[id] = importedAt;
+  return id;
 }
 
 void DiagnosticEngine::print(llvm::SourceMgr::DiagKind kind, SourceRange where,
@@ -68,6 +73,8 @@ void DiagnosticEngine::print(llvm::SourceMgr::DiagKind kind, SourceRange where,
     os_ << "gmc: " << label << ": " << message << "\n";
     return;
   }
+  if (kind != llvm::SourceMgr::DK_Note)
+    printImportChain(where.begin);
   llvm::SmallVector<llvm::SMRange, 1> ranges;
   if (where.end.isValid() && where.end.getPointer() > where.begin.getPointer())
     ranges.push_back(llvm::SMRange(where.begin, where.end));
@@ -83,6 +90,20 @@ void DiagnosticEngine::print(llvm::SourceMgr::DiagKind kind, SourceRange where,
   if (!ranges.empty() && !diagnostic.getRanges().empty())
     end = diagnostic.getRanges().front().second;
   printCaretLine(os_, line, begin, end);
+}
+
+void DiagnosticEngine::printImportChain(llvm::SMLoc loc) {
+  // Imports may nest 200 deep; the innermost few tell where to look.
+  constexpr unsigned kShown = 8;
+  unsigned depth = 0;
+  for (llvm::SMLoc at =
+           importedAt_.lookup(sources_.FindBufferContainingLoc(loc));
+       at.isValid();
+       at = importedAt_.lookup(sources_.FindBufferContainingLoc(at)), ++depth)
+    if (depth < kShown)
+      os_ << "imported from " << position(at) << ":\n";
+  if (depth > kShown)
+    os_ << "... " << count(depth - kShown, "import") << " further out\n";
 }
 
 bool DiagnosticEngine::firstTime(SourceRange where,
@@ -120,7 +141,8 @@ void DiagnosticEngine::warning(SourceRange where, const llvm::Twine &message) {
   if (quiet_)
     return;
   std::string text = message.str();
-  repeating_ = !firstTime(where, text);
+  // Past the error limit nothing more is shown, warnings included.
+  repeating_ = !firstTime(where, text) || errorsSaid_ > kErrorLimit;
   if (!repeating_)
     print(llvm::SourceMgr::DK_Warning, where, text);
 }

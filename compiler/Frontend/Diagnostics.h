@@ -12,6 +12,7 @@
 
 #include "mlir/IR/Location.h"
 #include "mlir/IR/MLIRContext.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/SMLoc.h"
@@ -39,8 +40,11 @@ public:
 
   llvm::SourceMgr &sources() { return sources_; }
 
-  /// Adds a file's text; returns the buffer id.
-  unsigned addSource(std::unique_ptr<llvm::MemoryBuffer> buffer);
+  /// Adds a file's text; returns the buffer id. `importedAt` is the
+  /// `import` that read it: messages in the file then name the import
+  /// chain (`imported from main.gm:3:8:`).
+  unsigned addSource(std::unique_ptr<llvm::MemoryBuffer> buffer,
+                     llvm::SMLoc importedAt = {});
 
   /// Reports an error with optional notes; printed at once. An error (or
   /// warning) said before at the same span is not said again, nor are its
@@ -87,11 +91,16 @@ private:
   void print(llvm::SourceMgr::DiagKind kind, SourceRange where,
              const llvm::Twine &message);
 
+  /// `imported from FILE:LINE:COL:`, innermost first, for a position in an
+  /// imported file.
+  void printImportChain(llvm::SMLoc loc);
+
   /// Whether (where, message) is new; remembers it.
   bool firstTime(SourceRange where, const std::string &message);
 
   llvm::raw_ostream &os_;
   llvm::SourceMgr sources_;
+  llvm::DenseMap<unsigned, llvm::SMLoc> importedAt_; // buffer -> its import
   unsigned errors_ = 0;
   unsigned errorsSaid_ = 0; // errors, repeats left out
   std::set<std::tuple<const char *, const char *, std::string>> said_;

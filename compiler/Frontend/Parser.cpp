@@ -386,8 +386,17 @@ void Parser::parseImport() {
   llvm::SmallString<256> real;
   if (llvm::sys::fs::real_path(path, real))
     real = path;
-  if (!visited_.insert(real).second)
-    return; // Already imported (or a cycle): its declarations are in.
+  if (!visited_.insert(real).second) {
+    // Already imported (or a cycle): its declarations are in.
+    llvm::SmallString<256> importer;
+    if (!llvm::sys::fs::real_path(
+            diags_.sources().getMemoryBuffer(id)->getBufferIdentifier(),
+            importer) &&
+        importer == real)
+      diags_.warning(pathTok.range(), "a file that imports itself imports "
+                                      "nothing; remove the import");
+    return;
+  }
   if (isDevice(path)) {
     error(pathTok.range(),
           "cannot import '" + path + "': a device, not a file");
@@ -403,7 +412,7 @@ void Parser::parseImport() {
     error(pathTok.range(), "cannot import '" + path + "': " + why);
     return;
   }
-  unsigned bufferId = diags_.addSource(std::move(*buffer));
+  unsigned bufferId = diags_.addSource(std::move(*buffer), pathTok.loc);
   Parser inner(diags_, bufferId, program_, visited_, importDepth_ + 1);
   inner.parseProgram(/*isMain=*/false);
 }
