@@ -130,6 +130,40 @@ void DiagnosticEngine::error(SourceRange where, const llvm::Twine &message) {
     return;
   }
   print(llvm::SourceMgr::DK_Error, where, text);
+  explain(where);
+}
+
+void DiagnosticEngine::explainName(llvm::StringRef name, SourceRange where,
+                                   const llvm::Twine &message) {
+  explanations_.push_back({name.str(), where, message.str()});
+}
+
+void DiagnosticEngine::explain(SourceRange where) {
+  if (explanations_.empty() || !where.valid())
+    return;
+  // The span's text; an empty span is the word at its start.
+  const char *begin = where.begin.getPointer();
+  const char *end = where.end.isValid() ? where.end.getPointer() : begin;
+  const char *bufferEnd =
+      sources_.getMemoryBuffer(sources_.FindBufferContainingLoc(where.begin))
+          ->getBufferEnd();
+  auto isWord = [](char c) { return llvm::isAlnum(c) || c == '_'; };
+  while (end < bufferEnd && (end == begin || isWord(end[-1])) && isWord(*end))
+    ++end;
+  llvm::StringRef text(begin, end - begin);
+  for (const Explanation &e : explanations_) {
+    if (e.where.begin == where.begin)
+      continue; // the error is about the explained place itself
+    for (size_t at = text.find(e.name); at != llvm::StringRef::npos;
+         at = text.find(e.name, at + 1)) {
+      size_t after = at + e.name.size();
+      if ((at == 0 || !isWord(text[at - 1])) &&
+          (after == text.size() || !isWord(text[after]))) {
+        print(llvm::SourceMgr::DK_Note, e.where, e.message);
+        break;
+      }
+    }
+  }
 }
 
 void DiagnosticEngine::note(SourceRange where, const llvm::Twine &message) {

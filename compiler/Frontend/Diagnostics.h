@@ -22,6 +22,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <vector>
 
 namespace gmc {
 
@@ -52,6 +53,12 @@ public:
   void error(SourceRange where, const llvm::Twine &message);
   void note(SourceRange where, const llvm::Twine &message);
   void warning(SourceRange where, const llvm::Twine &message);
+
+  /// After each error whose span mentions `name` (as a whole word), says
+  /// `message` in a note at `where`: for a name whose value comes from
+  /// elsewhere, such as a const set by -D on the command line.
+  void explainName(llvm::StringRef name, SourceRange where,
+                   const llvm::Twine &message);
 
   /// Errors reported, repeats and quiet ones included: what callers
   /// compare to see whether a step failed.
@@ -91,6 +98,9 @@ private:
   void print(llvm::SourceMgr::DiagKind kind, SourceRange where,
              const llvm::Twine &message);
 
+  /// The notes of explainName for an error at `where`.
+  void explain(SourceRange where);
+
   /// `imported from FILE:LINE:COL:`, innermost first, for a position in an
   /// imported file.
   void printImportChain(llvm::SMLoc loc);
@@ -101,6 +111,12 @@ private:
   llvm::raw_ostream &os_;
   llvm::SourceMgr sources_;
   llvm::DenseMap<unsigned, llvm::SMLoc> importedAt_; // buffer -> its import
+  struct Explanation {
+    std::string name;
+    SourceRange where;
+    std::string message;
+  };
+  std::vector<Explanation> explanations_;
   unsigned errors_ = 0;
   unsigned errorsSaid_ = 0; // errors, repeats left out
   std::set<std::tuple<const char *, const char *, std::string>> said_;

@@ -248,6 +248,15 @@ void Sema::declareConsts() {
     if (it != overrides.end()) {
       // -D NAME=VALUE replaces the written value, of the written kind.
       value = overrideValue(c, it->second);
+      if (value.valid()) {
+        llvm::StringRef written(c.value->range.begin.getPointer(),
+                                c.value->range.end.getPointer() -
+                                    c.value->range.begin.getPointer());
+        diags_.explainName(c.name.name, c.name.range,
+                           "'" + c.name.name + "' is " + it->second +
+                               ", set by -D " + c.name.name + "=" + it->second +
+                               " (the file says " + written + ")");
+      }
       overrides.erase(it);
     } else {
       value = elaborate(c.value.get());

@@ -132,7 +132,7 @@ public:
   /// Whether every check so far passed.
   bool finish() const { return ok_; }
 
-  /// Reports `callee: message` at the argument (or the call).
+  /// Reports `message` at the argument (or, for an empty name, the call).
   void fail(llvm::StringRef name, const llvm::Twine &message);
 
 private:

@@ -173,8 +173,18 @@ static std::string toFloatScalar(RankedTensorType type) {
 static Attribute optimizerOf(Sema &sema, const CallExpr *call) {
   CallSite site(sema, call);
   MLIRContext *ctx = sema.context();
+  // What the attribute's verifier finds beyond the arguments' own checks
+  // (nesterov without momentum) is said at the call.
   auto emitError = [&]() { return mlir::emitError(sema.loc(call->range)); };
   llvm::StringRef name = call->callee.name;
+  // An argument the attribute would refuse is said where it is written.
+  auto valid = [&](const char *parameter, std::optional<double> value) {
+    if (!value || !site.has(parameter))
+      return;
+    std::string problem = gm::optimizerParameterProblem(parameter, *value);
+    if (!problem.empty())
+      site.fail(parameter, name + " needs " + problem);
+  };
   if (name == "sgd") {
     if (!site.bind({"lr", "momentum", "nesterov", "weight_decay"}))
       return {};
@@ -182,6 +192,9 @@ static Attribute optimizerOf(Sema &sema, const CallExpr *call) {
     std::optional<double> momentum = site.numberOr("momentum", 0);
     bool nesterov = site.boolOr("nesterov", false);
     std::optional<double> wd = site.numberOr("weight_decay", 0);
+    for (auto [parameter, value] :
+         {std::pair{"lr", lr}, {"momentum", momentum}, {"weight_decay", wd}})
+      valid(parameter, value);
     if (!lr || !momentum || !wd || !site.finish())
       return {};
     return gm::SGDAttr::getChecked(emitError, ctx, gm::Real(*lr),
@@ -198,6 +211,12 @@ static Attribute optimizerOf(Sema &sema, const CallExpr *call) {
     std::optional<double> eps = site.numberOr("eps", 1e-8);
     std::optional<double> wd =
         site.numberOr("weight_decay", decoupled ? 0.01 : 0);
+    for (auto [parameter, value] : {std::pair{"lr", lr},
+                                    {"beta1", b1},
+                                    {"beta2", b2},
+                                    {"eps", eps},
+                                    {"weight_decay", wd}})
+      valid(parameter, value);
     if (!lr || !b1 || !b2 || !eps || !wd || !site.finish())
       return {};
     return gm::AdamAttr::getChecked(emitError, ctx, gm::Real(*lr),

@@ -1,5 +1,4 @@
-//===- GmAttrs.cpp - gm attributes: initializers, optimizers, enums
-//---------===//
+//===- GmAttrs.cpp - gm attributes: initializers, optimizers, enums ------===//
 //
 // Parsing helpers for double and bool parameters and the attributes'
 // verifiers: an invalid hyper-parameter is an error where it is written.
@@ -93,28 +92,37 @@ LogicalResult NormalAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
-/// The checks every optimizer shares: a positive learning rate and a
-/// non-negative weight decay.
-static LogicalResult verifyCommon(function_ref<InFlightDiagnostic()> emitError,
-                                  StringRef name, double lr,
-                                  double weightDecay) {
-  if (!(lr > 0))
-    return emitError() << name << " needs a positive learning rate, got "
-                       << formatReal(lr);
-  if (!(weightDecay >= 0))
-    return emitError() << name << " needs weight_decay >= 0, got "
-                       << formatReal(weightDecay);
+std::string gm::optimizerParameterProblem(StringRef name, double value) {
+  auto got = [&] { return ", got " + formatReal(value); };
+  if (name == "lr")
+    return value > 0 ? "" : "a positive learning rate" + got();
+  if (name == "weight_decay")
+    return value >= 0 ? "" : "weight_decay >= 0" + got();
+  if (name == "eps")
+    return value > 0 ? "" : "eps > 0" + got();
+  // momentum, beta1, beta2: a decay of past steps.
+  return value >= 0 && value < 1 ? "" : "0 <= " + name.str() + " < 1" + got();
+}
+
+/// Verifies hyper-parameters by optimizerParameterProblem.
+static LogicalResult
+verifyParameters(function_ref<InFlightDiagnostic()> emitError,
+                 StringRef optimizer,
+                 std::initializer_list<std::pair<StringRef, double>> values) {
+  for (auto [name, value] : values)
+    if (std::string problem = optimizerParameterProblem(name, value);
+        !problem.empty())
+      return emitError() << optimizer << " needs " << problem;
   return success();
 }
 
 LogicalResult SGDAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                               Real lr, Real momentum, bool nesterov,
                               Real weightDecay) {
-  if (failed(verifyCommon(emitError, "sgd", lr, weightDecay)))
+  if (failed(verifyParameters(
+          emitError, "sgd",
+          {{"lr", lr}, {"momentum", momentum}, {"weight_decay", weightDecay}})))
     return failure();
-  if (!(momentum >= 0 && momentum < 1))
-    return emitError() << "sgd needs 0 <= momentum < 1, got "
-                       << formatReal(momentum);
   if (nesterov && momentum == 0)
     return emitError() << "sgd with nesterov = true needs a momentum > 0";
   return success();
@@ -124,13 +132,10 @@ LogicalResult AdamAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                Real lr, Real beta1, Real beta2, Real eps,
                                Real weightDecay, bool decoupled) {
   // The front end's adamw(...) is adam with decoupled decay: say its name.
-  StringRef name = decoupled ? "adamw" : "adam";
-  if (failed(verifyCommon(emitError, name, lr, weightDecay)))
-    return failure();
-  if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1))
-    return emitError() << name << " needs betas in [0, 1), got ("
-                       << formatReal(beta1) << ", " << formatReal(beta2) << ")";
-  if (!(eps > 0))
-    return emitError() << name << " needs eps > 0, got " << formatReal(eps);
-  return success();
+  return verifyParameters(emitError, decoupled ? "adamw" : "adam",
+                          {{"lr", lr},
+                           {"beta1", beta1},
+                           {"beta2", beta2},
+                           {"eps", eps},
+                           {"weight_decay", weightDecay}});
 }

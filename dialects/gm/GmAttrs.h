@@ -41,6 +41,13 @@ void printDoubleParameter(AsmPrinter &printer, double value);
 /// Parses the keyword `true` or `false`.
 FailureOr<bool> parseBoolParameter(AsmParser &parser);
 
+/// What an optimizer needs of its hyper-parameter `name` (`lr`, `momentum`,
+/// `beta1`, `beta2`, `eps`, `weight_decay`) that `value` is not, as
+/// `a positive learning rate, got -1.0`; empty when the value is valid. The
+/// optimizer attributes verify with it, and front ends check each argument
+/// with it where the argument is written.
+std::string optimizerParameterProblem(llvm::StringRef name, double value);
+
 } // namespace mlir::gm
 
 #include "gm/GmEnums.h.inc"

@@ -368,7 +368,7 @@ gm.model @m {
   gm.param @w : tensor<3xf32> = #gm.fill<0.0>
   gm.phase train @p {
     %l = gm.constant dense<1.0> : tensor<f32>
-    // expected-error @+1 {{adam needs betas in [0, 1), got (0.9, 1.0)}}
+    // expected-error @+1 {{adam needs 0 <= beta2 < 1, got 1.0}}
     gm.minimize %l : tensor<f32> over [@w] with #gm.adam<lr = 0.1, beta2 = 1.0>
   }
 }
