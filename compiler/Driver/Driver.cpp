@@ -33,6 +33,7 @@
 #include "llvm/Transforms/Utils/SplitModule.h"
 
 #include <atomic>
+#include <optional>
 #include <thread>
 
 using namespace mlir;
@@ -203,24 +204,40 @@ static void optimizeLLVM(llvm::Module &module, llvm::TargetMachine &machine,
   passes.run(module, mam);
 }
 
+/// Where an output for `path` is written first: a new file beside it, to be
+/// renamed over it once complete, so that a failure leaves an earlier output
+/// as it was; or `path` itself for stdout and anything not a regular file
+/// (a device such as /dev/null must not be replaced by a file).
+static std::string stagingPath(const std::string &path, llvm::StringRef tag) {
+  llvm::sys::fs::file_status status;
+  if (path == "-" || (!llvm::sys::fs::status(path, status) &&
+                      status.type() != llvm::sys::fs::file_type::regular_file))
+    return path;
+  llvm::SmallString<256> staged;
+  llvm::sys::fs::createUniquePath(path + "." + tag + "-%%%%%%", staged,
+                                  /*MakeAbsolute=*/false);
+  return staged.str().str();
+}
+
 std::string
 writeTo(const std::string &path,
         llvm::function_ref<std::string(llvm::raw_pwrite_stream &)> write) {
-  // A file is written beside `path` and renamed over it, so that a failure
-  // leaves an earlier output as it was; stdout and devices are written to.
-  llvm::sys::fs::file_status status;
-  bool direct =
-      path == "-" || (!llvm::sys::fs::status(path, status) &&
-                      status.type() != llvm::sys::fs::file_type::regular_file);
-  llvm::SmallString<256> target(path);
-  if (!direct)
-    llvm::sys::fs::createUniquePath(path + ".tmp-%%%%%%", target,
-                                    /*MakeAbsolute=*/false);
+  std::string target = stagingPath(path, "tmp");
+  bool direct = target == path;
   std::error_code ec;
   llvm::ToolOutputFile out(target, ec, llvm::sys::fs::OF_None);
   if (ec)
     return path + ": " + ec.message();
-  std::string error = write(out.os());
+  std::string error;
+  {
+    // Object writers seek back, which a pipe cannot: they write to memory,
+    // sent on when the buffer goes.
+    std::optional<llvm::buffer_ostream> buffered;
+    llvm::raw_pwrite_stream *os = &out.os();
+    if (!out.os().supportsSeeking())
+      os = &buffered.emplace(out.os());
+    error = write(*os);
+  }
   out.os().close(); // a full disk may only say so now
   if (error.empty() && out.os().has_error())
     error = path + ": cannot write: " + out.os().error().message();
@@ -435,11 +452,10 @@ LogicalResult linkTrainer(llvm::ArrayRef<std::string> objects,
   }
   // Linked beside `output` and renamed over it: a failed link leaves no
   // half-written file, and an earlier trainer stays as it was.
-  llvm::SmallString<256> temp;
-  llvm::sys::fs::createUniquePath(output + ".link-%%%%%%", temp,
-                                  /*MakeAbsolute=*/false);
-  llvm::FileRemover removeTemp(temp);
-  std::vector<std::string> args = {*found, "-o", temp.str().str()};
+  std::string temp = stagingPath(output, "link");
+  bool direct = temp == output;
+  llvm::FileRemover removeTemp(temp, /*deleteIt=*/!direct);
+  std::vector<std::string> args = {*found, "-o", temp};
   args.insert(args.end(), objects.begin(), objects.end());
   args.insert(args.end(),
               {"-L" + libDir, "-lgmtrainer_main", "-lgmtrainer", "-lgmrt"});
@@ -458,6 +474,8 @@ LogicalResult linkTrainer(llvm::ArrayRef<std::string> objects,
                  << (error.empty() ? "" : ": " + error) << "\n";
     return failure();
   }
+  if (direct)
+    return success();
   if (std::error_code ec = llvm::sys::fs::rename(temp, output)) {
     llvm::errs() << "gmc: error: cannot write '" << output
                  << "': " << ec.message() << "\n";

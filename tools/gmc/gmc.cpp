@@ -276,6 +276,13 @@ int main(int argc, char **argv) {
   }
   std::string path =
       output.empty() ? defaultOutput(emit, compileInput) : std::string(output);
+  if (path == "-" && emit == Emit::Exe) {
+    // The linker writes a file; stdout would become a file named '-'.
+    llvm::errs() << "gmc: error: -o -: a trainer is an executable file and "
+                    "cannot go to stdout; give a file name (stdout takes "
+                    "--emit=ast, mlir, mlir-opt, llvm or obj)\n";
+    return 1;
+  }
   if (!checkOutputPath(path))
     return 1;
   if (emit == Emit::Ast) {
