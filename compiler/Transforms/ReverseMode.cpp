@@ -88,6 +88,16 @@ bool ReverseMode::dependsOn(Value x) const {
 FailureOr<SmallVector<Value>> ReverseMode::gradients(OpBuilder &builder,
                                                      ArrayRef<Value> wrt) {
   Dependence d = propagate(wrt);
+  // A gradient that would flow into an op without a rule, which is not one
+  // through which none flows, cannot be taken: zero would be wrong.
+  for (Operation *op : tape_)
+    if (!isa<GradientOpInterface>(op) && !op->hasTrait<GradientStops>() &&
+        llvm::any_of(op->getOperands(), [&](Value v) {
+          return isFloatTensor(v) && d.reach.lookup(v) == Reach::Differentiable;
+        }))
+      return op->emitOpError()
+             << "has no gradient rule, yet the gradient being taken flows "
+                "through it (it cannot be taken: a zero would be wrong)";
   auto active = [&](Value v) {
     return isFloatTensor(v) && d.reach.lookup(v) == Reach::Differentiable;
   };
@@ -115,8 +125,11 @@ FailureOr<SmallVector<Value>> ReverseMode::gradients(OpBuilder &builder,
     if (!any || !anyNeeded)
       continue;
     // Results of ops without a rule are never active (propagate() blocks
-    // them), so no gradient reaches such an op.
-    auto rule = cast<GradientOpInterface>(op);
+    // them); only a value of `wrt` made by such an op has a gradient here,
+    // and it stops there.
+    auto rule = dyn_cast<GradientOpInterface>(op);
+    if (!rule)
+      continue;
     SmallVector<Value> operandGrads;
     if (failed(rule.buildGradients(builder, resultGrads, needed, operandGrads)))
       return failure();

@@ -1,5 +1,4 @@
-//===- ReverseMode.h - reverse-mode differentiation of gm dataflow -*- C++
-//-*-===//
+//===- ReverseMode.h - reverse-mode differentiation ----------*- C++ -*-===//
 //
 // The engine of gm-autodiff: the gradient of one scalar with respect to any
 // values it depends on, built from the ops' GradientOpInterface rules. It
@@ -26,8 +25,9 @@ public:
 
   /// Builds d target / d x for each x of `wrt` at the builder's insertion
   /// point, which every value involved must dominate. An entry is null when
-  /// no gradient reaches x (zero): ops without a gradient rule pass none, as
-  /// if piecewise constant. Fails when a rule fails.
+  /// no gradient reaches x (zero): ops marked GradientStops pass none.
+  /// Fails, with an error, when the gradient would flow through an op with
+  /// neither a rule nor that mark, and when a rule fails.
   FailureOr<SmallVector<Value>> gradients(OpBuilder &builder,
                                           ArrayRef<Value> wrt);
 

@@ -39,6 +39,15 @@ def Gm_Dialect : Dialect {
   }];
 }
 
+/// Ops through which no gradient flows by their nature: their results are
+/// piecewise constant in their operands (comparisons, argmax, nearest,
+/// one-hot) or drawn at random from them. Autodiff treats them as constant;
+/// a gradient path into any other op without a gradient rule is an error,
+/// not a silent zero.
+def Gm_GradientStops : NativeOpTrait<"GradientStops"> {
+  let cppNamespace = "::mlir::gm";
+}
+
 /// Base class of every gm op.
 class Gm_Op<string mnemonic, list<Trait> traits = []>
     : Op<Gm_Dialect, mnemonic, traits>;

@@ -172,7 +172,7 @@ def Gm_MaximumOp : Gm_BinaryOp<"maximum", Gm_NumericTensor, "max(a, b)",
 def Gm_MinimumOp : Gm_BinaryOp<"minimum", Gm_NumericTensor, "min(a, b)",
                                [Commutative]>;
 
-def Gm_CompareOp : Gm_Op<"compare", [Pure, InferTypeOpAdaptor]> {
+def Gm_CompareOp : Gm_Op<"compare", [Pure, InferTypeOpAdaptor, Gm_GradientStops]> {
   let summary = "elementwise comparison with broadcasting";
   let description = [{
     The result is an i1 tensor of the broadcast shape.

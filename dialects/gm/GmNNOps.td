@@ -233,7 +233,7 @@ def Gm_LogSoftmaxOp : Gm_SoftmaxBase<"log_softmax", "log-softmax">;
 // Vector quantization and classification helpers
 //===----------------------------------------------------------------------===//
 
-def Gm_NearestOp : Gm_Op<"nearest", [Pure, InferTypeOpAdaptor]> {
+def Gm_NearestOp : Gm_Op<"nearest", [Pure, InferTypeOpAdaptor, Gm_GradientStops]> {
   let summary = "index of the nearest codebook row (squared L2 distance)";
   let description = [{
     For inputs [..., D] and a codebook [K, D], the i32 index in [0, K) of the
@@ -267,7 +267,7 @@ def Gm_LookupOp : Gm_Op<"lookup", [Pure, InferTypeOpAdaptor, DeclareOpInterfaceM
   }];
 }
 
-def Gm_OneHotOp : Gm_Op<"one_hot", [Pure]> {
+def Gm_OneHotOp : Gm_Op<"one_hot", [Pure, Gm_GradientStops]> {
   let summary = "one-hot encoding of indices";
   let description = [{
     Inserts a dimension of size `classes` at `axis` (default: last) holding
@@ -287,7 +287,7 @@ def Gm_OneHotOp : Gm_Op<"one_hot", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Gm_ArgmaxOp : Gm_Op<"argmax", [Pure, InferTypeOpAdaptor]> {
+def Gm_ArgmaxOp : Gm_Op<"argmax", [Pure, InferTypeOpAdaptor, Gm_GradientStops]> {
   let summary = "index of the largest element along one axis";
   let description = [{
     The axis is removed; the first maximum wins ties. Not differentiable.

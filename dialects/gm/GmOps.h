@@ -26,6 +26,13 @@
 
 #include "gm/GmInterfaces.h.inc"
 
+namespace mlir::gm {
+/// The trait of Gm_GradientStops (GmBase.td): no gradient flows through.
+template <typename ConcreteType>
+class GradientStops
+    : public mlir::OpTrait::TraitBase<ConcreteType, GradientStops> {};
+} // namespace mlir::gm
+
 #define GET_OP_CLASSES
 #include "gm/GmOps.h.inc"
 

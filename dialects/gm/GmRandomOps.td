@@ -15,7 +15,7 @@ include "mlir/Interfaces/InferTypeOpInterface.td"
 
 class Gm_RandomOp<string mnemonic, list<Trait> traits = []>
     : Gm_Op<mnemonic, traits # [
-        Gm_RandomOpInterface,
+        Gm_RandomOpInterface, Gm_GradientStops,
         MemoryEffects<[MemRead<Gm_RandomResource>]>]>;
 
 def Gm_NormalOp : Gm_RandomOp<"normal"> {

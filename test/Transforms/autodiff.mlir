@@ -202,6 +202,59 @@ gm.model @through_bernoulli {
 
 // -----
 
+// A second derivative through batch norm: the penalty's gradient flows
+// through batch_norm's gradient op, which has no rule. An error, even though
+// the loss also reaches @w by a first-order path (no silent zero).
+gm.model @second_order_through_batch_norm {
+  gm.param @w : tensor<4xf32> = #gm.fill<1.0>
+  gm.param @b : tensor<4xf32> = #gm.fill<0.0>
+  gm.phase train @step {
+    %x = gm.normal {id = 1 : i64} : tensor<8x4xf32>
+    %c = gm.normal {id = 2 : i64} : tensor<8x4xf32>
+    %w = gm.load @w : tensor<4xf32>
+    %b = gm.load @b : tensor<4xf32>
+    // expected-error @+1 {{'gm.batch_norm_backward' op has no gradient rule, yet the gradient being taken flows through it}}
+    %y, %m, %v = gm.batch_norm %x, %w, %b : (tensor<8x4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<8x4xf32>, tensor<4xf32>, tensor<4xf32>)
+    %yc = gm.mul %y, %c : (tensor<8x4xf32>, tensor<8x4xf32>) -> tensor<8x4xf32>
+    %s = gm.reduce_sum %yc dims [0, 1] : tensor<8x4xf32> -> tensor<f32>
+    %gx = gm.grad %s wrt %x : tensor<f32> wrt tensor<8x4xf32>
+    %sq = gm.square %gx : tensor<8x4xf32>
+    %p = gm.reduce_sum %sq dims [0, 1] : tensor<8x4xf32> -> tensor<f32>
+    %total = gm.add %p, %s : (tensor<f32>, tensor<f32>) -> tensor<f32>
+    gm.minimize %total : tensor<f32> over [@w] with #gm.sgd<lr = 0.1>
+  }
+}
+
+// -----
+
+// A gradient with respect to a value an op without a rule makes (a sample)
+// stops at that value: d s / d x is p, and p's own gradient is x alone (the
+// path through the sample carries none).
+// CHECK-LABEL: gm.model @wrt_a_sample
+// CHECK: %[[P:.*]] = gm.uniform
+// CHECK: %[[X:.*]] = gm.bernoulli %[[P]]
+// CHECK-NOT: gm.grad
+// CHECK-DAG: %[[DX:.*]] = gm.mul %{{.*}}, %[[P]]
+// CHECK-DAG: %[[DP:.*]] = gm.mul %{{.*}}, %[[X]]
+// CHECK-NOT: gm.add
+// CHECK: gm.store %[[DP]] to @dp
+// CHECK: gm.store %[[DX]] to @dx
+gm.model @wrt_a_sample {
+  gm.state @dp : tensor<4xf32> = #gm.fill<0.0>
+  gm.state @dx : tensor<4xf32> = #gm.fill<0.0>
+  gm.phase train @step {
+    %p = gm.uniform {id = 1 : i64} : tensor<4xf32>
+    %x = gm.bernoulli %p {id = 2 : i64} : tensor<4xf32>
+    %y = gm.mul %x, %p : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+    %s = gm.reduce_sum %y dims [0] : tensor<4xf32> -> tensor<f32>
+    %g:2 = gm.grad %s wrt %p, %x : tensor<f32> wrt tensor<4xf32>, tensor<4xf32>
+    gm.store %g#0 to @dp : tensor<4xf32>
+    gm.store %g#1 to @dx : tensor<4xf32>
+  }
+}
+
+// -----
+
 // A parameter the loss ignores is not updated (with a warning).
 // CHECK-LABEL: gm.model @ignored
 // CHECK: gm.apply_gradients [@used] with
