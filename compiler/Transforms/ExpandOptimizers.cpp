@@ -74,11 +74,18 @@ private:
 };
 
 /// clip_grad_norm_: scales all gradients by min(1, clip / (norm + 1e-6)).
+/// The norm is summed in the widest element type of the group (a group may
+/// mix f32 and f64 parameters).
 SmallVector<Value> clipGradients(TensorBuilder &t, ArrayRef<Value> grads,
                                  double clipNorm) {
+  Type widest = t.elementTypeOf(grads.front());
+  for (Value g : grads)
+    if (t.elementTypeOf(g).getIntOrFloatBitWidth() >
+        widest.getIntOrFloatBitWidth())
+      widest = t.elementTypeOf(g);
   Value sumSq;
   for (Value g : grads) {
-    Value s = t.reduceSumAll(t.square(g));
+    Value s = t.cast(t.reduceSumAll(t.square(g)), widest);
     sumSq = sumSq ? t.add(sumSq, s) : s;
   }
   Value norm = t.sqrt(sumSq);

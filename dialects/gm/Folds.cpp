@@ -124,6 +124,9 @@ OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
 }
 
 OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
+  // x + 0 -> x (and x - 0 -> x below) for floats too, although -0.0 + 0.0
+  // is +0.0: the sign of a zero, which no loss or update depends on, is
+  // not kept (fast-math's "no signed zeros").
   if (isSplatOf(adaptor.getRhs(), 0) && getLhs().getType() == getType())
     return getLhs();
   return foldSplats(

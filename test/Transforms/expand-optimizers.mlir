@@ -100,3 +100,28 @@ gm.model @clip {
     gm.apply_gradients [@a, @b] with #gm.sgd<lr = 0.1> gradients(%ga, %gb : tensor<2xf32>, tensor<4x2xf32>) {clip_norm = 1.0 : f64}
   }
 }
+
+// -----
+
+// A group of f32 and f64 parameters: two flat groups, one per element type,
+// and one clipping norm over both, summed in f64 (the widest).
+// CHECK-LABEL: gm.model @clip_mixed
+// CHECK: %[[SA:.+]] = gm.reduce_sum %{{.+}} : tensor<4xf32> -> tensor<f32>
+// CHECK: %[[WA:.+]] = gm.cast %[[SA]] : tensor<f32> to tensor<f64>
+// CHECK: %[[SB:.+]] = gm.reduce_sum %{{.+}} : tensor<4xf64> -> tensor<f64>
+// CHECK: %[[SUM:.+]] = gm.add %[[WA]], %[[SB]] : (tensor<f64>, tensor<f64>)
+// CHECK: %[[COEF:.+]] = gm.minimum
+// CHECK: %[[COEF32:.+]] = gm.cast %[[COEF]] : tensor<f64> to tensor<f32>
+// CHECK: gm.mul %{{.+}}, %[[COEF32]] : (tensor<4xf32>, tensor<f32>)
+// CHECK: gm.mul %{{.+}}, %[[COEF]] : (tensor<4xf64>, tensor<f64>)
+// CHECK-DAG: gm.store %{{.+}} to @a : tensor<4xf32>
+// CHECK-DAG: gm.store %{{.+}} to @b : tensor<4xf64>
+gm.model @clip_mixed {
+  gm.param @a : tensor<4xf32> = #gm.fill<0.5>
+  gm.param @b : tensor<4xf64> = #gm.fill<0.5>
+  gm.phase train @step {
+    %ga = gm.constant dense<1.0> : tensor<4xf32>
+    %gb = gm.constant dense<1.0> : tensor<4xf64>
+    gm.apply_gradients [@a, @b] with #gm.sgd<lr = 0.1> gradients(%ga, %gb : tensor<4xf32>, tensor<4xf64>) {clip_norm = 1.0 : f64}
+  }
+}
