@@ -446,6 +446,51 @@ Operation *FusedOp::getLibraryOp() {
   return &body.front();
 }
 
+/// A gm.fused that starts with a convolution or matmul is what the backends
+/// run as one library call (gm-fuse's epilogues): inputs (x, w, bias), the
+/// op on the first two, an add of the bias in the shape the library adds it
+/// in ([C, 1, 1] for a convolution, [N] for a matmul), then at most a relu
+/// or leaky_relu, yielded.
+static LogicalResult verifyEpilogue(FusedOp op, Operation *library) {
+  Block &body = op.getBody().front();
+  auto fail = [&](const Twine &why) {
+    return op.emitOpError()
+           << "starting with a " << library->getName().getStringRef()
+           << " must be a library call with its epilogue (inputs x, w, "
+              "bias; the op on x and w; an add of the bias; at most one "
+              "relu or leaky_relu, yielded): "
+           << why;
+  };
+  if (op.getInputs().size() != 3 || op.getNumResults() != 1)
+    return fail("it needs 3 inputs and 1 result");
+  if (library->getNumOperands() != 2 ||
+      library->getOperand(0) != body.getArgument(0) ||
+      library->getOperand(1) != body.getArgument(1))
+    return fail("the op must read the first two inputs, in order");
+  SmallVector<Operation *> ops;
+  for (Operation &inner : body.without_terminator())
+    ops.push_back(&inner);
+  Value y = library->getResult(0), bias = body.getArgument(2);
+  auto add = ops.size() >= 2 ? dyn_cast<AddOp>(ops[1]) : AddOp();
+  if (!add || !((add.getLhs() == y && add.getRhs() == bias) ||
+                (add.getLhs() == bias && add.getRhs() == y)))
+    return fail("the op's result must be added to the third input");
+  auto type = cast<RankedTensorType>(y.getType());
+  SmallVector<int64_t> biasShape =
+      isa<Conv2dOp>(library) ? SmallVector<int64_t>{type.getDimSize(1), 1, 1}
+                             : SmallVector<int64_t>{type.getShape().back()};
+  if (cast<RankedTensorType>(bias.getType()).getShape() !=
+      ArrayRef<int64_t>(biasShape))
+    return fail("the bias must have shape " + shape::format(biasShape));
+  if (ops.size() > 3 ||
+      (ops.size() == 3 && (!isa<ReluOp, LeakyReluOp>(ops[2]) ||
+                           ops[2]->getOperand(0) != add.getResult())))
+    return fail("after the add only one relu or leaky_relu of it may follow");
+  if (body.getTerminator()->getOperand(0) != ops.back()->getResult(0))
+    return fail("the body must yield the last op's result");
+  return success();
+}
+
 LogicalResult FusedOp::verify() {
   Block &body = getBody().front();
   if (body.getArgumentTypes() != getInputs().getTypes())
@@ -472,6 +517,8 @@ LogicalResult FusedOp::verify() {
     return emitOpError() << "cannot both start with a "
                          << library->getName().getStringRef()
                          << " and end with a reduction";
+  if (library && failed(verifyEpilogue(*this, library)))
+    return failure();
   for (Operation &op : body.without_terminator()) {
     if (&op == reduction || &op == library)
       continue;

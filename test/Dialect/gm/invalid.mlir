@@ -1297,6 +1297,83 @@ gm.model @m {
 
 // -----
 
+// A gm.fused starting with a convolution is a library call with its epilogue: not a convolution and any elementwise ops (the backend would read a bias that is not there).
+gm.model @m {
+  gm.sampler @s() -> tensor<2x4x6x6xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<2x3x6x6xf32>
+    %w = gm.normal {id = 2 : i64} : tensor<4x3x3x3xf32>
+    %b = gm.normal {id = 3 : i64} : tensor<4x1x1xf32>
+    // expected-error @+1 {{'gm.fused' op starting with a gm.conv2d must be a library call with its epilogue (inputs x, w, bias; the op on x and w; an add of the bias; at most one relu or leaky_relu, yielded): it needs 3 inputs and 1 result}}
+    %y = gm.fused(%x, %w) : (tensor<2x3x6x6xf32>, tensor<4x3x3x3xf32>) -> tensor<2x4x6x6xf32> {
+    ^bb0(%a: tensor<2x3x6x6xf32>, %k: tensor<4x3x3x3xf32>):
+      %0 = gm.conv2d %a, %k {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x3x6x6xf32>, tensor<4x3x3x3xf32>) -> tensor<2x4x6x6xf32>
+      %1 = gm.sigmoid %0 : tensor<2x4x6x6xf32>
+      gm.yield %1 : tensor<2x4x6x6xf32>
+    }
+    gm.return %y : tensor<2x4x6x6xf32>
+  }
+}
+
+// -----
+
+// Its epilogue's activation is relu or leaky_relu only.
+gm.model @m {
+  gm.sampler @s() -> tensor<2x4x6x6xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<2x3x6x6xf32>
+    %w = gm.normal {id = 2 : i64} : tensor<4x3x3x3xf32>
+    %b = gm.normal {id = 3 : i64} : tensor<4x1x1xf32>
+    // expected-error @+1 {{'gm.fused' op starting with a gm.conv2d must be a library call with its epilogue (inputs x, w, bias; the op on x and w; an add of the bias; at most one relu or leaky_relu, yielded): after the add only one relu or leaky_relu of it may follow}}
+    %y = gm.fused(%x, %w, %b) : (tensor<2x3x6x6xf32>, tensor<4x3x3x3xf32>, tensor<4x1x1xf32>) -> tensor<2x4x6x6xf32> {
+    ^bb0(%a: tensor<2x3x6x6xf32>, %k: tensor<4x3x3x3xf32>, %c: tensor<4x1x1xf32>):
+      %0 = gm.conv2d %a, %k {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x3x6x6xf32>, tensor<4x3x3x3xf32>) -> tensor<2x4x6x6xf32>
+      %1 = gm.add %0, %c : (tensor<2x4x6x6xf32>, tensor<4x1x1xf32>) -> tensor<2x4x6x6xf32>
+      %2 = gm.sigmoid %1 : tensor<2x4x6x6xf32>
+      gm.yield %2 : tensor<2x4x6x6xf32>
+    }
+    gm.return %y : tensor<2x4x6x6xf32>
+  }
+}
+
+// -----
+
+// It yields its last op's result, not an argument.
+gm.model @m {
+  gm.sampler @s() -> tensor<2x4x6x6xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<2x3x6x6xf32>
+    %w = gm.normal {id = 2 : i64} : tensor<4x3x3x3xf32>
+    %b = gm.normal {id = 3 : i64} : tensor<4x1x1xf32>
+    // expected-error @+1 {{'gm.fused' op starting with a gm.conv2d must be a library call with its epilogue (inputs x, w, bias; the op on x and w; an add of the bias; at most one relu or leaky_relu, yielded): the body must yield the last op's result}}
+    %y = gm.fused(%x, %w, %b) : (tensor<2x3x6x6xf32>, tensor<4x3x3x3xf32>, tensor<4x1x1xf32>) -> tensor<2x4x6x6xf32> {
+    ^bb0(%a: tensor<2x3x6x6xf32>, %k: tensor<4x3x3x3xf32>, %c: tensor<4x1x1xf32>):
+      %0 = gm.conv2d %a, %k {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x3x6x6xf32>, tensor<4x3x3x3xf32>) -> tensor<2x4x6x6xf32>
+      %1 = gm.add %0, %c : (tensor<2x4x6x6xf32>, tensor<4x1x1xf32>) -> tensor<2x4x6x6xf32>
+      gm.yield %0 : tensor<2x4x6x6xf32>
+    }
+    gm.return %y : tensor<2x4x6x6xf32>
+  }
+}
+
+// -----
+
+// The bias has the shape the library adds it in: [C, 1, 1] for a convolution.
+gm.model @m {
+  gm.sampler @s() -> tensor<2x4x6x6xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<2x3x6x6xf32>
+    %w = gm.normal {id = 2 : i64} : tensor<4x3x3x3xf32>
+    %b = gm.normal {id = 3 : i64} : tensor<4xf32>
+    // expected-error @+1 {{'gm.fused' op starting with a gm.conv2d must be a library call with its epilogue (inputs x, w, bias; the op on x and w; an add of the bias; at most one relu or leaky_relu, yielded): the bias must have shape [4, 1, 1]}}
+    %y = gm.fused(%x, %w, %b) : (tensor<2x3x6x6xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<2x4x6x6xf32> {
+    ^bb0(%a: tensor<2x3x6x6xf32>, %k: tensor<4x3x3x3xf32>, %c: tensor<4xf32>):
+      %0 = gm.conv2d %a, %k {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x3x6x6xf32>, tensor<4x3x3x3xf32>) -> tensor<2x4x6x6xf32>
+      %1 = gm.add %0, %c : (tensor<2x4x6x6xf32>, tensor<4xf32>) -> tensor<2x4x6x6xf32>
+      gm.yield %1 : tensor<2x4x6x6xf32>
+    }
+    gm.return %y : tensor<2x4x6x6xf32>
+  }
+}
+
+// -----
+
 // A convolution may only start a gm.fused.
 gm.model @m {
   gm.sampler @s() -> tensor<1x1x3x3xf32> {
