@@ -1,5 +1,4 @@
-//===- Folds.cpp - folders and canonicalization patterns of gm ops
-//----------===//
+//===- Folds.cpp - folders and canonicalization patterns of gm ops --------===//
 //
 // Identity folds (x + 0, x * 1, reshape to the same type, ...), splat-constant
 // folding, and the few canonical rewrites. Nothing here changes a value's

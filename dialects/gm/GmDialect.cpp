@@ -1,5 +1,4 @@
-//===- GmDialect.cpp - the gm dialect
-//----------------------------------------===//
+//===- GmDialect.cpp - the gm dialect -------------------------------------===//
 //
 // Registers the gm ops and attributes and materializes folded constants.
 //

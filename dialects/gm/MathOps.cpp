@@ -1,5 +1,4 @@
-//===- MathOps.cpp - constants, elementwise math, comparisons
-//---------------===//
+//===- MathOps.cpp - constants, elementwise math, comparisons -------------===//
 //
 // Type inference of the math ops that are not covered by a shared ODS class
 // (binary ops and reductions infer through TypeInference.h directly).

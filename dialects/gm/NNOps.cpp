@@ -1,5 +1,4 @@
-//===- NNOps.cpp - matmul, convolutions, batch norm, softmax, VQ helpers
-//----===//
+//===- NNOps.cpp - matmul, convolutions, batch norm, softmax, VQ helpers --===//
 //
 // Type inference and verifiers of the library ops. The shape arithmetic is
 // in ShapeRules.cpp; this file maps ops onto it and names the operands.

@@ -1,5 +1,4 @@
-//===- RandomOps.cpp - counter-based random ops
-//------------------------------===//
+//===- RandomOps.cpp - counter-based random ops ---------------------------===//
 
 #include "gm/GmOps.h"
 

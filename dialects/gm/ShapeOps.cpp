@@ -1,5 +1,4 @@
-//===- ShapeOps.cpp - reshape, transpose, broadcast, concat, slice, pad
-//-----===//
+//===- ShapeOps.cpp - reshape, transpose, broadcast, concat, slice, pad ---===//
 
 #include "gm/GmOps.h"
 

@@ -1,5 +1,4 @@
-//===- ShapeRules.cpp - static shape rules of the gm ops
-//--------------------===//
+//===- ShapeRules.cpp - static shape rules of the gm ops ------------------===//
 //
 // See ShapeRules.h. Messages are lowercase, name the shapes involved and, where
 // one exists, say which value would fit.

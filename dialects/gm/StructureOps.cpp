@@ -1,5 +1,4 @@
-//===- StructureOps.cpp - model, variables, nets, phases, data, training
-//----===//
+//===- StructureOps.cpp - model, variables, nets, phases, data, training --===//
 //
 // Verifiers, builders and custom assembly of the structural ops. Symbol
 // references (variables, nets, datasets) are checked in verifySymbolUses, so

@@ -1,5 +1,4 @@
-//===- TensorBuilder.cpp - arithmetic on gm values
-//---------------------------===//
+//===- TensorBuilder.cpp - arithmetic on gm values ------------------------===//
 
 #include "gm/TensorBuilder.h"
 

@@ -1,5 +1,4 @@
-//===- TypeInference.cpp - result types of gm ops from their operands
-//-------===//
+//===- TypeInference.cpp - result types of gm ops from their operands -----===//
 
 #include "gm/TypeInference.h"
 

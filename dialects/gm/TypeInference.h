@@ -1,5 +1,4 @@
-//===- TypeInference.h - result types of gm ops from their operands -*- C++
-//-*-===//
+//===- TypeInference.h - result types of gm ops --------------- -*- C++ -*-===//
 //
 // Helpers shared by the ops' `inferReturnTypes`: they apply ShapeRules to
 // tensor types and report failures as `'gm.op' op ...` at the op's location.

@@ -1,5 +1,4 @@
-//===- abi.h - the interface between compiled models and the runtime -*- C++
-//-*-===//
+//===- abi.h - between compiled models and the runtime -------- -*- C++ -*-===//
 //
 // A compiled model is an object file with two entry points; everything else
 // it needs it calls in the runtime. docs/runtime-abi.md is the prose

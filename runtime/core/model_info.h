@@ -1,5 +1,4 @@
-//===- model_info.h - the compiled model, as the runtime sees it -*- C++
-//-*-===//
+//===- model_info.h - the compiled model, seen by the runtime - -*- C++ -*-===//
 //
 // Parsed from the JSON that `gm_model_info()` returns (docs/runtime-abi.md):
 // variables and where they live, datasets, entry points, report names and

@@ -1,5 +1,4 @@
-//===- parallel.h - the runtime's threads ------------------------*- C++
-//-*-===//
+//===- parallel.h - the runtime's threads --------------------- -*- C++ -*-===//
 //
 // One thread pool per process: GNU OpenMP (libgomp), which Debian's oneDNN
 // uses too, so generated kernels and oneDNN primitives share threads.

@@ -1,5 +1,4 @@
-//===- philox.h - Philox4x32-10 counter-based random numbers -----*- C++
-//-*-===//
+//===- philox.h - Philox4x32-10 counter-based random numbers -- -*- C++ -*-===//
 //
 // Salmon et al., "Parallel random numbers: as easy as 1, 2, 3" (SC'11). A
 // counter-based generator: the numbers at a counter depend only on (key,

@@ -1,5 +1,4 @@
-//===- feed.h - batches for gm.next, shaped as the model wants them -*- C++
-//-*-===//
+//===- feed.h - batches for gm.next in the model's shapes ----- -*- C++ -*-===//
 //
 // A dataset of the model info (images from IDX files, or an NPY array) and
 // the order its examples are drawn in. Fields are written in the model's

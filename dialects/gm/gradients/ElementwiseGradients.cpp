@@ -1,5 +1,4 @@
-//===- ElementwiseGradients.cpp - VJPs of elementwise ops and reductions
-//----===//
+//===- ElementwiseGradients.cpp - VJPs of elementwise ops and reductions --===//
 //
 // The reverse-mode rules of the math ops, one per op, in the notation
 // x = operand, y = result, g = dL/dy. Every rule is written with gm ops, so

@@ -1,5 +1,4 @@
-//===- NNGradients.cpp - VJPs of matmul, convolutions, norms, softmax
-//-------===//
+//===- NNGradients.cpp - VJPs of matmul, convolutions, norms, softmax -----===//
 //
 // The library ops' gradients are library ops too: convolution gradients are
 // convolutions (conv2d_backward_data/weights), whose own gradients are again

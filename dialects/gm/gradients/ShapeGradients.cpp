@@ -1,5 +1,4 @@
-//===- ShapeGradients.cpp - VJPs of the ops that move elements
-//--------------===//
+//===- ShapeGradients.cpp - VJPs of the ops that move elements ------------===//
 //
 // Each shape op's gradient moves the gradient back: reshape back, transpose
 // by the inverse permutation, slice <-> pad, broadcast -> sum.
