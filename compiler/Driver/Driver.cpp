@@ -57,17 +57,11 @@ LogicalResult optimizeModel(ModuleOp module, const BackendOptions &options,
                             TimingScope &timing) {
   PassManager pm(module->getName());
   configure(pm, options, timing);
-  gm::buildGmTrainPipeline(pm);
-  // oneDNN's softmax is fast only over the innermost axis: loops elsewhere.
-  pm.nest<gm::ModelOp>().addPass(gm::createGmExpandSoftmax());
-  // One loop per elementwise chain, then the buffers of what remains.
-  if (options.fuse)
-    pm.nest<gm::ModelOp>().addPass(
-        gm::createGmFuse(gm::GmFuseOptions{options.epilogues}));
-  // Activations stay in oneDNN's blocked layout between layers.
-  if (options.layouts)
-    pm.nest<gm::ModelOp>().addPass(gm::createGmPropagateLayouts());
-  pm.nest<gm::ModelOp>().addPass(gm::createGmPlanMemory());
+  gm::GmOptimizeOptions optimize;
+  optimize.fuse = options.fuse;
+  optimize.epilogues = options.epilogues;
+  optimize.layouts = options.layouts;
+  gm::buildGmOptimizePipeline(pm, optimize);
   return pm.run(module);
 }
 

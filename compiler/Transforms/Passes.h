@@ -25,6 +25,28 @@ namespace mlir::gm {
 /// straight-line gm arithmetic on model state, to a pass manager on modules.
 void buildGmTrainPipeline(OpPassManager &pm);
 
+/// What gm-optimize-pipeline runs beyond the train pipeline (each switch
+/// off to measure what it buys).
+struct GmOptimizeOptions : PassPipelineOptions<GmOptimizeOptions> {
+  Option<bool> fuse{*this, "fuse",
+                    llvm::cl::desc("fuse elementwise chains (gm-fuse)"),
+                    llvm::cl::init(true)};
+  Option<bool> epilogues{
+      *this, "epilogues",
+      llvm::cl::desc("fuse bias and activation into convolutions and matmuls"),
+      llvm::cl::init(true)};
+  Option<bool> layouts{*this, "layouts",
+                       llvm::cl::desc("keep activations blocked between layers "
+                                      "(gm-propagate-layouts)"),
+                       llvm::cl::init(true)};
+};
+
+/// Adds what gmc runs on a model before the conversion to the CPU backend:
+/// the train pipeline, softmax expansion, fusion, layouts and the memory
+/// plan.
+void buildGmOptimizePipeline(OpPassManager &pm,
+                             const GmOptimizeOptions &options);
+
 /// Registers every gm pass and the named pipelines with the global registry.
 void registerGmPassesAndPipelines();
 

@@ -259,7 +259,8 @@ def GmPlanMemory : Pass<"gm-plan-memory", "::mlir::gm::ModelOp"> {
     ```
 
     Requires a model without nets, `gm.grad`, `gm.minimize` or
-    `gm.apply_gradients` (run `gm-train-pipeline` first).
+    `gm.apply_gradients` (run `gm-train-pipeline` first; `gm-optimize-pipeline`
+    runs it with the passes gmc runs between).
   }];
 }
 

@@ -20,10 +20,30 @@ void gm::buildGmTrainPipeline(OpPassManager &pm) {
   model.addPass(createCSEPass());
 }
 
+void gm::buildGmOptimizePipeline(OpPassManager &pm,
+                                 const GmOptimizeOptions &options) {
+  buildGmTrainPipeline(pm);
+  OpPassManager &model = pm.nest<ModelOp>();
+  // oneDNN's softmax is fast only over the innermost axis: loops elsewhere.
+  model.addPass(createGmExpandSoftmax());
+  // One loop per elementwise chain, then the buffers of what remains.
+  if (options.fuse)
+    model.addPass(createGmFuse(GmFuseOptions{options.epilogues}));
+  // Activations stay in oneDNN's blocked layout between layers.
+  if (options.layouts)
+    model.addPass(createGmPropagateLayouts());
+  model.addPass(createGmPlanMemory());
+}
+
 void gm::registerGmPassesAndPipelines() {
   registerGmTransformsPasses();
   PassPipelineRegistration<>(
       "gm-train-pipeline",
       "inline, differentiate and expand optimizers, then clean up",
       buildGmTrainPipeline);
+  PassPipelineRegistration<GmOptimizeOptions>(
+      "gm-optimize-pipeline",
+      "the train pipeline, then what gmc runs before the CPU conversion: "
+      "softmax expansion, fusion, layouts, the memory plan",
+      buildGmOptimizePipeline);
 }
