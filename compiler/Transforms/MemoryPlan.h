@@ -17,13 +17,6 @@ namespace mlir::gm {
 /// line; what the widest vector loads like).
 constexpr int64_t kBufferAlignment = 64;
 
-/// The discardable attributes the plan writes.
-constexpr llvm::StringLiteral kPlacesAttr = "gm.places";
-constexpr llvm::StringLiteral kPlaceAttr = "gm.place";
-constexpr llvm::StringLiteral kArenaBytesAttr = "gm.arena_bytes";
-constexpr llvm::StringLiteral kNaiveArenaBytesAttr = "gm.naive_arena_bytes";
-constexpr llvm::StringLiteral kVariablesBytesAttr = "gm.variables_bytes";
-
 /// Bytes of one element of a gm tensor (i1 is stored as one byte).
 int64_t elementBytes(Type elementType);
 /// Bytes of a whole tensor of `type`.

@@ -30,10 +30,18 @@ def Gm_Dialect : Dialect {
     Autodiff (`gm.grad`, `gm.minimize`) and the optimizer expansion run on
     this dialect; the backends lower library ops (convolutions, matmuls, batch
     norm) to oneDNN or cuDNN calls and everything else to generated loops.
+
+    Passes hand on a few discardable attributes, which the dialect verifies:
+    `gm.places` (one `#gm.place` per result, or per returned value on
+    `gm.return`) and `gm.place` on variables, from gm-plan-memory;
+    `gm.arena_bytes`, `gm.naive_arena_bytes` and `gm.variables_bytes` (byte
+    counts); `gm.layouts` (`"plain"` or `"blocked"` per result), from
+    gm-propagate-layouts. Any other `gm.` attribute is an error.
   }];
   let useDefaultAttributePrinterParser = 1;
   let hasConstantMaterializer = 1;
-  let hasOperationAttrVerify = 0;
+  // The discardable gm.* attributes the passes hand on (places, layouts).
+  let hasOperationAttrVerify = 1;
   let extraClassDeclaration = [{
     void registerAttributes();
   }];

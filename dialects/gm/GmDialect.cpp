@@ -20,6 +20,56 @@ void GmDialect::initialize() {
   registerAttributes();
 }
 
+/// The discardable attributes are an interface between passes (planned IR
+/// is what gm-to-cpu's tests are written in): a malformed one is an error
+/// here, not a crash in the pass that reads it.
+LogicalResult GmDialect::verifyOperationAttribute(Operation *op,
+                                                  NamedAttribute attribute) {
+  StringRef name = attribute.getName().strref();
+  Attribute value = attribute.getValue();
+  auto arrayOf = [&](unsigned count, llvm::function_ref<bool(Attribute)> ok,
+                     const Twine &what) -> LogicalResult {
+    auto array = dyn_cast<ArrayAttr>(value);
+    if (array && array.size() == count && llvm::all_of(array, ok))
+      return success();
+    return op->emitOpError()
+           << "attribute '" << name << "' must be an array of " << count << " "
+           << what;
+  };
+  if (name == kPlacesAttr) {
+    bool returns = isa<ReturnOp>(op);
+    return arrayOf(
+        returns ? op->getNumOperands() : op->getNumResults(),
+        [](Attribute a) { return isa<PlaceAttr>(a); },
+        returns ? "#gm.place (one per returned value)"
+                : "#gm.place (one per result)");
+  }
+  if (name == kPlaceAttr) {
+    if (isa<PlaceAttr>(value))
+      return success();
+    return op->emitOpError()
+           << "attribute '" << name << "' must be a #gm.place";
+  }
+  if (name == layout::attrName)
+    return arrayOf(
+        op->getNumResults(),
+        [](Attribute a) {
+          auto s = dyn_cast<StringAttr>(a);
+          return s && (s.getValue() == layout::plain ||
+                       s.getValue() == layout::blocked);
+        },
+        "layouts, \"plain\" or \"blocked\" (one per result)");
+  if (name == kArenaBytesAttr || name == kNaiveArenaBytesAttr ||
+      name == kVariablesBytesAttr) {
+    auto bytes = dyn_cast<IntegerAttr>(value);
+    if (bytes && !bytes.getValue().isNegative())
+      return success();
+    return op->emitOpError() << "attribute '" << name
+                             << "' must be a byte count (an integer >= 0)";
+  }
+  return op->emitOpError() << "has an unknown gm attribute '" << name << "'";
+}
+
 Operation *GmDialect::materializeConstant(OpBuilder &builder, Attribute value,
                                           Type type, Location loc) {
   auto elements = dyn_cast<ElementsAttr>(value);

@@ -48,6 +48,14 @@ bool isElementwise(Operation *op);
 /// gm.repeat ops around it (1 outside any).
 int64_t repeatRounds(Operation *op);
 
+/// The discardable attributes gm-plan-memory writes (MemoryPlan.h reads
+/// them); the dialect verifies their form.
+constexpr llvm::StringLiteral kPlacesAttr = "gm.places";
+constexpr llvm::StringLiteral kPlaceAttr = "gm.place";
+constexpr llvm::StringLiteral kArenaBytesAttr = "gm.arena_bytes";
+constexpr llvm::StringLiteral kNaiveArenaBytesAttr = "gm.naive_arena_bytes";
+constexpr llvm::StringLiteral kVariablesBytesAttr = "gm.variables_bytes";
+
 /// Memory layouts of activation tensors (gm.reorder): row-major, or
 /// oneDNN's channel-blocked nChw16c.
 namespace layout {

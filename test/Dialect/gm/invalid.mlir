@@ -1508,3 +1508,61 @@ gm.model @m {
     gm.return %y : tensor<2x24x3x3xf32>
   }
 }
+
+// -----
+
+// The discardable attributes the passes hand on are verified: places one per
+// result (or returned value), layouts by name, byte counts not negative, and
+// no other gm.* attribute.
+gm.model @m {
+  gm.sampler @s() -> tensor<4xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<4xf32>
+    // expected-error @+1 {{'gm.exp' op attribute 'gm.places' must be an array of 1 #gm.place (one per result)}}
+    %y = gm.exp %x {gm.places = []} : tensor<4xf32>
+    gm.return %y : tensor<4xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.sampler @s() -> tensor<4xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<4xf32>
+    // expected-error @+1 {{'gm.return' op attribute 'gm.places' must be an array of 1 #gm.place (one per returned value)}}
+    gm.return {gm.places = [1]} %x : tensor<4xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  // expected-error @+1 {{'gm.param' op attribute 'gm.place' must be a #gm.place}}
+  gm.param @w : tensor<4xf32> = #gm.fill<0.0> {gm.place = 0}
+}
+
+// -----
+
+gm.model @m {
+  gm.sampler @s() -> tensor<4xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<4xf32>
+    // expected-error @+1 {{'gm.exp' op attribute 'gm.layouts' must be an array of 1 layouts, "plain" or "blocked" (one per result)}}
+    %y = gm.exp %x {gm.layouts = ["tiled"]} : tensor<4xf32>
+    gm.return %y : tensor<4xf32>
+  }
+}
+
+// -----
+
+// expected-error @+1 {{'gm.model' op attribute 'gm.arena_bytes' must be a byte count (an integer >= 0)}}
+gm.model @m attributes {gm.arena_bytes = -64 : i64} {
+}
+
+// -----
+
+gm.model @m {
+  gm.sampler @s() -> tensor<4xf32> {
+    // expected-error @+1 {{'gm.normal' op has an unknown gm attribute 'gm.colour'}}
+    %x = gm.normal {id = 1 : i64, gm.colour = 1} : tensor<4xf32>
+    gm.return %x : tensor<4xf32>
+  }
+}
