@@ -96,6 +96,9 @@ struct GmInline : gm::impl::GmInlineBase<GmInline> {
       for (Operation &op : body.without_terminator()) {
         Operation *copy = builder.clone(op, mapping);
         copy->walk([&](Operation *nested) {
+          // Where in the net, called from where: later errors (autodiff's,
+          // the back end's) name the call as well as the net's line.
+          nested->setLoc(CallSiteLoc::get(nested->getLoc(), call.getLoc()));
           if (auto random = dyn_cast<RandomOpInterface>(nested))
             random.setId(nextId++);
           if (auto inner = dyn_cast<CallOp>(nested))

@@ -18,8 +18,10 @@ def GmInline : Pass<"gm-inline", "::mlir::gm::ModelOp"> {
     copies load the same `gm.param` symbols.
 
     Every copy of a random op gets a fresh stream id, so two calls of a net
-    that draws noise draw different noise. A net that calls itself, directly
-    or through other nets, is an error.
+    that draws noise draw different noise. A copy's location is a call site
+    (the net's line, called from the call's), so that later errors name the
+    call too. A net that calls itself, directly or through other nets, is an
+    error.
 
     ```mlir
     %y = gm.call @decoder(%z) : (tensor<64x20xf32>) -> tensor<64x1x28x28xf32>
