@@ -45,11 +45,11 @@ struct ExpandSoftmaxPass
         ops.push_back(op);
     });
     for (Operation *op : ops) {
-      int64_t axis = cast<IntegerAttr>(op->getAttr("axis")).getInt();
+      // The verifier keeps the axis in [0, rank).
+      int64_t axis = isa<SoftmaxOp>(op) ? cast<SoftmaxOp>(op).getAxis()
+                                        : cast<LogSoftmaxOp>(op).getAxis();
       int64_t rank =
           cast<RankedTensorType>(op->getResult(0).getType()).getRank();
-      if (axis < 0)
-        axis += rank;
       // oneDNN's softmax over the innermost axis is fast and accurate; its
       // log-softmax is 1.4e-6 off (0.7% of a log-probability near 0).
       if (axis == rank - 1 && isa<SoftmaxOp>(op))

@@ -190,12 +190,12 @@ describe(Operation *op) {
                                  {"epsilon", b.getEpsilon().convertToDouble()},
                                  {"flops", 12 * product(x)}});
       })
-      .Case<SoftmaxOp, LogSoftmaxOp>([&](Operation *s) {
-        ArrayRef<int64_t> x = shapeOf(s->getOperand(0));
+      .Case<SoftmaxOp, LogSoftmaxOp>([&](auto s) {
+        ArrayRef<int64_t> x = shapeOf(s.getInput());
         return with(json::Object{
             {"kind", isa<SoftmaxOp>(s) ? "softmax" : "log_softmax"},
             {"x", toJson(x)},
-            {"axis", cast<IntegerAttr>(s->getAttr("axis")).getInt()},
+            {"axis", s.getAxis()},
             {"flops", 5 * product(x)}});
       })
       .Case([&](NormalOp r) {
