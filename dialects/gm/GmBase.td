@@ -56,6 +56,13 @@ def Gm_GradientStops : NativeOpTrait<"GradientStops"> {
   let cppNamespace = "::mlir::gm";
 }
 
+/// Ops that compute each result element from the operand elements at the
+/// same (broadcast) index alone: what gm-fuse fuses into one loop and what a
+/// gm.fused body may hold (gm::isElementwise).
+def Gm_BroadcastingElementwise : NativeOpTrait<"BroadcastingElementwise"> {
+  let cppNamespace = "::mlir::gm";
+}
+
 /// Base class of every gm op.
 class Gm_Op<string mnemonic, list<Trait> traits = []>
     : Op<Gm_Dialect, mnemonic, traits>;

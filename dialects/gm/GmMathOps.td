@@ -51,7 +51,7 @@ def Gm_StopGradientOp : Gm_Op<"stop_gradient", [
 }
 
 def Gm_CastOp : Gm_Op<"cast", [
-    Pure, SameOperandsAndResultShape, DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
+    Pure, SameOperandsAndResultShape, Gm_BroadcastingElementwise, DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "converts element types";
   let description = [{
     Float to float rounds to nearest even; float to integer truncates toward
@@ -73,7 +73,8 @@ def Gm_CastOp : Gm_Op<"cast", [
 
 class Gm_UnaryOp<string mnemonic, Type type, string formula,
                  list<Trait> traits = []>
-    : Gm_Op<mnemonic, traits # [Pure, Elementwise, SameOperandsAndResultType,
+    : Gm_Op<mnemonic, traits # [Pure, Elementwise, Gm_BroadcastingElementwise,
+                                SameOperandsAndResultType,
                                 DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "elementwise " # formula;
   let description = [{
@@ -107,7 +108,7 @@ def Gm_RoundOp : Gm_UnaryOp<"round", Gm_FloatTensor,
                             "round half to even">;
 
 def Gm_LeakyReluOp : Gm_Op<"leaky_relu", [
-    Pure, Elementwise, SameOperandsAndResultType, DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
+    Pure, Elementwise, Gm_BroadcastingElementwise, SameOperandsAndResultType, DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "elementwise x if x > 0 else alpha * x";
   let description = [{
     ```mlir
@@ -126,7 +127,8 @@ def Gm_LeakyReluOp : Gm_Op<"leaky_relu", [
 
 class Gm_BinaryOp<string mnemonic, Type type, string formula,
                   list<Trait> traits = []>
-    : Gm_Op<mnemonic, traits # [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
+    : Gm_Op<mnemonic, traits # [Pure, InferTypeOpAdaptor, Gm_BroadcastingElementwise,
+                                DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "elementwise " # formula # " with broadcasting";
   let description = [{
     The operands broadcast numpy-style: shapes align at the trailing
@@ -172,7 +174,7 @@ def Gm_MaximumOp : Gm_BinaryOp<"maximum", Gm_NumericTensor, "max(a, b)",
 def Gm_MinimumOp : Gm_BinaryOp<"minimum", Gm_NumericTensor, "min(a, b)",
                                [Commutative]>;
 
-def Gm_CompareOp : Gm_Op<"compare", [Pure, InferTypeOpAdaptor, Gm_GradientStops]> {
+def Gm_CompareOp : Gm_Op<"compare", [Pure, InferTypeOpAdaptor, Gm_BroadcastingElementwise, Gm_GradientStops]> {
   let summary = "elementwise comparison with broadcasting";
   let description = [{
     The result is an i1 tensor of the broadcast shape.
@@ -189,7 +191,7 @@ def Gm_CompareOp : Gm_Op<"compare", [Pure, InferTypeOpAdaptor, Gm_GradientStops]
   }];
 }
 
-def Gm_SelectOp : Gm_Op<"select", [Pure, InferTypeOpAdaptor, DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
+def Gm_SelectOp : Gm_Op<"select", [Pure, InferTypeOpAdaptor, Gm_BroadcastingElementwise, DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "elementwise choice: cond ? a : b, with broadcasting";
   let description = [{
     ```mlir

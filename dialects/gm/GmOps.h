@@ -31,6 +31,10 @@ namespace mlir::gm {
 template <typename ConcreteType>
 class GradientStops
     : public mlir::OpTrait::TraitBase<ConcreteType, GradientStops> {};
+/// The trait of Gm_BroadcastingElementwise (GmBase.td): see isElementwise.
+template <typename ConcreteType>
+class BroadcastingElementwise
+    : public mlir::OpTrait::TraitBase<ConcreteType, BroadcastingElementwise> {};
 } // namespace mlir::gm
 
 #define GET_OP_CLASSES
@@ -39,9 +43,9 @@ class GradientStops
 namespace mlir::gm {
 
 /// Whether `op` computes each result element from the operand elements at
-/// the same (broadcast) index alone: the unary and binary math ops,
-/// comparisons, select, casts, broadcast. These are what gm-fuse fuses and
-/// what a gm.fused body may hold.
+/// the same (broadcast) index alone (the Gm_BroadcastingElementwise trait:
+/// the unary and binary math ops, comparisons, select, casts, broadcast).
+/// These are what gm-fuse fuses and what a gm.fused body may hold.
 bool isElementwise(Operation *op);
 
 /// How often `op` runs in a step: the product of the counts of the

@@ -43,7 +43,7 @@ def Gm_TransposeOp : Gm_Op<"transpose", [Pure, InferTypeOpAdaptor,
   let hasFolder = 1;
 }
 
-def Gm_BroadcastOp : Gm_Op<"broadcast", [Pure, DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
+def Gm_BroadcastOp : Gm_Op<"broadcast", [Pure, Gm_BroadcastingElementwise, DeclareOpInterfaceMethods<Gm_GradientOpInterface>]> {
   let summary = "stretches a tensor to a larger shape (numpy rules)";
   let description = [{
     The input's shape aligns with the result's trailing dimensions; each

@@ -53,9 +53,5 @@ LogicalResult SelectOp::inferReturnTypes(MLIRContext *context,
 }
 
 bool mlir::gm::isElementwise(Operation *op) {
-  return isa<NegOp, AbsOp, SignOp, ExpOp, LogOp, Log1pOp, SqrtOp, RsqrtOp,
-             SquareOp, ReciprocalOp, TanhOp, SigmoidOp, SoftplusOp, ReluOp,
-             LeakyReluOp, FloorOp, RoundOp, AddOp, SubOp, MulOp, DivOp, PowOp,
-             MaximumOp, MinimumOp, CompareOp, SelectOp, CastOp, BroadcastOp>(
-      op);
+  return op->hasTrait<BroadcastingElementwise>();
 }
