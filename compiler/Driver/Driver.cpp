@@ -198,14 +198,18 @@ static void optimizeLLVM(llvm::Module &module, llvm::TargetMachine &machine,
   passes.run(module, mam);
 }
 
+bool writesInPlace(const std::string &path) {
+  llvm::sys::fs::file_status status;
+  return path == "-" ||
+         (!llvm::sys::fs::status(path, status) &&
+          status.type() != llvm::sys::fs::file_type::regular_file);
+}
+
 /// Where an output for `path` is written first: a new file beside it, to be
 /// renamed over it once complete, so that a failure leaves an earlier output
-/// as it was; or `path` itself for stdout and anything not a regular file
-/// (a device such as /dev/null must not be replaced by a file).
+/// as it was; or `path` itself (writesInPlace).
 static std::string stagingPath(const std::string &path, llvm::StringRef tag) {
-  llvm::sys::fs::file_status status;
-  if (path == "-" || (!llvm::sys::fs::status(path, status) &&
-                      status.type() != llvm::sys::fs::file_type::regular_file))
+  if (writesInPlace(path))
     return path;
   llvm::SmallString<256> staged;
   llvm::sys::fs::createUniquePath(path + "." + tag + "-%%%%%%", staged,

@@ -59,6 +59,12 @@ mlir::LogicalResult emitNative(mlir::ModuleOp module, Emit what,
                                const BackendOptions &options,
                                mlir::TimingScope &timing);
 
+/// Whether an output to `path` is written to it directly: stdout ("-") and
+/// anything that exists and is not a regular file (a device such as
+/// /dev/null must not be replaced by a file). Other outputs are written
+/// beside the path and renamed over it once complete.
+bool writesInPlace(const std::string &path);
+
 /// Writes `path` through `write` (which returns an error message or ""),
 /// keeping the file only when all of it was written; returns the error
 /// message ("" on success).

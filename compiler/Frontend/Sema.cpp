@@ -249,13 +249,19 @@ void Sema::declareConsts() {
       // -D NAME=VALUE replaces the written value, of the written kind.
       value = overrideValue(c, it->second);
       if (value.valid()) {
-        llvm::StringRef written(c.value->range.begin.getPointer(),
-                                c.value->range.end.getPointer() -
-                                    c.value->range.begin.getPointer());
+        // The file's value, when it parsed (-D may mend a broken one).
+        std::string written;
+        if (c.value)
+          written = " (the file says " +
+                    llvm::StringRef(c.value->range.begin.getPointer(),
+                                    c.value->range.end.getPointer() -
+                                        c.value->range.begin.getPointer())
+                        .str() +
+                    ")";
         diags_.explainName(c.name.name, c.name.range,
                            "'" + c.name.name + "' is " + it->second +
                                ", set by -D " + c.name.name + "=" + it->second +
-                               " (the file says " + written + ")");
+                               written);
       }
       overrides.erase(it);
     } else {

@@ -283,7 +283,9 @@ private:
   /// gm.fused starting with the op.
   void absorbEpilogue(Operation *op) {
     Value y = op->getResult(0);
-    if (!y.hasOneUse())
+    // A library call reads its two operands from two inputs (x * x would
+    // become one input read twice: no such call).
+    if (!y.hasOneUse() || op->getOperand(0) == op->getOperand(1))
       return;
     Operation *user = *y.getUsers().begin();
     if (user->getBlock() != &block_)

@@ -49,14 +49,16 @@ def GmAutodiff : Pass<"gm-autodiff", "::mlir::gm::ModelOp"> {
     loads the loss depends on); each minimize sees the parameters as updated
     by the statements before it.
 
-    No gradient flows through `stop_gradient` or the ops without a gradient
-    rule: ops with integer results (`nearest`, `argmax`, `categorical`,
-    comparisons) and `bernoulli`. With the noise fixed they are piecewise
-    constant, so a `gm.grad` through them is zero (as through the kinks of
-    relu's own gradient, which second derivatives meet). For a
-    `gm.minimize`, a parameter that the loss depends on only through ops
-    without a gradient is an error at the first such op — it would never be
-    trained; the usual cause is a missing straight-through estimator. A
+    No gradient flows through `stop_gradient` or the ops marked
+    `GradientStops`: `nearest`, `argmax`, `one_hot`, comparisons and the
+    random ops. With the noise fixed they are piecewise constant, so a
+    `gm.grad` through them is zero (as through the kinks of relu's own
+    gradient, which second derivatives meet). A gradient that reaches an op
+    with neither a rule nor that mark (`batch_norm_backward`: a second
+    derivative through batch norm) is an error. For a `gm.minimize`, a
+    parameter that the loss depends on only through `GradientStops` ops is
+    an error at the first such op — it would never be trained; the usual
+    cause is a missing straight-through estimator. A
     parameter on which the loss does not depend at all is a warning and is
     left out of the update (like PyTorch's optimizers skip a missing
     gradient). Gradient code no result needs is removed.

@@ -62,8 +62,12 @@ ReverseMode::Dependence ReverseMode::propagate(ArrayRef<Value> wrt) const {
     }
     if (best == Reach::None)
       continue;
-    // An op without a gradient rule passes dependence on, but blocked.
-    bool passes = best == Reach::Differentiable && isa<GradientOpInterface>(op);
+    // An op through which no gradient flows passes dependence on, but
+    // blocked. Other ops without a rule pass it on as differentiable: a
+    // gradient that then reaches them is an error (gradients()).
+    bool passes =
+        best == Reach::Differentiable &&
+        (isa<GradientOpInterface>(op) || !op->hasTrait<GradientStops>());
     for (Value result : op->getResults()) {
       if (sources.contains(result))
         continue;
@@ -88,16 +92,6 @@ bool ReverseMode::dependsOn(Value x) const {
 FailureOr<SmallVector<Value>> ReverseMode::gradients(OpBuilder &builder,
                                                      ArrayRef<Value> wrt) {
   Dependence d = propagate(wrt);
-  // A gradient that would flow into an op without a rule, which is not one
-  // through which none flows, cannot be taken: zero would be wrong.
-  for (Operation *op : tape_)
-    if (!isa<GradientOpInterface>(op) && !op->hasTrait<GradientStops>() &&
-        llvm::any_of(op->getOperands(), [&](Value v) {
-          return isFloatTensor(v) && d.reach.lookup(v) == Reach::Differentiable;
-        }))
-      return op->emitOpError()
-             << "has no gradient rule, yet the gradient being taken flows "
-                "through it (it cannot be taken: a zero would be wrong)";
   auto active = [&](Value v) {
     return isFloatTensor(v) && d.reach.lookup(v) == Reach::Differentiable;
   };
@@ -124,12 +118,16 @@ FailureOr<SmallVector<Value>> ReverseMode::gradients(OpBuilder &builder,
     }
     if (!any || !anyNeeded)
       continue;
-    // Results of ops without a rule are never active (propagate() blocks
-    // them); only a value of `wrt` made by such an op has a gradient here,
-    // and it stops there.
+    // A gradient reaches an op without a rule. Through a GradientStops op
+    // none flows (it only gets here as the maker of a value of `wrt`);
+    // through any other, a zero would be wrong.
     auto rule = dyn_cast<GradientOpInterface>(op);
-    if (!rule)
+    if (!rule && op->hasTrait<GradientStops>())
       continue;
+    if (!rule)
+      return op->emitOpError()
+             << "has no gradient rule, yet the gradient being taken flows "
+                "through it (it cannot be taken: a zero would be wrong)";
     SmallVector<Value> operandGrads;
     if (failed(rule.buildGradients(builder, resultGrads, needed, operandGrads)))
       return failure();

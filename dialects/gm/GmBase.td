@@ -50,8 +50,8 @@ def Gm_Dialect : Dialect {
 /// Ops through which no gradient flows by their nature: their results are
 /// piecewise constant in their operands (comparisons, argmax, nearest,
 /// one-hot) or drawn at random from them. Autodiff treats them as constant;
-/// a gradient path into any other op without a gradient rule is an error,
-/// not a silent zero.
+/// a gradient that reaches any other op without a gradient rule is an
+/// error, not a silent zero.
 def Gm_GradientStops : NativeOpTrait<"GradientStops"> {
   let cppNamespace = "::mlir::gm";
 }

@@ -227,6 +227,37 @@ gm.model @second_order_through_batch_norm {
 
 // -----
 
+// The same gradient of batch norm, but cut by stop_gradient before the loss
+// (an adaptive loss weight, as VQGAN's): no gradient reaches
+// batch_norm_backward, so no error; @g gets the first-order gradient.
+// CHECK-LABEL: gm.model @weight_from_a_gradient_through_batch_norm
+// CHECK: gm.batch_norm_backward
+// CHECK: gm.apply_gradients [@g]
+gm.model @weight_from_a_gradient_through_batch_norm {
+  gm.param @g : tensor<8x4xf32> = #gm.fill<0.5>
+  gm.param @w : tensor<4xf32> = #gm.fill<1.0>
+  gm.param @b : tensor<4xf32> = #gm.fill<0.0>
+  gm.phase train @step {
+    %x = gm.normal {id = 1 : i64} : tensor<8x4xf32>
+    %gp = gm.load @g : tensor<8x4xf32>
+    %y = gm.mul %x, %gp : (tensor<8x4xf32>, tensor<8x4xf32>) -> tensor<8x4xf32>
+    %w = gm.load @w : tensor<4xf32>
+    %b = gm.load @b : tensor<4xf32>
+    %h, %m, %v = gm.batch_norm %y, %w, %b : (tensor<8x4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<8x4xf32>, tensor<4xf32>, tensor<4xf32>)
+    %c = gm.normal {id = 2 : i64} : tensor<8x4xf32>
+    %hc = gm.mul %h, %c : (tensor<8x4xf32>, tensor<8x4xf32>) -> tensor<8x4xf32>
+    %s = gm.reduce_sum %hc dims [0, 1] : tensor<8x4xf32> -> tensor<f32>
+    %gy = gm.grad %s wrt %y : tensor<f32> wrt tensor<8x4xf32>
+    %sq = gm.square %gy : tensor<8x4xf32>
+    %p = gm.reduce_sum %sq dims [0, 1] : tensor<8x4xf32> -> tensor<f32>
+    %weight = gm.stop_gradient %p : tensor<f32>
+    %l = gm.mul %weight, %s : (tensor<f32>, tensor<f32>) -> tensor<f32>
+    gm.minimize %l : tensor<f32> over [@g] with #gm.sgd<lr = 0.1>
+  }
+}
+
+// -----
+
 // A gradient with respect to a value an op without a rule makes (a sample)
 // stops at that value: d s / d x is p, and p's own gradient is x alone (the
 // path through the sample carries none).

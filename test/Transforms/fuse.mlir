@@ -279,3 +279,22 @@ gm.model @matmul_epilogues {
     gm.return %y0, %y1, %y2, %y3, %y4, %m4 : tensor<8x4xf32>, tensor<8x4xf32>, tensor<3x8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>
   }
 }
+
+// -----
+
+// A matmul of a value with itself keeps its epilogue apart: a library call
+// reads two inputs, and x would be one input read twice.
+// CHECK-LABEL: gm.model @self_matmul
+// APART-LABEL: gm.model @self_matmul
+// CHECK: %[[M:.*]] = gm.matmul %[[X:.*]], %[[X]] {transpose_rhs}
+// CHECK-NOT: gm.fused
+// CHECK: gm.add %[[M]]
+gm.model @self_matmul {
+  gm.sampler @s() -> tensor<4x4xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<4x8xf32>
+    %b = gm.normal {id = 2 : i64} : tensor<4xf32>
+    %m = gm.matmul %x, %x {transpose_rhs} : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x4xf32>
+    %y = gm.add %m, %b : (tensor<4x4xf32>, tensor<4xf32>) -> tensor<4x4xf32>
+    gm.return %y : tensor<4x4xf32>
+  }
+}

@@ -156,7 +156,10 @@ static bool checkOutputPath(const std::string &path) {
   llvm::StringRef parent = llvm::sys::path::parent_path(path);
   if (llvm::sys::fs::is_directory(path))
     problem = "it is a directory";
-  else if (!parent.empty() && !llvm::sys::fs::is_directory(parent))
+  else if (gmc::writesInPlace(path)) { // a device: not its directory's matter
+    if (llvm::sys::fs::access(path, llvm::sys::fs::AccessMode::Write))
+      problem = "it is not writable";
+  } else if (!parent.empty() && !llvm::sys::fs::is_directory(parent))
     problem = "there is no directory '" + parent.str() + "'";
   else if (llvm::sys::fs::access(parent.empty() ? "." : parent,
                                  llvm::sys::fs::AccessMode::Write))
@@ -272,6 +275,14 @@ int main(int argc, char **argv) {
   }
   if (output.getNumOccurrences() && output.empty()) {
     llvm::errs() << "gmc: error: -o needs a file name (it got an empty one)\n";
+    return 1;
+  }
+  if (output.empty() && compileInput == "-" &&
+      (emit == Emit::Exe || emit == Emit::Obj)) {
+    // The output's name comes from the input's, which stdin has not.
+    llvm::errs() << "gmc: error: the model comes from stdin: name the "
+                 << (emit == Emit::Exe ? "trainer" : "object file")
+                 << " with -o FILE\n";
     return 1;
   }
   std::string path =

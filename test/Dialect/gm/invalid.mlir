@@ -1374,6 +1374,44 @@ gm.model @m {
 
 // -----
 
+// The library op reads the first two inputs, in order.
+gm.model @m {
+  gm.sampler @s() -> tensor<8x4xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<8x5xf32>
+    %w = gm.normal {id = 2 : i64} : tensor<4x5xf32>
+    %b = gm.normal {id = 3 : i64} : tensor<4xf32>
+    // expected-error @+1 {{'gm.fused' op starting with a gm.matmul must be a library call with its epilogue (inputs x, w, bias; the op on x and w; an add of the bias; at most one relu or leaky_relu, yielded): the op must read the first two inputs, in order}}
+    %y = gm.fused(%w, %x, %b) : (tensor<4x5xf32>, tensor<8x5xf32>, tensor<4xf32>) -> tensor<8x4xf32> {
+    ^bb0(%k: tensor<4x5xf32>, %a: tensor<8x5xf32>, %c: tensor<4xf32>):
+      %0 = gm.matmul %a, %k {transpose_rhs} : (tensor<8x5xf32>, tensor<4x5xf32>) -> tensor<8x4xf32>
+      %1 = gm.add %0, %c : (tensor<8x4xf32>, tensor<4xf32>) -> tensor<8x4xf32>
+      gm.yield %1 : tensor<8x4xf32>
+    }
+    gm.return %y : tensor<8x4xf32>
+  }
+}
+
+// -----
+
+// The library op's result is added to the bias (not multiplied).
+gm.model @m {
+  gm.sampler @s() -> tensor<8x4xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<8x5xf32>
+    %w = gm.normal {id = 2 : i64} : tensor<4x5xf32>
+    %b = gm.normal {id = 3 : i64} : tensor<4xf32>
+    // expected-error @+1 {{'gm.fused' op starting with a gm.matmul must be a library call with its epilogue (inputs x, w, bias; the op on x and w; an add of the bias; at most one relu or leaky_relu, yielded): the op's result must be added to the third input}}
+    %y = gm.fused(%x, %w, %b) : (tensor<8x5xf32>, tensor<4x5xf32>, tensor<4xf32>) -> tensor<8x4xf32> {
+    ^bb0(%a: tensor<8x5xf32>, %k: tensor<4x5xf32>, %c: tensor<4xf32>):
+      %0 = gm.matmul %a, %k {transpose_rhs} : (tensor<8x5xf32>, tensor<4x5xf32>) -> tensor<8x4xf32>
+      %1 = gm.mul %0, %c : (tensor<8x4xf32>, tensor<4xf32>) -> tensor<8x4xf32>
+      gm.yield %1 : tensor<8x4xf32>
+    }
+    gm.return %y : tensor<8x4xf32>
+  }
+}
+
+// -----
+
 // A convolution may only start a gm.fused.
 gm.model @m {
   gm.sampler @s() -> tensor<1x1x3x3xf32> {
