@@ -26,13 +26,13 @@ public:
   /// Builds d target / d x for each x of `wrt` at the builder's insertion
   /// point, which every value involved must dominate. An entry is null when
   /// no gradient reaches x (zero): ops marked GradientStops pass none.
-  /// Fails, with an error, when the gradient would flow through an op with
-  /// neither a rule nor that mark, and when a rule fails.
+  /// Fails, with an error, when the gradient reaches an op with neither a
+  /// rule nor that mark, and when a rule fails.
   FailureOr<SmallVector<Value>> gradients(OpBuilder &builder,
                                           ArrayRef<Value> wrt);
 
-  /// When the target depends on `x` only through ops without a gradient
-  /// rule, the first such op on the way; null otherwise.
+  /// When the target depends on `x` only through GradientStops ops, the
+  /// first such op on the way; null otherwise.
   Operation *blockingOp(Value x) const;
 
   /// Whether the target depends on `x` at all (through any ops).
