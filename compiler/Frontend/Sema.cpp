@@ -252,12 +252,7 @@ void Sema::declareConsts() {
         // The file's value, when it parsed (-D may mend a broken one).
         std::string written;
         if (c.value)
-          written = " (the file says " +
-                    llvm::StringRef(c.value->range.begin.getPointer(),
-                                    c.value->range.end.getPointer() -
-                                        c.value->range.begin.getPointer())
-                        .str() +
-                    ")";
+          written = " (the file says " + sourceText(c.value->range).str() + ")";
         diags_.explainName(c.name.name, c.name.range,
                            "'" + c.name.name + "' is " + it->second +
                                ", set by -D " + c.name.name + "=" + it->second +

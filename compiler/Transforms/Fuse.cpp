@@ -229,16 +229,6 @@ private:
     def->erase();
   }
 
-  /// The shape of the bias a backend adds inside library op `op`: one
-  /// per output channel of a convolution ([C, 1, 1]), one per column of a
-  /// matmul ([N]).
-  static SmallVector<int64_t> biasShape(Operation *op) {
-    auto type = cast<RankedTensorType>(op->getResult(0).getType());
-    if (isa<Conv2dOp>(op))
-      return {type.getDimSize(1), 1, 1};
-    return {type.getShape().back()};
-  }
-
   /// The bias of `user` when it is an epilogue of library op result `y`
   /// that the backends run inside the op: a gm.add of `y` and a bias of
   /// `shape`, or a gm.fused of one result whose body is that add followed
@@ -290,7 +280,7 @@ private:
     Operation *user = *y.getUsers().begin();
     if (user->getBlock() != &block_)
       return;
-    Value bias = epilogueBias(user, y, biasShape(op));
+    Value bias = epilogueBias(user, y, epilogueBiasShape(op));
     if (!bias)
       return;
     OpBuilder b(user);

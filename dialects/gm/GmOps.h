@@ -48,6 +48,11 @@ namespace mlir::gm {
 /// These are what gm-fuse fuses and what a gm.fused body may hold.
 bool isElementwise(Operation *op);
 
+/// The shape of the bias a backend adds inside library op `library` (a
+/// gm.fused epilogue, gm-fuse): one per output channel of a convolution
+/// ([C, 1, 1]), one per column of a matmul ([N]).
+SmallVector<int64_t> epilogueBiasShape(Operation *library);
+
 /// How often `op` runs in a step: the product of the counts of the
 /// gm.repeat ops around it (1 outside any).
 int64_t repeatRounds(Operation *op);

@@ -445,6 +445,13 @@ Operation *FusedOp::getLibraryOp() {
   return &body.front();
 }
 
+SmallVector<int64_t> mlir::gm::epilogueBiasShape(Operation *library) {
+  auto type = cast<RankedTensorType>(library->getResult(0).getType());
+  if (isa<Conv2dOp>(library))
+    return {type.getDimSize(1), 1, 1};
+  return {type.getShape().back()};
+}
+
 /// A gm.fused that starts with a convolution or matmul is what the backends
 /// run as one library call (gm-fuse's epilogues): inputs (x, w, bias), the
 /// op on the first two, an add of the bias in the shape the library adds it
@@ -474,10 +481,7 @@ static LogicalResult verifyEpilogue(FusedOp op, Operation *library) {
   if (!add || !((add.getLhs() == y && add.getRhs() == bias) ||
                 (add.getLhs() == bias && add.getRhs() == y)))
     return fail("the op's result must be added to the third input");
-  auto type = cast<RankedTensorType>(y.getType());
-  SmallVector<int64_t> biasShape =
-      isa<Conv2dOp>(library) ? SmallVector<int64_t>{type.getDimSize(1), 1, 1}
-                             : SmallVector<int64_t>{type.getShape().back()};
+  SmallVector<int64_t> biasShape = epilogueBiasShape(library);
   if (cast<RankedTensorType>(bias.getType()).getShape() !=
       ArrayRef<int64_t>(biasShape))
     return fail("the bias must have shape " + shape::format(biasShape));
