@@ -60,14 +60,16 @@ LogicalResult expandGrad(GradOp op) {
 
 LogicalResult expandMinimize(MinimizeOp op) {
   ReverseMode reverse(op.getLoss());
-  // The loads of the group's parameters that the loss depends on.
+  // The loads of the group's parameters that the loss depends on, those in
+  // the body of a taped op (a sampling loop) too.
   llvm::MapVector<Attribute, SmallVector<Value>> loads;
   for (Attribute param : op.getParams())
     loads[param];
   for (Operation *taped : reverse.tape())
-    if (auto load = dyn_cast<LoadOp>(taped))
+    taped->walk([&](LoadOp load) {
       if (loads.count(load.getVariableAttr()))
         loads[load.getVariableAttr()].push_back(load.getResult());
+    });
 
   SmallVector<Value> wrt;
   for (auto &entry : loads)

@@ -11,7 +11,9 @@
 
 #include "gm/TensorBuilder.h"
 
+#include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SetVector.h"
 
 using namespace mlir;
 using namespace mlir::gm;
@@ -21,24 +23,42 @@ static bool isFloatTensor(Value v) {
   return type && isa<FloatType>(type.getElementType());
 }
 
+/// The values an op reads: its operands, then the outside values its body
+/// uses (a gm.autoregressive body sees its surroundings).
+static SmallVector<Value> inputsOf(Operation *op) {
+  SmallVector<Value> inputs(op->getOperands());
+  if (op->getNumRegions() != 0 &&
+      !op->hasTrait<OpTrait::IsIsolatedFromAbove>()) {
+    llvm::SetVector<Value> captured;
+    getUsedValuesDefinedAbove(op->getRegions(), captured);
+    inputs.append(captured.begin(), captured.end());
+  }
+  return inputs;
+}
+
 ReverseMode::ReverseMode(Value target) : target_(target) {
   // Iterative post-order DFS over defining ops: a producer is recorded after
   // everything it depends on.
+  struct Frame {
+    Operation *op;
+    SmallVector<Value> inputs;
+    unsigned next = 0;
+  };
   llvm::DenseSet<Operation *> visited;
-  SmallVector<std::pair<Operation *, unsigned>> stack;
+  SmallVector<Frame> stack;
   if (Operation *root = target.getDefiningOp()) {
-    stack.push_back({root, 0});
+    stack.push_back({root, inputsOf(root)});
     visited.insert(root);
   }
   while (!stack.empty()) {
-    auto &[op, next] = stack.back();
-    if (next < op->getNumOperands()) {
-      Operation *producer = op->getOperand(next++).getDefiningOp();
+    Frame &top = stack.back();
+    if (top.next < top.inputs.size()) {
+      Operation *producer = top.inputs[top.next++].getDefiningOp();
       if (producer && visited.insert(producer).second)
-        stack.push_back({producer, 0});
+        stack.push_back({producer, inputsOf(producer)});
       continue;
     }
-    tape_.push_back(op);
+    tape_.push_back(top.op);
     stack.pop_back();
   }
 }
@@ -46,19 +66,33 @@ ReverseMode::ReverseMode(Value target) : target_(target) {
 ReverseMode::Dependence ReverseMode::propagate(ArrayRef<Value> wrt) const {
   Dependence d;
   llvm::DenseSet<Value> sources(wrt.begin(), wrt.end());
-  for (Value x : wrt)
+  // The ops whose bodies hold a value of `wrt` (a load in a loop body).
+  llvm::DenseSet<Operation *> enclosing;
+  for (Value x : wrt) {
     d.reach[x] = Reach::Differentiable;
+    for (Operation *p = x.getParentRegion()->getParentOp(); p;
+         p = p->getParentOp())
+      enclosing.insert(p);
+  }
   for (Operation *op : tape_) {
     Reach best = Reach::None;
     Operation *firstBlocker = nullptr;
-    for (Value operand : op->getOperands()) {
-      Reach r = d.reach.lookup(operand);
+    SmallVector<Value> inputs = inputsOf(op);
+    for (auto [i, input] : llvm::enumerate(inputs)) {
+      Reach r = d.reach.lookup(input);
+      // Dependence through a body is recorded apart: no rule covers it.
+      if (i >= op->getNumOperands() && r == Reach::Differentiable)
+        d.activeBodies.insert(op);
       if (r == Reach::Differentiable)
         best = Reach::Differentiable;
       else if (r == Reach::Blocked && best == Reach::None) {
         best = Reach::Blocked;
-        firstBlocker = d.blocker.lookup(operand);
+        firstBlocker = d.blocker.lookup(input);
       }
+    }
+    if (enclosing.contains(op)) {
+      best = Reach::Differentiable;
+      d.activeBodies.insert(op);
     }
     if (best == Reach::None)
       continue;
@@ -116,6 +150,12 @@ FailureOr<SmallVector<Value>> ReverseMode::gradients(OpBuilder &builder,
       needed.push_back(active(operand));
       anyNeeded |= needed.back();
     }
+    if (any && d.activeBodies.contains(op))
+      return op->emitOpError()
+             << "has a body that the gradient being taken flows into, and no "
+                "gradient rule covers a body (it cannot be taken: a zero "
+                "would be wrong); differentiate outside it, or cut the path "
+                "with stop_gradient";
     if (!any || !anyNeeded)
       continue;
     // A gradient reaches an op without a rule. Through a GradientStops op

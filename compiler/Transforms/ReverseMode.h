@@ -12,12 +12,14 @@
 #include "gm/GmOps.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 
 namespace mlir::gm {
 
 class ReverseMode {
 public:
-  /// Records the ops `target` depends on, in topological order.
+  /// Records the ops `target` depends on, in topological order: through
+  /// operands, and through the outside values a body uses.
   explicit ReverseMode(Value target);
 
   /// The ops the target depends on, producers first.
@@ -27,7 +29,7 @@ public:
   /// point, which every value involved must dominate. An entry is null when
   /// no gradient reaches x (zero): ops marked GradientStops pass none.
   /// Fails, with an error, when the gradient reaches an op with neither a
-  /// rule nor that mark, and when a rule fails.
+  /// rule nor that mark, or flows into a body, and when a rule fails.
   FailureOr<SmallVector<Value>> gradients(OpBuilder &builder,
                                           ArrayRef<Value> wrt);
 
@@ -43,6 +45,8 @@ private:
   struct Dependence {
     llvm::DenseMap<Value, Reach> reach;
     llvm::DenseMap<Value, Operation *> blocker;
+    /// Ops whose body (not an operand) depends differentiably on `wrt`.
+    llvm::DenseSet<Operation *> activeBodies;
   };
   /// Propagates dependence on `wrt` forward along the tape.
   Dependence propagate(ArrayRef<Value> wrt) const;

@@ -258,6 +258,91 @@ gm.model @weight_from_a_gradient_through_batch_norm {
 
 // -----
 
+// A sampling loop's body reads a parameter from outside: the loss depends on
+// @w through the body, which no rule covers. An error, not a silent zero.
+gm.model @through_a_loop_body {
+  gm.param @w : tensor<2x4xf32> = #gm.fill<0.5>
+  gm.phase train @step {
+    %w = gm.load @w : tensor<2x4xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x4xf32>
+    // expected-error @+1 {{'gm.autoregressive' op has a body that the gradient being taken flows into, and no gradient rule covers a body}}
+    %img = gm.autoregressive %zero over [4] : tensor<2x4xf32> {
+    ^bb0(%canvas: tensor<2x4xf32>):
+      %next = gm.mul %canvas, %w : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+      gm.yield %next : tensor<2x4xf32>
+    }
+    %l = gm.reduce_sum %img dims [0, 1] : tensor<2x4xf32> -> tensor<f32>
+    %direct = gm.reduce_sum %w dims [0, 1] : tensor<2x4xf32> -> tensor<f32>
+    %total = gm.add %l, %direct : (tensor<f32>, tensor<f32>) -> tensor<f32>
+    gm.minimize %total : tensor<f32> over [@w] with #gm.sgd<lr = 0.1>
+  }
+}
+
+// -----
+
+// The same with the parameter loaded inside the body (an inlined net).
+gm.model @load_in_a_loop_body {
+  gm.param @w : tensor<2x4xf32> = #gm.fill<0.5>
+  gm.phase train @step {
+    %zero = gm.constant dense<0.0> : tensor<2x4xf32>
+    // expected-error @+1 {{'gm.autoregressive' op has a body that the gradient being taken flows into}}
+    %img = gm.autoregressive %zero over [4] : tensor<2x4xf32> {
+    ^bb0(%canvas: tensor<2x4xf32>):
+      %w = gm.load @w : tensor<2x4xf32>
+      %next = gm.add %canvas, %w : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+      gm.yield %next : tensor<2x4xf32>
+    }
+    %l = gm.reduce_sum %img dims [0, 1] : tensor<2x4xf32> -> tensor<f32>
+    gm.minimize %l : tensor<f32> over [@w] with #gm.sgd<lr = 0.1>
+  }
+}
+
+// -----
+
+// gm.grad with respect to a value the body reads from outside.
+gm.model @grad_through_a_loop_body {
+  gm.state @g : tensor<2x4xf32> = #gm.fill<0.0>
+  gm.phase train @step {
+    %x = gm.uniform {id = 1 : i64} : tensor<2x4xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x4xf32>
+    // expected-error @+1 {{'gm.autoregressive' op has a body that the gradient being taken flows into}}
+    %img = gm.autoregressive %zero over [4] : tensor<2x4xf32> {
+    ^bb0(%canvas: tensor<2x4xf32>):
+      %next = gm.add %canvas, %x : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+      gm.yield %next : tensor<2x4xf32>
+    }
+    %l = gm.reduce_sum %img dims [0, 1] : tensor<2x4xf32> -> tensor<f32>
+    %g = gm.grad %l wrt %x : tensor<f32> wrt tensor<2x4xf32>
+    gm.store %g to @g : tensor<2x4xf32>
+  }
+}
+
+// -----
+
+// Cut by stop_gradient after the loop, no gradient reaches the body: @w
+// gets the gradient of its direct path.
+// CHECK-LABEL: gm.model @loop_body_cut
+// CHECK: gm.autoregressive
+// CHECK: gm.apply_gradients [@w]
+gm.model @loop_body_cut {
+  gm.param @w : tensor<2x4xf32> = #gm.fill<0.5>
+  gm.phase train @step {
+    %w = gm.load @w : tensor<2x4xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x4xf32>
+    %img = gm.autoregressive %zero over [4] : tensor<2x4xf32> {
+    ^bb0(%canvas: tensor<2x4xf32>):
+      %next = gm.mul %canvas, %w : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+      gm.yield %next : tensor<2x4xf32>
+    }
+    %cut = gm.stop_gradient %img : tensor<2x4xf32>
+    %prod = gm.mul %cut, %w : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+    %l = gm.reduce_sum %prod dims [0, 1] : tensor<2x4xf32> -> tensor<f32>
+    gm.minimize %l : tensor<f32> over [@w] with #gm.sgd<lr = 0.1>
+  }
+}
+
+// -----
+
 // A gradient with respect to a value an op without a rule makes (a sample)
 // stops at that value: d s / d x is p, and p's own gradient is x alone (the
 // path through the sample carries none).
