@@ -201,14 +201,67 @@ mlir::Location DiagnosticEngine::location(mlir::MLIRContext *context,
       context, sources_.getMemoryBuffer(id)->getBufferIdentifier(), line, col);
 }
 
-llvm::SMLoc DiagnosticEngine::locate(mlir::Location loc) {
-  auto fileLoc = llvm::dyn_cast<mlir::FileLineColLoc>(loc);
-  if (!fileLoc)
-    return {};
-  for (unsigned id = 1; id <= sources_.getNumBuffers(); ++id)
-    if (sources_.getMemoryBuffer(id)->getBufferIdentifier() ==
-        fileLoc.getFilename().getValue())
-      return sources_.FindLocForLineAndColumn(id, fileLoc.getLine(),
-                                              fileLoc.getColumn());
+/// The file positions an MLIR location stands for, innermost first: an op's
+/// own place, then each call that inlined it (call sites nest either way:
+/// in the callee as gm-inline builds them, in the caller as MLIR's inliner
+/// does). A name or a fusion stands for its first located part.
+static void unwind(mlir::Location loc,
+                   llvm::SmallVectorImpl<mlir::FileLineColLoc> &stack) {
+  if (auto call = llvm::dyn_cast<mlir::CallSiteLoc>(loc)) {
+    unwind(call.getCallee(), stack);
+    unwind(call.getCaller(), stack);
+  } else if (auto name = llvm::dyn_cast<mlir::NameLoc>(loc)) {
+    unwind(name.getChildLoc(), stack);
+  } else if (auto fused = llvm::dyn_cast<mlir::FusedLoc>(loc)) {
+    size_t before = stack.size();
+    for (mlir::Location part : fused.getLocations())
+      if (unwind(part, stack), stack.size() != before)
+        return;
+  } else if (auto file = llvm::dyn_cast<mlir::FileLineColLoc>(loc)) {
+    stack.push_back(file);
+  }
+}
+
+static llvm::SMLoc sourcePosition(llvm::SourceMgr &sources,
+                                  mlir::FileLineColLoc loc) {
+  for (unsigned id = 1; id <= sources.getNumBuffers(); ++id)
+    if (sources.getMemoryBuffer(id)->getBufferIdentifier() ==
+        loc.getFilename().getValue())
+      return sources.FindLocForLineAndColumn(id, loc.getLine(),
+                                             loc.getColumn());
   return {};
+}
+
+llvm::SMLoc DiagnosticEngine::locate(mlir::Location loc) {
+  llvm::SmallVector<mlir::FileLineColLoc, 4> stack;
+  unwind(loc, stack);
+  return stack.empty() ? llvm::SMLoc()
+                       : sourcePosition(sources_, stack.front());
+}
+
+void DiagnosticEngine::report(mlir::Diagnostic &diagnostic,
+                              llvm::StringRef prefix) {
+  llvm::SmallVector<mlir::FileLineColLoc, 4> stack;
+  unwind(diagnostic.getLocation(), stack);
+  llvm::SMLoc at =
+      stack.empty() ? llvm::SMLoc() : sourcePosition(sources_, stack[0]);
+  std::string message = (prefix + diagnostic.str()).str();
+  switch (diagnostic.getSeverity()) {
+  case mlir::DiagnosticSeverity::Error:
+    error({at, at}, message);
+    break;
+  case mlir::DiagnosticSeverity::Warning:
+    warning({at, at}, message);
+    break;
+  default:
+    note({at, at}, message);
+  }
+  for (mlir::FileLineColLoc caller : llvm::drop_begin(stack)) {
+    llvm::SMLoc callerAt = sourcePosition(sources_, caller);
+    note({callerAt, callerAt}, "called from");
+  }
+  for (mlir::Diagnostic &attached : diagnostic.getNotes()) {
+    llvm::SMLoc noteAt = locate(attached.getLocation());
+    note({noteAt, noteAt}, attached.str());
+  }
 }

@@ -10,6 +10,7 @@
 #ifndef GM_FRONTEND_DIAGNOSTICS_H
 #define GM_FRONTEND_DIAGNOSTICS_H
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Location.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/ADT/DenseMap.h"
@@ -91,8 +92,15 @@ public:
   std::string position(llvm::SMLoc loc) const;
   /// The MLIR location of a source position (for the ops built from it).
   mlir::Location location(mlir::MLIRContext *context, llvm::SMLoc loc) const;
-  /// The source position of an MLIR location (for MLIR's own diagnostics).
+  /// The source position of an MLIR location (for MLIR's own diagnostics):
+  /// an op inlined from a net is at its place in the net.
   llvm::SMLoc locate(mlir::Location loc);
+
+  /// Reports one of MLIR's diagnostics (a verifier's, a pass's) as ours: at
+  /// its location's source position, under the import chain, with a
+  /// `called from` note per call that inlined the op, then its own notes.
+  /// `prefix` goes before the message.
+  void report(mlir::Diagnostic &diagnostic, llvm::StringRef prefix = {});
 
 private:
   void print(llvm::SourceMgr::DiagKind kind, SourceRange where,

@@ -134,20 +134,9 @@ OwningOpRef<ModuleOp> Sema::run() {
   // are reported like ours, at the source position of their location.
   bool verifying = false;
   ScopedDiagnosticHandler handler(&context_, [&](Diagnostic &d) {
-    llvm::SMLoc at = diags_.locate(d.getLocation());
-    std::string message = d.str();
-    if (verifying)
-      message = "internal error: the generated IR does not verify: " + message;
-    if (d.getSeverity() == DiagnosticSeverity::Error)
-      diags_.error({at, at}, message);
-    else if (d.getSeverity() == DiagnosticSeverity::Warning)
-      diags_.warning({at, at}, message);
-    else
-      diags_.note({at, at}, message);
-    for (Diagnostic &note : d.getNotes()) {
-      llvm::SMLoc noteAt = diags_.locate(note.getLocation());
-      diags_.note({noteAt, noteAt}, note.str());
-    }
+    diags_.report(d, verifying
+                         ? "internal error: the generated IR does not verify: "
+                         : "");
     return success();
   });
   Location where = loc(program_.model.range);

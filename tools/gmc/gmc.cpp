@@ -29,6 +29,7 @@
 #include "llvm/Support/ToolOutputFile.h"
 
 #include <algorithm>
+#include <optional>
 #include <thread>
 
 namespace cl = llvm::cl;
@@ -307,7 +308,8 @@ int main(int argc, char **argv) {
   timingManager.setEnabled(timing);
   mlir::TimingScope timer = timingManager.getRootScope();
   mlir::OwningOpRef<mlir::ModuleOp> module;
-  if (llvm::StringRef(compileInput).ends_with(".mlir")) {
+  bool fromIR = llvm::StringRef(compileInput).ends_with(".mlir");
+  if (fromIR) {
     // gm IR written by hand or by an earlier --emit=mlir: straight to the
     // back end (the op tests of the CPU backend are written this way).
     mlir::TimingScope parseTimer = timer.nest("Parse gm IR");
@@ -324,11 +326,20 @@ int main(int argc, char **argv) {
   }
   if (emit == Emit::Mlir)
     return printModule(*module, path);
-  // Pass failures report through MLIR's diagnostics, at model.gm locations:
-  // shown as the front end shows its errors, with the line and a caret.
-  // The op itself (IR) is left out: gm-opt shows it to who wants it.
-  llvm::SourceMgr sources;
-  mlir::SourceMgrDiagnosticHandler showSource(sources, &context);
+  // Pass failures report through MLIR's diagnostics. At model.gm locations
+  // they are shown as the front end shows its errors: the line, a caret,
+  // the import chain, a note per net call that led there. The op itself
+  // (IR) is left out: gm-opt shows it to who wants it.
   context.printOpOnDiagnostic(false);
+  llvm::SourceMgr irSources;
+  std::optional<mlir::SourceMgrDiagnosticHandler> showIR;
+  std::optional<mlir::ScopedDiagnosticHandler> showModel;
+  if (fromIR)
+    showIR.emplace(irSources, &context);
+  else
+    showModel.emplace(&context, [&](mlir::Diagnostic &d) {
+      diags.report(d);
+      return mlir::success();
+    });
   return compileBackEnd(*module, path, timer);
 }
