@@ -10,7 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Transforms/Passes.h"
-#include "runtime/cpu/mask_crop.h"
+#include "runtime/cpu/conv_rules.h"
 
 #include "llvm/ADT/EquivalenceClasses.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -62,20 +62,14 @@ template <typename ConvOpT> int64_t computedTaps(ConvOpT c, Value weight) {
          keptExtent(cols, pad[1], pad[3], dilation[1]);
 }
 
-/// The runtime's rule for a convolution's layouts (kernels.cpp
-/// convLayouts): the output side is blocked for kernels wider than 1x1 over
-/// 8 or more output channels per group, the input side too over 8 or more
-/// input channels; over fewer (a first layer over images) the input stays
-/// plain, and so does the input-gradient pass on both sides.
-struct ConvSides {
-  bool x, y;
-};
-
-ConvSides convSides(int64_t inChannels, int64_t outChannels, int64_t groups,
-                    int64_t taps, bool inputGradient) {
-  bool y = taps > 1 && outChannels / groups >= 8;
-  bool x = y && inChannels / groups >= 8;
-  return {x, inputGradient ? x : y};
+/// The runtime's rule for a convolution pass's layouts (conv_rules.h
+/// blockedSides): where the input side stays plain (a first layer over
+/// images), the input-gradient pass is plain on both sides.
+gmrt::cpu::ConvLayouts convSides(int64_t inChannels, int64_t outChannels,
+                                 int64_t groups, int64_t taps,
+                                 bool inputGradient) {
+  auto sides = gmrt::cpu::blockedSides(inChannels, outChannels, groups, taps);
+  return {sides.x, inputGradient ? sides.x : sides.y};
 }
 
 /// One pass of a convolution: its x side (input or input gradient) and y
@@ -179,7 +173,7 @@ BlockedSlots blockedSlots(Operation *op) {
     BlockedSlots slots;
     if (pass->pointwise)
       return slots;
-    ConvSides sides =
+    gmrt::cpu::ConvLayouts sides =
         convSides(pass->inChannels, pass->outChannels, pass->groups, pass->taps,
                   pass->inputGradient());
     for (auto [blocked, operand, result] :

@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/cpu/kernels.h"
-#include "runtime/cpu/mask_crop.h"
+#include "runtime/cpu/conv_rules.h"
 
 #include "runtime/core/error.h"
 #include "runtime/core/parallel.h"
@@ -269,32 +269,17 @@ static bool isPointwise(const ConvShape &s) {
          s.padRight == 0 && s.groups == 1 && (s.mask.empty() || s.mask[0]);
 }
 
-/// Which sides of a convolution oneDNN lays out itself (blocked) rather
-/// than plain NCHW: `x` its input and input gradient, `y` its output,
-/// output gradient and the weights. Measured on this machine's
-/// convolutions (bench/RESULTS.md): blocked runs kernels wider than 1x1
-/// over 8 or more channels 1.3-3x faster; plain wins for 1x1 kernels
-/// (gemm). Over fewer input channels (a first layer over images) oneDNN's
-/// jit forward and weight gradient read the input plain and the output
-/// side blocked, 2-4x faster than gemm (1 -> 32 k4 s2: 0.048 against
-/// 0.115 ms and 0.035 against 0.133), and its input gradient then stays
-/// gemm, with a plain output gradient (blocked, it was 2.5-8x slower). A
-/// fixed rule, not a timing at start: every run of a trainer computes with
-/// the same kernels, bit for bit. A 1x1 convolution computes in the
-/// layout of the caller's buffers: oneDNN's jit 1x1 kernel on blocked
-/// buffers is as fast as gemm on plain ones, its weight gradient 1.5-2x
-/// faster (PixelCNN's 128 -> 128 over 28x28: 3.1 against 4.8 ms).
-struct ConvLayouts {
-  bool x = false, y = false;
-};
-
+/// The layouts a convolution runs in (conv_rules.h blockedSides). A 1x1
+/// convolution computes in the layout of the caller's buffers: oneDNN's jit
+/// 1x1 kernel on blocked buffers is as fast as gemm on plain ones, its
+/// weight gradient 1.5-2x faster (PixelCNN's 128 -> 128 over 28x28: 3.1
+/// against 4.8 ms).
 static ConvLayouts convLayouts(const ConvShape &s) {
   if (std::optional<bool> forced = forcedBlockedLayout())
     return {*forced, *forced};
   if (isPointwise(s))
     return {s.blockedX || s.blockedY, s.blockedX || s.blockedY};
-  bool y = s.kh * s.kw > 1 && s.o / s.groups >= 8;
-  return {y && s.c / s.groups >= 8, y};
+  return blockedSides(s.c, s.o, s.groups, s.kh * s.kw);
 }
 
 /// What a convolution's weight-gradient pass computes on. Without AMX,
