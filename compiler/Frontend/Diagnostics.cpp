@@ -150,19 +150,30 @@ void DiagnosticEngine::explain(SourceRange where) {
   auto isWord = [](char c) { return llvm::isAlnum(c) || c == '_'; };
   while (end < bufferEnd && (end == begin || isWord(end[-1])) && isWord(*end))
     ++end;
-  llvm::StringRef text(begin, end - begin);
+  // The span's words, not those in strings or comments ("H" names no
+  // const). As the lexer: a string or a comment ends with its line.
+  std::vector<llvm::StringRef> words;
+  for (const char *p = begin; p < end;) {
+    if (*p == '"' || *p == '#') {
+      char close = *p == '"' ? '"' : '\n';
+      ++p;
+      while (p < end && *p != close && *p != '\n')
+        ++p;
+      p += p < end;
+    } else if (isWord(*p)) {
+      const char *word = p;
+      while (p < end && isWord(*p))
+        ++p;
+      words.emplace_back(word, p - word);
+    } else {
+      ++p;
+    }
+  }
   for (const Explanation &e : explanations_) {
     if (e.where.begin == where.begin)
       continue; // the error is about the explained place itself
-    for (size_t at = text.find(e.name); at != llvm::StringRef::npos;
-         at = text.find(e.name, at + 1)) {
-      size_t after = at + e.name.size();
-      if ((at == 0 || !isWord(text[at - 1])) &&
-          (after == text.size() || !isWord(text[after]))) {
-        print(llvm::SourceMgr::DK_Note, e.where, e.message);
-        break;
-      }
-    }
+    if (llvm::is_contained(words, e.name))
+      print(llvm::SourceMgr::DK_Note, e.where, e.message);
   }
 }
 
