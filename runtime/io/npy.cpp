@@ -5,8 +5,8 @@
 #include "runtime/core/error.h"
 #include "runtime/io/file.h"
 
+#include <cctype>
 #include <cstring>
-#include <regex>
 
 namespace gmrt {
 
@@ -38,6 +38,139 @@ std::vector<float> NpyArray::toFloat() const {
   return out;
 }
 
+namespace {
+
+/// What readNpy needs of a header: the dict literal numpy writes,
+/// `{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }`.
+struct NpyHeader {
+  std::string descr;
+  bool fortranOrder = false;
+  bool hasShape = false;
+  std::string shapeText;         // between the parentheses
+  std::vector<std::string> dims; // each dimension's text, trimmed
+};
+
+/// Reads the header by hand, in one pass: std::regex matches by recursion,
+/// a frame per character, and a long (valid) header overflowed the stack.
+class HeaderScanner {
+public:
+  HeaderScanner(const std::string &path, const std::string &text)
+      : path_(path), text_(text) {}
+
+  NpyHeader run() {
+    NpyHeader h;
+    expect('{');
+    while (!eat('}')) {
+      std::string key = quoted();
+      expect(':');
+      if (key == "descr")
+        h.descr = quoted();
+      else if (key == "fortran_order")
+        h.fortranOrder = word() == "True";
+      else if (key == "shape")
+        shape(h);
+      else
+        skipValue();
+      if (!eat(',')) {
+        expect('}');
+        break;
+      }
+    }
+    return h;
+  }
+
+private:
+  [[noreturn]] void fail(const std::string &what) const {
+    throw Error(path_ + ": .npy header is not a dict literal (" + what +
+                " at byte " + std::to_string(pos_) + ")");
+  }
+  void skipSpace() {
+    while (pos_ < text_.size() && std::isspace(uint8_t(text_[pos_])))
+      ++pos_;
+  }
+  bool eat(char c) {
+    skipSpace();
+    if (pos_ < text_.size() && text_[pos_] == c)
+      return ++pos_, true;
+    return false;
+  }
+  void expect(char c) {
+    if (!eat(c))
+      fail(std::string("expected '") + c + "'");
+  }
+  std::string quoted() {
+    skipSpace();
+    if (pos_ >= text_.size() || (text_[pos_] != '\'' && text_[pos_] != '"'))
+      fail("expected a string");
+    char quote = text_[pos_++];
+    size_t end = text_.find(quote, pos_);
+    if (end == std::string::npos)
+      fail("unterminated string");
+    std::string s = text_.substr(pos_, end - pos_);
+    pos_ = end + 1;
+    return s;
+  }
+  std::string word() {
+    skipSpace();
+    size_t begin = pos_;
+    while (pos_ < text_.size() && std::isalnum(uint8_t(text_[pos_])))
+      ++pos_;
+    return text_.substr(begin, pos_ - begin);
+  }
+  void shape(NpyHeader &h) {
+    expect('(');
+    size_t close = text_.find(')', pos_);
+    if (close == std::string::npos)
+      fail("unterminated shape");
+    h.hasShape = true;
+    h.shapeText = text_.substr(pos_, close - pos_);
+    // Comma-separated items, a trailing comma allowed: (4,) and (2, 3).
+    size_t at = 0;
+    const std::string &t = h.shapeText;
+    while (at < t.size()) {
+      size_t comma = t.find(',', at);
+      if (comma == std::string::npos)
+        comma = t.size();
+      size_t b = t.find_first_not_of(" \t\n", at);
+      size_t e = t.find_last_not_of(" \t\n", comma - 1);
+      if (b < comma && e != std::string::npos && e >= b)
+        h.dims.push_back(t.substr(b, e - b + 1));
+      else if (comma < t.size())
+        fail("an empty dimension");
+      at = comma + 1;
+    }
+    pos_ = close + 1;
+  }
+  /// A value of another key: a string, a word or a bracketed group.
+  void skipValue() {
+    skipSpace();
+    if (pos_ < text_.size() && (text_[pos_] == '\'' || text_[pos_] == '"')) {
+      quoted();
+      return;
+    }
+    int depth = 0;
+    for (; pos_ < text_.size(); ++pos_) {
+      char c = text_[pos_];
+      if (c == '(' || c == '[' || c == '{')
+        ++depth;
+      else if ((c == ')' || c == ']' || c == '}') && depth > 0)
+        --depth;
+      else if ((c == ',' || c == '}') && depth == 0)
+        return;
+    }
+  }
+
+  const std::string &path_;
+  const std::string &text_;
+  size_t pos_ = 0;
+};
+
+NpyHeader parseHeader(const std::string &path, const std::string &text) {
+  return HeaderScanner(path, text).run();
+}
+
+} // namespace
+
 NpyArray readNpy(const std::string &path) {
   std::vector<uint8_t> file = readFile(path);
   static const char kMagic[] = "\x93NUMPY";
@@ -61,10 +194,10 @@ NpyArray readNpy(const std::string &path) {
     throw Error(path + ": truncated .npy header");
   std::string header(file.begin() + offset,
                      file.begin() + offset + headerLength);
-  std::smatch m;
-  if (!std::regex_search(header, m, std::regex("'descr':\\s*'([^']*)'")))
+  NpyHeader h = parseHeader(path, header);
+  if (h.descr.empty())
     throw Error(path + ": .npy header has no 'descr'");
-  std::string descr = m[1];
+  const std::string &descr = h.descr;
   NpyArray array;
   size_t elementSize;
   if (descr == "|u1" || descr == "<u1") {
@@ -81,27 +214,24 @@ NpyArray readNpy(const std::string &path) {
                 "' is not supported; save uint8, int32 or float32 "
                 "(little-endian)");
   }
-  if (std::regex_search(header, std::regex("'fortran_order':\\s*True")))
+  if (h.fortranOrder)
     throw Error(path + ": .npy data is in Fortran order; save it in C order "
                        "(np.ascontiguousarray)");
-  if (!std::regex_search(header, m, std::regex("'shape':\\s*\\(([^)]*)\\)")))
+  if (!h.hasShape)
     throw Error(path + ": .npy header has no 'shape'");
   // Each dimension a non-negative integer whose product (in bytes) fits:
   // a header is input like any other.
-  std::string dims = m[1];
-  static const std::regex item("\\s*([^,\\s][^,]*?)\\s*(,|$)"), digits("\\d+");
   uint64_t need = elementSize;
-  for (auto it = std::sregex_iterator(dims.begin(), dims.end(), item);
-       it != std::sregex_iterator(); ++it) {
-    std::string text = (*it)[1];
+  for (std::string text : h.dims) {
     if (!text.empty() && text.back() == 'L')
       text.pop_back(); // Python 2 wrote long integers so: (3L, 4L)
-    if (!std::regex_match(text, digits))
+    if (text.empty() ||
+        text.find_first_not_of("0123456789") != std::string::npos)
       throw Error(path + ": .npy header has a dimension '" + text +
                   "'; dimensions are non-negative integers");
     int64_t d = text.size() > 18 ? INT64_MAX : std::stoll(text);
     if (__builtin_mul_overflow(need, static_cast<uint64_t>(d), &need))
-      throw Error(path + ": .npy header's shape (" + dims +
+      throw Error(path + ": .npy header's shape (" + h.shapeText +
                   ") holds more bytes than a machine can address");
     array.shape.push_back(d);
   }

@@ -201,6 +201,52 @@ TEST_F(RuntimeIo, NpyRoundTripAndErrors) {
   EXPECT_EQ(withShape("four.npy", "4,"), "");
   EXPECT_EQ(withShape("square.npy", "2, 2"), "");
   EXPECT_EQ(withShape("python2.npy", "2L, 2L"), "");
+  EXPECT_NE(withShape("empty-dim.npy", "2, , 2").find("an empty dimension"),
+            std::string::npos);
+}
+
+// A valid header numpy reads, however long: the parser does not recurse per
+// character (std::regex did, and a shape padded with 60000 spaces, or a
+// long dtype, overflowed the stack).
+TEST_F(RuntimeIo, NpyLongHeadersAreRead) {
+  auto write = [&](const std::string &name, const std::string &h,
+                   size_t dataBytes) {
+    uint32_t n = h.size();
+    std::string len{char(n), char(n >> 8), char(n >> 16), char(n >> 24)};
+    writeRaw(name, std::string("\x93NUMPY\x02\x00", 8) + len + h +
+                       std::string(dataBytes, '\0'));
+  };
+  write("spaces.npy",
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (10, 3" +
+            std::string(60000, ' ') + "), }",
+        120);
+  NpyArray a = readNpy(path("spaces.npy"));
+  EXPECT_EQ(a.shape, (std::vector<int64_t>{10, 3}));
+  // Keys in another order, double quotes, an unknown key with a nested value.
+  write("order.npy",
+        "{\"shape\": (2,), \"extra\": {'a': (1, [2])}, \"fortran_order\": "
+        "False, \"descr\": \"<i4\"}",
+        8);
+  a = readNpy(path("order.npy"));
+  EXPECT_EQ(a.type, NpyType::I32);
+  EXPECT_EQ(a.shape, (std::vector<int64_t>{2}));
+  write("long-descr.npy",
+        "{'descr': '" + std::string(50000, 'x') +
+            "', 'fortran_order': False, 'shape': (1,), }",
+        4);
+  EXPECT_NE(errorOf([&] {
+              readNpy(path("long-descr.npy"));
+            }).find("is not supported"),
+            std::string::npos);
+  write("fortran.npy",
+        "{'descr': '<f4', 'fortran_order': True, 'shape': (1,), }", 4);
+  EXPECT_NE(errorOf([&] { readNpy(path("fortran.npy")); }).find("Fortran"),
+            std::string::npos);
+  write("broken.npy", "{'descr': '<f4', 'shape' (1,)}", 4);
+  EXPECT_NE(errorOf([&] { readNpy(path("broken.npy")); })
+                .find("broken.npy: .npy header is not a dict literal "
+                      "(expected ':'"),
+            std::string::npos);
 }
 
 TEST_F(RuntimeIo, SafetensorsRoundTrip) {
