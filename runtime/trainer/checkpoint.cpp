@@ -6,6 +6,8 @@
 #include "runtime/io/safetensors.h"
 
 #include <cctype>
+#include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <iostream>
 
@@ -48,6 +50,14 @@ void saveCheckpoint(const std::string &path, const Session &session,
     file.metadata["step." + phase] = std::to_string(steps);
   for (const auto &[dataset, position] : state.dataPositions)
     file.metadata["data." + dataset] = std::to_string(position);
+  if (state.logSteps > 0) {
+    file.metadata["log.steps"] = std::to_string(state.logSteps);
+    char exact[32];
+    for (const auto &[name, sum] : state.logSums) {
+      std::snprintf(exact, sizeof exact, "%.17g", sum); // round-trips
+      file.metadata["log.sum." + name] = exact;
+    }
+  }
   for (const VariableInfo &v : info.variables) {
     StoredTensor t;
     t.dtype = storedType(v.tensor.dtype);
@@ -70,6 +80,39 @@ static uint64_t number(const std::string &path, const std::string &key,
   }
   throw Error(path + ": metadata '" + key + "' is not a number: '" + text +
               "'");
+}
+
+static double real(const std::string &path, const std::string &key,
+                   const std::string &text) {
+  try {
+    size_t used = 0;
+    double v = std::stod(text, &used);
+    if (used == text.size())
+      return v;
+  } catch (const std::exception &) {
+  }
+  throw Error(path + ": metadata '" + key + "' is not a number: '" + text +
+              "'");
+}
+
+std::string nonFiniteVariable(const Session &session) {
+  for (const VariableInfo &v : session.info().variables) {
+    int64_t n = v.tensor.elements(), bad = 0;
+    const char *data = session.variableData(v);
+    if (v.tensor.dtype == "f32") {
+      const float *x = reinterpret_cast<const float *>(data);
+      for (int64_t i = 0; i < n; ++i)
+        bad += !std::isfinite(x[i]);
+    } else if (v.tensor.dtype == "f64") {
+      const double *x = reinterpret_cast<const double *>(data);
+      for (int64_t i = 0; i < n; ++i)
+        bad += !std::isfinite(x[i]);
+    }
+    if (bad > 0)
+      return v.name + " (" + std::to_string(bad) + " of " + std::to_string(n) +
+             " values)";
+  }
+  return "";
 }
 
 TrainingState loadCheckpoint(const std::string &path, Session &session) {
@@ -118,7 +161,12 @@ TrainingState loadCheckpoint(const std::string &path, Session &session) {
       state.steps[key.substr(5)] = number(path, key, value);
     if (key.rfind("data.", 0) == 0)
       state.dataPositions[key.substr(5)] = number(path, key, value);
+    if (key.rfind("log.sum.", 0) == 0)
+      state.logSums.push_back({key.substr(8), real(path, key, value)});
   }
+  state.logSteps = meta("log.steps").empty()
+                       ? 0
+                       : number(path, "log.steps", meta("log.steps"));
   for (const VariableInfo &v : info.variables) {
     const StoredTensor &t = file.tensors.at(v.name);
     char *data = session.variableData(v);

@@ -40,12 +40,42 @@ namespace gmrt {
 
 namespace {
 
-std::atomic<bool> interrupted{false};
+/// The signal that asked training to stop (0: none).
+std::atomic<int> interrupted{0};
 
-void onInterrupt(int) {
-  interrupted = true;
-  // A second Ctrl-C ends the process at once.
-  std::signal(SIGINT, SIG_DFL);
+/// Ctrl-C (SIGINT), and what `kill`, `timeout`, a batch system's
+/// preemption (SIGTERM) or a closed terminal (SIGHUP) send: each saves a
+/// checkpoint at the step reached before the trainer ends by it.
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
+
+void onInterrupt(int signal) {
+  interrupted = signal;
+  // A second one ends the process at once.
+  std::signal(signal, SIG_DFL);
+}
+
+/// Report sums `carried` by name (from a checkpoint) in the order of this
+/// step's `reports`; empty when the names differ (another build's model).
+std::vector<std::pair<std::string, double>>
+inReportOrder(const std::vector<std::pair<std::string, double>> &carried,
+              const std::vector<std::pair<std::string, double>> &reports) {
+  std::vector<std::pair<std::string, double>> ordered;
+  if (carried.size() != reports.size())
+    return ordered;
+  for (const auto &report : reports) {
+    auto it = std::find_if(carried.begin(), carried.end(), [&](const auto &c) {
+      return c.first == report.first;
+    });
+    if (it == carried.end())
+      return {};
+    ordered.push_back(*it);
+  }
+  return ordered;
+}
+
+void catchStopSignals(void (*handler)(int)) {
+  for (int signal : kStopSignals)
+    std::signal(signal, handler);
 }
 
 /// The most memory the process has held, in bytes.
@@ -292,12 +322,39 @@ int train(Session &session, const Options &options) {
   MetricsLog metrics(out + "/metrics.jsonl", /*startOver=*/!resume);
   uint64_t savedAt = done;
   bool savedOnce = resume;
-  std::signal(SIGINT, onInterrupt);
+  catchStopSignals(onInterrupt);
   Progress progress(phase.name, done, target, examplesPerStep(session, phase),
                     logEvery, stderr);
+  // What an error that stops training adds: the checkpoint left.
+  auto stopped = [&](const std::string &why) {
+    progress.finish();
+    return Error(why + "; training stopped. " +
+                 (savedOnce
+                      ? "The last good checkpoint is " + checkpoint +
+                            " (step " + std::to_string(savedAt) + ")"
+                      : std::string("No checkpoint was written before it")));
+  };
+  // The reports summed since the last multiple of --log-every: a record
+  // at step s averages the steps after that multiple, whether or not the
+  // run stopped and resumed between them (the checkpoint carries the sums).
+  std::vector<std::pair<std::string, double>> sums;
+  uint64_t summed = 0;
+  bool carried = resume && state.lastPhase == phase.name && state.logSteps > 0;
+  if (carried) {
+    sums = state.logSums; // by name: ordered at the first step
+    summed = state.logSteps;
+  }
   auto save = [&] {
+    // An update that overflowed shows in the variables before any loss:
+    // such weights are no checkpoint.
+    std::string bad = nonFiniteVariable(session);
+    if (!bad.empty())
+      throw stopped(phase.name + " step " + std::to_string(done) +
+                    ": the update left non-finite values in " + bad);
     state.steps[phase.name] = done;
     state.lastPhase = phase.name;
+    state.logSums = sums;
+    state.logSteps = summed;
     for (int32_t id : phase.datasets)
       state.dataPositions[info.datasets[id].name] = session.feed(id).position();
     try {
@@ -312,13 +369,18 @@ int train(Session &session, const Options &options) {
     }
   };
 
-  std::vector<std::pair<std::string, double>> sums;
-  uint64_t summed = 0;
-  // Wall time inside steps (not checkpoints or logging), per interval.
+  // Wall time inside the steps this process ran (not checkpoints or
+  // logging) since the last record, and those steps.
   double stepSeconds = 0;
+  uint64_t timed = 0;
   while (done < target) {
     auto stepStart = std::chrono::steady_clock::now();
-    session.run(phase, static_cast<uint32_t>(done));
+    try {
+      session.run(phase, static_cast<uint32_t>(done));
+    } catch (const Error &e) {
+      throw stopped(phase.name + " step " + std::to_string(done + 1) + ": " +
+                    e.what());
+    }
     stepSeconds += std::chrono::duration<double>(
                        std::chrono::steady_clock::now() - stepStart)
                        .count();
@@ -326,30 +388,32 @@ int train(Session &session, const Options &options) {
     auto reports = namedReports(session, phase);
     for (const auto &[name, value] : reports)
       if (!std::isfinite(value)) {
-        progress.finish();
         std::string values;
         for (const auto &[n, v] : reports)
           values += " " + n + " = " + formatNumber(v);
-        throw Error(
-            phase.name + " step " + std::to_string(done) + ": " + name +
-            " is not finite (" + values.substr(1) + "); training stopped. " +
-            (savedOnce ? "The last good checkpoint is " + checkpoint +
-                             " (step " + std::to_string(savedAt) + ")"
-                       : std::string("No checkpoint was written before it")));
+        throw stopped(phase.name + " step " + std::to_string(done) + ": " +
+                      name + " is not finite (" + values.substr(1) + ")");
       }
+    if (carried) {
+      sums = inReportOrder(state.logSums, reports);
+      summed = sums.empty() ? 0 : summed;
+      carried = false;
+    }
     if (sums.empty())
       sums.assign(reports.size(), {"", 0.0});
     for (size_t i = 0; i < reports.size(); ++i)
       sums[i] = {reports[i].first, sums[i].second + reports[i].second};
     ++summed;
+    ++timed;
     progress.update(done, reports);
     if (done % logEvery == 0 || done == target) {
-      for (auto &[name, sum] : sums)
-        sum /= summed;
+      auto means = sums;
+      for (auto &[name, mean] : means)
+        mean /= summed;
       try {
-        metrics.write(phase.name, done, sums,
+        metrics.write(phase.name, done, means,
                       {{"img_per_s", progress.examplesPerSecond()},
-                       {"step_ms", 1000 * stepSeconds / summed}});
+                       {"step_ms", 1000 * stepSeconds / timed}});
       } catch (const Error &logError) {
         // The log cannot grow (a full disk): the steps since the last
         // checkpoint need not be lost with it.
@@ -364,28 +428,31 @@ int train(Session &session, const Options &options) {
                     "; training stopped at step " + std::to_string(done) +
                     ", saved to " + checkpoint + " (continue with --resume)");
       }
-      sums.clear();
-      summed = 0;
       stepSeconds = 0;
+      timed = 0;
+      if (done % logEvery == 0) {
+        sums.clear();
+        summed = 0;
+      }
     }
     if (done % checkpointEvery == 0 || done == target || interrupted) {
       save();
       savedAt = done;
       savedOnce = true;
     }
-    if (interrupted && done < target) {
+    if (int signal = interrupted; signal && done < target) {
       progress.finish();
       std::cout << "interrupted at step " << done << "; checkpoint saved to "
                 << checkpoint << " (continue with --resume)" << std::endl;
       // Saved, but not done: die of the signal, as the shell expects of a
       // program that was interrupted, so that `train; sample`, `train &&
-      // sample` and `set -e` scripts all stop here (status 130).
-      std::signal(SIGINT, SIG_DFL);
-      std::raise(SIGINT);
+      // sample` and `set -e` scripts all stop here (status 128 + signal).
+      std::signal(signal, SIG_DFL);
+      std::raise(signal);
     }
   }
   progress.finish();
-  std::signal(SIGINT, SIG_DFL);
+  catchStopSignals(SIG_DFL);
   char rate[32] = "";
   if (!phase.datasets.empty())
     std::snprintf(rate, sizeof rate, "%.0f img/s, ",

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Starts a long training run, waits until it has logged a step, sends it
-SIGINT and prints its output and how it ended: "killed by SIGINT" (what a
-shell script needs to stop, as it does for any Ctrl-C'd program) or "exit
-N". Then resumes the run for ten more steps and prints what that says.
+SIGNAL (SIGINT unless given: SIGTERM, SIGHUP) and prints its output and how
+it ended: "killed by SIGINT" (what a shell script needs to stop, as it does
+for any Ctrl-C'd program) or "exit N". Then resumes the run for ten more
+steps and prints what that says.
 
-    interrupt.py TRAINER OUTDIR DATAROOT
+    interrupt.py TRAINER OUTDIR DATAROOT [SIGNAL]
 """
 import os
 import re
@@ -15,6 +16,7 @@ import sys
 import time
 
 trainer, out, data = sys.argv[1:4]
+stop = getattr(signal, sys.argv[4] if len(sys.argv) > 4 else "SIGINT")
 shutil.rmtree(out, ignore_errors=True)
 with open(out + ".stdout", "w") as stdout, open(out + ".stderr", "w") as stderr:
     run = subprocess.Popen(
@@ -25,14 +27,14 @@ with open(out + ".stdout", "w") as stdout, open(out + ".stderr", "w") as stderr:
         if os.path.exists(metrics) and os.path.getsize(metrics) > 0:
             break
         time.sleep(0.1)
-    run.send_signal(signal.SIGINT)
+    run.send_signal(stop)
     status = run.wait()
 
 with open(out + ".stdout") as f:
     printed = f.read()
 sys.stdout.write(printed)
-if status == -signal.SIGINT:
-    print("killed by SIGINT")
+if status < 0:
+    print("killed by " + signal.Signals(-status).name)
 else:
     print(f"exit {status}")
 sys.stdout.flush()
