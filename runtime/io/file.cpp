@@ -119,12 +119,28 @@ void writeFileAtomically(const std::string &path, std::string_view contents) {
 
 AppendFile::AppendFile(const std::string &path, bool truncate)
     : path_(path), fd_(::open(path.c_str(),
-                              O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+                              O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC |
                                   (truncate ? O_TRUNC : 0),
                               0644)) {
   if (fd_ < 0)
     throw Error(path + ": cannot open for " +
                 (truncate ? "writing" : "appending") + ": " + why());
+  // Back from the end to the last newline: what follows it was cut short.
+  off_t end = ::lseek(fd_, 0, SEEK_END), keep = end;
+  const char *failed = nullptr;
+  for (char c; keep > 0 && !failed; --keep) {
+    if (::pread(fd_, &c, 1, keep - 1) != 1)
+      failed = "cannot read";
+    else if (c == '\n')
+      break;
+  }
+  if (!failed && keep < end && ::ftruncate(fd_, keep) != 0)
+    failed = "cannot drop its last line, cut short";
+  if (failed) {
+    std::string reason = why();
+    ::close(fd_);
+    throw Error(path + ": " + failed + ": " + reason);
+  }
 }
 
 AppendFile::~AppendFile() { ::close(fd_); }

@@ -33,12 +33,14 @@ void checkWritable(const std::string &path);
 /// fsync of the directory).
 void writeFileAtomically(const std::string &path, std::string_view contents);
 
-/// A file that grows by whole records (the metrics log): an append that
-/// fails (a full disk) is cut back off, so no half record stays.
+/// A file that grows by whole lines (the metrics log): an append that
+/// fails (a full disk) is cut back off, so no half line stays.
 class AppendFile {
 public:
   /// Opens `path` for appending (created if needed; emptied with
-  /// `truncate`); throws gmrt::Error naming the file and why.
+  /// `truncate`); a last line cut short (no newline: a crash while it was
+  /// written) is dropped, so that the next line does not join it. Throws
+  /// gmrt::Error naming the file and why.
   AppendFile(const std::string &path, bool truncate);
   ~AppendFile();
   AppendFile(const AppendFile &) = delete;

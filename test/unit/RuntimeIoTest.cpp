@@ -389,4 +389,25 @@ TEST_F(RuntimeIo, MetricsAppendUnlessStartedOver) {
   EXPECT_EQ(lines(), 1);
 }
 
+// A last line cut short (a crash while it was written) is dropped before
+// the next record, which would otherwise join it into one bad line.
+TEST_F(RuntimeIo, AppendDropsALastLineCutShort) {
+  auto contents = [&] {
+    std::vector<uint8_t> bytes = readFile(path("log"));
+    return std::string(bytes.begin(), bytes.end());
+  };
+  writeRaw("log", "{\"step\":1}\n{\"st");
+  AppendFile(path("log"), false).append("{\"step\":2}\n");
+  EXPECT_EQ(contents(), "{\"step\":1}\n{\"step\":2}\n");
+  writeRaw("log", "no newline at all");
+  AppendFile(path("log"), false).append("x\n");
+  EXPECT_EQ(contents(), "x\n");
+  // Whole lines stay, an empty file too.
+  AppendFile(path("log"), false).append("y\n");
+  EXPECT_EQ(contents(), "x\ny\n");
+  writeRaw("log", "");
+  AppendFile(path("log"), false).append("z\n");
+  EXPECT_EQ(contents(), "z\n");
+}
+
 } // namespace
