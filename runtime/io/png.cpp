@@ -19,7 +19,42 @@ void appendToString(png_structp png, png_bytep data, png_size_t length) {
   out->append(reinterpret_cast<const char *>(data), length);
 }
 void noFlush(png_structp) {}
+
+/// libpng's errors become the Error thrown (not its own lines on stderr).
+void onPngError(png_structp png, png_const_charp message) {
+  *static_cast<std::string *>(png_get_error_ptr(png)) = message;
+  png_longjmp(png, 1);
+}
+void onPngWarning(png_structp, png_const_charp) {}
+
+/// A grid's layout: `columns` x `rows` tiles with a 2-pixel border.
+struct Grid {
+  int64_t columns, rows, width, height;
+};
+constexpr int64_t kBorder = 2;
+constexpr int64_t kMaxSide = 1000000; // libpng's default user limit
+
+Grid gridOf(int64_t n, int64_t height, int64_t width, int64_t columns) {
+  Grid g;
+  g.columns = std::max<int64_t>(1, std::min(columns, n));
+  g.rows = (n + g.columns - 1) / g.columns;
+  g.width = g.columns * (width + kBorder) + kBorder;
+  g.height = g.rows * (height + kBorder) + kBorder;
+  return g;
+}
 } // namespace
+
+void checkPngGrid(const std::string &path, int64_t n, int64_t height,
+                  int64_t width, int64_t columns) {
+  Grid g = gridOf(n, height, width, columns);
+  if (g.width > kMaxSide || g.height > kMaxSide)
+    throw Error(path + ": " + std::to_string(n) + " images " +
+                std::to_string(g.columns) + " wide make a grid of " +
+                std::to_string(g.width) + " x " + std::to_string(g.height) +
+                " pixels, and a PNG writer takes at most " +
+                std::to_string(kMaxSide) +
+                " a side; give --columns, draw fewer (-n) or write .npy");
+}
 
 void writePngGrid(const std::string &path, const float *images, int64_t n,
                   int64_t channels, int64_t height, int64_t width,
@@ -29,11 +64,10 @@ void writePngGrid(const std::string &path, const float *images, int64_t n,
                 "-channel images as PNG (1 or 3)");
   if (n < 1 || height < 1 || width < 1)
     throw Error(path + ": no images to write");
-  const int64_t border = 2;
-  columns = std::max<int64_t>(1, std::min(columns, n));
-  int64_t rows = (n + columns - 1) / columns;
-  int64_t gridW = columns * (width + border) + border;
-  int64_t gridH = rows * (height + border) + border;
+  checkPngGrid(path, n, height, width, columns);
+  Grid grid = gridOf(n, height, width, columns);
+  const int64_t border = kBorder, gridW = grid.width, gridH = grid.height;
+  columns = grid.columns;
   std::vector<uint8_t> pixels(static_cast<size_t>(gridW * gridH * channels), 0);
   float scale = high > low ? 255.0f / (high - low) : 0.0f;
   for (int64_t i = 0; i < n; ++i) {
@@ -49,9 +83,9 @@ void writePngGrid(const std::string &path, const float *images, int64_t n,
         }
   }
 
-  std::string encoded;
-  png_structp png =
-      png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+  std::string encoded, why;
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &why,
+                                            onPngError, onPngWarning);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
   if (!png || !info) {
     png_destroy_write_struct(&png, &info);
@@ -59,7 +93,7 @@ void writePngGrid(const std::string &path, const float *images, int64_t n,
   }
   if (setjmp(png_jmpbuf(png))) {
     png_destroy_write_struct(&png, &info);
-    throw Error(path + ": libpng failed to encode the grid");
+    throw Error(path + ": libpng failed to encode the grid: " + why);
   }
   png_set_write_fn(png, &encoded, appendToString, noFlush);
   png_set_IHDR(png, info, static_cast<png_uint_32>(gridW),

@@ -562,10 +562,25 @@ int sample(Session &session, const Options &options) {
     throw Error("sampler " + sampler.name + " returns " + first.str() +
                 ": a PNG grid takes 1 or 3 channels; write .npy with -o "
                 "FILE.npy");
+  if (npy && options.has("--columns"))
+    throw Error("--columns lays out a PNG grid; -o " + path +
+                " writes arrays, which have none");
+  // A PNG grid: its layout, checked now too.
+  int64_t columns = options.integerOr(
+      "--columns", static_cast<int64_t>(std::ceil(std::sqrt(double(n)))), 1);
+  if (!npy)
+    checkPngGrid(path, n, first.shape[first.shape.size() - 2],
+                 first.shape.back(), columns);
+  // Arrays: result r goes to path, then path.1.npy, path.2.npy, ...
+  std::vector<std::string> files{path};
+  for (size_t r = 1; npy && r < sampler.results.size(); ++r)
+    files.push_back(path.substr(0, path.size() - 4) + "." + std::to_string(r) +
+                    ".npy");
   size_t slash = path.rfind('/');
   if (slash != std::string::npos && slash > 0)
     makeDirectories(path.substr(0, slash));
-  checkWritable(path);
+  for (const std::string &file : files)
+    checkWritable(file);
 
   // Call the sampler until n samples are drawn; call c draws stream step c.
   std::vector<std::vector<float>> results(sampler.results.size());
@@ -608,9 +623,7 @@ int sample(Session &session, const Options &options) {
   }
   std::string written = path, note;
   if (npy) {
-    // Result r goes to path, then path.1.npy, path.2.npy, ...; results with
-    // the batch dimension hold the first n samples.
-    std::string stem = path.substr(0, path.size() - 4);
+    // Results with the batch dimension hold the first n samples.
     written.clear();
     for (size_t r = 0; r < results.size(); ++r) {
       const TensorSpec &spec = sampler.results[r].first;
@@ -619,17 +632,18 @@ int sample(Session &session, const Options &options) {
         shape = {1};
       else if (shape[0] == perCall)
         shape[0] = n;
-      std::string file =
-          r == 0 ? path : stem + "." + std::to_string(r) + ".npy";
-      writeNpy(file, shape, results[r].data());
-      written += (r == 0 ? "" : ", ") + file;
+      try {
+        writeNpy(files[r], shape, results[r].data());
+      } catch (const Error &e) {
+        throw Error(std::string(e.what()) +
+                    (written.empty() ? "" : " (written: " + written + ")"));
+      }
+      written += (r == 0 ? "" : ", ") + files[r];
     }
   } else {
     int64_t c = first.shape.size() == 4 ? first.shape[1] : 1;
     int64_t h = first.shape[first.shape.size() - 2];
     int64_t w = first.shape.back();
-    int64_t columns = options.integerOr(
-        "--columns", static_cast<int64_t>(std::ceil(std::sqrt(double(n)))), 1);
     writePngGrid(path, results[0].data(), n, c, h, w, columns);
     if (results.size() > 1)
       note = "; the grid shows the first of " + std::to_string(results.size()) +
@@ -843,10 +857,9 @@ void usage(const std::string &program, const ModelInfo *info) {
             << " COMMAND --help' lists a command's options.\n";
 }
 
-} // namespace
-
-int trainerMain(int argc, char **argv, const char *infoJson,
-                void (*run)(int32_t, GmFrame *)) {
+/// Runs the command line's command; its exit status.
+int runCommand(int argc, char **argv, const char *infoJson,
+               void (*run)(int32_t, GmFrame *)) {
   std::string program = argc > 0 ? argv[0] : "trainer";
   try {
     if (argc < 2 || std::string(argv[1]) == "--help" ||
@@ -907,6 +920,23 @@ int trainerMain(int argc, char **argv, const char *infoJson,
     std::cerr << "error: " << e.what() << "\n";
     return 1;
   }
+}
+
+} // namespace
+
+int trainerMain(int argc, char **argv, const char *infoJson,
+                void (*run)(int32_t, GmFrame *)) {
+  int status = runCommand(argc, argv, infoJson, run);
+  // What stdout refused (a full disk) is a result lost: not a success.
+  errno = 0;
+  std::cout.flush();
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) || std::cout.fail()) {
+    std::cerr << "error: cannot write to standard output"
+              << (errno ? std::string(": ") + std::strerror(errno) : "")
+              << "\n";
+    return 1;
+  }
+  return status;
 }
 
 } // namespace gmrt
