@@ -29,7 +29,8 @@ def Gm_Dialect : Dialect {
 
     Autodiff (`gm.grad`, `gm.minimize`) and the optimizer expansion run on
     this dialect; the backends lower library ops (convolutions, matmuls, batch
-    norm) to oneDNN or cuDNN calls and everything else to generated loops.
+    norm) to library calls (oneDNN on the CPU) and everything else to
+    generated loops.
 
     Passes hand on a few discardable attributes, which the dialect verifies:
     `gm.places` (one `#gm.place` per result, or per returned value on
