@@ -341,5 +341,10 @@ int main(int argc, char **argv) {
       diags.report(d);
       return mlir::success();
     });
-  return compileBackEnd(*module, path, timer);
+  int status = compileBackEnd(*module, path, timer);
+  // The count, as after the front end's errors (not for hand-written IR,
+  // whose errors MLIR's handler printed).
+  if (status != 0 && !fromIR && diags.hasErrors())
+    return finish(diags);
+  return status;
 }
