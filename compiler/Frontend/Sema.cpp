@@ -811,9 +811,9 @@ Sema::guessArgumentTypes(const NetDecl &net, int64_t guess,
 }
 
 /// Nets no block calls are still checked: each shape variable is bound to 2
-/// (16 where a dimension computed from them needs more) and the net is
-/// elaborated into a scratch instance that creates no parameters and is
-/// erased afterwards.
+/// (16, 64, 256 or 1024 where a dimension computed from them needs more)
+/// and the net is elaborated into a scratch instance that creates no
+/// parameters and is erased afterwards.
 void Sema::checkUncalledNets() {
   for (const NetDecl &net : program_.nets) {
     if (llvm::any_of(instances_, [&](const auto &i) {
@@ -822,18 +822,27 @@ void Sema::checkUncalledNets() {
       continue;
     if (nets_.lookup(net.name.name) != &net || brokenNets_.contains(&net))
       continue; // A duplicate or a broken signature, already reported.
-    // Shape variables set to 2, or to 16 where a computed dimension needs
-    // more (`N - 2`).
+    // Shape variables set to 2, or larger where a computed dimension needs
+    // more (`N - 2`, `N - 20`).
     std::optional<std::vector<RankedTensorType>> types;
-    int64_t guess = 2;
-    bool computedFailed = false;
-    types = guessArgumentTypes(net, guess, computedFailed);
-    if (!types && computedFailed) {
-      guess = 16;
+    int64_t guess = 0;
+    bool computedFailed = true;
+    for (int64_t g : {2, 16, 64, 256, 1024}) {
+      if (!computedFailed)
+        break;
+      guess = g;
       types = guessArgumentTypes(net, guess, computedFailed);
     }
-    if (!types)
+    if (!types) {
+      // Unchecked, said: silence would read as "no errors".
+      if (computedFailed)
+        diags_.warning(net.name.range,
+                       "net '" + net.name.name +
+                           "' is not checked: no block calls it, and no "
+                           "shape variables up to 1024 make its argument "
+                           "types valid; call it to check it");
       continue;
+    }
     unsigned errors = diags_.errorCount();
     Frame frame;
     frame.kind = Frame::Train;
