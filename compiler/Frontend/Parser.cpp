@@ -46,13 +46,35 @@ private:
     advance();
     return true;
   }
-  /// Reports "expected X <context>, found Y" at the current token.
+  /// Reports "expected X <context>, found Y" (see expected()).
   bool expect(Tok kind, llvm::StringRef context) {
     if (consume(kind))
       return true;
-    error(tok_.range(), llvm::Twine("expected ") + spell(kind) + " " + context +
-                            ", found " + found());
+    expected(llvm::Twine(spell(kind)) + " " + context);
     return false;
+  }
+  /// Reports "expected WHAT, found ..." at the current token, or at the end
+  /// of the line when the current token is the next statement.
+  void expected(const llvm::Twine &what) {
+    if (atNextStatement())
+      error({lastEnd_, lastEnd_}, "expected " + what + ", found end of line");
+    else
+      error(tok_.range(), "expected " + what + ", found " + found());
+  }
+  /// Whether the current token starts a later line than the last token
+  /// ended on, no deeper than the statement began: the next statement,
+  /// reached inside a bracket left open (whose newlines the lexer reads as
+  /// space, so that a call may go on over several lines).
+  bool atNextStatement() const {
+    if (!lastEnd_.isValid() || !statementStart_.isValid() || at(Tok::Eof))
+      return false;
+    const char *token = tok_.loc.getPointer(), *last = lastEnd_.getPointer();
+    if (token <= last || !llvm::StringRef(last, token - last).contains('\n'))
+      return false;
+    for (const char *p = token; p > last && p[-1] != '\n'; --p)
+      if (p[-1] != ' ' && p[-1] != '\t')
+        return false; // not the first on its line
+    return columnOf(tok_.loc) <= columnOf(statementStart_);
   }
   std::string found() const {
     if (at(Tok::Ident) || at(Tok::Int) || at(Tok::Float))
@@ -170,8 +192,11 @@ void Parser::synchronize() {
   // To the end of the statement: a newline (or `;`) outside braces after
   // which a line starts no deeper than the statement did. The brackets the
   // error left open are forgotten, so an unclosed ( or [ ends with its
-  // line, while a call's continuation lines (indented deeper) are skipped.
+  // line, while a call's continuation lines (indented deeper) are skipped;
+  // a statement the open bracket ran into is not.
   lexer_.forgetBrackets();
+  if (atNextStatement())
+    return;
   unsigned column = columnOf(statementStart_);
   int braces = 0;
   while (!at(Tok::Eof)) {
@@ -977,7 +1002,7 @@ ExprPtr Parser::parsePrimary() {
         std::move(*body));
   }
   default:
-    error(t.range(), "expected an expression, found " + found());
+    expected("an expression");
     return nullptr;
   }
 }
