@@ -346,6 +346,13 @@ void Sema::declareData(const DataDecl &decl) {
   } else if (kind == "npy") {
     if (!site.bind({"path", "shape", "batch", "split"}))
       return;
+    // Accepted only to say so: a file is one split.
+    if (site.has("split")) {
+      diags_.error(site.range("split"),
+                   "npy reads one file whatever block reads it, so it takes "
+                   "no split; declare the test data as its own dataset");
+      return;
+    }
     std::optional<std::string> path = site.string("path");
     std::optional<std::vector<int64_t>> shape = site.intList("shape");
     if (!path || !shape)
