@@ -66,7 +66,10 @@ private:
   /// reached inside a bracket left open (whose newlines the lexer reads as
   /// space, so that a call may go on over several lines).
   bool atNextStatement() const {
-    if (!lastEnd_.isValid() || !statementStart_.isValid() || at(Tok::Eof))
+    // A closing bracket goes on with the open one (a call's `)` on a line
+    // of its own).
+    if (!lastEnd_.isValid() || !statementStart_.isValid() || at(Tok::Eof) ||
+        at(Tok::RParen) || at(Tok::RBracket) || at(Tok::RBrace))
       return false;
     const char *token = tok_.loc.getPointer(), *last = lastEnd_.getPointer();
     if (token <= last || !llvm::StringRef(last, token - last).contains('\n'))
@@ -195,7 +198,8 @@ void Parser::synchronize() {
   // line, while a call's continuation lines (indented deeper) are skipped;
   // a statement the open bracket ran into is not.
   lexer_.forgetBrackets();
-  if (atNextStatement())
+  // (Not where the failed statement began: it must be skipped.)
+  if (atNextStatement() && tok_.loc != statementStart_)
     return;
   unsigned column = columnOf(statementStart_);
   int braces = 0;
@@ -487,7 +491,7 @@ bool Parser::parseTypedNames(std::vector<TypedName> &out, Tok close,
       return false;
     item.type = std::move(*type);
     out.push_back(std::move(item));
-  } while (consume(Tok::Comma));
+  } while (consume(Tok::Comma) && !at(close));
   return true;
 }
 
@@ -904,7 +908,7 @@ bool Parser::parseArgs(std::vector<Arg> &args) {
     if (!(arg.value = parseExpr()))
       return false;
     args.push_back(std::move(arg));
-  } while (consume(Tok::Comma));
+  } while (consume(Tok::Comma) && !at(Tok::RParen)); // a trailing comma
   return true;
 }
 
@@ -972,7 +976,7 @@ ExprPtr Parser::parsePrimary() {
         if (!item)
           return nullptr;
         items.push_back(std::move(item));
-      } while (consume(Tok::Comma));
+      } while (consume(Tok::Comma) && !at(Tok::RBracket));
     }
     if (!expect(Tok::RBracket, "to close the list"))
       return nullptr;
