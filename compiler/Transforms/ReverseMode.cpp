@@ -63,53 +63,86 @@ ReverseMode::ReverseMode(Value target) : target_(target) {
   }
 }
 
+/// Whether `op` has a body that reads the values around it (a loop).
+static bool hasOpenBody(Operation *op) {
+  return op->getNumRegions() != 0 &&
+         !op->hasTrait<OpTrait::IsIsolatedFromAbove>();
+}
+
+void ReverseMode::Meet::add(const Dependence &d, Value v) {
+  Reach r = d.reach.lookup(v);
+  if (r == Reach::Differentiable) {
+    reach = Reach::Differentiable;
+  } else if (r == Reach::Blocked && reach == Reach::None) {
+    reach = Reach::Blocked;
+    blocker = d.blocker.lookup(v);
+  }
+}
+
+void ReverseMode::step(Operation *op, Dependence &d,
+                       const llvm::DenseSet<Value> &sources) const {
+  Meet in;
+  for (Value operand : op->getOperands())
+    in.add(d, operand);
+  if (hasOpenBody(op)) {
+    // Through the body, its ops in order. Its block arguments carry the
+    // operands (a loop's first canvas) and, from the second round on, what
+    // the body yields, until that settles (three reaches: three rounds).
+    Meet yielded;
+    for (int round = 0; round < 3; ++round) {
+      Meet carried = in;
+      if (yielded.reach == Reach::Differentiable ||
+          (yielded.reach == Reach::Blocked && carried.reach == Reach::None))
+        carried = yielded;
+      Reach before = yielded.reach;
+      yielded = Meet();
+      for (Region &region : op->getRegions())
+        for (Block &block : region) {
+          for (BlockArgument arg : block.getArguments())
+            if (carried.reach != Reach::None) {
+              d.reach[arg] = carried.reach;
+              d.blocker[arg] = carried.blocker;
+            }
+          for (Operation &inner : block)
+            step(&inner, d, sources);
+          for (Value v : block.getTerminator()->getOperands())
+            yielded.add(d, v);
+        }
+      if (round > 0 && yielded.reach == before)
+        break;
+    }
+    // A gradient that reaches the op would have to go through the body,
+    // which no rule covers (gradients()).
+    if (yielded.reach == Reach::Differentiable)
+      d.activeBodies.insert(op);
+    if (yielded.reach == Reach::Differentiable ||
+        (yielded.reach == Reach::Blocked && in.reach == Reach::None))
+      in = yielded;
+  }
+  if (in.reach == Reach::None)
+    return;
+  // An op through which no gradient flows passes dependence on, but
+  // blocked. Other ops without a rule pass it on as differentiable: a
+  // gradient that then reaches them is an error (gradients()).
+  bool passes =
+      in.reach == Reach::Differentiable &&
+      (isa<GradientOpInterface>(op) || !op->hasTrait<GradientStops>());
+  for (Value result : op->getResults()) {
+    if (sources.contains(result))
+      continue;
+    d.reach[result] = passes ? Reach::Differentiable : Reach::Blocked;
+    if (!passes)
+      d.blocker[result] = in.reach == Reach::Differentiable ? op : in.blocker;
+  }
+}
+
 ReverseMode::Dependence ReverseMode::propagate(ArrayRef<Value> wrt) const {
   Dependence d;
   llvm::DenseSet<Value> sources(wrt.begin(), wrt.end());
-  // The ops whose bodies hold a value of `wrt` (a load in a loop body).
-  llvm::DenseSet<Operation *> enclosing;
-  for (Value x : wrt) {
+  for (Value x : wrt)
     d.reach[x] = Reach::Differentiable;
-    for (Operation *p = x.getParentRegion()->getParentOp(); p;
-         p = p->getParentOp())
-      enclosing.insert(p);
-  }
-  for (Operation *op : tape_) {
-    Reach best = Reach::None;
-    Operation *firstBlocker = nullptr;
-    SmallVector<Value> inputs = inputsOf(op);
-    for (auto [i, input] : llvm::enumerate(inputs)) {
-      Reach r = d.reach.lookup(input);
-      // Dependence through a body is recorded apart: no rule covers it.
-      if (i >= op->getNumOperands() && r == Reach::Differentiable)
-        d.activeBodies.insert(op);
-      if (r == Reach::Differentiable)
-        best = Reach::Differentiable;
-      else if (r == Reach::Blocked && best == Reach::None) {
-        best = Reach::Blocked;
-        firstBlocker = d.blocker.lookup(input);
-      }
-    }
-    if (enclosing.contains(op)) {
-      best = Reach::Differentiable;
-      d.activeBodies.insert(op);
-    }
-    if (best == Reach::None)
-      continue;
-    // An op through which no gradient flows passes dependence on, but
-    // blocked. Other ops without a rule pass it on as differentiable: a
-    // gradient that then reaches them is an error (gradients()).
-    bool passes =
-        best == Reach::Differentiable &&
-        (isa<GradientOpInterface>(op) || !op->hasTrait<GradientStops>());
-    for (Value result : op->getResults()) {
-      if (sources.contains(result))
-        continue;
-      d.reach[result] = passes ? Reach::Differentiable : Reach::Blocked;
-      if (!passes)
-        d.blocker[result] = best == Reach::Differentiable ? op : firstBlocker;
-    }
-  }
+  for (Operation *op : tape_)
+    step(op, d, sources);
   return d;
 }
 

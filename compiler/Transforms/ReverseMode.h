@@ -45,11 +45,21 @@ private:
   struct Dependence {
     llvm::DenseMap<Value, Reach> reach;
     llvm::DenseMap<Value, Operation *> blocker;
-    /// Ops whose body (not an operand) depends differentiably on `wrt`.
+    /// Ops whose body yields a value that depends differentiably on `wrt`.
     llvm::DenseSet<Operation *> activeBodies;
+  };
+  /// How an op's inputs depend on `wrt`: the strongest reach among them,
+  /// with the op that blocked it.
+  struct Meet {
+    Reach reach = Reach::None;
+    Operation *blocker = nullptr;
+    void add(const Dependence &d, Value v);
   };
   /// Propagates dependence on `wrt` forward along the tape.
   Dependence propagate(ArrayRef<Value> wrt) const;
+  /// Sets the reach of `op`'s results (and of its body's values).
+  void step(Operation *op, Dependence &d,
+            const llvm::DenseSet<Value> &sources) const;
 
   Value target_;
   SmallVector<Operation *> tape_;

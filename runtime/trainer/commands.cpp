@@ -29,8 +29,10 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <new>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <thread>
@@ -43,16 +45,41 @@ namespace {
 /// The signal that asked training to stop (0: none).
 std::atomic<int> interrupted{0};
 
-/// Ctrl-C (SIGINT), and what `kill`, `timeout`, a batch system's
-/// preemption (SIGTERM) or a closed terminal (SIGHUP) send: each saves a
-/// checkpoint at the step reached before the trainer ends by it.
-constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
-
 void onInterrupt(int signal) {
   interrupted = signal;
   // A second one ends the process at once.
   std::signal(signal, SIG_DFL);
 }
+
+/// While it lives, Ctrl-C (SIGINT) and what `kill`, `timeout` and a batch
+/// system's preemption (SIGTERM) or a closed terminal (SIGHUP) send ask
+/// training to stop at the end of the step, with a checkpoint. SIGHUP
+/// stays ignored when the trainer was started so (`nohup`); SIGINT is
+/// caught even then (a shell starts background jobs ignoring it, yet a
+/// `kill -INT` sent to one means stop). At the end each is as it was.
+class StopSignals {
+public:
+  StopSignals() {
+    struct sigaction stop = {};
+    stop.sa_handler = onInterrupt;
+    sigemptyset(&stop.sa_mask);
+    for (size_t i = 0; i < std::size(kSignals); ++i) {
+      ::sigaction(kSignals[i], nullptr, &previous_[i]);
+      if (kSignals[i] != SIGHUP || previous_[i].sa_handler != SIG_IGN)
+        ::sigaction(kSignals[i], &stop, nullptr);
+    }
+  }
+  ~StopSignals() {
+    for (size_t i = 0; i < std::size(kSignals); ++i)
+      ::sigaction(kSignals[i], &previous_[i], nullptr);
+  }
+  StopSignals(const StopSignals &) = delete;
+  StopSignals &operator=(const StopSignals &) = delete;
+
+private:
+  static constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
+  struct sigaction previous_[std::size(kSignals)];
+};
 
 /// Report sums `carried` by name (from a checkpoint) in the order of this
 /// step's `reports`; empty when the names differ (another build's model).
@@ -71,11 +98,6 @@ inReportOrder(const std::vector<std::pair<std::string, double>> &carried,
     ordered.push_back(*it);
   }
   return ordered;
-}
-
-void catchStopSignals(void (*handler)(int)) {
-  for (int signal : kStopSignals)
-    std::signal(signal, handler);
 }
 
 /// The most memory the process has held, in bytes.
@@ -322,7 +344,7 @@ int train(Session &session, const Options &options) {
   MetricsLog metrics(out + "/metrics.jsonl", /*startOver=*/!resume);
   uint64_t savedAt = done;
   bool savedOnce = resume;
-  catchStopSignals(onInterrupt);
+  StopSignals stopSignals;
   Progress progress(phase.name, done, target, examplesPerStep(session, phase),
                     logEvery, stderr);
   // What an error that stops training adds: the checkpoint left.
@@ -435,12 +457,15 @@ int train(Session &session, const Options &options) {
         summed = 0;
       }
     }
-    if (done % checkpointEvery == 0 || done == target || interrupted) {
+    // Read once: a signal between two reads would claim a checkpoint of a
+    // step not saved.
+    int signal = interrupted;
+    if (done % checkpointEvery == 0 || done == target || signal) {
       save();
       savedAt = done;
       savedOnce = true;
     }
-    if (int signal = interrupted; signal && done < target) {
+    if (signal && done < target) {
       progress.finish();
       std::cout << "interrupted at step " << done << "; checkpoint saved to "
                 << checkpoint << " (continue with --resume)" << std::endl;
@@ -452,7 +477,6 @@ int train(Session &session, const Options &options) {
     }
   }
   progress.finish();
-  catchStopSignals(SIG_DFL);
   char rate[32] = "";
   if (!phase.datasets.empty())
     std::snprintf(rate, sizeof rate, "%.0f img/s, ",

@@ -319,6 +319,54 @@ gm.model @grad_through_a_loop_body {
 
 // -----
 
+// A body that reaches the loss only through a sample (bernoulli): no
+// gradient flows through it, none is asked of it, and @w gets its direct
+// path's gradient, as without the loop (the REINFORCE pattern).
+// CHECK-LABEL: gm.model @loop_body_through_a_sample
+// CHECK: gm.autoregressive
+// CHECK: gm.apply_gradients [@w]
+gm.model @loop_body_through_a_sample {
+  gm.param @w : tensor<2x4xf32> = #gm.fill<0.5>
+  gm.phase train @step {
+    %w = gm.load @w : tensor<2x4xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x4xf32>
+    %img = gm.autoregressive %zero over [4] : tensor<2x4xf32> {
+    ^bb0(%canvas: tensor<2x4xf32>):
+      %p = gm.sigmoid %w : tensor<2x4xf32>
+      %s = gm.bernoulli %p {id = 1 : i64} : tensor<2x4xf32>
+      %next = gm.add %canvas, %s : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+      gm.yield %next : tensor<2x4xf32>
+    }
+    %prod = gm.mul %img, %w : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+    %l = gm.reduce_sum %prod dims [0, 1] : tensor<2x4xf32> -> tensor<f32>
+    gm.minimize %l : tensor<f32> over [@w] with #gm.sgd<lr = 0.1>
+  }
+}
+
+// -----
+
+// The same loop as the only path: the parameter reaches the loss only
+// through the sample, an error at it (as without the loop).
+gm.model @only_through_a_sample_in_a_loop {
+  gm.param @w : tensor<2x4xf32> = #gm.fill<0.5>
+  gm.phase train @step {
+    %w = gm.load @w : tensor<2x4xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x4xf32>
+    %img = gm.autoregressive %zero over [4] : tensor<2x4xf32> {
+    ^bb0(%canvas: tensor<2x4xf32>):
+      %p = gm.sigmoid %w : tensor<2x4xf32>
+      // expected-error @+1 {{'gm.bernoulli' op has no gradient, and parameter w reaches the differentiated value only through it}}
+      %s = gm.bernoulli %p {id = 1 : i64} : tensor<2x4xf32>
+      gm.yield %s : tensor<2x4xf32>
+    }
+    %l = gm.reduce_sum %img dims [0, 1] : tensor<2x4xf32> -> tensor<f32>
+    // expected-note @+1 {{differentiated here}}
+    gm.minimize %l : tensor<f32> over [@w] with #gm.sgd<lr = 0.1>
+  }
+}
+
+// -----
+
 // Cut by stop_gradient after the loop, no gradient reaches the body: @w
 // gets the gradient of its direct path.
 // CHECK-LABEL: gm.model @loop_body_cut

@@ -5,7 +5,11 @@ it ended: "killed by SIGINT" (what a shell script needs to stop, as it does
 for any Ctrl-C'd program) or "exit N". Then resumes the run for ten more
 steps and prints what that says.
 
-    interrupt.py TRAINER OUTDIR DATAROOT [SIGNAL]
+    interrupt.py TRAINER OUTDIR DATAROOT [SIGNAL [ignored]]
+
+With `ignored`, the trainer starts with SIGNAL ignored (as `nohup` starts it
+for SIGHUP): it is sent, and the script says whether the trainer still
+runs a second later, then stops it with SIGINT.
 """
 import os
 import re
@@ -17,18 +21,31 @@ import time
 
 trainer, out, data = sys.argv[1:4]
 stop = getattr(signal, sys.argv[4] if len(sys.argv) > 4 else "SIGINT")
+ignored = len(sys.argv) > 5 and sys.argv[5] == "ignored"
 shutil.rmtree(out, ignore_errors=True)
 with open(out + ".stdout", "w") as stdout, open(out + ".stderr", "w") as stderr:
     run = subprocess.Popen(
         [trainer, "train", "--steps", "100000", "--out", out, "--data", data,
-         "--log-every", "10"], stdout=stdout, stderr=stderr)
+         "--log-every", "10"], stdout=stdout, stderr=stderr,
+        preexec_fn=(lambda: signal.signal(stop, signal.SIG_IGN))
+        if ignored else None)
     metrics = os.path.join(out, "metrics.jsonl")
     for _ in range(600):
         if os.path.exists(metrics) and os.path.getsize(metrics) > 0:
             break
         time.sleep(0.1)
     run.send_signal(stop)
-    status = run.wait()
+    if ignored:
+        time.sleep(1)
+        print(f"{stop.name} ignored: "
+              + ("still running" if run.poll() is None else "stopped"))
+        run.send_signal(signal.SIGINT)
+    try:
+        status = run.wait(timeout=300)
+    except subprocess.TimeoutExpired:  # a test that fails, not one that hangs
+        run.kill()
+        status = run.wait()
+        print("did not stop")
 
 with open(out + ".stdout") as f:
     printed = f.read()
