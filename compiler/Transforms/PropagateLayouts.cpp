@@ -62,14 +62,12 @@ template <typename ConvOpT> int64_t computedTaps(ConvOpT c, Value weight) {
          keptExtent(cols, pad[1], pad[3], dilation[1]);
 }
 
-/// The runtime's rule for a convolution pass's layouts (conv_rules.h
-/// blockedSides): where the input side stays plain (a first layer over
-/// images), the input-gradient pass is plain on both sides.
+/// The runtime's rule for a convolution pass's layouts (conv_rules.h).
 gmrt::cpu::ConvLayouts convSides(int64_t inChannels, int64_t outChannels,
                                  int64_t groups, int64_t taps,
                                  bool inputGradient) {
   auto sides = gmrt::cpu::blockedSides(inChannels, outChannels, groups, taps);
-  return {sides.x, inputGradient ? sides.x : sides.y};
+  return inputGradient ? gmrt::cpu::inputGradientSides(sides) : sides;
 }
 
 /// One pass of a convolution: its x side (input or input gradient) and y

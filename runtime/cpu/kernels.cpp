@@ -572,13 +572,12 @@ struct Conv2d::Impl {
                {DNNL_ARG_DST, dstBuffer, fwdPd.dst_desc(), 3});
     }
 
-    // The input gradient is blocked on both sides or on none (see
-    // ConvLayouts).
+    ConvLayouts data = inputGradientSides(geo.blocked);
     auto dataPd = dnnl::convolution_backward_data::primitive_desc(
         dnnl::convolution_backward_data::desc(
-            algo, geo.askX(dt::f32), ask(geo.weights, operand, geo.blocked.x),
-            ask(geo.dst, operand, geo.blocked.x), geo.strides, geo.dilates,
-            geo.padL, geo.padR),
+            algo, ask(geo.src, dt::f32, data.x),
+            ask(geo.weights, operand, data.y), ask(geo.dst, operand, data.y),
+            geo.strides, geo.dilates, geo.padL, geo.padR),
         engine(), fwdPd);
     assemble(d, dnnl::convolution_backward_data(dataPd), dataPd.impl_info_str(),
              {DNNL_ARG_DIFF_DST, dstBuffer, dataPd.diff_dst_desc(), 1},

@@ -41,8 +41,8 @@ void forgetMetricsAfter(const std::string &path,
     return;
   std::vector<uint8_t> bytes = readFile(path);
   std::string text(bytes.begin(), bytes.end()), kept;
-  // What follows the last newline was cut short: dropped.
-  bool dropped = !text.empty() && text.back() != '\n';
+  // (What follows the last newline, cut short, AppendFile drops.)
+  bool dropped = false;
   size_t start = 0;
   for (size_t end; (end = text.find('\n', start)) != std::string::npos;
        start = end + 1) {

@@ -32,9 +32,9 @@ private:
 
 /// Drops from the log at `path` (if any) the records of a phase past the
 /// step `steps` holds for it: a run resumed from a checkpoint logs those
-/// steps again, and a last line cut short (no newline: a crash while it was
-/// written). Other records (eval phases, malformed lines) stay; the log is
-/// replaced atomically.
+/// steps again. Other records (eval phases, malformed lines) stay; the log
+/// is replaced atomically. (A last line cut short goes when the log is
+/// next opened: AppendFile.)
 void forgetMetricsAfter(const std::string &path,
                         const std::map<std::string, uint64_t> &steps);
 

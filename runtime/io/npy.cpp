@@ -44,6 +44,7 @@ namespace {
 /// `{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }`.
 struct NpyHeader {
   std::string descr;
+  bool structured = false; // descr a list of fields
   bool fortranOrder = false;
   bool hasShape = false;
   std::string shapeText;         // between the parentheses
@@ -64,7 +65,10 @@ public:
       std::string key = quoted();
       expect(':');
       if (key == "descr")
-        h.descr = quoted();
+        if (atQuote())
+          h.descr = quoted();
+        else
+          skipValue(), h.structured = true;
       else if (key == "fortran_order")
         h.fortranOrder = word() == "True";
       else if (key == "shape")
@@ -98,9 +102,12 @@ private:
     if (!eat(c))
       fail(std::string("expected '") + c + "'");
   }
-  std::string quoted() {
+  bool atQuote() {
     skipSpace();
-    if (pos_ >= text_.size() || (text_[pos_] != '\'' && text_[pos_] != '"'))
+    return pos_ < text_.size() && (text_[pos_] == '\'' || text_[pos_] == '"');
+  }
+  std::string quoted() {
+    if (!atQuote())
       fail("expected a string");
     char quote = text_[pos_++];
     size_t end = text_.find(quote, pos_);
@@ -141,22 +148,23 @@ private:
     }
     pos_ = close + 1;
   }
-  /// A value of another key: a string, a word or a bracketed group.
+  /// A value of another key: a string, a word or a bracketed group (whose
+  /// strings may hold brackets).
   void skipValue() {
-    skipSpace();
-    if (pos_ < text_.size() && (text_[pos_] == '\'' || text_[pos_] == '"')) {
-      quoted();
-      return;
-    }
     int depth = 0;
-    for (; pos_ < text_.size(); ++pos_) {
+    while (pos_ < text_.size()) {
+      if (atQuote()) {
+        quoted();
+        continue;
+      }
       char c = text_[pos_];
+      if ((c == ',' || c == '}') && depth == 0)
+        return;
       if (c == '(' || c == '[' || c == '{')
         ++depth;
-      else if ((c == ')' || c == ']' || c == '}') && depth > 0)
-        --depth;
-      else if ((c == ',' || c == '}') && depth == 0)
-        return;
+      else if ((c == ')' || c == ']' || c == '}') && --depth < 0)
+        fail("unbalanced brackets");
+      ++pos_;
     }
   }
 
@@ -195,6 +203,9 @@ NpyArray readNpy(const std::string &path) {
   std::string header(file.begin() + offset,
                      file.begin() + offset + headerLength);
   NpyHeader h = parseHeader(path, header);
+  if (h.structured)
+    throw Error(path + ": .npy data has a structured dtype (named fields); "
+                       "save a plain uint8, int32 or float32 array");
   if (h.descr.empty())
     throw Error(path + ": .npy header has no 'descr'");
   const std::string &descr = h.descr;

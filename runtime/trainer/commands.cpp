@@ -361,7 +361,11 @@ int train(Session &session, const Options &options) {
   // run stopped and resumed between them (the checkpoint carries the sums).
   std::vector<std::pair<std::string, double>> sums;
   uint64_t summed = 0;
-  bool carried = resume && state.lastPhase == phase.name && state.logSteps > 0;
+  // (Sums of another --log-every, or of a whole interval whose record a
+  // full disk refused, average other steps: the interval starts over.)
+  bool carried = resume && state.lastPhase == phase.name &&
+                 state.logSteps > 0 && state.logSteps < logEvery &&
+                 (done - state.logSteps) % logEvery == 0;
   if (carried) {
     sums = state.logSums; // by name: ordered at the first step
     summed = state.logSteps;
