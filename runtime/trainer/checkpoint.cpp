@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <type_traits>
 
 namespace gmrt {
 
@@ -69,11 +70,17 @@ void saveCheckpoint(const std::string &path, const Session &session,
   writeSafetensors(path, file);
 }
 
-static uint64_t number(const std::string &path, const std::string &key,
-                       const std::string &text) {
+/// Metadata `key`'s `text` as a T (a count or a sum), whole, or an error.
+template <typename T>
+static T parsed(const std::string &path, const std::string &key,
+                const std::string &text) {
   try {
     size_t used = 0;
-    uint64_t v = std::stoull(text, &used);
+    T v;
+    if constexpr (std::is_same_v<T, double>)
+      v = std::stod(text, &used);
+    else
+      v = std::stoull(text, &used);
     if (used == text.size())
       return v;
   } catch (const std::exception &) {
@@ -82,17 +89,9 @@ static uint64_t number(const std::string &path, const std::string &key,
               "'");
 }
 
-static double real(const std::string &path, const std::string &key,
-                   const std::string &text) {
-  try {
-    size_t used = 0;
-    double v = std::stod(text, &used);
-    if (used == text.size())
-      return v;
-  } catch (const std::exception &) {
-  }
-  throw Error(path + ": metadata '" + key + "' is not a number: '" + text +
-              "'");
+static uint64_t number(const std::string &path, const std::string &key,
+                       const std::string &text) {
+  return parsed<uint64_t>(path, key, text);
 }
 
 std::string nonFiniteVariable(const Session &session) {
@@ -162,7 +161,8 @@ TrainingState loadCheckpoint(const std::string &path, Session &session) {
     if (key.rfind("data.", 0) == 0)
       state.dataPositions[key.substr(5)] = number(path, key, value);
     if (key.rfind("log.sum.", 0) == 0)
-      state.logSums.push_back({key.substr(8), real(path, key, value)});
+      state.logSums.push_back(
+          {key.substr(8), parsed<double>(path, key, value)});
   }
   state.logSteps = meta("log.steps").empty()
                        ? 0

@@ -230,38 +230,33 @@ TEST_F(RuntimeIo, NpyLongHeadersAreRead) {
   a = readNpy(path("order.npy"));
   EXPECT_EQ(a.type, NpyType::I32);
   EXPECT_EQ(a.shape, (std::vector<int64_t>{2}));
-  write("long-descr.npy",
-        "{'descr': '" + std::string(50000, 'x') +
-            "', 'fortran_order': False, 'shape': (1,), }",
-        4);
-  EXPECT_NE(errorOf([&] {
-              readNpy(path("long-descr.npy"));
-            }).find("is not supported"),
-            std::string::npos);
-  write("fortran.npy",
-        "{'descr': '<f4', 'fortran_order': True, 'shape': (1,), }", 4);
-  EXPECT_NE(errorOf([&] { readNpy(path("fortran.npy")); }).find("Fortran"),
-            std::string::npos);
+  // Each refused with its reason, the file named.
+  auto refused = [&](const std::string &name, const std::string &header,
+                     size_t dataBytes, const std::string &reason) {
+    write(name, header, dataBytes);
+    std::string e = errorOf([&] { readNpy(path(name)); });
+    EXPECT_NE(e.find(name + ": " + reason), std::string::npos) << e;
+  };
+  refused("long-descr.npy",
+          "{'descr': '" + std::string(50000, 'x') +
+              "', 'fortran_order': False, 'shape': (1,), }",
+          4, ".npy dtype '" + std::string(50000, 'x') + "' is not supported");
+  refused("fortran.npy",
+          "{'descr': '<f4', 'fortran_order': True, 'shape': (1,), }", 4,
+          ".npy data is in Fortran order");
   // A structured dtype is said to be one (not "not a dict literal"); an
   // unknown key's value may hold brackets in its strings.
-  write("fields.npy",
-        "{'descr': [('a', '<f4'), ('b)', '<i4')], 'fortran_order': False, "
-        "'shape': (1,), }",
-        8);
-  EXPECT_NE(errorOf([&] {
-              readNpy(path("fields.npy"));
-            }).find("fields.npy: .npy data has a structured dtype"),
-            std::string::npos);
+  refused("fields.npy",
+          "{'descr': [('a', '<f4'), ('b)', '<i4')], 'fortran_order': False, "
+          "'shape': (1,), }",
+          8, ".npy data has a structured dtype");
   write("odd-key.npy",
         "{'note': ['x)]', (1, 2)], 'descr': '<f4', 'fortran_order': False, "
         "'shape': (1,), }",
         4);
   EXPECT_EQ(readNpy(path("odd-key.npy")).shape, std::vector<int64_t>{1});
-  write("broken.npy", "{'descr': '<f4', 'shape' (1,)}", 4);
-  EXPECT_NE(errorOf([&] { readNpy(path("broken.npy")); })
-                .find("broken.npy: .npy header is not a dict literal "
-                      "(expected ':'"),
-            std::string::npos);
+  refused("broken.npy", "{'descr': '<f4', 'shape' (1,)}", 4,
+          ".npy header is not a dict literal (expected ':'");
 }
 
 TEST_F(RuntimeIo, SafetensorsRoundTrip) {
