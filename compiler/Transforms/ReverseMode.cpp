@@ -23,12 +23,17 @@ static bool isFloatTensor(Value v) {
   return type && isa<FloatType>(type.getElementType());
 }
 
+/// Whether `op` has a body that reads the values around it (a loop).
+static bool hasOpenBody(Operation *op) {
+  return op->getNumRegions() != 0 &&
+         !op->hasTrait<OpTrait::IsIsolatedFromAbove>();
+}
+
 /// The values an op reads: its operands, then the outside values its body
 /// uses (a gm.autoregressive body sees its surroundings).
 static SmallVector<Value> inputsOf(Operation *op) {
   SmallVector<Value> inputs(op->getOperands());
-  if (op->getNumRegions() != 0 &&
-      !op->hasTrait<OpTrait::IsIsolatedFromAbove>()) {
+  if (hasOpenBody(op)) {
     llvm::SetVector<Value> captured;
     getUsedValuesDefinedAbove(op->getRegions(), captured);
     inputs.append(captured.begin(), captured.end());
@@ -63,20 +68,15 @@ ReverseMode::ReverseMode(Value target) : target_(target) {
   }
 }
 
-/// Whether `op` has a body that reads the values around it (a loop).
-static bool hasOpenBody(Operation *op) {
-  return op->getNumRegions() != 0 &&
-         !op->hasTrait<OpTrait::IsIsolatedFromAbove>();
+void ReverseMode::Meet::join(const Meet &other) {
+  if (other.reach == Reach::Differentiable)
+    *this = other;
+  else if (other.reach == Reach::Blocked && reach == Reach::None)
+    *this = other;
 }
 
 void ReverseMode::Meet::add(const Dependence &d, Value v) {
-  Reach r = d.reach.lookup(v);
-  if (r == Reach::Differentiable) {
-    reach = Reach::Differentiable;
-  } else if (r == Reach::Blocked && reach == Reach::None) {
-    reach = Reach::Blocked;
-    blocker = d.blocker.lookup(v);
-  }
+  join({d.reach.lookup(v), d.blocker.lookup(v)});
 }
 
 void ReverseMode::step(Operation *op, Dependence &d,
@@ -91,15 +91,13 @@ void ReverseMode::step(Operation *op, Dependence &d,
     Meet yielded;
     for (int round = 0; round < 3; ++round) {
       Meet carried = in;
-      if (yielded.reach == Reach::Differentiable ||
-          (yielded.reach == Reach::Blocked && carried.reach == Reach::None))
-        carried = yielded;
+      carried.join(yielded);
       Reach before = yielded.reach;
       yielded = Meet();
       for (Region &region : op->getRegions())
         for (Block &block : region) {
           for (BlockArgument arg : block.getArguments())
-            if (carried.reach != Reach::None) {
+            if (carried.reach != Reach::None && !sources.contains(arg)) {
               d.reach[arg] = carried.reach;
               d.blocker[arg] = carried.blocker;
             }
@@ -115,9 +113,7 @@ void ReverseMode::step(Operation *op, Dependence &d,
     // which no rule covers (gradients()).
     if (yielded.reach == Reach::Differentiable)
       d.activeBodies.insert(op);
-    if (yielded.reach == Reach::Differentiable ||
-        (yielded.reach == Reach::Blocked && in.reach == Reach::None))
-      in = yielded;
+    in.join(yielded);
   }
   if (in.reach == Reach::None)
     return;

@@ -53,6 +53,8 @@ private:
   struct Meet {
     Reach reach = Reach::None;
     Operation *blocker = nullptr;
+    /// The stronger of the two (Differentiable over Blocked over None).
+    void join(const Meet &other);
     void add(const Dependence &d, Value v);
   };
   /// Propagates dependence on `wrt` forward along the tape.
