@@ -866,7 +866,7 @@ const Command kCommands[] = {
     {"train", "train a phase, writing checkpoints and metrics", &kTrainOptions},
     {"sample", "draw samples into a PNG grid or .npy files", &kSampleOptions},
     {"eval",
-     "run an eval phase over the test data: its reports averaged, its "
+     "run an eval phase over one pass of its data: its reports averaged, its "
      "statistics over every batch",
      &kEvalOptions},
     {"info", "parameters, FLOPs per step, planned memory, phases",
