@@ -831,14 +831,15 @@ void Sema::checkUncalledNets() {
       continue; // A duplicate or a broken signature, already reported.
     // Shape variables set to 2, or larger where a computed dimension needs
     // more (`N - 2`, `N - 20`).
+    static constexpr int64_t kGuesses[] = {2, 16, 64, 256, 1024};
     std::optional<std::vector<RankedTensorType>> types;
     int64_t guess = 0;
-    bool computedFailed = true;
-    for (int64_t g : {2, 16, 64, 256, 1024}) {
-      if (!computedFailed)
-        break;
+    bool computedFailed = false;
+    for (int64_t g : kGuesses) {
       guess = g;
       types = guessArgumentTypes(net, guess, computedFailed);
+      if (types || !computedFailed)
+        break;
     }
     if (!types) {
       // Unchecked, said: silence would read as "no errors".
@@ -846,8 +847,10 @@ void Sema::checkUncalledNets() {
         diags_.warning(net.name.range,
                        "net '" + net.name.name +
                            "' is not checked: no block calls it, and no "
-                           "shape variables up to 1024 make its argument "
-                           "types valid; call it to check it");
+                           "shape variables up to " +
+                           std::to_string(guess) +
+                           " make its argument types valid; call it to "
+                           "check it");
       continue;
     }
     unsigned errors = diags_.errorCount();

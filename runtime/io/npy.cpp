@@ -64,12 +64,13 @@ public:
     while (!eat('}')) {
       std::string key = quoted();
       expect(':');
-      if (key == "descr")
-        if (atQuote())
-          h.descr = quoted();
+      if (key == "descr") {
+        h.structured = !atQuote(); // a list of fields
+        if (h.structured)
+          skipValue();
         else
-          skipValue(), h.structured = true;
-      else if (key == "fortran_order")
+          h.descr = quoted();
+      } else if (key == "fortran_order")
         h.fortranOrder = word() == "True";
       else if (key == "shape")
         shape(h);

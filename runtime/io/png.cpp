@@ -34,19 +34,14 @@ struct Grid {
 constexpr int64_t kBorder = 2;
 constexpr int64_t kMaxSide = 1000000; // libpng's default user limit
 
-Grid gridOf(int64_t n, int64_t height, int64_t width, int64_t columns) {
+/// The grid's layout, or an error when a PNG cannot hold it.
+Grid checkedGrid(const std::string &path, int64_t n, int64_t height,
+                 int64_t width, int64_t columns) {
   Grid g;
   g.columns = std::max<int64_t>(1, std::min(columns, n));
   g.rows = (n + g.columns - 1) / g.columns;
   g.width = g.columns * (width + kBorder) + kBorder;
   g.height = g.rows * (height + kBorder) + kBorder;
-  return g;
-}
-} // namespace
-
-void checkPngGrid(const std::string &path, int64_t n, int64_t height,
-                  int64_t width, int64_t columns) {
-  Grid g = gridOf(n, height, width, columns);
   if (g.width > kMaxSide || g.height > kMaxSide)
     throw Error(path + ": " + std::to_string(n) + " images " +
                 std::to_string(g.columns) + " wide make a grid of " +
@@ -54,6 +49,13 @@ void checkPngGrid(const std::string &path, int64_t n, int64_t height,
                 " pixels, and a PNG writer takes at most " +
                 std::to_string(kMaxSide) +
                 " a side; give --columns, draw fewer (-n) or write .npy");
+  return g;
+}
+} // namespace
+
+void checkPngGrid(const std::string &path, int64_t n, int64_t height,
+                  int64_t width, int64_t columns) {
+  (void)checkedGrid(path, n, height, width, columns);
 }
 
 void writePngGrid(const std::string &path, const float *images, int64_t n,
@@ -64,8 +66,7 @@ void writePngGrid(const std::string &path, const float *images, int64_t n,
                 "-channel images as PNG (1 or 3)");
   if (n < 1 || height < 1 || width < 1)
     throw Error(path + ": no images to write");
-  checkPngGrid(path, n, height, width, columns);
-  Grid grid = gridOf(n, height, width, columns);
+  Grid grid = checkedGrid(path, n, height, width, columns);
   const int64_t border = kBorder, gridW = grid.width, gridH = grid.height;
   columns = grid.columns;
   std::vector<uint8_t> pixels(static_cast<size_t>(gridW * gridH * channels), 0);

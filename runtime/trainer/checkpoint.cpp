@@ -89,11 +89,6 @@ static T parsed(const std::string &path, const std::string &key,
               "'");
 }
 
-static uint64_t number(const std::string &path, const std::string &key,
-                       const std::string &text) {
-  return parsed<uint64_t>(path, key, text);
-}
-
 std::string nonFiniteVariable(const Session &session) {
   for (const VariableInfo &v : session.info().variables) {
     int64_t n = v.tensor.elements(), bad = 0;
@@ -153,20 +148,20 @@ TrainingState loadCheckpoint(const std::string &path, Session &session) {
               << "' (its program differs); loading its variables\n";
 
   TrainingState state;
-  state.seed = number(path, "seed", meta("seed"));
+  state.seed = parsed<uint64_t>(path, "seed", meta("seed"));
   state.lastPhase = meta("phase");
   for (const auto &[key, value] : file.metadata) {
     if (key.rfind("step.", 0) == 0)
-      state.steps[key.substr(5)] = number(path, key, value);
+      state.steps[key.substr(5)] = parsed<uint64_t>(path, key, value);
     if (key.rfind("data.", 0) == 0)
-      state.dataPositions[key.substr(5)] = number(path, key, value);
+      state.dataPositions[key.substr(5)] = parsed<uint64_t>(path, key, value);
     if (key.rfind("log.sum.", 0) == 0)
       state.logSums.push_back(
           {key.substr(8), parsed<double>(path, key, value)});
   }
   state.logSteps = meta("log.steps").empty()
                        ? 0
-                       : number(path, "log.steps", meta("log.steps"));
+                       : parsed<uint64_t>(path, "log.steps", meta("log.steps"));
   for (const VariableInfo &v : info.variables) {
     const StoredTensor &t = file.tensors.at(v.name);
     char *data = session.variableData(v);

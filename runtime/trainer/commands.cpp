@@ -81,18 +81,18 @@ private:
   struct sigaction previous_[std::size(kSignals)];
 };
 
-/// Report sums `carried` by name (from a checkpoint) in the order of this
-/// step's `reports`; empty when the names differ (another build's model).
+/// Report sums `carried` by name (from a checkpoint) in the order of the
+/// phase's reports `names`; empty when the names differ (another build's
+/// model).
 std::vector<std::pair<std::string, double>>
 inReportOrder(const std::vector<std::pair<std::string, double>> &carried,
-              const std::vector<std::pair<std::string, double>> &reports) {
+              const std::vector<std::string> &names) {
   std::vector<std::pair<std::string, double>> ordered;
-  if (carried.size() != reports.size())
+  if (carried.size() != names.size())
     return ordered;
-  for (const auto &report : reports) {
-    auto it = std::find_if(carried.begin(), carried.end(), [&](const auto &c) {
-      return c.first == report.first;
-    });
+  for (const std::string &name : names) {
+    auto it = std::find_if(carried.begin(), carried.end(),
+                           [&](const auto &c) { return c.first == name; });
     if (it == carried.end())
       return {};
     ordered.push_back(*it);
@@ -363,12 +363,10 @@ int train(Session &session, const Options &options) {
   uint64_t summed = 0;
   // (Sums of another --log-every, or of a whole interval whose record a
   // full disk refused, average other steps: the interval starts over.)
-  bool carried = resume && state.lastPhase == phase.name &&
-                 state.logSteps > 0 && state.logSteps < logEvery &&
-                 (done - state.logSteps) % logEvery == 0;
-  if (carried) {
-    sums = state.logSums; // by name: ordered at the first step
-    summed = state.logSteps;
+  if (resume && state.lastPhase == phase.name && state.logSteps > 0 &&
+      state.logSteps < logEvery && (done - state.logSteps) % logEvery == 0) {
+    sums = inReportOrder(state.logSums, phase.reports);
+    summed = sums.empty() ? 0 : state.logSteps;
   }
   auto save = [&] {
     // An update that overflowed shows in the variables before any loss:
@@ -420,11 +418,6 @@ int train(Session &session, const Options &options) {
         throw stopped(phase.name + " step " + std::to_string(done) + ": " +
                       name + " is not finite (" + values.substr(1) + ")");
       }
-    if (carried) {
-      sums = inReportOrder(state.logSums, reports);
-      summed = sums.empty() ? 0 : summed;
-      carried = false;
-    }
     if (sums.empty())
       sums.assign(reports.size(), {"", 0.0});
     for (size_t i = 0; i < reports.size(); ++i)
