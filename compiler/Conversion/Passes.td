@@ -42,7 +42,9 @@ def GmToCpu : Pass<"gm-to-cpu", "::mlir::ModuleOp"> {
     - Convolutions, matmul, batch norm, softmax, random draws, `nearest`,
       `lookup`, `one_hot` and `argmax` become `gmrt_library` calls with the
       addresses of their operands; the op's geometry goes into the model
-      info, from which the runtime builds its oneDNN primitive once.
+      info, from which the runtime builds its oneDNN primitive once. A
+      draw marked `gm.at_position` calls `gmrt_library_at` with the step's
+      position; its descriptor holds the `period` (the loop's positions).
     - `gm.next`, `gm.report` become `gmrt_next`, `gmrt_report`
       (`gmrt_report_round` inside a `gm.repeat`: the mean of its rounds);
       `gm.store` and copied loads are `memref.copy`; `repeat` and

@@ -118,6 +118,33 @@ def GmExpandSoftmax : Pass<"gm-expand-softmax", "::mlir::gm::ModelOp"> {
   }];
 }
 
+def GmNarrowAutoregressive
+    : Pass<"gm-narrow-autoregressive", "::mlir::gm::ModelOp"> {
+  let summary = "Random draws an autoregressive step keeps at one position draw only there";
+  let description = [{
+    Step p of a `gm.autoregressive` keeps position p of what its body yields
+    and nothing else. A random op in the body whose values reach the yield
+    only through ops that keep positions (an elementwise op on the random
+    op's own shape, a fused chain of them, a Bernoulli draw, a reshape,
+    which keeps the flat order) matters at p alone: it gets the unit attribute `gm.at_position`,
+    and the backend draws only the elements at p (for `gm.categorical`, the
+    lines at p), with the numbers the whole draw would have used there. The
+    samples are the same, bit for bit.
+
+    PixelCNN's sampler draws a 256-way categorical per pixel and keeps one
+    pixel a step: drawing all 784 took half of sampling.
+
+    ```mlir
+    %v = gm.categorical %logits axis 1 {gm.at_position, id = 7 : i64}
+        : tensor<16x256x28x28xf32> -> tensor<16x28x28xi32>
+    ```
+
+    A value also read any other way (a sum, a broadcast, a convolution, a
+    nested loop) is drawn whole. Runs after the train pipeline, before
+    `gm-fuse`; reads fused chains too.
+  }];
+}
+
 def GmFuse : Pass<"gm-fuse", "::mlir::gm::ModelOp"> {
   let summary = "Fuse chains of elementwise ops into gm.fused loops";
   let description = [{

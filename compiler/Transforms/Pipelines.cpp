@@ -26,6 +26,8 @@ void gm::buildGmOptimizePipeline(OpPassManager &pm,
   OpPassManager &model = pm.nest<ModelOp>();
   // oneDNN's softmax is fast only over the innermost axis: loops elsewhere.
   model.addPass(createGmExpandSoftmax());
+  // A sampling step keeps one position: draw the noise there alone.
+  model.addPass(createGmNarrowAutoregressive());
   // One loop per elementwise chain, then the buffers of what remains.
   if (options.fuse)
     model.addPass(createGmFuse(GmFuseOptions{options.epilogues}));

@@ -67,6 +67,17 @@ LogicalResult GmDialect::verifyOperationAttribute(Operation *op,
     return op->emitOpError() << "attribute '" << name
                              << "' must be a byte count (an integer >= 0)";
   }
+  if (name == kAtPositionAttr) {
+    if (!isa<UnitAttr>(value))
+      return op->emitOpError()
+             << "attribute '" << name << "' must be a unit attribute";
+    if (!isa<RandomOpInterface>(op) ||
+        !isa_and_present<AutoregressiveOp>(op->getParentOp()))
+      return op->emitOpError()
+             << "attribute '" << name
+             << "' belongs on a random op of a gm.autoregressive body";
+    return success();
+  }
   return op->emitOpError() << "has an unknown gm attribute '" << name << "'";
 }
 

@@ -65,6 +65,11 @@ constexpr llvm::StringLiteral kArenaBytesAttr = "gm.arena_bytes";
 constexpr llvm::StringLiteral kNaiveArenaBytesAttr = "gm.naive_arena_bytes";
 constexpr llvm::StringLiteral kVariablesBytesAttr = "gm.variables_bytes";
 
+/// gm-narrow-autoregressive's mark on a random op of a gm.autoregressive
+/// body whose values matter only at the step's position: the backend draws
+/// only the elements there (unit attribute).
+constexpr llvm::StringLiteral kAtPositionAttr = "gm.at_position";
+
 /// Memory layouts of activation tensors (gm.reorder): row-major, or
 /// oneDNN's channel-blocked nChw16c.
 namespace layout {

@@ -471,7 +471,9 @@ def Gm_AutoregressiveOp : Gm_Op<"autoregressive", [
     position p of those dimensions in raster order, the body runs on the
     current canvas (its block argument) and position p of the canvas becomes
     position p of the yielded tensor. The result is the final canvas. Written
-    this way, the compiler knows that step p only needs the body's value at p.
+    this way, the compiler knows that step p only needs the body's value at
+    p: gm-narrow-autoregressive has the draws that matter there alone made
+    there alone.
 
     ```mlir
     %img = gm.autoregressive %zeros over [28, 28] : tensor<16x1x28x28xf32> {

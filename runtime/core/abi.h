@@ -46,6 +46,12 @@ void gmrt_parallel_for(GmKernel kernel, void *const *operands, int64_t units,
 /// (op stream id, step, `iteration`).
 void gmrt_library(GmFrame *frame, int32_t id, int32_t iteration,
                   void *const *operands);
+/// gmrt_library for a draw made at one position of a gm.autoregressive
+/// step: only the elements (categorical: the lines) whose flat index is
+/// `position` modulo the op's "period" are drawn, each as the whole draw
+/// would have drawn it; the others are left as they are.
+void gmrt_library_at(GmFrame *frame, int32_t id, int32_t iteration,
+                     int64_t position, void *const *operands);
 /// Writes the next batch of dataset `dataset` into `fields`.
 void gmrt_next(GmFrame *frame, int32_t dataset, void *const *fields);
 /// Records the value of report `report` for this step.

@@ -313,12 +313,45 @@ private:
 // Random draws
 //===----------------------------------------------------------------------===//
 
+/// The indices [0, count) of the elements (categorical: the lines) one
+/// call of a draw makes: all, or for a call at a position of an
+/// autoregressive step (gmrt_library_at) those at that position of every
+/// "period". Each index is drawn as the whole draw would draw it.
+class DrawnIndices {
+public:
+  DrawnIndices(const json &d, int64_t count)
+      : count_(count), period_(d.value("period", int64_t{0})) {
+    if (period_ < 0 || (period_ > 0 && count_ % period_ != 0))
+      throw Error("period " + std::to_string(period_) + " does not divide " +
+                  std::to_string(count_) + " elements");
+  }
+
+  /// Runs body(i) for each index, over the runtime's threads.
+  template <typename Body>
+  void forEach(const CallContext &c, int64_t grain, Body body) const {
+    int64_t first = 0, stride = 1, n = count_;
+    if (c.position >= 0) {
+      if (c.position >= period_)
+        throw Error("drawn at position " + std::to_string(c.position) +
+                    " but its period is " + std::to_string(period_));
+      first = c.position, stride = period_, n = count_ / period_;
+    }
+    parallelFor(n, grain, [&](int64_t begin, int64_t end) {
+      for (int64_t k = begin; k < end; ++k)
+        body(first + k * stride);
+    });
+  }
+
+private:
+  int64_t count_, period_;
+};
+
 class RandomOp : public LibraryOp {
 public:
   enum Kind { Normal, Uniform, Bernoulli };
   RandomOp(const json &d, Kind kind)
       : kind_(kind), stream_(d.at("stream")),
-        count_(product(d.at("y").get<std::vector<int64_t>>())),
+        indices_(d, product(d.at("y").get<std::vector<int64_t>>())),
         dtype_(checkType(d.at("dtype"), {"f32", "f64"})),
         low_(d.value("low", 0.0)), high_(d.value("high", 1.0)) {}
 
@@ -327,32 +360,30 @@ public:
     // Bernoulli's probabilities come first; the result is last.
     void *out = kind_ == Bernoulli ? p[1] : p[0];
     const void *probabilities = p[0];
-    parallelFor(count_, kGrain, [&](int64_t begin, int64_t end) {
-      for (int64_t e = begin; e < end; ++e) {
-        double v = 0;
-        switch (kind_) {
-        case Normal:
-          v = normalAt(c.seed, stream, e);
-          break;
-        case Uniform:
-          v = uniformAt(c.seed, stream, e, low_, high_);
-          break;
-        case Bernoulli:
-          v = uniformAt(c.seed, stream, e, 0, 1) <
-                      loadAt(probabilities, dtype_, e)
-                  ? 1
-                  : 0;
-          break;
-        }
-        storeAt(out, dtype_, e, v);
+    indices_.forEach(c, kGrain, [&](int64_t e) {
+      double v = 0;
+      switch (kind_) {
+      case Normal:
+        v = normalAt(c.seed, stream, e);
+        break;
+      case Uniform:
+        v = uniformAt(c.seed, stream, e, low_, high_);
+        break;
+      case Bernoulli:
+        v = uniformAt(c.seed, stream, e, 0, 1) <
+                    loadAt(probabilities, dtype_, e)
+                ? 1
+                : 0;
+        break;
       }
+      storeAt(out, dtype_, e, v);
     });
   }
 
 private:
   Kind kind_;
   uint32_t stream_;
-  int64_t count_;
+  DrawnIndices indices_;
   Elem dtype_;
   double low_, high_;
 };
@@ -363,36 +394,34 @@ public:
   explicit CategoricalOp(const json &d)
       : stream_(d.at("stream")),
         dtype_(checkType(d.at("dtype"), {"f32", "f64"})),
-        lines_(d.at("x").get<std::vector<int64_t>>(), d.at("axis")) {}
+        lines_(d.at("x").get<std::vector<int64_t>>(), d.at("axis")),
+        indices_(d, lines_.outer * lines_.inner) {}
 
   void run(const CallContext &c, void *const *p) override {
     Stream stream{stream_, c.step, c.iteration};
     auto *out = static_cast<int32_t *>(p[1]);
     int64_t classes = lines_.length, inner = lines_.inner;
-    parallelFor(lines_.outer * inner, kGrain / classes + 1,
-                [&](int64_t begin, int64_t end) {
-                  for (int64_t line = begin; line < end; ++line) {
-                    int64_t o = line / inner, i = line % inner;
-                    int64_t best = 0;
-                    double bestScore = -INFINITY;
-                    for (int64_t k = 0; k < classes; ++k) {
-                      int64_t e = (o * classes + k) * inner + i;
-                      double score =
-                          loadAt(p[0], dtype_, e) + gumbelAt(c.seed, stream, e);
-                      if (score > bestScore) {
-                        bestScore = score;
-                        best = k;
-                      }
-                    }
-                    out[line] = static_cast<int32_t>(best);
-                  }
-                });
+    indices_.forEach(c, kGrain / classes + 1, [&](int64_t line) {
+      int64_t o = line / inner, i = line % inner;
+      int64_t best = 0;
+      double bestScore = -INFINITY;
+      for (int64_t k = 0; k < classes; ++k) {
+        int64_t e = (o * classes + k) * inner + i;
+        double score = loadAt(p[0], dtype_, e) + gumbelAt(c.seed, stream, e);
+        if (score > bestScore) {
+          bestScore = score;
+          best = k;
+        }
+      }
+      out[line] = static_cast<int32_t>(best);
+    });
   }
 
 private:
   uint32_t stream_;
   Elem dtype_;
   Lines lines_;
+  DrawnIndices indices_;
 };
 
 //===----------------------------------------------------------------------===//

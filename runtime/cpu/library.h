@@ -16,11 +16,14 @@
 
 namespace gmrt::cpu {
 
-/// What a call knows besides its operands: the random stream's position.
+/// What a call knows besides its operands: the random stream's position,
+/// and for a draw at one position of an autoregressive step
+/// (gmrt_library_at) that position (-1: the whole op).
 struct CallContext {
   uint64_t seed = 0;
   uint32_t step = 0;
   uint32_t iteration = 0;
+  int64_t position = -1;
 };
 
 class LibraryOp {

@@ -153,13 +153,14 @@ void Session::run(const EntryInfo &entry, uint32_t step) {
     std::rethrow_exception(error_);
 }
 
-void Session::callLibrary(int32_t id, int32_t iteration,
+void Session::callLibrary(int32_t id, int32_t iteration, int64_t position,
                           void *const *operands) {
   if (error_)
     return;
   try {
     library_.at(id)->run(
-        {options_.seed, step_, static_cast<uint32_t>(iteration)}, operands);
+        {options_.seed, step_, static_cast<uint32_t>(iteration), position},
+        operands);
   } catch (...) {
     error_ = std::current_exception();
   }
@@ -228,7 +229,12 @@ static gmrt::Session &sessionOf(GmFrame *frame) {
 
 extern "C" void gmrt_library(GmFrame *frame, int32_t id, int32_t iteration,
                              void *const *operands) {
-  sessionOf(frame).callLibrary(id, iteration, operands);
+  sessionOf(frame).callLibrary(id, iteration, /*position=*/-1, operands);
+}
+
+extern "C" void gmrt_library_at(GmFrame *frame, int32_t id, int32_t iteration,
+                                int64_t position, void *const *operands) {
+  sessionOf(frame).callLibrary(id, iteration, position, operands);
 }
 
 extern "C" void gmrt_next(GmFrame *frame, int32_t dataset,

@@ -79,7 +79,9 @@ public:
   double statistic(int32_t id) const;
 
   // The runtime functions of abi.h, on this session.
-  void callLibrary(int32_t id, int32_t iteration, void *const *operands);
+  /// `position` -1: the whole op; else gmrt_library_at's position.
+  void callLibrary(int32_t id, int32_t iteration, int64_t position,
+                   void *const *operands);
   void nextBatch(int32_t dataset, void *const *fields);
   void report(int32_t id, double value);
   /// One round of a report inside repeats: adds value / rounds (round 0

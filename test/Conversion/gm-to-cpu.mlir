@@ -146,7 +146,8 @@ gm.model @big {
 // -----
 
 // repeat: an scf.for whose iteration index (outer * count + i) reaches the
-// random draws and the reports' rounds; autoregressive: a loop over positions, copying position p.
+// random draws and the reports' rounds; autoregressive: a loop over positions, copying position p,
+// where a draw marked gm.at_position is made at p alone (gmrt_library_at, with the period in its descriptor).
 gm.model @loops {
   gm.param @p : tensor<16xf32> = #gm.fill<0.0>
   gm.phase train @train {
@@ -162,7 +163,7 @@ gm.model @loops {
     %img = gm.autoregressive %zero over [4, 4] : tensor<2x4x4xf32> {
     ^bb0(%c: tensor<2x4x4xf32>):
       %p = gm.sigmoid %c : tensor<2x4x4xf32>
-      %s = gm.bernoulli %p {id = 2 : i64} : tensor<2x4x4xf32>
+      %s = gm.bernoulli %p {gm.at_position, id = 2 : i64} : tensor<2x4x4xf32>
       gm.yield %s : tensor<2x4x4xf32>
     }
     gm.return %img : tensor<2x4x4xf32>
@@ -182,14 +183,16 @@ gm.model @loops {
 // The initial canvas is a splat: a fill.
 // CHECK: linalg.fill
 // CHECK: scf.for %[[POS:.*]] = %c0{{.*}} to %c16 step %c1{{.*}} {
+// CHECK: %[[AT:.*]] = arith.index_cast %[[POS]] : index to i64
 // CHECK: call @k{{[0-9]+}}.sigmoid
-// CHECK: call @gmrt_library
+// CHECK: call @gmrt_library_at(%{{.*}}, %c1_i32{{.*}}, %{{.*}}, %[[AT]], %{{.*}}) : (!llvm.ptr, i32, i32, i64, !llvm.ptr) -> ()
 // CHECK: scf.for %[[LINE:.*]] = %c0{{.*}} to %c2 step %c1{{.*}} {
 // CHECK: %[[V:.*]] = memref.load %{{.*}}[%[[LINE]], %[[POS]]] : memref<2x16xf32>
 // CHECK: memref.store %[[V]], %{{.*}}[%[[LINE]], %[[POS]]] : memref<2x16xf32>
 // The result is copied to its slot, reported in the model info.
 // CHECK: memref.copy
 // CHECK: \22results\22:[{\22dtype\22:\22f32\22,\22offset\22:{{[0-9]+}},\22shape\22:[2,4,4]}]
+// CHECK-SAME: \22kind\22:\22bernoulli\22,{{.*}}\22period\22:16,\22stream\22:2,
 
 // -----
 

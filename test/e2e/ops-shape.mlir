@@ -8,6 +8,7 @@
 // CHECK-DAG: random.3.npy: 512 elements, {{.*}} ok
 // CHECK-DAG: quantize.3.npy: 40 elements, {{.*}} ok
 // CHECK-DAG: canvas.npy: 32 elements, {{.*}} ok
+// CHECK-DAG: pixels.npy: 24 elements, {{.*}} ok
 // CHECK-DAG: windows.npy: 30 elements, {{.*}} ok
 // CHECK-DAG: windows.1.npy: 60 elements, {{.*}} ok
 // CHECK-DAG: windows.2.npy: 3 elements, {{.*}} ok
@@ -66,6 +67,28 @@ gm.model @shapes {
       gm.yield %s : tensor<2x4x4xf32>
     }
     gm.return %img : tensor<2x4x4xf32>
+  }
+
+  // The canvas above draws its noise and its Bernoulli at each step's
+  // position alone (gm-narrow-autoregressive); here a categorical is drawn
+  // there too, and noise a convolution reads is drawn whole. Either way the
+  // numbers are the whole draw's.
+  gm.sampler @pixels() -> tensor<2x1x3x4xf32> {
+    %w = gm.normal {id = 30 : i64} : tensor<8x1x1x1xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x1x3x4xf32>
+    %img = gm.autoregressive %zero over [3, 4] : tensor<2x1x3x4xf32> {
+    ^bb0(%c: tensor<2x1x3x4xf32>):
+      %n = gm.normal {id = 31 : i64} : tensor<2x1x3x4xf32>
+      %in = gm.add %c, %n : (tensor<2x1x3x4xf32>, tensor<2x1x3x4xf32>) -> tensor<2x1x3x4xf32>
+      %logits = gm.conv2d %in, %w : (tensor<2x1x3x4xf32>, tensor<8x1x1x1xf32>) -> tensor<2x8x3x4xf32>
+      %v = gm.categorical %logits axis 1 {id = 32 : i64} : tensor<2x8x3x4xf32> -> tensor<2x3x4xi32>
+      %f = gm.cast %v : tensor<2x3x4xi32> to tensor<2x3x4xf32>
+      %k = gm.constant dense<0.125> : tensor<f32>
+      %s = gm.mul %f, %k : (tensor<2x3x4xf32>, tensor<f32>) -> tensor<2x3x4xf32>
+      %r = gm.reshape %s : tensor<2x3x4xf32> -> tensor<2x1x3x4xf32>
+      gm.yield %r : tensor<2x1x3x4xf32>
+    }
+    gm.return %img : tensor<2x1x3x4xf32>
   }
 
   // Strided windows: channel ranges of a batch that only loops read are

@@ -1407,6 +1407,60 @@ TEST_F(LibraryOpsTest, RandomDrawsMatchTheStreams) {
   EXPECT_EQ(next[0], static_cast<float>(uniformAt(seed, {9, 41, 7}, 0, 0, 1)));
 }
 
+// gmrt_library_at: a draw at one position of each period (an
+// autoregressive step's) writes those elements alone, each as the whole
+// draw writes it.
+TEST_F(LibraryOpsTest, DrawsAtAPositionMatchTheWholeDraw) {
+  const uint64_t seed = 77;
+  cpu::CallContext whole{seed, 3, 1};
+  cpu::CallContext at = whole;
+  at.position = 2;
+  // Categorical over axis 1 of [2, 3, 2, 3]: 12 lines, a period of 6.
+  std::vector<float> logits(36);
+  for (size_t i = 0; i < logits.size(); ++i)
+    logits[i] = static_cast<float>(i % 5) * 0.4f;
+  json d = {
+      {"kind", "categorical"}, {"stream", 4}, {"x", json::array({2, 3, 2, 3})},
+      {"dtype", "f32"},        {"axis", 1},   {"period", 6}};
+  std::vector<int32_t> all(12, -1), some(12, -1);
+  runOp(d, {logits.data(), all.data()}, whole);
+  runOp(d, {logits.data(), some.data()}, at);
+  for (int line = 0; line < 12; ++line)
+    EXPECT_EQ(some[line], line % 6 == 2 ? all[line] : -1) << line;
+
+  // Normal, uniform and Bernoulli: elements 2 and 8 of 12.
+  for (const char *kind : {"normal", "uniform", "bernoulli"}) {
+    json r = {{"kind", kind},
+              {"stream", 6},
+              {"y", json::array({2, 6})},
+              {"dtype", "f32"},
+              {"period", 6}};
+    std::vector<float> p(12, 0.5f), full(12, -9), part(12, -9);
+    bool bernoulli = std::string(kind) == "bernoulli";
+    auto operands = [&](std::vector<float> &out) {
+      return bernoulli ? std::vector<void *>{p.data(), out.data()}
+                       : std::vector<void *>{out.data()};
+    };
+    runOp(r, operands(full), whole);
+    runOp(r, operands(part), at);
+    for (int e = 0; e < 12; ++e)
+      EXPECT_EQ(part[e], e % 6 == 2 ? full[e] : -9) << kind << " " << e;
+  }
+
+  // A period that does not divide the draw, or a position past it.
+  std::string e = errorOf([&] {
+    json bad = d;
+    bad["period"] = 5;
+    cpu::makeLibraryOp(bad);
+  });
+  EXPECT_TRUE(contains(e, "period 5 does not divide 12 elements")) << e;
+  e = errorOf([&] {
+    at.position = 6;
+    runOp(d, {logits.data(), some.data()}, at);
+  });
+  EXPECT_TRUE(contains(e, "drawn at position 6 but its period is 6")) << e;
+}
+
 TEST_F(LibraryOpsTest, UnknownKindsAndMalformedDescriptorsNameTheLoc) {
   std::string e = errorOf([] {
     cpu::makeLibraryOp({{"kind", "fft"}, {"loc", "model.gm:12:3"}});

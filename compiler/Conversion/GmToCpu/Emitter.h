@@ -28,6 +28,9 @@ struct FunctionState {
   /// The flattened repeat iteration (i32): random ops draw stream
   /// (id, step, iteration).
   Value iteration;
+  /// Inside a gm.autoregressive body, the step's position (i64): draws
+  /// marked gm.at_position are made there alone. Null elsewhere.
+  Value position;
   /// The buffers as byte memrefs, loaded once at function entry.
   Value arena, variables;
   /// Stack space for the operand addresses of runtime calls, made on first
@@ -85,9 +88,11 @@ public:
   /// Counts `flops` for the current op toward its entry's total.
   void countFlops(int64_t flops) { currentFlops_ += flops * flopsScale_; }
   /// Calls library op `id` on `operands` (values whose addresses are
-  /// passed, inputs then outputs).
+  /// passed, inputs then outputs); with `position`, at that position of
+  /// its "period" only (gmrt_library_at).
   LogicalResult emitLibraryCall(OpBuilder &b, Location loc, FunctionState &fs,
-                                int32_t id, ValueRange operands);
+                                int32_t id, ValueRange operands,
+                                Value position = {});
 
   /// Declares (once) an external runtime function.
   func::FuncOp runtimeFunction(StringRef name, FunctionType type);

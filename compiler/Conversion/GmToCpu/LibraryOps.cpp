@@ -318,8 +318,16 @@ FailureOr<bool> mlir::gm::cpu::emitLibraryOp(ModelEmitter &emitter,
       op->getBlock(), ArrayRef<Value>(operands).drop_back(op->getNumResults()));
   if (!unchanged.empty())
     descriptor["unchanged"] = toJson(unchanged);
+  // A draw gm-narrow-autoregressive marked: the step's position alone.
+  Value position;
+  if (op->hasAttr(kAtPositionAttr)) {
+    auto loop = cast<AutoregressiveOp>(op->getParentOp());
+    descriptor["period"] = product(loop.getOver());
+    position = fs.position;
+  }
   int32_t id = emitter.addLibraryOp(std::move(descriptor));
-  if (failed(emitter.emitLibraryCall(b, op->getLoc(), fs, id, operands)))
+  if (failed(
+          emitter.emitLibraryCall(b, op->getLoc(), fs, id, operands, position)))
     return failure();
   return true;
 }

@@ -554,17 +554,29 @@ SmallVector<int64_t> ModelEmitter::noteLibraryCall(Block *block,
 
 LogicalResult ModelEmitter::emitLibraryCall(OpBuilder &b, Location loc,
                                             FunctionState &fs, int32_t id,
-                                            ValueRange operands) {
+                                            ValueRange operands,
+                                            Value position) {
   FailureOr<Value> array = addressArray(*this, b, loc, fs, operands);
   if (failed(array))
     return failure();
   auto i32 = b.getI32Type();
-  func::FuncOp library = runtimeFunction(
-      "gmrt_library",
-      b.getFunctionType({fs.frame.getType(), i32, i32, array->getType()}, {}));
   Value idValue = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(id));
-  func::CallOp::create(b, loc, library,
-                       ValueRange{fs.frame, idValue, fs.iteration, *array});
+  if (!position) {
+    func::FuncOp library = runtimeFunction(
+        "gmrt_library",
+        b.getFunctionType({fs.frame.getType(), i32, i32, array->getType()},
+                          {}));
+    func::CallOp::create(b, loc, library,
+                         ValueRange{fs.frame, idValue, fs.iteration, *array});
+    return success();
+  }
+  func::FuncOp library = runtimeFunction(
+      "gmrt_library_at", b.getFunctionType({fs.frame.getType(), i32, i32,
+                                            b.getI64Type(), array->getType()},
+                                           {}));
+  func::CallOp::create(
+      b, loc, library,
+      ValueRange{fs.frame, idValue, fs.iteration, position, *array});
   return success();
 }
 
@@ -653,12 +665,17 @@ LogicalResult ModelEmitter::emitAutoregressive(OpBuilder &b,
   b.setInsertionPoint(loop.getBody()->getTerminator());
   Value p = loop.getInductionVar();
   Block &body = op.getBody().front();
+  FunctionState inner = fs;
+  inner.position =
+      arith::IndexCastOp::create(b, loc, b.getI64Type(), p).getResult();
   int64_t scale = flopsScale_;
   flopsScale_ *= positions;
-  for (Operation &inner : body.without_terminator())
-    if (failed(emitOp(b, &inner, fs)))
+  for (Operation &bodyOp : body.without_terminator())
+    if (failed(emitOp(b, &bodyOp, inner)))
       return failure();
   flopsScale_ = scale;
+  fs.addresses = inner.addresses;
+  fs.addressCapacity = inner.addressCapacity;
   // Position p of every line of the canvas takes the yielded value's.
   auto yield = cast<YieldOp>(body.getTerminator());
   FailureOr<Value> next =

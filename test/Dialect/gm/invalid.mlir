@@ -1604,3 +1604,45 @@ gm.model @m {
     gm.return %x : tensor<4xf32>
   }
 }
+
+// -----
+
+// gm.at_position (gm-narrow-autoregressive) marks a draw of an
+// autoregressive body: elsewhere there is no position to draw at.
+gm.model @m {
+  gm.sampler @s() -> tensor<4xf32> {
+    // expected-error @+1 {{'gm.normal' op attribute 'gm.at_position' belongs on a random op of a gm.autoregressive body}}
+    %x = gm.normal {id = 1 : i64, gm.at_position} : tensor<4xf32>
+    gm.return %x : tensor<4xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.sampler @s() -> tensor<2x4xf32> {
+    %zero = gm.constant dense<0.0> : tensor<2x4xf32>
+    %img = gm.autoregressive %zero over [4] : tensor<2x4xf32> {
+    ^bb0(%c: tensor<2x4xf32>):
+      // expected-error @+1 {{'gm.exp' op attribute 'gm.at_position' belongs on a random op of a gm.autoregressive body}}
+      %y = gm.exp %c {gm.at_position} : tensor<2x4xf32>
+      gm.yield %y : tensor<2x4xf32>
+    }
+    gm.return %img : tensor<2x4xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.sampler @s() -> tensor<2x4xf32> {
+    %zero = gm.constant dense<0.0> : tensor<2x4xf32>
+    %img = gm.autoregressive %zero over [4] : tensor<2x4xf32> {
+    ^bb0(%c: tensor<2x4xf32>):
+      // expected-error @+1 {{'gm.normal' op attribute 'gm.at_position' must be a unit attribute}}
+      %n = gm.normal {id = 1 : i64, gm.at_position = 3} : tensor<2x4xf32>
+      gm.yield %n : tensor<2x4xf32>
+    }
+    gm.return %img : tensor<2x4xf32>
+  }
+}
