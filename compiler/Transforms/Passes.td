@@ -140,8 +140,11 @@ def GmNarrowAutoregressive
     ```
 
     A value also read any other way (a sum, a broadcast, a convolution, a
-    nested loop) is drawn whole. Runs after the train pipeline, before
-    `gm-fuse`; reads fused chains too.
+    nested loop), or through an integer division (a zero left in an
+    element never drawn would trap), is drawn whole; so is a draw that is
+    not a whole number of the canvas's lines. The dialect checks every mark
+    by the same rule (`AutoregressiveOp::drawnOnlyAtPosition`). Runs after
+    the train pipeline, before `gm-fuse`; reads fused chains too.
   }];
 }
 

@@ -71,11 +71,17 @@ LogicalResult GmDialect::verifyOperationAttribute(Operation *op,
     if (!isa<UnitAttr>(value))
       return op->emitOpError()
              << "attribute '" << name << "' must be a unit attribute";
-    if (!isa<RandomOpInterface>(op) ||
-        !isa_and_present<AutoregressiveOp>(op->getParentOp()))
+    auto loop = dyn_cast_if_present<AutoregressiveOp>(op->getParentOp());
+    if (!isa<RandomOpInterface>(op) || !loop)
       return op->emitOpError()
              << "attribute '" << name
              << "' belongs on a random op of a gm.autoregressive body";
+    // The backend leaves the other elements undrawn: they must not matter.
+    if (!loop.drawnOnlyAtPosition(op))
+      return op->emitOpError()
+             << "attribute '" << name
+             << "' marks a draw whose values are read at other positions "
+                "than the step's (or that is not a whole number of lines)";
     return success();
   }
   return op->emitOpError() << "has an unknown gm attribute '" << name << "'";

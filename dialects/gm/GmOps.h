@@ -67,7 +67,8 @@ constexpr llvm::StringLiteral kVariablesBytesAttr = "gm.variables_bytes";
 
 /// gm-narrow-autoregressive's mark on a random op of a gm.autoregressive
 /// body whose values matter only at the step's position: the backend draws
-/// only the elements there (unit attribute).
+/// only the elements there (unit attribute; verified by
+/// AutoregressiveOp::drawnOnlyAtPosition).
 constexpr llvm::StringLiteral kAtPositionAttr = "gm.at_position";
 
 /// Memory layouts of activation tensors (gm.reorder): row-major, or

@@ -489,6 +489,15 @@ def Gm_AutoregressiveOp : Gm_Op<"autoregressive", [
   let assemblyFormat = [{
     $init `over` $over attr-dict-with-keyword `:` type($init) $body
   }];
+  let extraClassDeclaration = [{
+    /// The positions a line of the canvas has: the product of `over`.
+    int64_t getPositions();
+    /// Whether `draw`, a random op of the body, matters only at the step's
+    /// position: its values reach the yield only through ops that keep flat
+    /// positions and cannot trap on elements never drawn, and it is a whole
+    /// number of lines (gm.at_position, gm-narrow-autoregressive).
+    bool drawnOnlyAtPosition(Operation *draw);
+  }];
   let hasVerifier = 1;
 }
 

@@ -429,6 +429,75 @@ LogicalResult AutoregressiveOp::verify() {
   return success();
 }
 
+int64_t AutoregressiveOp::getPositions() {
+  int64_t positions = 1;
+  for (int64_t d : getOver())
+    positions *= d;
+  return positions;
+}
+
+/// Whether an elementwise `op` may run on elements that were never drawn:
+/// integer division traps on a stale zero divisor; the rest only compute
+/// values nobody reads.
+static bool safeOnStaleElements(Operation *op) {
+  auto div = dyn_cast<DivOp>(op);
+  return !div || !getElementTypeOrSelf(div.getType()).isInteger();
+}
+
+/// Whether `user` computes each element of its results from the element of
+/// `operand` at the same flat index alone, harmlessly where it was never
+/// drawn: a reshape (the same flat order), a reorder (the same tensor in
+/// another layout), or elementwise ops (Bernoulli's draw among them, fused
+/// chains of them) whose results have the operand's shape (a broadcast
+/// operand is read at other indices).
+static bool keepsPositions(Operation *user, Value operand) {
+  if (isa<ReshapeOp, ReorderOp>(user))
+    return true;
+  auto elementwise = [](Operation *op) {
+    return (isElementwise(op) || isa<BernoulliOp>(op)) &&
+           safeOnStaleElements(op);
+  };
+  bool keeps;
+  if (auto fused = dyn_cast<FusedOp>(user))
+    keeps = llvm::all_of(fused.getBody().front().without_terminator(),
+                         [&](Operation &op) { return elementwise(&op); });
+  else
+    keeps = elementwise(user);
+  auto shape = cast<ShapedType>(operand.getType()).getShape();
+  return keeps && llvm::all_of(user->getResultTypes(), [&](Type t) {
+           return cast<ShapedType>(t).getShape() == shape;
+         });
+}
+
+/// Whether every reader of `value` reaches `yield` through ops that keep
+/// positions (`known`: the values already answered, so that a chain whose
+/// values are read twice is walked once).
+static bool onlyReachesYield(Value value, Operation *yield,
+                             llvm::DenseMap<Value, bool> &known) {
+  if (auto it = known.find(value); it != known.end())
+    return it->second;
+  bool only = llvm::all_of(value.getUses(), [&](OpOperand &use) {
+    Operation *user = use.getOwner();
+    return user == yield || (keepsPositions(user, value) &&
+                             llvm::all_of(user->getResults(), [&](Value r) {
+                               return onlyReachesYield(r, yield, known);
+                             }));
+  });
+  known[value] = only;
+  return only;
+}
+
+bool AutoregressiveOp::drawnOnlyAtPosition(Operation *draw) {
+  Operation *yield = getBody().front().getTerminator();
+  llvm::DenseMap<Value, bool> known;
+  return draw->getParentOp() == getOperation() &&
+         llvm::all_of(draw->getResults(), [&](Value r) {
+           auto type = cast<ShapedType>(r.getType());
+           return type.getNumElements() % getPositions() == 0 &&
+                  onlyReachesYield(r, yield, known);
+         });
+}
+
 Operation *FusedOp::getReduction() {
   Block &body = getBody().front();
   if (body.empty() || !body.mightHaveTerminator() ||

@@ -321,7 +321,9 @@ class DrawnIndices {
 public:
   DrawnIndices(const json &d, int64_t count)
       : count_(count), period_(d.value("period", int64_t{0})) {
-    if (period_ < 0 || (period_ > 0 && count_ % period_ != 0))
+    if (period_ < 0)
+      throw Error("period " + std::to_string(period_) + " must be >= 0");
+    if (period_ > 0 && count_ % period_ != 0)
       throw Error("period " + std::to_string(period_) + " does not divide " +
                   std::to_string(count_) + " elements");
   }

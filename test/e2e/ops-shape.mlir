@@ -9,6 +9,9 @@
 // CHECK-DAG: quantize.3.npy: 40 elements, {{.*}} ok
 // CHECK-DAG: canvas.npy: 32 elements, {{.*}} ok
 // CHECK-DAG: pixels.npy: 24 elements, {{.*}} ok
+// CHECK-DAG: nest.npy: 24 elements, {{.*}} ok
+// CHECK-DAG: classes.npy: 24 elements, {{.*}} ok
+// CHECK-DAG: classes.1.npy: 24 elements, {{.*}} ok
 // CHECK-DAG: windows.npy: 30 elements, {{.*}} ok
 // CHECK-DAG: windows.1.npy: 60 elements, {{.*}} ok
 // CHECK-DAG: windows.2.npy: 3 elements, {{.*}} ok
@@ -89,6 +92,59 @@ gm.model @shapes {
       gm.yield %r : tensor<2x1x3x4xf32>
     }
     gm.return %img : tensor<2x1x3x4xf32>
+  }
+
+  // A draw in a nested loop (at the inner step's position) and the outer
+  // loop's draw (at the outer one's).
+  gm.sampler @nest() -> tensor<2x3x4xf32> {
+    %zero = gm.constant dense<0.0> : tensor<2x3x4xf32>
+    %img = gm.autoregressive %zero over [3, 4] : tensor<2x3x4xf32> {
+    ^bb0(%c: tensor<2x3x4xf32>):
+      %s = gm.reduce_sum %c dims [1, 2] keepdim : tensor<2x3x4xf32> -> tensor<2x1x1xf32>
+      %inner = gm.autoregressive %c over [4] : tensor<2x3x4xf32> {
+      ^bb0(%d: tensor<2x3x4xf32>):
+        %t = gm.reduce_sum %d dims [2] keepdim : tensor<2x3x4xf32> -> tensor<2x3x1xf32>
+        %n = gm.normal {id = 33 : i64} : tensor<2x3x4xf32>
+        %y = gm.add %n, %t : (tensor<2x3x4xf32>, tensor<2x3x1xf32>) -> tensor<2x3x4xf32>
+        gm.yield %y : tensor<2x3x4xf32>
+      }
+      %u = gm.uniform {id = 34 : i64} : tensor<2x3x4xf32>
+      %a = gm.add %inner, %u : (tensor<2x3x4xf32>, tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+      %b = gm.add %a, %s : (tensor<2x3x4xf32>, tensor<2x1x1xf32>) -> tensor<2x3x4xf32>
+      gm.yield %b : tensor<2x3x4xf32>
+    }
+    gm.return %img : tensor<2x3x4xf32>
+  }
+
+  // A categorical over the last axis, drawn at the position; and one whose
+  // classes an integer division reads (drawn whole: a stale zero would
+  // trap; class 0 is never drawn).
+  gm.sampler @classes() -> (tensor<2x1x3x4xf32>, tensor<2x1x3x4xf32>) {
+    %zero = gm.constant dense<0.0> : tensor<2x1x3x4xf32>
+    %img = gm.autoregressive %zero over [3, 4] : tensor<2x1x3x4xf32> {
+    ^bb0(%c: tensor<2x1x3x4xf32>):
+      %r0 = gm.reshape %c : tensor<2x1x3x4xf32> -> tensor<2x12x1xf32>
+      %l = gm.normal {id = 35 : i64} : tensor<2x12x5xf32>
+      %logits = gm.add %l, %r0 : (tensor<2x12x5xf32>, tensor<2x12x1xf32>) -> tensor<2x12x5xf32>
+      %v = gm.categorical %logits axis 2 {id = 36 : i64} : tensor<2x12x5xf32> -> tensor<2x12xi32>
+      %f = gm.cast %v : tensor<2x12xi32> to tensor<2x12xf32>
+      %r = gm.reshape %f : tensor<2x12xf32> -> tensor<2x1x3x4xf32>
+      %g = gm.add %r, %c : (tensor<2x1x3x4xf32>, tensor<2x1x3x4xf32>) -> tensor<2x1x3x4xf32>
+      gm.yield %g : tensor<2x1x3x4xf32>
+    }
+    %div = gm.autoregressive %zero over [3, 4] : tensor<2x1x3x4xf32> {
+    ^bb0(%c: tensor<2x1x3x4xf32>):
+      %bias = gm.constant dense<[-1.0e30, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]> : tensor<8xf32>
+      %b = gm.reshape %bias : tensor<8xf32> -> tensor<1x8x1x1xf32>
+      %logits = gm.add %c, %b : (tensor<2x1x3x4xf32>, tensor<1x8x1x1xf32>) -> tensor<2x8x3x4xf32>
+      %v = gm.categorical %logits axis 1 {id = 37 : i64} : tensor<2x8x3x4xf32> -> tensor<2x3x4xi32>
+      %k = gm.constant dense<24> : tensor<i32>
+      %q = gm.div %k, %v : (tensor<i32>, tensor<2x3x4xi32>) -> tensor<2x3x4xi32>
+      %f = gm.cast %q : tensor<2x3x4xi32> to tensor<2x3x4xf32>
+      %r = gm.reshape %f : tensor<2x3x4xf32> -> tensor<2x1x3x4xf32>
+      gm.yield %r : tensor<2x1x3x4xf32>
+    }
+    gm.return %img, %div : tensor<2x1x3x4xf32>, tensor<2x1x3x4xf32>
   }
 
   // Strided windows: channel ranges of a batch that only loops read are

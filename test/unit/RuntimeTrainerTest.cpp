@@ -1435,7 +1435,10 @@ TEST_F(LibraryOpsTest, DrawsAtAPositionMatchTheWholeDraw) {
               {"y", json::array({2, 6})},
               {"dtype", "f32"},
               {"period", 6}};
-    std::vector<float> p(12, 0.5f), full(12, -9), part(12, -9);
+    // Probabilities of 0 and 1 by turns: one read at a wrong index shows.
+    std::vector<float> p(12), full(12, -9), part(12, -9);
+    for (int e = 0; e < 12; ++e)
+      p[e] = static_cast<float>((e / 2) % 2);
     bool bernoulli = std::string(kind) == "bernoulli";
     auto operands = [&](std::vector<float> &out) {
       return bernoulli ? std::vector<void *>{p.data(), out.data()}
@@ -1447,13 +1450,20 @@ TEST_F(LibraryOpsTest, DrawsAtAPositionMatchTheWholeDraw) {
       EXPECT_EQ(part[e], e % 6 == 2 ? full[e] : -9) << kind << " " << e;
   }
 
-  // A period that does not divide the draw, or a position past it.
+  // A period that does not divide the draw or is negative, or a position
+  // past it.
   std::string e = errorOf([&] {
     json bad = d;
     bad["period"] = 5;
     cpu::makeLibraryOp(bad);
   });
   EXPECT_TRUE(contains(e, "period 5 does not divide 12 elements")) << e;
+  e = errorOf([&] {
+    json bad = d;
+    bad["period"] = -3;
+    cpu::makeLibraryOp(bad);
+  });
+  EXPECT_TRUE(contains(e, "period -3 must be >= 0")) << e;
   e = errorOf([&] {
     at.position = 6;
     runOp(d, {logits.data(), some.data()}, at);

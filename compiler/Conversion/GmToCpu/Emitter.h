@@ -38,6 +38,13 @@ struct FunctionState {
   /// addresses before it returns).
   Value addresses;
   int64_t addressCapacity = 0;
+
+  /// Keeps the address array a nested body's state (a copy of this one)
+  /// made or grew: it serves the whole function.
+  void keepAddressesOf(const FunctionState &inner) {
+    addresses = inner.addresses;
+    addressCapacity = inner.addressCapacity;
+  }
 };
 
 class ModelEmitter {

@@ -322,7 +322,7 @@ FailureOr<bool> mlir::gm::cpu::emitLibraryOp(ModelEmitter &emitter,
   Value position;
   if (op->hasAttr(kAtPositionAttr)) {
     auto loop = cast<AutoregressiveOp>(op->getParentOp());
-    descriptor["period"] = product(loop.getOver());
+    descriptor["period"] = loop.getPositions();
     position = fs.position;
   }
   int32_t id = emitter.addLibraryOp(std::move(descriptor));

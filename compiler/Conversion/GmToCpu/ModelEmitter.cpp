@@ -561,22 +561,14 @@ LogicalResult ModelEmitter::emitLibraryCall(OpBuilder &b, Location loc,
     return failure();
   auto i32 = b.getI32Type();
   Value idValue = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(id));
-  if (!position) {
-    func::FuncOp library = runtimeFunction(
-        "gmrt_library",
-        b.getFunctionType({fs.frame.getType(), i32, i32, array->getType()},
-                          {}));
-    func::CallOp::create(b, loc, library,
-                         ValueRange{fs.frame, idValue, fs.iteration, *array});
-    return success();
-  }
-  func::FuncOp library = runtimeFunction(
-      "gmrt_library_at", b.getFunctionType({fs.frame.getType(), i32, i32,
-                                            b.getI64Type(), array->getType()},
-                                           {}));
-  func::CallOp::create(
-      b, loc, library,
-      ValueRange{fs.frame, idValue, fs.iteration, position, *array});
+  SmallVector<Value> args{fs.frame, idValue, fs.iteration};
+  if (position)
+    args.push_back(position);
+  args.push_back(*array);
+  func::FuncOp library =
+      runtimeFunction(position ? "gmrt_library_at" : "gmrt_library",
+                      b.getFunctionType(ValueRange(args).getTypes(), {}));
+  func::CallOp::create(b, loc, library, args);
   return success();
 }
 
@@ -642,8 +634,7 @@ LogicalResult ModelEmitter::emitRepeat(OpBuilder &b, RepeatOp op,
   flopsScale_ *= count;
   LogicalResult result = emitBody(b, op.getBodyBlock(), inner);
   flopsScale_ = scale;
-  fs.addresses = inner.addresses;
-  fs.addressCapacity = inner.addressCapacity;
+  fs.keepAddressesOf(inner);
   return result;
 }
 
@@ -655,9 +646,7 @@ LogicalResult ModelEmitter::emitAutoregressive(OpBuilder &b,
   if (failed(emitCopy(b, loc, fs, op.getInit(), canvasPlace)))
     return failure();
   auto type = cast<RankedTensorType>(op.getType());
-  int64_t positions = 1;
-  for (int64_t d : op.getOver())
-    positions *= d;
+  int64_t positions = op.getPositions();
   int64_t lines = type.getNumElements() / positions;
 
   scf::ForOp loop = countedLoop(b, loc, positions);
@@ -674,8 +663,7 @@ LogicalResult ModelEmitter::emitAutoregressive(OpBuilder &b,
     if (failed(emitOp(b, &bodyOp, inner)))
       return failure();
   flopsScale_ = scale;
-  fs.addresses = inner.addresses;
-  fs.addressCapacity = inner.addressCapacity;
+  fs.keepAddressesOf(inner);
   // Position p of every line of the canvas takes the yielded value's.
   auto yield = cast<YieldOp>(body.getTerminator());
   FailureOr<Value> next =

@@ -1646,3 +1646,21 @@ gm.model @m {
     gm.return %img : tensor<2x4xf32>
   }
 }
+
+// -----
+
+// The backend leaves the elements at other positions undrawn.
+gm.model @m {
+  gm.sampler @s() -> tensor<2x4xf32> {
+    %zero = gm.constant dense<0.0> : tensor<2x4xf32>
+    %img = gm.autoregressive %zero over [4] : tensor<2x4xf32> {
+    ^bb0(%c: tensor<2x4xf32>):
+      // expected-error @+1 {{'gm.normal' op attribute 'gm.at_position' marks a draw whose values are read at other positions than the step's (or that is not a whole number of lines)}}
+      %n = gm.normal {id = 1 : i64, gm.at_position} : tensor<2x4xf32>
+      %t = gm.reduce_sum %n dims [1] keepdim : tensor<2x4xf32> -> tensor<2x1xf32>
+      %y = gm.add %c, %t : (tensor<2x4xf32>, tensor<2x1xf32>) -> tensor<2x4xf32>
+      gm.yield %y : tensor<2x4xf32>
+    }
+    gm.return %img : tensor<2x4xf32>
+  }
+}
