@@ -126,10 +126,10 @@ def GmNarrowAutoregressive
     and nothing else. A random op in the body whose values reach the yield
     only through ops that keep positions (an elementwise op on the random
     op's own shape, a fused chain of them, a Bernoulli draw, a reshape,
-    which keeps the flat order) matters at p alone: it gets the unit attribute `gm.at_position`,
-    and the backend draws only the elements at p (for `gm.categorical`, the
-    lines at p), with the numbers the whole draw would have used there. The
-    samples are the same, bit for bit.
+    which keeps the flat order) matters at p alone: it gets the unit
+    attribute `gm.at_position`, and the backend draws only the elements at
+    p (for `gm.categorical`, the lines at p), with the numbers the whole
+    draw would have used there. The samples are the same, bit for bit.
 
     PixelCNN's sampler draws a 256-way categorical per pixel and keeps one
     pixel a step: drawing all 784 took half of sampling.

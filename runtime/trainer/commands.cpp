@@ -32,6 +32,7 @@
 #include <iterator>
 #include <map>
 #include <new>
+#include <optional>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -53,7 +54,8 @@ void onInterrupt(int signal) {
 
 /// While it lives, Ctrl-C (SIGINT) and what `kill`, `timeout` and a batch
 /// system's preemption (SIGTERM) or a closed terminal (SIGHUP) send ask
-/// training to stop at the end of the step, with a checkpoint. SIGHUP
+/// training to stop at the end of the step, with a checkpoint (sampling:
+/// at the end of the sampler call, writing the samples drawn). SIGHUP
 /// stays ignored when the trainer was started so (`nohup`); SIGINT is
 /// caught even then (a shell starts background jobs ignoring it, yet a
 /// `kill -INT` sent to one means stop). At the end each is as it was.
@@ -628,10 +630,26 @@ int sample(Session &session, const Options &options) {
     throw Error("-n " + std::to_string(n) + ": the samples need " + need +
                 " GB; draw fewer");
   }
+  // Several calls can take long (PixelCNN's -n 1000: half an hour): they
+  // show progress as training does, in at most ten lines off a terminal.
+  std::optional<Progress> progress;
+  StopSignals stopSignals;
+  int stoppedBy = 0;
+  const int64_t requested = n;
+  if (calls > 1)
+    progress.emplace("sample", 0, static_cast<uint64_t>(calls), perCall,
+                     static_cast<uint64_t>(std::max<int64_t>(1, calls / 10)),
+                     stderr);
   double samplingSeconds = 0;
   for (int64_t call = 0; call < calls; ++call) {
     auto callStart = std::chrono::steady_clock::now();
-    session.run(sampler, static_cast<uint32_t>(call));
+    try {
+      session.run(sampler, static_cast<uint32_t>(call));
+    } catch (...) {
+      if (progress) // the error starts a line of its own
+        progress->finish();
+      throw;
+    }
     samplingSeconds += std::chrono::duration<double>(
                            std::chrono::steady_clock::now() - callStart)
                            .count();
@@ -641,7 +659,22 @@ int sample(Session &session, const Options &options) {
       for (int64_t i = 0; i < spec.elements(); ++i)
         results[r].push_back(valueAt(data, spec.dtype, i));
     }
+    if (progress)
+      progress->update(static_cast<uint64_t>(call + 1), {});
+    // Interrupted: the samples drawn so far are written, not lost (read
+    // once; a signal during the last call stops nothing).
+    int signal = interrupted;
+    if (signal && call + 1 < calls) {
+      stoppedBy = signal;
+      calls = call + 1;
+      n = calls * perCall;
+      if (!options.has("--columns"))
+        columns = static_cast<int64_t>(std::ceil(std::sqrt(double(n))));
+      break;
+    }
   }
+  if (progress)
+    progress->finish();
   std::string written = path, note;
   if (npy) {
     // Results with the batch dimension hold the first n samples.
@@ -677,8 +710,15 @@ int sample(Session &session, const Options &options) {
   std::snprintf(timing, sizeof timing, " (%.3g s sampling %s, %.4g ms/image",
                 samplingSeconds, count(drawn, "image").c_str(),
                 1e3 * samplingSeconds / static_cast<double>(drawn));
-  std::cout << "wrote " << count(n, "sample") << " to " << written << timing
-            << note << ")\n";
+  std::cout << (stoppedBy ? "interrupted: " : "") << "wrote "
+            << (stoppedBy ? std::to_string(n) + " of " : "")
+            << count(requested, "sample") << " to " << written << timing << note
+            << ")" << std::endl;
+  if (stoppedBy) {
+    // Written, but not all: die of the signal, as train does.
+    std::signal(stoppedBy, SIG_DFL);
+    std::raise(stoppedBy);
+  }
   return 0;
 }
 
