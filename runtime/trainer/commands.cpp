@@ -83,6 +83,16 @@ private:
   struct sigaction previous_[std::size(kSignals)];
 };
 
+/// Ends the process by `signal`, as the shell expects of a program that was
+/// interrupted: `train; sample`, `train && sample` and `set -e` scripts all
+/// stop there (status 128 + signal).
+[[noreturn]] void dieOf(int signal) {
+  std::cout.flush();
+  std::signal(signal, SIG_DFL);
+  std::raise(signal);
+  std::_Exit(128 + signal); // if the signal is blocked
+}
+
 /// Report sums `carried` by name (from a checkpoint) in the order of the
 /// phase's reports `names`; empty when the names differ (another build's
 /// model).
@@ -468,11 +478,8 @@ int train(Session &session, const Options &options) {
       progress.finish();
       std::cout << "interrupted at step " << done << "; checkpoint saved to "
                 << checkpoint << " (continue with --resume)" << std::endl;
-      // Saved, but not done: die of the signal, as the shell expects of a
-      // program that was interrupted, so that `train; sample`, `train &&
-      // sample` and `set -e` scripts all stop here (status 128 + signal).
-      std::signal(signal, SIG_DFL);
-      std::raise(signal);
+      // Saved, but not done.
+      dieOf(signal);
     }
   }
   progress.finish();
@@ -632,23 +639,28 @@ int sample(Session &session, const Options &options) {
   }
   // Several calls can take long (PixelCNN's -n 1000: half an hour): they
   // show progress as training does, in at most ten lines off a terminal.
+  // A signal stops them after a call, the samples drawn written; one call
+  // is left to the signal's default (there is nothing to keep).
   std::optional<Progress> progress;
-  StopSignals stopSignals;
+  std::optional<StopSignals> stopSignals;
   int stoppedBy = 0;
   const int64_t requested = n;
-  if (calls > 1)
+  if (calls > 1) {
     progress.emplace("sample", 0, static_cast<uint64_t>(calls), perCall,
-                     static_cast<uint64_t>(std::max<int64_t>(1, calls / 10)),
-                     stderr);
+                     static_cast<uint64_t>((calls + 9) / 10), stderr);
+    stopSignals.emplace();
+  }
   double samplingSeconds = 0;
   for (int64_t call = 0; call < calls; ++call) {
     auto callStart = std::chrono::steady_clock::now();
     try {
       session.run(sampler, static_cast<uint32_t>(call));
-    } catch (...) {
-      if (progress) // the error starts a line of its own
-        progress->finish();
-      throw;
+    } catch (const Error &e) {
+      if (!progress)
+        throw;
+      progress->finish(); // the error starts a line of its own
+      throw Error("sample call " + std::to_string(call + 1) + " of " +
+                  std::to_string(calls) + ": " + e.what());
     }
     samplingSeconds += std::chrono::duration<double>(
                            std::chrono::steady_clock::now() - callStart)
@@ -714,11 +726,8 @@ int sample(Session &session, const Options &options) {
             << (stoppedBy ? std::to_string(n) + " of " : "")
             << count(requested, "sample") << " to " << written << timing << note
             << ")" << std::endl;
-  if (stoppedBy) {
-    // Written, but not all: die of the signal, as train does.
-    std::signal(stoppedBy, SIG_DFL);
-    std::raise(stoppedBy);
-  }
+  if (stoppedBy) // written, but not all
+    dieOf(stoppedBy);
   return 0;
 }
 

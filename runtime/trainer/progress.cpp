@@ -88,11 +88,13 @@ void Progress::update(
   if (terminal_) {
     auto now = Clock::now();
     if (step != last_ &&
-        std::chrono::duration<double>(now - lastDraw_).count() < kRedrawSeconds)
+        std::chrono::duration<double>(now - lastDraw_).count() <
+            kRedrawSeconds) {
+      skipped_.emplace(step, reports);
       return;
+    }
     lastDraw_ = now;
-    std::fprintf(out_, "\r%s\033[K", line(step, reports, true).c_str());
-    std::fflush(out_);
+    draw(step, reports);
     return;
   }
   if (step % logEvery_ == 0 || step == last_) {
@@ -101,10 +103,24 @@ void Progress::update(
   }
 }
 
+void Progress::draw(
+    uint64_t step, const std::vector<std::pair<std::string, double>> &reports) {
+  std::fprintf(out_, "\r%s\033[K", line(step, reports, true).c_str());
+  std::fflush(out_);
+  drawn_ = true;
+  skipped_.reset();
+}
+
 void Progress::finish() {
-  if (terminal_ && done_) {
+  if (!terminal_)
+    return;
+  // A run stopped early shows the step it reached, not one before.
+  if (skipped_)
+    draw(skipped_->first, skipped_->second);
+  if (drawn_) {
     std::fprintf(out_, "\n");
     std::fflush(out_);
+    drawn_ = false;
   }
 }
 

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,6 +34,9 @@ public:
   double examplesPerSecond() const;
 
 private:
+  /// Redraws the terminal's line.
+  void draw(uint64_t step,
+            const std::vector<std::pair<std::string, double>> &reports);
   std::string line(uint64_t step,
                    const std::vector<std::pair<std::string, double>> &reports,
                    bool bar) const;
@@ -45,6 +49,12 @@ private:
   bool terminal_;
   std::chrono::steady_clock::time_point start_, lastDraw_;
   uint64_t done_ = 0;
+  /// On a terminal: whether a line was drawn, and the latest update that
+  /// the redraw rate skipped (finish() draws it).
+  bool drawn_ = false;
+  std::optional<
+      std::pair<uint64_t, std::vector<std::pair<std::string, double>>>>
+      skipped_;
 };
 
 /// "1m05s", "2h03m", "12s".
