@@ -16,6 +16,8 @@ import subprocess
 import sys
 import time
 
+from stopping import ended, wait_stopped
+
 model, n, out = sys.argv[1:4]
 stop = getattr(signal, sys.argv[4] if len(sys.argv) > 4 else "SIGINT")
 after = float(sys.argv[5]) if len(sys.argv) > 5 else None
@@ -33,17 +35,11 @@ with open(out + ".stdout", "w") as stdout, open(out + ".stderr", "w") as stderr:
                     break
             time.sleep(0.1)
     run.send_signal(stop)
-    try:
-        status = run.wait(timeout=300)
-    except subprocess.TimeoutExpired:  # a test that fails, not one that hangs
-        run.kill()
-        status = run.wait()
-        print("did not stop")
+    status = wait_stopped(run)
 
 with open(out + ".stdout") as f:
     sys.stdout.write(f.read())
-print("killed by " + signal.Signals(-status).name if status < 0
-      else f"exit {status}")
+print(ended(status))
 if not os.path.exists(out):
     print("no file")
     sys.exit(0)

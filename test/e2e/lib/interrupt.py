@@ -19,6 +19,8 @@ import subprocess
 import sys
 import time
 
+from stopping import ended, wait_stopped
+
 trainer, out, data = sys.argv[1:4]
 stop = getattr(signal, sys.argv[4] if len(sys.argv) > 4 else "SIGINT")
 ignored = len(sys.argv) > 5 and sys.argv[5] == "ignored"
@@ -40,20 +42,12 @@ with open(out + ".stdout", "w") as stdout, open(out + ".stderr", "w") as stderr:
         print(f"{stop.name} ignored: "
               + ("still running" if run.poll() is None else "stopped"))
         run.send_signal(signal.SIGINT)
-    try:
-        status = run.wait(timeout=300)
-    except subprocess.TimeoutExpired:  # a test that fails, not one that hangs
-        run.kill()
-        status = run.wait()
-        print("did not stop")
+    status = wait_stopped(run)
 
 with open(out + ".stdout") as f:
     printed = f.read()
 sys.stdout.write(printed)
-if status < 0:
-    print("killed by " + signal.Signals(-status).name)
-else:
-    print(f"exit {status}")
+print(ended(status))
 sys.stdout.flush()
 
 step = re.search(r"^interrupted at step (\d+);", printed, re.M)
