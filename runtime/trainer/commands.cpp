@@ -43,7 +43,7 @@ namespace gmrt {
 
 namespace {
 
-/// The signal that asked training to stop (0: none).
+/// The signal that asked training or sampling to stop (0: none).
 std::atomic<int> interrupted{0};
 
 void onInterrupt(int signal) {

@@ -90,7 +90,9 @@ void Progress::update(
     if (step != last_ &&
         std::chrono::duration<double>(now - lastDraw_).count() <
             kRedrawSeconds) {
-      skipped_.emplace(step, reports);
+      skipped_ = true;
+      skippedStep_ = step;
+      skippedReports_ = reports;
       return;
     }
     lastDraw_ = now;
@@ -108,7 +110,7 @@ void Progress::draw(
   std::fprintf(out_, "\r%s\033[K", line(step, reports, true).c_str());
   std::fflush(out_);
   drawn_ = true;
-  skipped_.reset();
+  skipped_ = false;
 }
 
 void Progress::finish() {
@@ -116,7 +118,7 @@ void Progress::finish() {
     return;
   // A run stopped early shows the step it reached, not one before.
   if (skipped_)
-    draw(skipped_->first, skipped_->second);
+    draw(skippedStep_, skippedReports_);
   if (drawn_) {
     std::fprintf(out_, "\n");
     std::fflush(out_);

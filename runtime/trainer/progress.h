@@ -12,7 +12,6 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -49,12 +48,12 @@ private:
   bool terminal_;
   std::chrono::steady_clock::time_point start_, lastDraw_;
   uint64_t done_ = 0;
-  /// On a terminal: whether a line was drawn, and the latest update that
-  /// the redraw rate skipped (finish() draws it).
-  bool drawn_ = false;
-  std::optional<
-      std::pair<uint64_t, std::vector<std::pair<std::string, double>>>>
-      skipped_;
+  /// On a terminal: whether a line was drawn, and whether the latest
+  /// update (kept here, its vector reused) was skipped by the redraw rate
+  /// (finish() draws it).
+  bool drawn_ = false, skipped_ = false;
+  uint64_t skippedStep_ = 0;
+  std::vector<std::pair<std::string, double>> skippedReports_;
 };
 
 /// "1m05s", "2h03m", "12s".
