@@ -48,7 +48,11 @@ def GmToCpu : Pass<"gm-to-cpu", "::mlir::ModuleOp"> {
     - `gm.next`, `gm.report` become `gmrt_next`, `gmrt_report`
       (`gmrt_report_round` inside a `gm.repeat`: the mean of its rounds);
       `gm.store` and copied loads are `memref.copy`; `repeat` and
-      `autoregressive` are `scf.for` loops.
+      `autoregressive` are `scf.for` loops. A `gm.row_window` copies, per
+      line of the dimensions before its own, the run of rows its step's
+      window takes (its first row computed from the position); a
+      `gm.row_unwindow` fills its result with zeros and copies the runs
+      back.
     - `void gm_run(i32 entry, GmFrame *)` dispatches to the entries and
       `const char *gm_model_info()` returns the model as JSON.
 

@@ -61,6 +61,7 @@ LogicalResult optimizeModel(ModuleOp module, const BackendOptions &options,
   optimize.fuse = options.fuse;
   optimize.epilogues = options.epilogues;
   optimize.layouts = options.layouts;
+  optimize.windows = options.windows;
   gm::buildGmOptimizePipeline(pm, optimize);
   return pm.run(module);
 }

@@ -33,6 +33,8 @@ struct BackendOptions {
   bool epilogues = true;
   /// Runs gm-propagate-layouts (off to measure what it buys).
   bool layouts = true;
+  /// Runs gm-window-rows (off to measure what it buys).
+  bool windows = true;
   /// Convolutions and matmuls: "f32", or "bf16" (bf16 operands, f32
   /// accumulation, results and weights).
   std::string precision = "f32";

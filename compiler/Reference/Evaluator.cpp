@@ -25,6 +25,8 @@ struct Evaluator::Frame {
   std::vector<Report> *reports = nullptr;
   /// The operands of the terminator that ended the block.
   SmallVector<RefTensor> yielded;
+  /// In a gm.autoregressive body: the step's position.
+  int64_t position = 0;
 };
 
 Evaluator::Evaluator(ModelOp model, EvaluatorOptions options)
@@ -214,15 +216,42 @@ LogicalResult Evaluator::runOp(Operation &op, Frame &frame) {
       positions *= d;
     int64_t lines = canvas.size() / positions;
     Block &body = ar.getBody().front();
+    int64_t outerPosition = frame.position;
     for (int64_t p = 0; p < positions; ++p) {
       frame.values[body.getArgument(0)] = canvas;
+      frame.position = p;
       if (failed(runBlock(body, frame)))
         return failure();
       const RefTensor &next = frame.yielded.front();
       for (int64_t l = 0; l < lines; ++l)
         canvas.data[l * positions + p] = next.data[l * positions + p];
     }
+    frame.position = outerPosition;
     SmallVector<RefTensor> r{canvas};
+    return bind(r);
+  }
+  if (isa<RowWindowOp, RowUnwindowOp>(op)) {
+    // Runs of window rows, one per line of the dimensions before `dim`.
+    bool unwindow = isa<RowUnwindowOp>(op);
+    SmallVector<RefTensor> r = resultsOf(&op);
+    const RefTensor &window = unwindow ? *operands[0] : r.front();
+    const RefTensor &whole = unwindow ? r.front() : *operands[0];
+    int64_t dim = op.getAttrOfType<IntegerAttr>("dim").getInt();
+    int64_t rows = whole.shape[dim], windowRows = window.shape[dim];
+    int64_t inner = 1;
+    for (int64_t d : ArrayRef<int64_t>(whole.shape).drop_front(dim + 1))
+      inner *= d;
+    int64_t start = cast<AutoregressiveOp>(op.getParentOp())
+                        .windowStart(frame.position, windowRows);
+    int64_t run = windowRows * inner;
+    for (int64_t line = 0; line * run < window.size(); ++line)
+      for (int64_t i = 0; i < run; ++i) {
+        int64_t w = line * run + i, f = (line * rows + start) * inner + i;
+        if (unwindow)
+          r.front().data[f] = window.data[w];
+        else
+          r.front().data[w] = whole.data[f];
+      }
     return bind(r);
   }
   if (auto fused = dyn_cast<FusedOp>(op)) {

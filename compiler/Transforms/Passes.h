@@ -39,6 +39,10 @@ struct GmOptimizeOptions : PassPipelineOptions<GmOptimizeOptions> {
                        llvm::cl::desc("keep activations blocked between layers "
                                       "(gm-propagate-layouts)"),
                        llvm::cl::init(true)};
+  Option<bool> windows{*this, "windows",
+                       llvm::cl::desc("compute a sampling step's row-causal "
+                                      "layers on its rows (gm-window-rows)"),
+                       llvm::cl::init(true)};
 };
 
 /// Adds what gmc runs on a model before the conversion to the CPU backend:

@@ -148,6 +148,45 @@ def GmNarrowAutoregressive
   }];
 }
 
+def GmWindowRows : Pass<"gm-window-rows", "::mlir::gm::ModelOp"> {
+  let summary = "A sampling step computes its row-causal layers on the rows it needs";
+  let description = [{
+    Step p of a `gm.autoregressive` over `[H, ...]` keeps its body's value
+    at p, in row r of the first filled dimension. A PixelCNN's layers are
+    row-causal: a convolution whose live taps lie at or above its centre
+    row (masks A and B, stride and dilation 1 in height) computes row y
+    from rows y - k..y, and elementwise ops, channel slices and concats,
+    reshapes and reductions over other dimensions keep rows (k = 0). A
+    chain of them is exact at row r when computed on the R rows ending
+    there, where R - 1 is the most rows a chain reaches up: wrong values
+    at the window's top (where the rows above are missing) move down at
+    most k rows a layer, and stay above r.
+
+    The pass computes every such op that reads the canvas, or a value it
+    windowed, on windows of R rows (`gm.row_window` of the whole values it
+    reads, once each), and has the other ops read its values put back
+    (`gm.row_unwindow`, zeros outside the window). It does so only when
+    R < H and every value from there on reaches the yield through ops that
+    keep rows (categorical and argmax over other axes among them), since
+    the put-back values are exact at row r alone; and their draws keep
+    their shapes, so the samples are drawn with the same numbers.
+
+    Gated PixelCNN on 28x28: the first layer's mask A (kernel 7) reaches 3
+    rows up, each of five mask-B layers one more: R = 9, the network runs
+    on 9 rows of 28.
+
+    ```mlir
+    %w = gm.row_window %canvas dim 2 rows 9 : tensor<16x1x28x28xf32> -> tensor<16x1x9x28xf32>
+    %v = gm.conv2d %w, %k {mask = ..., padding = array<i64: 3, 3, 3, 3>} : (tensor<16x1x9x28xf32>, tensor<128x1x7x7xf32>) -> tensor<16x128x9x28xf32>
+    ...
+    %l = gm.row_unwindow %logits dim 2 : tensor<16x256x9x28xf32> -> tensor<16x256x28x28xf32>
+    %x = gm.categorical %l axis 1 {gm.at_position, id = 0 : i64} : tensor<16x256x28x28xf32> -> tensor<16x28x28xi32>
+    ```
+
+    Runs after the train pipeline, before `gm-fuse`.
+  }];
+}
+
 def GmFuse : Pass<"gm-fuse", "::mlir::gm::ModelOp"> {
   let summary = "Fuse chains of elementwise ops into gm.fused loops";
   let description = [{

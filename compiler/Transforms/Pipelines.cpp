@@ -28,6 +28,9 @@ void gm::buildGmOptimizePipeline(OpPassManager &pm,
   model.addPass(createGmExpandSoftmax());
   // A sampling step keeps one position: draw the noise there alone.
   model.addPass(createGmNarrowAutoregressive());
+  // ... and computes its row-causal layers on the rows it needs.
+  if (options.windows)
+    model.addPass(createGmWindowRows());
   // One loop per elementwise chain, then the buffers of what remains.
   if (options.fuse)
     model.addPass(createGmFuse(GmFuseOptions{options.epilogues}));

@@ -48,6 +48,11 @@ namespace mlir::gm {
 /// These are what gm-fuse fuses and what a gm.fused body may hold.
 bool isElementwise(Operation *op);
 
+/// Whether elementwise `op` traps on a zero operand (integer division): it
+/// may not run on elements whose values nobody reads, which may be zero
+/// (gm-narrow-autoregressive, gm-window-rows).
+bool trapsOnZero(Operation *op);
+
 /// The shape of the bias a backend adds inside library op `library` (a
 /// gm.fused epilogue, gm-fuse): one per output channel of a convolution
 /// ([C, 1, 1]), one per column of a matmul ([N]).

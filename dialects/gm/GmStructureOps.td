@@ -497,6 +497,51 @@ def Gm_AutoregressiveOp : Gm_Op<"autoregressive", [
     /// positions and cannot trap on elements never drawn, and it is a whole
     /// number of lines (gm.at_position, gm-narrow-autoregressive).
     bool drawnOnlyAtPosition(Operation *draw);
+    /// The first row of the step's window of `rows` rows at `position`
+    /// (gm.row_window): the window ends at the position's row, or starts
+    /// at row 0 while that row is above its end.
+    int64_t windowStart(int64_t position, int64_t rows);
+  }];
+  let hasVerifier = 1;
+}
+
+def Gm_RowWindowOp : Gm_Op<"row_window", [Pure, HasParent<"AutoregressiveOp">]> {
+  let summary = "the rows of a sampling step's window";
+  let description = [{
+    In a `gm.autoregressive` body: the `rows` rows of dimension `dim` that
+    end at the step's row, the index of position p in the first `over`
+    dimension (dimension `dim` has its size), or the first `rows` rows
+    while that row is above them: rows [s, s + rows) of the input, with
+    s = max(0, row - rows + 1). gm-window-rows computes a sampler's
+    row-causal layers on such windows: `rows` of 28 instead of all 28.
+
+    ```mlir
+    %w = gm.row_window %canvas dim 2 rows 9 : tensor<16x1x28x28xf32> -> tensor<16x1x9x28xf32>
+    ```
+  }];
+  let arguments = (ins Gm_Tensor:$input, I64Attr:$dim, I64Attr:$rows);
+  let results = (outs Gm_Tensor:$result);
+  let assemblyFormat = [{
+    $input `dim` $dim `rows` $rows attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Gm_RowUnwindowOp : Gm_Op<"row_unwindow", [Pure, HasParent<"AutoregressiveOp">]> {
+  let summary = "a sampling step's window put back at its rows";
+  let description = [{
+    The inverse of `gm.row_window`: the input, a window of dimension `dim`
+    (its size there, the window's rows), goes to the rows the step's window
+    takes (as `gm.row_window` chose them); the other rows are zero.
+
+    ```mlir
+    %l = gm.row_unwindow %w dim 2 : tensor<16x256x9x28xf32> -> tensor<16x256x28x28xf32>
+    ```
+  }];
+  let arguments = (ins Gm_Tensor:$input, I64Attr:$dim);
+  let results = (outs Gm_Tensor:$result);
+  let assemblyFormat = [{
+    $input `dim` $dim attr-dict `:` type($input) `->` type($result)
   }];
   let hasVerifier = 1;
 }

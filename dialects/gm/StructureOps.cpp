@@ -436,12 +436,9 @@ int64_t AutoregressiveOp::getPositions() {
   return positions;
 }
 
-/// Whether an elementwise `op` may run on elements that were never drawn:
-/// integer division traps on a stale zero divisor; the rest only compute
-/// values nobody reads.
-static bool safeOnStaleElements(Operation *op) {
+bool mlir::gm::trapsOnZero(Operation *op) {
   auto div = dyn_cast<DivOp>(op);
-  return !div || !getElementTypeOrSelf(div.getType()).isInteger();
+  return div && getElementTypeOrSelf(div.getType()).isInteger();
 }
 
 /// Whether `user` computes each element of its results from the element of
@@ -454,8 +451,8 @@ static bool keepsPositions(Operation *user, Value operand) {
   if (isa<ReshapeOp, ReorderOp>(user))
     return true;
   auto elementwise = [](Operation *op) {
-    return (isElementwise(op) || isa<BernoulliOp>(op)) &&
-           safeOnStaleElements(op);
+    // Elements never drawn are stale: only compute values nobody reads.
+    return (isElementwise(op) || isa<BernoulliOp>(op)) && !trapsOnZero(op);
   };
   bool keeps;
   if (auto fused = dyn_cast<FusedOp>(user))
@@ -496,6 +493,50 @@ bool AutoregressiveOp::drawnOnlyAtPosition(Operation *draw) {
            return type.getNumElements() % getPositions() == 0 &&
                   onlyReachesYield(r, yield, known);
          });
+}
+
+int64_t AutoregressiveOp::windowStart(int64_t position, int64_t rows) {
+  int64_t row = position / (getPositions() / getOver().front());
+  return std::max<int64_t>(0, row - rows + 1);
+}
+
+/// Checks that `window` and `full` are the same tensor but for dimension
+/// `dim`, where `full` has the size of the loop's first `over` dimension
+/// and `window` at most that many rows (gm.row_window, gm.row_unwindow).
+static LogicalResult verifyRowWindow(Operation *op, Type window, Type full,
+                                     int64_t dim) {
+  auto w = cast<RankedTensorType>(window), f = cast<RankedTensorType>(full);
+  auto loop = cast<AutoregressiveOp>(op->getParentOp());
+  int64_t rows = loop.getOver().front();
+  if (dim < 0 || dim >= f.getRank())
+    return op->emitOpError() << "windows dimension " << dim << " of " << f;
+  if (f.getDimSize(dim) != rows)
+    return op->emitOpError()
+           << "windows dimension " << dim << " of " << f << ", which must have "
+           << rows << " rows (the first dimension the loop fills)";
+  SmallVector<int64_t> expected(f.getShape());
+  expected[dim] = w.getRank() == f.getRank() ? w.getDimSize(dim) : 0;
+  if (w.getElementType() != f.getElementType() ||
+      w.getShape() != ArrayRef<int64_t>(expected) || expected[dim] < 1 ||
+      expected[dim] > rows)
+    return op->emitOpError()
+           << "has a window " << w << " that is not " << f << " with 1 to "
+           << rows << " rows in dimension " << dim;
+  return success();
+}
+
+LogicalResult RowWindowOp::verify() {
+  if (failed(verifyRowWindow(*this, getType(), getInput().getType(), getDim())))
+    return failure();
+  if (getType().getDimSize(getDim()) != getRows())
+    return emitOpError() << "takes " << getRows() << " rows but its result "
+                         << getType() << " has "
+                         << getType().getDimSize(getDim());
+  return success();
+}
+
+LogicalResult RowUnwindowOp::verify() {
+  return verifyRowWindow(*this, getInput().getType(), getType(), getDim());
 }
 
 Operation *FusedOp::getReduction() {

@@ -196,6 +196,65 @@ gm.model @loops {
 
 // -----
 
+// Row windows (gm-window-rows): the window starts at max(0, row - rows + 1),
+// row = position / 4 (the positions of a row); each line of the dimensions
+// before the windowed one copies one run of rows. Put back: zeros, then the
+// runs the other way.
+gm.model @rows {
+  gm.sampler @s() -> tensor<2x1x6x4xf32> {
+    %zero = gm.constant dense<0.0> : tensor<2x1x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x1x6x4xf32> {
+    ^bb0(%c: tensor<2x1x6x4xf32>):
+      %w = gm.row_window %c dim 2 rows 3 : tensor<2x1x6x4xf32> -> tensor<2x1x3x4xf32>
+      %e = gm.exp %w : tensor<2x1x3x4xf32>
+      %u = gm.row_unwindow %e dim 2 : tensor<2x1x3x4xf32> -> tensor<2x1x6x4xf32>
+      gm.yield %u : tensor<2x1x6x4xf32>
+    }
+    gm.return %img : tensor<2x1x6x4xf32>
+  }
+}
+// CHECK-LABEL: func.func @gm_sampler_s
+// CHECK: scf.for %[[POS:.*]] = %{{.*}} to %c24 step
+// CHECK: %[[AT:.*]] = arith.index_cast %[[POS]] : index to i64
+// CHECK: %[[CANVAS:.*]] = memref.view %{{.*}} : memref<?xi8> to memref<48xf32>
+// CHECK: %[[P:.*]] = arith.index_cast %[[AT]] : i64 to index
+// CHECK: %[[ROW:.*]] = arith.divui %[[P]], %c4
+// CHECK: %[[UP:.*]] = arith.subi %[[ROW]], %c2
+// CHECK: %[[START:.*]] = arith.maxsi %[[UP]], %c0
+// CHECK: scf.for %[[LINE:.*]] = %{{.*}} to %c2{{.*}} step
+// CHECK: %[[FIRST:.*]] = arith.muli %[[LINE]], %c6
+// CHECK: %[[FROM:.*]] = arith.addi %[[FIRST]], %[[START]]
+// CHECK: %[[AT_WHOLE:.*]] = arith.muli %[[FROM]], %c4
+// CHECK: %[[AT_WINDOW:.*]] = arith.muli %[[LINE]], %c12
+// CHECK: %[[SRC:.*]] = memref.subview %[[CANVAS]][%[[AT_WHOLE]]] [12] [1]
+// CHECK: %[[DST:.*]] = memref.subview %{{.*}}[%[[AT_WINDOW]]] [12] [1]
+// CHECK: memref.copy %[[SRC]], %[[DST]]
+// CHECK: call @k0.exp
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[WHOLE:.*]] : memref<48xf32>)
+// CHECK: scf.for
+// CHECK: %[[BACK:.*]] = memref.subview %[[WHOLE]]
+// CHECK: memref.copy %{{.*}}, %[[BACK]]
+
+// -----
+
+// A window copies rows of the plain layout (checkLayouts).
+gm.model @blocked_rows {
+  gm.sampler @s() -> tensor<2x16x6x4xf32> {
+    %zero = gm.constant dense<0.0> : tensor<2x16x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x16x6x4xf32> {
+    ^bb0(%c: tensor<2x16x6x4xf32>):
+      %b = gm.reorder %c to "blocked" : tensor<2x16x6x4xf32>
+      // expected-error @+1 {{'gm.row_window' op reads operand #0 in the blocked layout}}
+      %w = gm.row_window %b dim 2 rows 3 : tensor<2x16x6x4xf32> -> tensor<2x16x3x4xf32>
+      %u = gm.row_unwindow %w dim 2 : tensor<2x16x3x4xf32> -> tensor<2x16x6x4xf32>
+      gm.yield %u : tensor<2x16x6x4xf32>
+    }
+    gm.return %img : tensor<2x16x6x4xf32>
+  }
+}
+
+// -----
+
 // A gm.fused is one kernel: one linalg.generic whose body computes the
 // fused ops in order, writing each result the op yields.
 gm.model @fused {

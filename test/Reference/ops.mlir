@@ -8,6 +8,7 @@
 // RUN: gm-eval %s --sampler=rounding | FileCheck %s --check-prefix=ROUND
 // RUN: gm-eval %s --sampler=fused | FileCheck %s --check-prefix=FUSED
 // RUN: gm-eval %s --sampler=reorder | FileCheck %s --check-prefix=REORDER
+// RUN: gm-eval %s --sampler=rows | FileCheck %s --check-prefix=ROWS
 // RUN: gm-eval %s --sampler=random --seed=3 > %t.a
 // RUN: gm-eval %s --sampler=random --seed=3 > %t.b
 // RUN: gm-eval %s --sampler=random --seed=4 > %t.c
@@ -206,5 +207,32 @@ gm.model @reference {
     %b = gm.reorder %x to "blocked" : tensor<1x16x1x1xf32>
     %p = gm.reorder %b to "plain" : tensor<1x16x1x1xf32>
     gm.return %p : tensor<1x16x1x1xf32>
+  }
+
+  // A step's window of 2 of 3 rows ends at its row, or starts at row 0:
+  // rows 0-1 for rows 0 and 1, rows 1-2 for row 2. Step (r, c) keeps
+  // x[r, c] plus the window's first row at c, then the sum of column c of
+  // the window put back (zeros outside it).
+  // ROWS: result #0: tensor<1x3x2xf32> {{\[\[\[}}2, 4], [4, 6], [8, 10]]]
+  // ROWS: result #1: tensor<1x3x2xf32> {{\[\[\[}}4, 6], [4, 6], [8, 10]]]
+  gm.sampler @rows() -> (tensor<1x3x2xf32>, tensor<1x3x2xf32>) {
+    %x = gm.constant dense<[[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]]> : tensor<1x3x2xf32>
+    %zero = gm.constant dense<0.0> : tensor<1x3x2xf32>
+    %first = gm.autoregressive %zero over [3, 2] : tensor<1x3x2xf32> {
+    ^bb0(%c: tensor<1x3x2xf32>):
+      %w = gm.row_window %x dim 1 rows 2 : tensor<1x3x2xf32> -> tensor<1x2x2xf32>
+      %top = gm.slice %w offsets [0, 0, 0] sizes [1, 1, 2] : tensor<1x2x2xf32> -> tensor<1x1x2xf32>
+      %y = gm.add %x, %top : (tensor<1x3x2xf32>, tensor<1x1x2xf32>) -> tensor<1x3x2xf32>
+      gm.yield %y : tensor<1x3x2xf32>
+    }
+    %sums = gm.autoregressive %zero over [3, 2] : tensor<1x3x2xf32> {
+    ^bb0(%c: tensor<1x3x2xf32>):
+      %w = gm.row_window %x dim 1 rows 2 : tensor<1x3x2xf32> -> tensor<1x2x2xf32>
+      %u = gm.row_unwindow %w dim 1 : tensor<1x2x2xf32> -> tensor<1x3x2xf32>
+      %s = gm.reduce_sum %u dims [1] keepdim : tensor<1x3x2xf32> -> tensor<1x1x2xf32>
+      %y = gm.broadcast %s : tensor<1x1x2xf32> -> tensor<1x3x2xf32>
+      gm.yield %y : tensor<1x3x2xf32>
+    }
+    gm.return %first, %sums : tensor<1x3x2xf32>, tensor<1x3x2xf32>
   }
 }

@@ -15,6 +15,10 @@
 // CHECK-DAG: windows.npy: 30 elements, {{.*}} ok
 // CHECK-DAG: windows.1.npy: 60 elements, {{.*}} ok
 // CHECK-DAG: windows.2.npy: 3 elements, {{.*}} ok
+// CHECK-DAG: rows.npy: 6 elements, {{.*}} ok
+// CHECK-DAG: rows.1.npy: 6 elements, {{.*}} ok
+// CHECK-DAG: gated.npy: 96 elements, {{.*}} ok
+// CHECK-DAG: codes.npy: 30 elements, {{.*}} ok
 // CHECK-NOT: FAIL
 
 gm.model @shapes {
@@ -163,5 +167,76 @@ gm.model @shapes {
     %q = gm.mul %a, %b : (tensor<2x3x5xf32>, tensor<2x3x5xf32>) -> tensor<2x3x5xf32>
     %s = gm.reduce_sum %q dims [0, 2] : tensor<2x3x5xf32> -> tensor<3xf32>
     gm.return %m, %c, %s : tensor<2x3x5xf32>, tensor<2x6x5xf32>, tensor<3xf32>
+  }
+
+  // Step windows as written (the reference's own case, Reference/ops.mlir):
+  // which rows a window takes, and zeros outside it when put back.
+  gm.sampler @rows() -> (tensor<1x3x2xf32>, tensor<1x3x2xf32>) {
+    %x = gm.constant dense<[[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]]> : tensor<1x3x2xf32>
+    %zero = gm.constant dense<0.0> : tensor<1x3x2xf32>
+    %first = gm.autoregressive %zero over [3, 2] : tensor<1x3x2xf32> {
+    ^bb0(%c: tensor<1x3x2xf32>):
+      %w = gm.row_window %x dim 1 rows 2 : tensor<1x3x2xf32> -> tensor<1x2x2xf32>
+      %top = gm.slice %w offsets [0, 0, 0] sizes [1, 1, 2] : tensor<1x2x2xf32> -> tensor<1x1x2xf32>
+      %y = gm.add %x, %top : (tensor<1x3x2xf32>, tensor<1x1x2xf32>) -> tensor<1x3x2xf32>
+      gm.yield %y : tensor<1x3x2xf32>
+    }
+    %sums = gm.autoregressive %zero over [3, 2] : tensor<1x3x2xf32> {
+    ^bb0(%c: tensor<1x3x2xf32>):
+      %w = gm.row_window %x dim 1 rows 2 : tensor<1x3x2xf32> -> tensor<1x2x2xf32>
+      %u = gm.row_unwindow %w dim 1 : tensor<1x2x2xf32> -> tensor<1x3x2xf32>
+      %s = gm.reduce_sum %u dims [1] keepdim : tensor<1x3x2xf32> -> tensor<1x1x2xf32>
+      %y = gm.broadcast %s : tensor<1x1x2xf32> -> tensor<1x3x2xf32>
+      gm.yield %y : tensor<1x3x2xf32>
+    }
+    gm.return %first, %sums : tensor<1x3x2xf32>, tensor<1x3x2xf32>
+  }
+
+  // gm-window-rows against the whole computation: a gated PixelCNN layer
+  // in small (masks A and B, the horizontal stack, gates) compiled on
+  // windows of 3 of 6 rows, from row 3 on starting below the top; and
+  // codes through one_hot with a condition from outside the loop.
+  gm.sampler @gated() -> tensor<2x1x6x8xf32> {
+    %wa = gm.normal {id = 40 : i64} : tensor<4x1x3x3xf32>
+    %wh = gm.normal {id = 41 : i64} : tensor<4x1x1x3xf32>
+    %wb = gm.normal {id = 42 : i64} : tensor<4x2x3x3xf32>
+    %wo = gm.normal {id = 43 : i64} : tensor<8x4x1x1xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x1x6x8xf32>
+    %img = gm.autoregressive %zero over [6, 8] : tensor<2x1x6x8xf32> {
+    ^bb0(%c: tensor<2x1x6x8xf32>):
+      %v = gm.conv2d %c, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x6x8xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x6x8xf32>
+      %h = gm.conv2d %c, %wh {padding = array<i64: 0, 1, 0, 1>, mask = dense<[[1, 0, 0]]> : tensor<1x3xi1>} : (tensor<2x1x6x8xf32>, tensor<4x1x1x3xf32>) -> tensor<2x4x6x8xf32>
+      %vh = gm.add %v, %h : (tensor<2x4x6x8xf32>, tensor<2x4x6x8xf32>) -> tensor<2x4x6x8xf32>
+      %a = gm.slice %vh offsets [0, 0, 0, 0] sizes [2, 2, 6, 8] : tensor<2x4x6x8xf32> -> tensor<2x2x6x8xf32>
+      %b = gm.slice %vh offsets [0, 2, 0, 0] sizes [2, 2, 6, 8] : tensor<2x4x6x8xf32> -> tensor<2x2x6x8xf32>
+      %ta = gm.tanh %a : tensor<2x2x6x8xf32>
+      %sb = gm.sigmoid %b : tensor<2x2x6x8xf32>
+      %g = gm.mul %ta, %sb : (tensor<2x2x6x8xf32>, tensor<2x2x6x8xf32>) -> tensor<2x2x6x8xf32>
+      %v2 = gm.conv2d %g, %wb {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [1, 1, 1], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x2x6x8xf32>, tensor<4x2x3x3xf32>) -> tensor<2x4x6x8xf32>
+      %r = gm.relu %v2 : tensor<2x4x6x8xf32>
+      %logits = gm.conv2d %r, %wo : (tensor<2x4x6x8xf32>, tensor<8x4x1x1xf32>) -> tensor<2x8x6x8xf32>
+      %x = gm.categorical %logits axis 1 {id = 44 : i64} : tensor<2x8x6x8xf32> -> tensor<2x6x8xi32>
+      %f = gm.cast %x : tensor<2x6x8xi32> to tensor<2x6x8xf32>
+      %k = gm.constant dense<0.125> : tensor<f32>
+      %s = gm.mul %f, %k : (tensor<2x6x8xf32>, tensor<f32>) -> tensor<2x6x8xf32>
+      %y = gm.reshape %s : tensor<2x6x8xf32> -> tensor<2x1x6x8xf32>
+      gm.yield %y : tensor<2x1x6x8xf32>
+    }
+    gm.return %img : tensor<2x1x6x8xf32>
+  }
+
+  gm.sampler @codes() -> tensor<2x5x3xi32> {
+    %cond = gm.normal {id = 45 : i64} : tensor<2x4x5x3xf32>
+    %w = gm.normal {id = 46 : i64} : tensor<4x4x2x3xf32>
+    %zero = gm.constant dense<0> : tensor<2x5x3xi32>
+    %codes = gm.autoregressive %zero over [5, 3] : tensor<2x5x3xi32> {
+    ^bb0(%c: tensor<2x5x3xi32>):
+      %o = gm.one_hot %c classes 4 {axis = 1 : i64} : tensor<2x5x3xi32> -> tensor<2x4x5x3xf32>
+      %v = gm.conv2d %o, %w {padding = array<i64: 1, 1, 0, 1>, mask = dense<[[1, 1, 1], [1, 0, 0]]> : tensor<2x3xi1>} : (tensor<2x4x5x3xf32>, tensor<4x4x2x3xf32>) -> tensor<2x4x5x3xf32>
+      %l = gm.add %v, %cond : (tensor<2x4x5x3xf32>, tensor<2x4x5x3xf32>) -> tensor<2x4x5x3xf32>
+      %x = gm.categorical %l axis 1 {id = 47 : i64} : tensor<2x4x5x3xf32> -> tensor<2x5x3xi32>
+      gm.yield %x : tensor<2x5x3xi32>
+    }
+    gm.return %codes : tensor<2x5x3xi32>
   }
 }

@@ -92,6 +92,12 @@ static cl::opt<bool>
                      "layers (default on; --layouts=false to measure "
                      "without)"),
             cl::init(true), cl::sub(compileCommand));
+static cl::opt<bool>
+    windows("windows",
+            cl::desc("Compute a sampling step's row-causal layers on the rows "
+                     "it needs (default on; --windows=false to measure "
+                     "without)"),
+            cl::init(true), cl::sub(compileCommand));
 enum class Precision { f32, bf16 };
 static cl::opt<Precision> precision(
     "precision",
@@ -204,6 +210,7 @@ static int compileBackEnd(mlir::ModuleOp module, const std::string &path,
   options.fuse = fuse;
   options.epilogues = epilogues;
   options.layouts = layouts;
+  options.windows = windows;
   options.precision = precision == Precision::bf16 ? "bf16" : "f32";
   if (mlir::failed(gmc::optimizeModel(module, options, timer)))
     return 1;

@@ -112,6 +112,8 @@ private:
   LogicalResult emitBody(OpBuilder &b, Block &body, FunctionState &fs);
   LogicalResult emitOp(OpBuilder &b, Operation *op, FunctionState &fs);
   LogicalResult emitRepeat(OpBuilder &b, RepeatOp op, FunctionState &fs);
+  /// gm.row_window and gm.row_unwindow: a copy of each run of window rows.
+  LogicalResult emitRowWindow(OpBuilder &b, Operation *op, FunctionState &fs);
   LogicalResult emitAutoregressive(OpBuilder &b, AutoregressiveOp op,
                                    FunctionState &fs);
   /// Copies all of `from` to the buffer at `to` (nothing when it is there).

@@ -680,6 +680,67 @@ LogicalResult ModelEmitter::emitAutoregressive(OpBuilder &b,
   return success();
 }
 
+LogicalResult ModelEmitter::emitRowWindow(OpBuilder &b, Operation *op,
+                                          FunctionState &fs) {
+  Location loc = op->getLoc();
+  bool unwindow = isa<RowUnwindowOp>(op);
+  Value window = unwindow ? op->getOperand(0) : op->getResult(0);
+  Value whole = unwindow ? op->getResult(0) : op->getOperand(0);
+  int64_t dim = op->getAttrOfType<IntegerAttr>("dim").getInt();
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(whole.getType()).getShape();
+  int64_t outer = 1, inner = 1;
+  for (int64_t d : shape.take_front(dim))
+    outer *= d;
+  for (int64_t d : shape.drop_front(dim + 1))
+    inner *= d;
+  int64_t rows = shape[dim];
+  int64_t windowRows = cast<RankedTensorType>(window.getType()).getDimSize(dim);
+  FailureOr<Value> windowView =
+      viewOf(b, loc, fs, window, {outer * windowRows * inner});
+  FailureOr<Value> wholeView =
+      viewOf(b, loc, fs, whole, {outer * rows * inner});
+  if (failed(windowView) || failed(wholeView))
+    return failure();
+  if (unwindow) {
+    Value zero = arith::ConstantOp::create(
+        b, loc, b.getZeroAttr(getElementTypeOrSelf(whole.getType())));
+    linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{*wholeView});
+  }
+  // The window's first row (AutoregressiveOp::windowStart).
+  auto loop = cast<AutoregressiveOp>(op->getParentOp());
+  auto index = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  Value position =
+      arith::IndexCastOp::create(b, loc, b.getIndexType(), fs.position);
+  Value row = arith::DivUIOp::create(
+      b, loc, position, index(loop.getPositions() / loop.getOver().front()));
+  Value start = arith::MaxSIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, row, index(windowRows - 1)),
+      index(0));
+  // Each line of rows before `dim` holds one run of window rows.
+  scf::ForOp lines = countedLoop(b, loc, outer);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(lines.getBody()->getTerminator());
+  Value o = lines.getInductionVar();
+  Value wholeAt = arith::MulIOp::create(
+      b, loc,
+      arith::AddIOp::create(
+          b, loc, arith::MulIOp::create(b, loc, o, index(rows)), start),
+      index(inner));
+  Value windowAt = arith::MulIOp::create(b, loc, o, index(windowRows * inner));
+  auto run = [&](Value view, Value at) -> Value {
+    return memref::SubViewOp::create(
+        b, loc, view, ArrayRef<OpFoldResult>{at},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(windowRows * inner)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+  };
+  Value from = unwindow ? run(*windowView, windowAt) : run(*wholeView, wholeAt);
+  Value to = unwindow ? run(*wholeView, wholeAt) : run(*windowView, windowAt);
+  memref::CopyOp::create(b, loc, from, to);
+  return success();
+}
+
 /// Blocked values (gm-propagate-layouts) reach only the ops that compute
 /// on them: convolutions and batch norms, generated loops (elementwise,
 /// fused, reductions), which run over channel blocks (blockChannels), and
@@ -846,6 +907,8 @@ LogicalResult ModelEmitter::emitOp(OpBuilder &b, Operation *op,
     return emitRepeat(b, repeat, fs);
   if (auto ar = dyn_cast<AutoregressiveOp>(op))
     return emitAutoregressive(b, ar, fs);
+  if (isa<RowWindowOp, RowUnwindowOp>(op))
+    return emitRowWindow(b, op, fs);
 
   FailureOr<bool> handled = emitLoopOp(*this, b, op, fs);
   if (failed(handled))

@@ -1664,3 +1664,93 @@ gm.model @m {
     gm.return %img : tensor<2x4xf32>
   }
 }
+
+// -----
+
+// gm.row_window (gm-window-rows) takes the rows of a step of a
+// gm.autoregressive: elsewhere there is no step.
+gm.model @m {
+  gm.sampler @s() -> tensor<2x3x4xf32> {
+    %x = gm.constant dense<0.0> : tensor<2x4x4xf32>
+    // expected-error @+1 {{'gm.row_window' op expects parent op 'gm.autoregressive'}}
+    %w = gm.row_window %x dim 1 rows 3 : tensor<2x4x4xf32> -> tensor<2x3x4xf32>
+    gm.return %w : tensor<2x3x4xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.sampler @s() -> tensor<2x4x4xf32> {
+    %zero = gm.constant dense<0.0> : tensor<2x4x4xf32>
+    %img = gm.autoregressive %zero over [4, 4] : tensor<2x4x4xf32> {
+    ^bb0(%c: tensor<2x4x4xf32>):
+      // expected-error @+1 {{'gm.row_window' op windows dimension 3 of 'tensor<2x4x4xf32>'}}
+      %w = gm.row_window %c dim 3 rows 2 : tensor<2x4x4xf32> -> tensor<2x4x2xf32>
+      gm.yield %c : tensor<2x4x4xf32>
+    }
+    gm.return %img : tensor<2x4x4xf32>
+  }
+}
+
+// -----
+
+// The windowed dimension has the rows of the first filled dimension.
+gm.model @m {
+  gm.sampler @s() -> tensor<2x6x4xf32> {
+    %zero = gm.constant dense<0.0> : tensor<2x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x6x4xf32> {
+    ^bb0(%c: tensor<2x6x4xf32>):
+      // expected-error @+1 {{'gm.row_window' op windows dimension 2 of 'tensor<2x6x4xf32>', which must have 6 rows (the first dimension the loop fills)}}
+      %w = gm.row_window %c dim 2 rows 2 : tensor<2x6x4xf32> -> tensor<2x6x2xf32>
+      gm.yield %c : tensor<2x6x4xf32>
+    }
+    gm.return %img : tensor<2x6x4xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.sampler @s() -> tensor<2x6x4xf32> {
+    %zero = gm.constant dense<0.0> : tensor<2x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x6x4xf32> {
+    ^bb0(%c: tensor<2x6x4xf32>):
+      // expected-error @+1 {{'gm.row_window' op has a window 'tensor<2x3x5xf32>' that is not 'tensor<2x6x4xf32>' with 1 to 6 rows in dimension 1}}
+      %w = gm.row_window %c dim 1 rows 3 : tensor<2x6x4xf32> -> tensor<2x3x5xf32>
+      gm.yield %c : tensor<2x6x4xf32>
+    }
+    gm.return %img : tensor<2x6x4xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.sampler @s() -> tensor<2x6x4xf32> {
+    %zero = gm.constant dense<0.0> : tensor<2x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x6x4xf32> {
+    ^bb0(%c: tensor<2x6x4xf32>):
+      // expected-error @+1 {{'gm.row_window' op takes 2 rows but its result 'tensor<2x3x4xf32>' has 3}}
+      %w = gm.row_window %c dim 1 rows 2 : tensor<2x6x4xf32> -> tensor<2x3x4xf32>
+      gm.yield %c : tensor<2x6x4xf32>
+    }
+    gm.return %img : tensor<2x6x4xf32>
+  }
+}
+
+// -----
+
+gm.model @m {
+  gm.sampler @s() -> tensor<2x6x4xf32> {
+    %zero = gm.constant dense<0.0> : tensor<2x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x6x4xf32> {
+    ^bb0(%c: tensor<2x6x4xf32>):
+      %x = gm.constant dense<0.0> : tensor<2x7x4xf32>
+      // expected-error @+1 {{'gm.row_unwindow' op has a window 'tensor<2x7x4xf32>' that is not 'tensor<2x6x4xf32>' with 1 to 6 rows in dimension 1}}
+      %u = gm.row_unwindow %x dim 1 : tensor<2x7x4xf32> -> tensor<2x6x4xf32>
+      gm.yield %u : tensor<2x6x4xf32>
+    }
+    gm.return %img : tensor<2x6x4xf32>
+  }
+}

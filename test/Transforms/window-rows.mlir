@@ -1,0 +1,170 @@
+// gm-window-rows: the row-causal ops of an autoregressive body (convolutions
+// whose live taps lie at or above their centre row, elementwise ops, channel
+// slices, one_hot) run on the R rows ending at the step's row, R - 1 being
+// the most rows a chain of them reaches up; the others read their values put
+// back. Not when R would be the whole height, when an op reads rows below,
+// or when what is put back reaches the yield through an op that mixes rows
+// or may fail on the rows left zero.
+// RUN: gm-opt %s -gm-window-rows | FileCheck %s
+
+gm.model @m {
+  // A gated PixelCNN layer in small: mask A (3x3, reaches 1 row up), the
+  // horizontal stack (no reach), gates on channel halves, mask B (1 more):
+  // R = 3 of 6 rows. The weights are drawn outside the loop; the draw of
+  // the pixel reads the logits put back.
+  // CHECK-LABEL: gm.sampler @gated
+  gm.sampler @gated() -> tensor<2x1x6x4xf32> {
+    %wa = gm.normal {id = 1 : i64} : tensor<4x1x3x3xf32>
+    %wh = gm.normal {id = 2 : i64} : tensor<4x1x1x3xf32>
+    %wb = gm.normal {id = 3 : i64} : tensor<4x2x3x3xf32>
+    %wo = gm.normal {id = 4 : i64} : tensor<8x4x1x1xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x1x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x1x6x4xf32> {
+    ^bb0(%c: tensor<2x1x6x4xf32>):
+      // CHECK: %[[W:.*]] = gm.row_window %{{.*}} dim 2 rows 3 : tensor<2x1x6x4xf32> -> tensor<2x1x3x4xf32>
+      // CHECK: gm.conv2d %[[W]], %{{.*}} : (tensor<2x1x3x4xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x3x4xf32>
+      %v = gm.conv2d %c, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x6x4xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x6x4xf32>
+      // CHECK: gm.conv2d %[[W]], %{{.*}} -> tensor<2x4x3x4xf32>
+      %h = gm.conv2d %c, %wh {padding = array<i64: 0, 1, 0, 1>, mask = dense<[[1, 0, 0]]> : tensor<1x3xi1>} : (tensor<2x1x6x4xf32>, tensor<4x1x1x3xf32>) -> tensor<2x4x6x4xf32>
+      %vh = gm.add %v, %h : (tensor<2x4x6x4xf32>, tensor<2x4x6x4xf32>) -> tensor<2x4x6x4xf32>
+      // CHECK: gm.slice %{{.*}} offsets [0, 0, 0, 0] sizes [2, 2, 3, 4] : tensor<2x4x3x4xf32> -> tensor<2x2x3x4xf32>
+      %a = gm.slice %vh offsets [0, 0, 0, 0] sizes [2, 2, 6, 4] : tensor<2x4x6x4xf32> -> tensor<2x2x6x4xf32>
+      %b = gm.slice %vh offsets [0, 2, 0, 0] sizes [2, 2, 6, 4] : tensor<2x4x6x4xf32> -> tensor<2x2x6x4xf32>
+      %ta = gm.tanh %a : tensor<2x2x6x4xf32>
+      %sb = gm.sigmoid %b : tensor<2x2x6x4xf32>
+      %g = gm.mul %ta, %sb : (tensor<2x2x6x4xf32>, tensor<2x2x6x4xf32>) -> tensor<2x2x6x4xf32>
+      // CHECK: gm.conv2d %{{.*}} : (tensor<2x2x3x4xf32>, tensor<4x2x3x3xf32>) -> tensor<2x4x3x4xf32>
+      %v2 = gm.conv2d %g, %wb {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [1, 1, 1], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x2x6x4xf32>, tensor<4x2x3x3xf32>) -> tensor<2x4x6x4xf32>
+      %r = gm.relu %v2 : tensor<2x4x6x4xf32>
+      // CHECK: %[[L:.*]] = gm.conv2d %{{.*}} : (tensor<2x4x3x4xf32>, tensor<8x4x1x1xf32>) -> tensor<2x8x3x4xf32>
+      // CHECK: %[[P:.*]] = gm.row_unwindow %[[L]] dim 2 : tensor<2x8x3x4xf32> -> tensor<2x8x6x4xf32>
+      %logits = gm.conv2d %r, %wo : (tensor<2x4x6x4xf32>, tensor<8x4x1x1xf32>) -> tensor<2x8x6x4xf32>
+      // CHECK: gm.categorical %[[P]] axis 1
+      %x = gm.categorical %logits axis 1 {id = 5 : i64} : tensor<2x8x6x4xf32> -> tensor<2x6x4xi32>
+      %f = gm.cast %x : tensor<2x6x4xi32> to tensor<2x6x4xf32>
+      %y = gm.reshape %f : tensor<2x6x4xf32> -> tensor<2x1x6x4xf32>
+      gm.yield %y : tensor<2x1x6x4xf32>
+    }
+    gm.return %img : tensor<2x1x6x4xf32>
+  }
+
+  // Codes in the canvas (one_hot moves the rows to dimension 2) and a whole
+  // value from outside the loop joined by an elementwise op (its window is
+  // taken once, at the top of the body). Nothing reaches up: R = 1.
+  // CHECK-LABEL: gm.sampler @codes
+  gm.sampler @codes() -> tensor<2x5x3xi32> {
+    %cond = gm.normal {id = 6 : i64} : tensor<2x4x5x3xf32>
+    %zero = gm.constant dense<0> : tensor<2x5x3xi32>
+    %codes = gm.autoregressive %zero over [5, 3] : tensor<2x5x3xi32> {
+    ^bb0(%c: tensor<2x5x3xi32>):
+      // CHECK: gm.row_window %{{.*}} dim 2 rows 1 : tensor<2x4x5x3xf32> -> tensor<2x4x1x3xf32>
+      // CHECK: gm.row_window %{{.*}} dim 1 rows 1 : tensor<2x5x3xi32> -> tensor<2x1x3xi32>
+      // CHECK: gm.one_hot %{{.*}} classes 4 {axis = 1 : i64} : tensor<2x1x3xi32> -> tensor<2x4x1x3xf32>
+      %o = gm.one_hot %c classes 4 {axis = 1 : i64} : tensor<2x5x3xi32> -> tensor<2x4x5x3xf32>
+      // CHECK: gm.add %{{.*}} : (tensor<2x4x1x3xf32>, tensor<2x4x1x3xf32>) -> tensor<2x4x1x3xf32>
+      %l = gm.add %o, %cond : (tensor<2x4x5x3xf32>, tensor<2x4x5x3xf32>) -> tensor<2x4x5x3xf32>
+      // CHECK: gm.row_unwindow %{{.*}} dim 2 : tensor<2x4x1x3xf32> -> tensor<2x4x5x3xf32>
+      %x = gm.categorical %l axis 1 {id = 7 : i64} : tensor<2x4x5x3xf32> -> tensor<2x5x3xi32>
+      gm.yield %x : tensor<2x5x3xi32>
+    }
+    gm.return %codes : tensor<2x5x3xi32>
+  }
+
+  // A convolution that reads the row below (no mask): nothing is windowed.
+  // CHECK-LABEL: gm.sampler @below
+  // CHECK-NOT: gm.row_window
+  gm.sampler @below() -> tensor<2x1x6x4xf32> {
+    %w = gm.normal {id = 8 : i64} : tensor<8x1x3x3xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x1x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x1x6x4xf32> {
+    ^bb0(%c: tensor<2x1x6x4xf32>):
+      %logits = gm.conv2d %c, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<2x1x6x4xf32>, tensor<8x1x3x3xf32>) -> tensor<2x8x6x4xf32>
+      %x = gm.categorical %logits axis 1 {id = 9 : i64} : tensor<2x8x6x4xf32> -> tensor<2x6x4xi32>
+      %f = gm.cast %x : tensor<2x6x4xi32> to tensor<2x6x4xf32>
+      %y = gm.reshape %f : tensor<2x6x4xf32> -> tensor<2x1x6x4xf32>
+      gm.yield %y : tensor<2x1x6x4xf32>
+    }
+    gm.return %img : tensor<2x1x6x4xf32>
+  }
+
+  // Two mask-A layers reach 2 rows up: R = 3 would be all of 3 rows.
+  // CHECK-LABEL: gm.sampler @short
+  // CHECK-NOT: gm.row_window
+  gm.sampler @short() -> tensor<2x1x3x4xf32> {
+    %w = gm.normal {id = 10 : i64} : tensor<1x1x3x3xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x1x3x4xf32>
+    %img = gm.autoregressive %zero over [3, 4] : tensor<2x1x3x4xf32> {
+    ^bb0(%c: tensor<2x1x3x4xf32>):
+      %a = gm.conv2d %c, %w {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x3x4xf32>, tensor<1x1x3x3xf32>) -> tensor<2x1x3x4xf32>
+      %b = gm.conv2d %a, %w {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x3x4xf32>, tensor<1x1x3x3xf32>) -> tensor<2x1x3x4xf32>
+      gm.yield %b : tensor<2x1x3x4xf32>
+    }
+    gm.return %img : tensor<2x1x3x4xf32>
+  }
+
+  // What is put back is exact at the step's row alone; a sum over the rows,
+  // an integer division (a zero left outside the window would trap), or a
+  // convolution reaching up from the drawn pixels would read the rest.
+  // CHECK-LABEL: gm.sampler @rest
+  // CHECK-NOT: gm.row_window
+  gm.sampler @rest() -> (tensor<2x6x4xf32>, tensor<2x1x6x4xf32>, tensor<2x1x6x4xf32>) {
+    %zero = gm.constant dense<0.0> : tensor<2x6x4xf32>
+    %sum = gm.autoregressive %zero over [6, 4] : tensor<2x6x4xf32> {
+    ^bb0(%c: tensor<2x6x4xf32>):
+      %e = gm.exp %c : tensor<2x6x4xf32>
+      %s = gm.reduce_sum %e dims [1] keepdim : tensor<2x6x4xf32> -> tensor<2x1x4xf32>
+      %y = gm.add %c, %s : (tensor<2x6x4xf32>, tensor<2x1x4xf32>) -> tensor<2x6x4xf32>
+      gm.yield %y : tensor<2x6x4xf32>
+    }
+    %w0 = gm.normal {id = 16 : i64} : tensor<8x1x1x1xf32>
+    %one = gm.constant dense<1.0> : tensor<2x1x6x4xf32>
+    %div = gm.autoregressive %one over [6, 4] : tensor<2x1x6x4xf32> {
+    ^bb0(%c: tensor<2x1x6x4xf32>):
+      %logits = gm.conv2d %c, %w0 : (tensor<2x1x6x4xf32>, tensor<8x1x1x1xf32>) -> tensor<2x8x6x4xf32>
+      %x = gm.categorical %logits axis 1 {id = 17 : i64} : tensor<2x8x6x4xf32> -> tensor<2x6x4xi32>
+      %k = gm.constant dense<24> : tensor<i32>
+      %q = gm.div %k, %x : (tensor<i32>, tensor<2x6x4xi32>) -> tensor<2x6x4xi32>
+      %f = gm.cast %q : tensor<2x6x4xi32> to tensor<2x6x4xf32>
+      %y = gm.reshape %f : tensor<2x6x4xf32> -> tensor<2x1x6x4xf32>
+      gm.yield %y : tensor<2x1x6x4xf32>
+    }
+    %w = gm.normal {id = 11 : i64} : tensor<8x1x1x1xf32>
+    %wa = gm.normal {id = 12 : i64} : tensor<1x1x3x3xf32>
+    %fzero = gm.constant dense<0.0> : tensor<2x1x6x4xf32>
+    %twice = gm.autoregressive %fzero over [6, 4] : tensor<2x1x6x4xf32> {
+    ^bb0(%c: tensor<2x1x6x4xf32>):
+      %logits = gm.conv2d %c, %w : (tensor<2x1x6x4xf32>, tensor<8x1x1x1xf32>) -> tensor<2x8x6x4xf32>
+      %x = gm.categorical %logits axis 1 {id = 13 : i64} : tensor<2x8x6x4xf32> -> tensor<2x6x4xi32>
+      %f = gm.cast %x : tensor<2x6x4xi32> to tensor<2x6x4xf32>
+      %r = gm.reshape %f : tensor<2x6x4xf32> -> tensor<2x1x6x4xf32>
+      %y = gm.conv2d %r, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x6x4xf32>, tensor<1x1x3x3xf32>) -> tensor<2x1x6x4xf32>
+      gm.yield %y : tensor<2x1x6x4xf32>
+    }
+    gm.return %sum, %div, %twice : tensor<2x6x4xf32>, tensor<2x1x6x4xf32>, tensor<2x1x6x4xf32>
+  }
+
+  // A draw made at the step's position alone (gm-narrow-autoregressive)
+  // stays whole, and so does what reads it; a strided convolution keeps
+  // its rows whole too.
+  // CHECK-LABEL: gm.sampler @kept
+  // CHECK-NOT: gm.row_window
+  // CHECK: gm.return
+  gm.sampler @kept() -> (tensor<2x6x4xf32>, tensor<2x4x6x4xf32>) {
+    %zero = gm.constant dense<0.0> : tensor<2x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x6x4xf32> {
+    ^bb0(%c: tensor<2x6x4xf32>):
+      %n = gm.normal {gm.at_position, id = 14 : i64} : tensor<2x6x4xf32>
+      %y = gm.add %n, %c : (tensor<2x6x4xf32>, tensor<2x6x4xf32>) -> tensor<2x6x4xf32>
+      gm.yield %y : tensor<2x6x4xf32>
+    }
+    %w = gm.normal {id = 15 : i64} : tensor<4x4x1x1xf32>
+    %z4 = gm.constant dense<0.0> : tensor<2x4x6x4xf32>
+    %s = gm.autoregressive %z4 over [6, 4] : tensor<2x4x6x4xf32> {
+    ^bb0(%c: tensor<2x4x6x4xf32>):
+      %d = gm.conv2d %c, %w {stride = array<i64: 2, 2>} : (tensor<2x4x6x4xf32>, tensor<4x4x1x1xf32>) -> tensor<2x4x3x2xf32>
+      %u = gm.upsample %d scale [2, 2] : tensor<2x4x3x2xf32> -> tensor<2x4x6x4xf32>
+      gm.yield %u : tensor<2x4x6x4xf32>
+    }
+    gm.return %img, %s : tensor<2x6x4xf32>, tensor<2x4x6x4xf32>
+  }
+}
