@@ -267,8 +267,8 @@ def main():
     for m, o, _ in rows:
         if "sample_ms" in o:
             lines += ["", f"Sampling {m} (`sample --threads 2`, one call of "
-                      f"the sampler, pixel by pixel in raster order, the "
-                      f"whole net per pixel): {o['sample_ms']:.0f} ms/image."]
+                      f"the sampler, pixel by pixel in raster order): "
+                      f"{o['sample_ms']:.0f} ms/image."]
     text = "\n".join(lines) + "\n"
     write_results(args.out, text)
     print(text)
