@@ -50,9 +50,9 @@ def GmToCpu : Pass<"gm-to-cpu", "::mlir::ModuleOp"> {
       `gm.store` and copied loads are `memref.copy`; `repeat` and
       `autoregressive` are `scf.for` loops. A `gm.row_window` copies, per
       line of the dimensions before its own, the run of rows its step's
-      window takes (its first row computed from the position); a
-      `gm.row_unwindow` fills its result with zeros and copies the runs
-      back.
+      window takes out of the whole tensor or a wider window (where the
+      windows start computed from the position); a `gm.row_unwindow` fills
+      its result with zeros and copies the runs back.
     - `void gm_run(i32 entry, GmFrame *)` dispatches to the entries and
       `const char *gm_model_info()` returns the model as JSON.
 

@@ -231,26 +231,28 @@ LogicalResult Evaluator::runOp(Operation &op, Frame &frame) {
     return bind(r);
   }
   if (isa<RowWindowOp, RowUnwindowOp>(op)) {
-    // Runs of window rows, one per line of the dimensions before `dim`.
+    // The window (`small`) inside the whole tensor or a wider window
+    // (`big`): one run of rows per line of the dimensions before `dim`.
     bool unwindow = isa<RowUnwindowOp>(op);
     SmallVector<RefTensor> r = resultsOf(&op);
-    const RefTensor &window = unwindow ? *operands[0] : r.front();
-    const RefTensor &whole = unwindow ? r.front() : *operands[0];
+    const RefTensor &small = unwindow ? *operands[0] : r.front();
+    const RefTensor &big = unwindow ? r.front() : *operands[0];
     int64_t dim = op.getAttrOfType<IntegerAttr>("dim").getInt();
-    int64_t rows = whole.shape[dim], windowRows = window.shape[dim];
+    int64_t bigRows = big.shape[dim], smallRows = small.shape[dim];
     int64_t inner = 1;
-    for (int64_t d : ArrayRef<int64_t>(whole.shape).drop_front(dim + 1))
+    for (int64_t d : ArrayRef<int64_t>(big.shape).drop_front(dim + 1))
       inner *= d;
-    int64_t start = cast<AutoregressiveOp>(op.getParentOp())
-                        .windowStart(frame.position, windowRows);
-    int64_t run = windowRows * inner;
-    for (int64_t line = 0; line * run < window.size(); ++line)
+    auto loop = cast<AutoregressiveOp>(op.getParentOp());
+    int64_t offset = loop.windowStart(frame.position, smallRows) -
+                     loop.windowStart(frame.position, bigRows);
+    int64_t run = smallRows * inner;
+    for (int64_t line = 0; line * run < small.size(); ++line)
       for (int64_t i = 0; i < run; ++i) {
-        int64_t w = line * run + i, f = (line * rows + start) * inner + i;
+        int64_t s = line * run + i, b = (line * bigRows + offset) * inner + i;
         if (unwindow)
-          r.front().data[f] = window.data[w];
+          r.front().data[b] = small.data[s];
         else
-          r.front().data[w] = whole.data[f];
+          r.front().data[s] = big.data[b];
       }
     return bind(r);
   }

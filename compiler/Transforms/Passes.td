@@ -156,34 +156,41 @@ def GmWindowRows : Pass<"gm-window-rows", "::mlir::gm::ModelOp"> {
     row-causal: a convolution whose live taps lie at or above its centre
     row (masks A and B, stride and dilation 1 in height) computes row y
     from rows y - k..y, and elementwise ops, channel slices and concats,
-    reshapes and reductions over other dimensions keep rows (k = 0). A
-    chain of them is exact at row r when computed on the R rows ending
-    there, where R - 1 is the most rows a chain reaches up: wrong values
-    at the window's top (where the rows above are missing) move down at
-    most k rows a layer, and stay above r.
+    reshapes, one_hot and reductions over other dimensions keep rows
+    (k = 0). Computed on a window of the rows ending at r (`gm.row_window`:
+    the first rows while r is above the window's end), such an op's bottom
+    rows but k are exact when its inputs are: wrong values where rows above
+    the window are missing stay in its top k rows.
 
-    The pass computes every such op that reads the canvas, or a value it
-    windowed, on windows of R rows (`gm.row_window` of the whole values it
-    reads, once each), and has the other ops read its values put back
-    (`gm.row_unwindow`, zeros outside the window). It does so only when
-    R < H and every value from there on reaches the yield through ops that
-    keep rows (categorical and argmax over other axes among them), since
-    the put-back values are exact at row r alone; and their draws keep
-    their shapes, so the samples are drawn with the same numbers.
+    So each such op that reads the canvas, or a value the pass windowed,
+    runs on the rows its readers need exact plus the k it reaches up; the
+    other ops read its value put back (`gm.row_unwindow`, zeros outside the
+    window), which needs row r alone. Each op reads a window of that many
+    rows of its operands (of the whole value, or of a wider window),
+    taken once per value and size. The pass does so only when no op would
+    need all H rows, and every value from a put-back on reaches the yield
+    through ops that keep rows (categorical and argmax over other axes
+    among them, not integer division or one_hot, which may fail on rows
+    that are not exact), since the put-back values are exact at row r
+    alone; draws keep their shapes, so the samples are drawn with the same
+    numbers. A value computed from a draw marked `gm.at_position` stays
+    whole: a window would read it at other positions.
 
     Gated PixelCNN on 28x28: the first layer's mask A (kernel 7) reaches 3
-    rows up, each of five mask-B layers one more: R = 9, the network runs
-    on 9 rows of 28.
+    rows up, each of the five mask-B layers one more; the first layer runs
+    on 9 rows, each vertical stack after it on one fewer, and the
+    horizontal stacks and the head on the pixel's row alone.
 
     ```mlir
     %w = gm.row_window %canvas dim 2 rows 9 : tensor<16x1x28x28xf32> -> tensor<16x1x9x28xf32>
     %v = gm.conv2d %w, %k {mask = ..., padding = array<i64: 3, 3, 3, 3>} : (tensor<16x1x9x28xf32>, tensor<128x1x7x7xf32>) -> tensor<16x128x9x28xf32>
+    %v6 = gm.row_window %v dim 2 rows 6 : tensor<16x128x9x28xf32> -> tensor<16x128x6x28xf32>
     ...
-    %l = gm.row_unwindow %logits dim 2 : tensor<16x256x9x28xf32> -> tensor<16x256x28x28xf32>
+    %l = gm.row_unwindow %logits dim 2 : tensor<16x256x1x28xf32> -> tensor<16x256x28x28xf32>
     %x = gm.categorical %l axis 1 {gm.at_position, id = 0 : i64} : tensor<16x256x28x28xf32> -> tensor<16x28x28xi32>
     ```
 
-    Runs after the train pipeline, before `gm-fuse`.
+    Runs after `gm-narrow-autoregressive`, before `gm-fuse`.
   }];
 }
 

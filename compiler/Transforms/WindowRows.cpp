@@ -4,13 +4,13 @@
 // in row r. A row-causal layer computes row y from rows y - k..y alone (a
 // convolution whose live taps lie at or above its centre row reaches k
 // rows up; elementwise ops, channel slices and concats, reductions over
-// other dimensions reach none), so a chain of them is exact at row r when
-// computed on the R rows ending there, R - 1 being the most rows a chain
-// reaches up: the rows above the window feed only window rows above r.
-// The pass computes such layers on gm.row_window of what they read and
-// puts their values back (gm.row_unwindow) for the other ops, when every
-// value that follows reaches the yield through ops that keep rows, since
-// only row r of it is exact. See Passes.td.
+// other dimensions reach none). Computed on a window of rows ending at r,
+// its bottom rows but k are exact when its inputs are: so each op runs on
+// the rows its readers need exact plus its own k, and what is put back for
+// the other ops (gm.row_unwindow) needs row r alone. The pass computes such
+// layers on gm.row_window of what they read when every value that follows
+// a put-back reaches the yield through ops that keep rows, since only row
+// r of it is exact. See Passes.td.
 //
 //===----------------------------------------------------------------------===//
 
@@ -86,7 +86,7 @@ std::optional<int64_t> convReach(Conv2dOp conv) {
     live(kernel[2] - 1);
   }
   if (lastLive < 0)
-    return 0; // no live tap: the output is the zero it reads nothing for
+    return 0; // no live tap: every output is zero, whatever it reads
   if (lastLive > top)
     return std::nullopt; // reads rows below
   return top - firstLive;
@@ -166,35 +166,44 @@ std::optional<int64_t> operandRowDim(Operation *user, Value operand,
   return d;
 }
 
-/// One loop's windowing: which ops compute on windows, with their rows
-/// where, and how far up any of their rows reaches.
+/// One loop's windowing: which ops compute on windows, with their rows in
+/// which dimension, and on how many rows each computes.
 class LoopWindows {
 public:
   explicit LoopWindows(AutoregressiveOp loop)
-      : loop_(loop), rows_(loop.getOver().front()),
+      : loop_(loop), height_(loop.getOver().front()),
         canvasDim_(shapeOf(loop.getInit()).size() - loop.getOver().size()) {}
 
-  /// Chooses the ops; false when windows would not help or not be exact.
+  /// Chooses the ops and their windows; false when no op would compute on
+  /// fewer rows than the height, or a value put back would not be exact.
   bool plan() {
     Block &body = loop_.getBody().front();
     Value canvas = body.getArgument(0);
-    rowDims_[canvas] = {canvasDim_, 0};
+    rowDims_[canvas] = canvasDim_;
     for (Operation &op : body.without_terminator())
       admit(&op);
     rowDims_.erase(canvas);
-    if (rowDims_.empty())
+    if (admitted_.empty())
       return false;
-    int64_t reach = 0;
-    for (auto &[value, at] : rowDims_)
-      reach = std::max(reach, at.second);
-    window_ = reach + 1;
-    if (window_ >= rows_)
+    // An op computes the rows its readers need exact, the bottom ones of
+    // its window, plus those it reaches up: what is put back needs only
+    // the step's row.
+    int64_t widest = 0;
+    for (Operation *op : llvm::reverse(admitted_)) {
+      int64_t needed = 1;
+      for (Operation *user : op->getResult(0).getUsers())
+        if (admitted_.contains(user))
+          needed = std::max(needed, rows_[user]);
+      rows_[op] = needed + reach_[op];
+      widest = std::max(widest, rows_[op]);
+    }
+    if (widest >= height_)
       return false;
     // What is put back is exact at the step's row alone.
-    for (auto &[value, at] : rowDims_)
+    for (auto &[value, dim] : rowDims_)
       for (OpOperand &use : value.getUses())
         if (!admitted_.contains(use.getOwner()) &&
-            !keepsRowsToYield(use.getOwner(), value, at.first))
+            !keepsRowsToYield(use.getOwner(), value, dim))
           return false;
     return true;
   }
@@ -202,26 +211,28 @@ public:
   void rewrite() {
     OpBuilder b(loop_.getContext());
     for (Operation *op : admitted_) {
-      int64_t dim = rowDims_[op->getResult(0)].first;
+      int64_t dim = rowDims_[op->getResult(0)], rows = rows_[op];
       b.setInsertionPoint(op);
-      for (OpOperand &operand : op->getOpOperands())
-        if (!rowDims_.count(operand.get()))
-          if (std::optional<int64_t> d = operandRowDim(op, operand.get(), dim))
-            operand.set(windowOf(b, operand.get(), *d));
-      for (Value result : op->getResults())
-        result.setType(windowed(result, rowDims_[result].first));
+      for (OpOperand &operand : op->getOpOperands()) {
+        std::optional<int64_t> d;
+        if (auto it = rowDims_.find(operand.get()); it != rowDims_.end())
+          d = it->second;
+        else
+          d = operandRowDim(op, operand.get(), dim);
+        if (d && shapeOf(operand.get())[*d] != rows)
+          operand.set(windowOf(b, operand.get(), *d, rows));
+      }
+      Value result = op->getResult(0);
+      result.setType(withRows(result, dim, rows));
       if (auto slice = dyn_cast<SliceOp>(op)) {
         SmallVector<int64_t> sizes(slice.getSizes());
-        sizes[dim] = window_;
+        sizes[dim] = rows;
         slice.setSizes(sizes);
       }
     }
     for (Operation *op : admitted_)
-      for (Value result : op->getResults())
-        putBack(b, result);
+      putBack(b, op->getResult(0));
   }
-
-  int64_t window() const { return window_; }
 
 private:
   /// Computes `op` on windows when it reads a windowed value (or the
@@ -240,30 +251,33 @@ private:
         op->getNumResults() != 1)
       return;
     std::optional<RowFlow> flow;
+    bool exact = true;
     for (Value operand : op->getOperands()) {
       auto it = rowDims_.find(operand);
       if (it == rowDims_.end())
         continue;
-      std::optional<RowFlow> f = rowFlow(op, operand, it->second.first);
-      if (!f || (flow && f->dims != flow->dims) ||
-          (f->fallible && it->second.second != 0))
+      std::optional<RowFlow> f = rowFlow(op, operand, it->second);
+      if (!f || (flow && f->dims != flow->dims))
         return;
-      f->reach += it->second.second;
-      if (flow)
-        f->reach = std::max(f->reach, flow->reach);
+      exact &= !inexact_.contains(operand);
       flow = f;
     }
-    if (!flow)
+    // A fallible op reads exact rows only, not ones computed without the
+    // rows above their window.
+    if (!flow || (flow->fallible && !exact))
       return;
-    // Whole values it reads must have the window's rows to be windowed.
+    // Whole values it reads must have the height to be windowed.
     for (Value operand : op->getOperands())
       if (!rowDims_.count(operand))
         if (std::optional<int64_t> d =
                 operandRowDim(op, operand, flow->dims.front());
-            d && shapeOf(operand)[*d] != rows_)
+            d && shapeOf(operand)[*d] != height_)
           return;
     admitted_.insert(op);
-    rowDims_[op->getResult(0)] = {flow->dims.front(), flow->reach};
+    reach_[op] = flow->reach;
+    rowDims_[op->getResult(0)] = flow->dims.front();
+    if (!exact || flow->reach != 0)
+      inexact_.insert(op->getResult(0));
   }
 
   /// Whether `user` reads `value` at row r for row r alone, and so does
@@ -285,16 +299,17 @@ private:
     return true;
   }
 
-  RankedTensorType windowed(Value value, int64_t dim) {
+  static RankedTensorType withRows(Value value, int64_t dim, int64_t rows) {
     auto type = cast<RankedTensorType>(value.getType());
     SmallVector<int64_t> shape(type.getShape());
-    shape[dim] = window_;
+    shape[dim] = rows;
     return type.clone(shape);
   }
 
-  /// The step's window of a whole value, made once where it is defined.
-  Value windowOf(OpBuilder &b, Value value, int64_t dim) {
-    auto key = std::make_pair(value, dim);
+  /// The step's window of `rows` rows of a whole value or a wider window,
+  /// made once where the value is defined.
+  Value windowOf(OpBuilder &b, Value value, int64_t dim, int64_t rows) {
+    auto key = std::make_tuple(value, dim, rows);
     if (Value w = windows_.lookup(key))
       return w;
     OpBuilder::InsertionGuard guard(b);
@@ -304,8 +319,8 @@ private:
       b.setInsertionPointAfter(def);
     else
       b.setInsertionPointToStart(&body);
-    Value w = RowWindowOp::create(b, value.getLoc(), windowed(value, dim),
-                                  value, dim, window_);
+    Value w = RowWindowOp::create(b, value.getLoc(), withRows(value, dim, rows),
+                                  value, dim, rows);
     windows_[key] = w;
     return w;
   }
@@ -314,31 +329,36 @@ private:
   void putBack(OpBuilder &b, Value result) {
     SmallVector<OpOperand *> outside;
     for (OpOperand &use : result.getUses())
-      if (!admitted_.contains(use.getOwner()))
+      if (!admitted_.contains(use.getOwner()) &&
+          !isa<RowWindowOp>(use.getOwner()))
         outside.push_back(&use);
     if (outside.empty())
       return;
-    int64_t dim = rowDims_[result].first;
-    SmallVector<int64_t> shape(shapeOf(result));
-    shape[dim] = rows_;
     b.setInsertionPointAfterValue(result);
+    int64_t dim = rowDims_[result];
     Value whole = RowUnwindowOp::create(
-        b, result.getLoc(),
-        cast<RankedTensorType>(result.getType()).clone(shape), result, dim);
+        b, result.getLoc(), withRows(result, dim, height_), result, dim);
     for (OpOperand *use : outside)
       use->set(whole);
   }
 
   AutoregressiveOp loop_;
-  int64_t rows_, canvasDim_, window_ = 0;
-  /// Each windowed value's row dimension and how far up its rows reach.
-  llvm::DenseMap<Value, std::pair<int64_t, int64_t>> rowDims_;
+  /// The rows of the first dimension the loop fills, and the canvas's
+  /// dimension of them.
+  int64_t height_, canvasDim_;
+  /// Each windowed value's row dimension.
+  llvm::DenseMap<Value, int64_t> rowDims_;
   llvm::SetVector<Operation *> admitted_;
+  /// Each admitted op's reach (RowFlow) and the rows it computes on.
+  llvm::DenseMap<Operation *, int64_t> reach_, rows_;
+  /// Windowed values whose top rows may be wrong: an op on the way reaches
+  /// up (from a window's top row, past it).
+  llvm::DenseSet<Value> inexact_;
   /// Values computed from a draw made at the step's position alone.
   llvm::DenseSet<Value> drawnAtPosition_;
   /// The (value, row dimension) pairs keepsRowsToYield answered yes for.
   llvm::DenseSet<std::pair<Value, int64_t>> keepRows_;
-  llvm::DenseMap<std::pair<Value, int64_t>, Value> windows_;
+  llvm::DenseMap<std::tuple<Value, int64_t, int64_t>, Value> windows_;
 };
 
 struct WindowRowsPass : public gm::impl::GmWindowRowsBase<WindowRowsPass> {

@@ -499,24 +499,30 @@ def Gm_AutoregressiveOp : Gm_Op<"autoregressive", [
     bool drawnOnlyAtPosition(Operation *draw);
     /// The first row of the step's window of `rows` rows at `position`
     /// (gm.row_window): the window ends at the position's row, or starts
-    /// at row 0 while that row is above its end.
+    /// at row 0 while that row is above its end (for the whole height, 0).
     int64_t windowStart(int64_t position, int64_t rows);
   }];
   let hasVerifier = 1;
 }
 
-def Gm_RowWindowOp : Gm_Op<"row_window", [Pure, HasParent<"AutoregressiveOp">]> {
+// The step's position is no operand of these: their read effect keeps CSE
+// from taking a window in one loop for the same window in a nested one.
+def Gm_RowWindowOp : Gm_Op<"row_window", [MemoryEffects<[MemRead]>, HasParent<"AutoregressiveOp">]> {
   let summary = "the rows of a sampling step's window";
   let description = [{
-    In a `gm.autoregressive` body: the `rows` rows of dimension `dim` that
-    end at the step's row, the index of position p in the first `over`
-    dimension (dimension `dim` has its size), or the first `rows` rows
-    while that row is above them: rows [s, s + rows) of the input, with
-    s = max(0, row - rows + 1). gm-window-rows computes a sampler's
-    row-causal layers on such windows: `rows` of 28 instead of all 28.
+    In a `gm.autoregressive` body: the step's window of `rows` rows in
+    dimension `dim`, the rows that end at the step's row (the index of
+    position p in the first `over` dimension, whose size H the dimension
+    has), or the first `rows` rows while that row is above them: rows
+    [s, s + rows) with s = max(0, row - rows + 1). The input is the whole
+    tensor (H rows), or the step's window of more rows than `rows` (its
+    size there): the result is the window of `rows` inside it.
+    gm-window-rows computes a sampler's row-causal layers on such windows:
+    9 rows of 28, or fewer where fewer are needed.
 
     ```mlir
     %w = gm.row_window %canvas dim 2 rows 9 : tensor<16x1x28x28xf32> -> tensor<16x1x9x28xf32>
+    %v = gm.row_window %w dim 2 rows 4 : tensor<16x1x9x28xf32> -> tensor<16x1x4x28xf32>
     ```
   }];
   let arguments = (ins Gm_Tensor:$input, I64Attr:$dim, I64Attr:$rows);
@@ -527,7 +533,7 @@ def Gm_RowWindowOp : Gm_Op<"row_window", [Pure, HasParent<"AutoregressiveOp">]> 
   let hasVerifier = 1;
 }
 
-def Gm_RowUnwindowOp : Gm_Op<"row_unwindow", [Pure, HasParent<"AutoregressiveOp">]> {
+def Gm_RowUnwindowOp : Gm_Op<"row_unwindow", [MemoryEffects<[MemRead]>, HasParent<"AutoregressiveOp">]> {
   let summary = "a sampling step's window put back at its rows";
   let description = [{
     The inverse of `gm.row_window`: the input, a window of dimension `dim`

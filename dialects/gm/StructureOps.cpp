@@ -500,33 +500,36 @@ int64_t AutoregressiveOp::windowStart(int64_t position, int64_t rows) {
   return std::max<int64_t>(0, row - rows + 1);
 }
 
-/// Checks that `window` and `full` are the same tensor but for dimension
-/// `dim`, where `full` has the size of the loop's first `over` dimension
-/// and `window` at most that many rows (gm.row_window, gm.row_unwindow).
-static LogicalResult verifyRowWindow(Operation *op, Type window, Type full,
-                                     int64_t dim) {
-  auto w = cast<RankedTensorType>(window), f = cast<RankedTensorType>(full);
+/// Checks that `small` is `big` but for dimension `dim`, where it has 1 to
+/// as many rows as `big`, and `big` has the rows of the loop's first `over`
+/// dimension (`whole`) or at most as many (a window of them).
+static LogicalResult verifyRowWindow(Operation *op, Type small, Type big,
+                                     int64_t dim, bool whole) {
+  auto s = cast<RankedTensorType>(small), b = cast<RankedTensorType>(big);
   auto loop = cast<AutoregressiveOp>(op->getParentOp());
   int64_t rows = loop.getOver().front();
-  if (dim < 0 || dim >= f.getRank())
-    return op->emitOpError() << "windows dimension " << dim << " of " << f;
-  if (f.getDimSize(dim) != rows)
+  if (dim < 0 || dim >= b.getRank())
+    return op->emitOpError() << "windows dimension " << dim << " of " << b;
+  int64_t bigRows = b.getDimSize(dim);
+  if (whole ? bigRows != rows : bigRows > rows)
     return op->emitOpError()
-           << "windows dimension " << dim << " of " << f << ", which must have "
-           << rows << " rows (the first dimension the loop fills)";
-  SmallVector<int64_t> expected(f.getShape());
-  expected[dim] = w.getRank() == f.getRank() ? w.getDimSize(dim) : 0;
-  if (w.getElementType() != f.getElementType() ||
-      w.getShape() != ArrayRef<int64_t>(expected) || expected[dim] < 1 ||
-      expected[dim] > rows)
+           << "windows dimension " << dim << " of " << b << ", which must have "
+           << (whole ? "" : "at most ") << rows
+           << " rows (the first dimension the loop fills)";
+  SmallVector<int64_t> expected(b.getShape());
+  expected[dim] = s.getRank() == b.getRank() ? s.getDimSize(dim) : 0;
+  if (s.getElementType() != b.getElementType() ||
+      s.getShape() != ArrayRef<int64_t>(expected) || expected[dim] < 1 ||
+      expected[dim] > bigRows)
     return op->emitOpError()
-           << "has a window " << w << " that is not " << f << " with 1 to "
-           << rows << " rows in dimension " << dim;
+           << "has a window " << s << " that is not " << b << " with 1 to "
+           << bigRows << " rows in dimension " << dim;
   return success();
 }
 
 LogicalResult RowWindowOp::verify() {
-  if (failed(verifyRowWindow(*this, getType(), getInput().getType(), getDim())))
+  if (failed(verifyRowWindow(*this, getType(), getInput().getType(), getDim(),
+                             /*whole=*/false)))
     return failure();
   if (getType().getDimSize(getDim()) != getRows())
     return emitOpError() << "takes " << getRows() << " rows but its result "
@@ -536,7 +539,8 @@ LogicalResult RowWindowOp::verify() {
 }
 
 LogicalResult RowUnwindowOp::verify() {
-  return verifyRowWindow(*this, getInput().getType(), getType(), getDim());
+  return verifyRowWindow(*this, getInput().getType(), getType(), getDim(),
+                         /*whole=*/true);
 }
 
 Operation *FusedOp::getReduction() {

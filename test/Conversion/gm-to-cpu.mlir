@@ -208,7 +208,10 @@ gm.model @rows {
       %w = gm.row_window %c dim 2 rows 3 : tensor<2x1x6x4xf32> -> tensor<2x1x3x4xf32>
       %e = gm.exp %w : tensor<2x1x3x4xf32>
       %u = gm.row_unwindow %e dim 2 : tensor<2x1x3x4xf32> -> tensor<2x1x6x4xf32>
-      gm.yield %u : tensor<2x1x6x4xf32>
+      %n = gm.row_window %w dim 2 rows 2 : tensor<2x1x3x4xf32> -> tensor<2x1x2x4xf32>
+      %m = gm.row_unwindow %n dim 2 : tensor<2x1x2x4xf32> -> tensor<2x1x6x4xf32>
+      %y = gm.add %u, %m : (tensor<2x1x6x4xf32>, tensor<2x1x6x4xf32>) -> tensor<2x1x6x4xf32>
+      gm.yield %y : tensor<2x1x6x4xf32>
     }
     gm.return %img : tensor<2x1x6x4xf32>
   }
@@ -234,6 +237,15 @@ gm.model @rows {
 // CHECK: scf.for
 // CHECK: %[[BACK:.*]] = memref.subview %[[WHOLE]]
 // CHECK: memref.copy %{{.*}}, %[[BACK]]
+// A window of 2 rows inside the window of 3 starts at the difference of
+// their starts.
+// CHECK: %[[START2:.*]] = arith.maxsi
+// CHECK: %[[START3:.*]] = arith.maxsi
+// CHECK: %[[INSIDE:.*]] = arith.subi %[[START2]], %[[START3]]
+// CHECK: scf.for %[[LINE2:.*]] = %{{.*}} to %c2{{.*}} step
+// CHECK: %[[FIRST2:.*]] = arith.muli %[[LINE2]], %c3
+// CHECK: arith.addi %[[FIRST2]], %[[INSIDE]]
+// CHECK: memref.copy
 
 // -----
 

@@ -1,17 +1,20 @@
 // gm-window-rows: the row-causal ops of an autoregressive body (convolutions
 // whose live taps lie at or above their centre row, elementwise ops, channel
-// slices, one_hot) run on the R rows ending at the step's row, R - 1 being
-// the most rows a chain of them reaches up; the others read their values put
-// back. Not when R would be the whole height, when an op reads rows below,
-// or when what is put back reaches the yield through an op that mixes rows
-// or may fail on the rows left zero.
+// slices, one_hot) run on windows of rows ending at the step's row: each on
+// the rows its readers need plus those it reaches up, what is put back for
+// the other ops on the step's row alone. Not when an op would need the whole
+// height, when an op reads rows below, or when what is put back reaches the
+// yield through an op that mixes rows or may fail on the rows left zero.
 // RUN: gm-opt %s -gm-window-rows | FileCheck %s
+// Windows read the step's position: CSE keeps a nested loop's own.
+// RUN: gm-opt %s -gm-window-rows -cse | FileCheck %s --check-prefix=CSE
 
 gm.model @m {
   // A gated PixelCNN layer in small: mask A (3x3, reaches 1 row up), the
-  // horizontal stack (no reach), gates on channel halves, mask B (1 more):
-  // R = 3 of 6 rows. The weights are drawn outside the loop; the draw of
-  // the pixel reads the logits put back.
+  // horizontal stack (no reach), gates on channel halves, mask B (1 more).
+  // The logits are put back for the draw: they need the step's row (1),
+  // mask B's output 1, its input 2, mask A's output 2 and its input 3. The
+  // weights are drawn outside the loop.
   // CHECK-LABEL: gm.sampler @gated
   gm.sampler @gated() -> tensor<2x1x6x4xf32> {
     %wa = gm.normal {id = 1 : i64} : tensor<4x1x3x3xf32>
@@ -21,23 +24,28 @@ gm.model @m {
     %zero = gm.constant dense<0.0> : tensor<2x1x6x4xf32>
     %img = gm.autoregressive %zero over [6, 4] : tensor<2x1x6x4xf32> {
     ^bb0(%c: tensor<2x1x6x4xf32>):
-      // CHECK: %[[W:.*]] = gm.row_window %{{.*}} dim 2 rows 3 : tensor<2x1x6x4xf32> -> tensor<2x1x3x4xf32>
-      // CHECK: gm.conv2d %[[W]], %{{.*}} : (tensor<2x1x3x4xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x3x4xf32>
+      // CHECK: %[[W2:.*]] = gm.row_window %[[C:.*]] dim 2 rows 2 : tensor<2x1x6x4xf32> -> tensor<2x1x2x4xf32>
+      // CHECK: %[[W3:.*]] = gm.row_window %[[C]] dim 2 rows 3 : tensor<2x1x6x4xf32> -> tensor<2x1x3x4xf32>
+      // CHECK: %[[V:.*]] = gm.conv2d %[[W3]], %{{.*}} : (tensor<2x1x3x4xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x3x4xf32>
+      // CHECK: %[[V2:.*]] = gm.row_window %[[V]] dim 2 rows 2 : tensor<2x4x3x4xf32> -> tensor<2x4x2x4xf32>
       %v = gm.conv2d %c, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x6x4xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x6x4xf32>
-      // CHECK: gm.conv2d %[[W]], %{{.*}} -> tensor<2x4x3x4xf32>
+      // CHECK: %[[H:.*]] = gm.conv2d %[[W2]], %{{.*}} -> tensor<2x4x2x4xf32>
       %h = gm.conv2d %c, %wh {padding = array<i64: 0, 1, 0, 1>, mask = dense<[[1, 0, 0]]> : tensor<1x3xi1>} : (tensor<2x1x6x4xf32>, tensor<4x1x1x3xf32>) -> tensor<2x4x6x4xf32>
+      // CHECK: gm.add %[[V2]], %[[H]] : (tensor<2x4x2x4xf32>, tensor<2x4x2x4xf32>) -> tensor<2x4x2x4xf32>
       %vh = gm.add %v, %h : (tensor<2x4x6x4xf32>, tensor<2x4x6x4xf32>) -> tensor<2x4x6x4xf32>
-      // CHECK: gm.slice %{{.*}} offsets [0, 0, 0, 0] sizes [2, 2, 3, 4] : tensor<2x4x3x4xf32> -> tensor<2x2x3x4xf32>
+      // CHECK: gm.slice %{{.*}} offsets [0, 0, 0, 0] sizes [2, 2, 2, 4] : tensor<2x4x2x4xf32> -> tensor<2x2x2x4xf32>
       %a = gm.slice %vh offsets [0, 0, 0, 0] sizes [2, 2, 6, 4] : tensor<2x4x6x4xf32> -> tensor<2x2x6x4xf32>
       %b = gm.slice %vh offsets [0, 2, 0, 0] sizes [2, 2, 6, 4] : tensor<2x4x6x4xf32> -> tensor<2x2x6x4xf32>
       %ta = gm.tanh %a : tensor<2x2x6x4xf32>
       %sb = gm.sigmoid %b : tensor<2x2x6x4xf32>
       %g = gm.mul %ta, %sb : (tensor<2x2x6x4xf32>, tensor<2x2x6x4xf32>) -> tensor<2x2x6x4xf32>
-      // CHECK: gm.conv2d %{{.*}} : (tensor<2x2x3x4xf32>, tensor<4x2x3x3xf32>) -> tensor<2x4x3x4xf32>
+      // CHECK: %[[V3:.*]] = gm.conv2d %{{.*}} : (tensor<2x2x2x4xf32>, tensor<4x2x3x3xf32>) -> tensor<2x4x2x4xf32>
+      // CHECK: %[[ROW:.*]] = gm.row_window %[[V3]] dim 2 rows 1 : tensor<2x4x2x4xf32> -> tensor<2x4x1x4xf32>
+      // CHECK: gm.relu %[[ROW]] : tensor<2x4x1x4xf32>
       %v2 = gm.conv2d %g, %wb {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [1, 1, 1], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x2x6x4xf32>, tensor<4x2x3x3xf32>) -> tensor<2x4x6x4xf32>
       %r = gm.relu %v2 : tensor<2x4x6x4xf32>
-      // CHECK: %[[L:.*]] = gm.conv2d %{{.*}} : (tensor<2x4x3x4xf32>, tensor<8x4x1x1xf32>) -> tensor<2x8x3x4xf32>
-      // CHECK: %[[P:.*]] = gm.row_unwindow %[[L]] dim 2 : tensor<2x8x3x4xf32> -> tensor<2x8x6x4xf32>
+      // CHECK: %[[L:.*]] = gm.conv2d %{{.*}} : (tensor<2x4x1x4xf32>, tensor<8x4x1x1xf32>) -> tensor<2x8x1x4xf32>
+      // CHECK: %[[P:.*]] = gm.row_unwindow %[[L]] dim 2 : tensor<2x8x1x4xf32> -> tensor<2x8x6x4xf32>
       %logits = gm.conv2d %r, %wo : (tensor<2x4x6x4xf32>, tensor<8x4x1x1xf32>) -> tensor<2x8x6x4xf32>
       // CHECK: gm.categorical %[[P]] axis 1
       %x = gm.categorical %logits axis 1 {id = 5 : i64} : tensor<2x8x6x4xf32> -> tensor<2x6x4xi32>
@@ -143,6 +151,31 @@ gm.model @m {
     gm.return %sum, %div, %twice : tensor<2x6x4xf32>, tensor<2x1x6x4xf32>, tensor<2x1x6x4xf32>
   }
 
+  // A loop in a loop: each windows the noise at its own step.
+  // CHECK-LABEL: gm.sampler @nested
+  // CSE-LABEL: gm.sampler @nested
+  // CSE: ^bb0(%{{.*}}: tensor<2x6x4xf32>):
+  // CSE: gm.row_window %[[E:[^ ]*]] dim 1 rows 1
+  // CSE: ^bb0(%{{.*}}: tensor<2x6x4xf32>):
+  // CSE: gm.row_window %[[E]] dim 1 rows 1
+  gm.sampler @nested() -> tensor<2x6x4xf32> {
+    %e = gm.normal {id = 18 : i64} : tensor<2x6x4xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x6x4xf32>
+    %out = gm.autoregressive %zero over [6, 4] : tensor<2x6x4xf32> {
+    ^bb0(%c: tensor<2x6x4xf32>):
+      %t = gm.add %c, %e : (tensor<2x6x4xf32>, tensor<2x6x4xf32>) -> tensor<2x6x4xf32>
+      %in = gm.autoregressive %zero over [6, 4] : tensor<2x6x4xf32> {
+      ^bb0(%d: tensor<2x6x4xf32>):
+        %u = gm.add %d, %e : (tensor<2x6x4xf32>, tensor<2x6x4xf32>) -> tensor<2x6x4xf32>
+        gm.yield %u : tensor<2x6x4xf32>
+      }
+      %s = gm.reduce_sum %in dims [1] keepdim : tensor<2x6x4xf32> -> tensor<2x1x4xf32>
+      %y = gm.add %t, %s : (tensor<2x6x4xf32>, tensor<2x1x4xf32>) -> tensor<2x6x4xf32>
+      gm.yield %y : tensor<2x6x4xf32>
+    }
+    gm.return %out : tensor<2x6x4xf32>
+  }
+
   // A draw made at the step's position alone (gm-narrow-autoregressive)
   // stays whole, and so does what reads it; a strided convolution keeps
   // its rows whole too.
@@ -161,8 +194,9 @@ gm.model @m {
     %z4 = gm.constant dense<0.0> : tensor<2x4x6x4xf32>
     %s = gm.autoregressive %z4 over [6, 4] : tensor<2x4x6x4xf32> {
     ^bb0(%c: tensor<2x4x6x4xf32>):
-      %d = gm.conv2d %c, %w {stride = array<i64: 2, 2>} : (tensor<2x4x6x4xf32>, tensor<4x4x1x1xf32>) -> tensor<2x4x3x2xf32>
-      %u = gm.upsample %d scale [2, 2] : tensor<2x4x3x2xf32> -> tensor<2x4x6x4xf32>
+      // Output row y reads row 2y - 3: below it from y = 4 on.
+      %d = gm.conv2d %c, %w {stride = array<i64: 2, 1>, padding = array<i64: 3, 0, 3, 0>} : (tensor<2x4x6x4xf32>, tensor<4x4x1x1xf32>) -> tensor<2x4x6x4xf32>
+      %u = gm.tanh %d : tensor<2x4x6x4xf32>
       gm.yield %u : tensor<2x4x6x4xf32>
     }
     gm.return %img, %s : tensor<2x6x4xf32>, tensor<2x4x6x4xf32>

@@ -19,6 +19,8 @@
 // CHECK-DAG: rows.1.npy: 6 elements, {{.*}} ok
 // CHECK-DAG: gated.npy: 96 elements, {{.*}} ok
 // CHECK-DAG: codes.npy: 30 elements, {{.*}} ok
+// CHECK-DAG: greedy.npy: 48 elements, {{.*}} ok
+// CHECK-DAG: select.npy: 48 elements, {{.*}} ok
 // CHECK-NOT: FAIL
 
 gm.model @shapes {
@@ -238,5 +240,34 @@ gm.model @shapes {
       gm.yield %x : tensor<2x5x3xi32>
     }
     gm.return %codes : tensor<2x5x3xi32>
+  }
+
+  // Put back as integers (an argmax on the window) and through booleans.
+  gm.sampler @greedy() -> tensor<2x6x4xi32> {
+    %w = gm.normal {id = 48 : i64} : tensor<5x5x3x3xf32>
+    %zero = gm.constant dense<0> : tensor<2x6x4xi32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x6x4xi32> {
+    ^bb0(%c: tensor<2x6x4xi32>):
+      %o = gm.one_hot %c classes 5 {axis = 1 : i64} : tensor<2x6x4xi32> -> tensor<2x5x6x4xf32>
+      %v = gm.conv2d %o, %w {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [1, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x5x6x4xf32>, tensor<5x5x3x3xf32>) -> tensor<2x5x6x4xf32>
+      %x = gm.argmax %v axis 1 : tensor<2x5x6x4xf32> -> tensor<2x6x4xi32>
+      gm.yield %x : tensor<2x6x4xi32>
+    }
+    gm.return %img : tensor<2x6x4xi32>
+  }
+
+  gm.sampler @select() -> tensor<2x1x6x4xf32> {
+    %w = gm.normal {id = 49 : i64} : tensor<1x1x3x3xf32>
+    %half = gm.constant dense<0.5> : tensor<2x1x6x4xf32>
+    %img = gm.autoregressive %half over [6, 4] : tensor<2x1x6x4xf32> {
+    ^bb0(%c: tensor<2x1x6x4xf32>):
+      %v = gm.conv2d %c, %w {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [1, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x6x4xf32>, tensor<1x1x3x3xf32>) -> tensor<2x1x6x4xf32>
+      %k = gm.constant dense<0.0> : tensor<f32>
+      %m = gm.compare gt, %v, %k : (tensor<2x1x6x4xf32>, tensor<f32>) -> tensor<2x1x6x4xi1>
+      %n = gm.normal {id = 50 : i64} : tensor<2x1x6x4xf32>
+      %y = gm.select %m, %n, %v : (tensor<2x1x6x4xi1>, tensor<2x1x6x4xf32>, tensor<2x1x6x4xf32>) -> tensor<2x1x6x4xf32>
+      gm.yield %y : tensor<2x1x6x4xf32>
+    }
+    gm.return %img : tensor<2x1x6x4xf32>
   }
 }

@@ -683,30 +683,32 @@ LogicalResult ModelEmitter::emitAutoregressive(OpBuilder &b,
 LogicalResult ModelEmitter::emitRowWindow(OpBuilder &b, Operation *op,
                                           FunctionState &fs) {
   Location loc = op->getLoc();
+  // The window (`small`) lies inside the whole tensor or a wider window
+  // (`big`): a row_window copies out of it, a row_unwindow into it.
   bool unwindow = isa<RowUnwindowOp>(op);
-  Value window = unwindow ? op->getOperand(0) : op->getResult(0);
-  Value whole = unwindow ? op->getResult(0) : op->getOperand(0);
+  Value small = unwindow ? op->getOperand(0) : op->getResult(0);
+  Value big = unwindow ? op->getResult(0) : op->getOperand(0);
   int64_t dim = op->getAttrOfType<IntegerAttr>("dim").getInt();
-  ArrayRef<int64_t> shape = cast<RankedTensorType>(whole.getType()).getShape();
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(big.getType()).getShape();
   int64_t outer = 1, inner = 1;
   for (int64_t d : shape.take_front(dim))
     outer *= d;
   for (int64_t d : shape.drop_front(dim + 1))
     inner *= d;
-  int64_t rows = shape[dim];
-  int64_t windowRows = cast<RankedTensorType>(window.getType()).getDimSize(dim);
-  FailureOr<Value> windowView =
-      viewOf(b, loc, fs, window, {outer * windowRows * inner});
-  FailureOr<Value> wholeView =
-      viewOf(b, loc, fs, whole, {outer * rows * inner});
-  if (failed(windowView) || failed(wholeView))
+  int64_t bigRows = shape[dim];
+  int64_t smallRows = cast<RankedTensorType>(small.getType()).getDimSize(dim);
+  FailureOr<Value> smallView =
+      viewOf(b, loc, fs, small, {outer * smallRows * inner});
+  FailureOr<Value> bigView = viewOf(b, loc, fs, big, {outer * bigRows * inner});
+  if (failed(smallView) || failed(bigView))
     return failure();
   if (unwindow) {
     Value zero = arith::ConstantOp::create(
-        b, loc, b.getZeroAttr(getElementTypeOrSelf(whole.getType())));
-    linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{*wholeView});
+        b, loc, b.getZeroAttr(getElementTypeOrSelf(big.getType())));
+    linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{*bigView});
   }
-  // The window's first row (AutoregressiveOp::windowStart).
+  // Where each window starts (AutoregressiveOp::windowStart), and so where
+  // the small one starts inside the big one.
   auto loop = cast<AutoregressiveOp>(op->getParentOp());
   auto index = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
@@ -715,29 +717,33 @@ LogicalResult ModelEmitter::emitRowWindow(OpBuilder &b, Operation *op,
       arith::IndexCastOp::create(b, loc, b.getIndexType(), fs.position);
   Value row = arith::DivUIOp::create(
       b, loc, position, index(loop.getPositions() / loop.getOver().front()));
-  Value start = arith::MaxSIOp::create(
-      b, loc, arith::SubIOp::create(b, loc, row, index(windowRows - 1)),
-      index(0));
-  // Each line of rows before `dim` holds one run of window rows.
+  auto start = [&](int64_t rows) -> Value {
+    return arith::MaxSIOp::create(
+        b, loc, arith::SubIOp::create(b, loc, row, index(rows - 1)), index(0));
+  };
+  Value offset = start(smallRows);
+  if (bigRows != loop.getOver().front()) // a window of a window
+    offset = arith::SubIOp::create(b, loc, offset, start(bigRows));
+  // Each line of the dimensions before `dim` holds one run of window rows.
   scf::ForOp lines = countedLoop(b, loc, outer);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPoint(lines.getBody()->getTerminator());
   Value o = lines.getInductionVar();
-  Value wholeAt = arith::MulIOp::create(
+  Value bigAt = arith::MulIOp::create(
       b, loc,
       arith::AddIOp::create(
-          b, loc, arith::MulIOp::create(b, loc, o, index(rows)), start),
+          b, loc, arith::MulIOp::create(b, loc, o, index(bigRows)), offset),
       index(inner));
-  Value windowAt = arith::MulIOp::create(b, loc, o, index(windowRows * inner));
+  Value smallAt = arith::MulIOp::create(b, loc, o, index(smallRows * inner));
   auto run = [&](Value view, Value at) -> Value {
     return memref::SubViewOp::create(
         b, loc, view, ArrayRef<OpFoldResult>{at},
-        ArrayRef<OpFoldResult>{b.getIndexAttr(windowRows * inner)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(smallRows * inner)},
         ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
   };
-  Value from = unwindow ? run(*windowView, windowAt) : run(*wholeView, wholeAt);
-  Value to = unwindow ? run(*wholeView, wholeAt) : run(*windowView, windowAt);
-  memref::CopyOp::create(b, loc, from, to);
+  Value inBig = run(*bigView, bigAt), inSmall = run(*smallView, smallAt);
+  memref::CopyOp::create(b, loc, unwindow ? inSmall : inBig,
+                         unwindow ? inBig : inSmall);
   return success();
 }
 

@@ -1695,14 +1695,50 @@ gm.model @m {
 
 // -----
 
-// The windowed dimension has the rows of the first filled dimension.
+// The windowed dimension has the rows of the first filled dimension, or
+// fewer (a window of them).
+gm.model @m {
+  gm.sampler @s() -> tensor<2x4x4xf32> {
+    %zero = gm.constant dense<0.0> : tensor<2x4x4xf32>
+    %img = gm.autoregressive %zero over [4, 4] : tensor<2x4x4xf32> {
+    ^bb0(%c: tensor<2x4x4xf32>):
+      %x = gm.constant dense<0.0> : tensor<2x6x4xf32>
+      // expected-error @+1 {{'gm.row_window' op windows dimension 1 of 'tensor<2x6x4xf32>', which must have at most 4 rows (the first dimension the loop fills)}}
+      %w = gm.row_window %x dim 1 rows 2 : tensor<2x6x4xf32> -> tensor<2x2x4xf32>
+      gm.yield %c : tensor<2x4x4xf32>
+    }
+    gm.return %img : tensor<2x4x4xf32>
+  }
+}
+
+// -----
+
+// A window of a window has fewer rows.
 gm.model @m {
   gm.sampler @s() -> tensor<2x6x4xf32> {
     %zero = gm.constant dense<0.0> : tensor<2x6x4xf32>
     %img = gm.autoregressive %zero over [6, 4] : tensor<2x6x4xf32> {
     ^bb0(%c: tensor<2x6x4xf32>):
-      // expected-error @+1 {{'gm.row_window' op windows dimension 2 of 'tensor<2x6x4xf32>', which must have 6 rows (the first dimension the loop fills)}}
-      %w = gm.row_window %c dim 2 rows 2 : tensor<2x6x4xf32> -> tensor<2x6x2xf32>
+      %w = gm.row_window %c dim 1 rows 2 : tensor<2x6x4xf32> -> tensor<2x2x4xf32>
+      // expected-error @+1 {{'gm.row_window' op has a window 'tensor<2x3x4xf32>' that is not 'tensor<2x2x4xf32>' with 1 to 2 rows in dimension 1}}
+      %v = gm.row_window %w dim 1 rows 3 : tensor<2x2x4xf32> -> tensor<2x3x4xf32>
+      gm.yield %c : tensor<2x6x4xf32>
+    }
+    gm.return %img : tensor<2x6x4xf32>
+  }
+}
+
+// -----
+
+// What is put back takes all the rows.
+gm.model @m {
+  gm.sampler @s() -> tensor<2x6x4xf32> {
+    %zero = gm.constant dense<0.0> : tensor<2x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x6x4xf32> {
+    ^bb0(%c: tensor<2x6x4xf32>):
+      %w = gm.row_window %c dim 1 rows 2 : tensor<2x6x4xf32> -> tensor<2x2x4xf32>
+      // expected-error @+1 {{'gm.row_unwindow' op windows dimension 1 of 'tensor<2x5x4xf32>', which must have 6 rows (the first dimension the loop fills)}}
+      %u = gm.row_unwindow %w dim 1 : tensor<2x2x4xf32> -> tensor<2x5x4xf32>
       gm.yield %c : tensor<2x6x4xf32>
     }
     gm.return %img : tensor<2x6x4xf32>
