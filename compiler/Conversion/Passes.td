@@ -52,7 +52,8 @@ def GmToCpu : Pass<"gm-to-cpu", "::mlir::ModuleOp"> {
       line of the dimensions before its own, the run of rows its step's
       window takes out of the whole tensor or a wider window (where the
       windows start computed from the position); a `gm.row_unwindow` fills
-      its result with zeros and copies the runs back.
+      its result with zeros and copies the runs back (no zeros when only
+      draws marked `gm.at_position` read it: they read the step's row).
     - `void gm_run(i32 entry, GmFrame *)` dispatches to the entries and
       `const char *gm_model_info()` returns the model as JSON.
 

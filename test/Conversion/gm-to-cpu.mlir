@@ -249,6 +249,30 @@ gm.model @rows {
 
 // -----
 
+// Put back for a draw made at the step's position alone (gm.at_position),
+// which reads nothing outside the window: no zeros.
+gm.model @rows_drawn {
+  gm.sampler @s() -> tensor<2x6x4xi32> {
+    %zero = gm.constant dense<0> : tensor<2x6x4xi32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x6x4xi32> {
+    ^bb0(%c: tensor<2x6x4xi32>):
+      %l = gm.normal {id = 1 : i64} : tensor<2x3x1x4xf32>
+      %u = gm.row_unwindow %l dim 2 : tensor<2x3x1x4xf32> -> tensor<2x3x6x4xf32>
+      %x = gm.categorical %u axis 1 {gm.at_position, id = 2 : i64} : tensor<2x3x6x4xf32> -> tensor<2x6x4xi32>
+      gm.yield %x : tensor<2x6x4xi32>
+    }
+    gm.return %img : tensor<2x6x4xi32>
+  }
+}
+// CHECK-LABEL: func.func @gm_sampler_s
+// CHECK: scf.for
+// CHECK: call @gmrt_library(
+// CHECK-NOT: linalg.fill
+// CHECK: memref.copy
+// CHECK: call @gmrt_library_at(
+
+// -----
+
 // A window copies rows of the plain layout (checkLayouts).
 gm.model @blocked_rows {
   gm.sampler @s() -> tensor<2x16x6x4xf32> {
