@@ -25,10 +25,6 @@ using namespace mlir::gm;
 
 namespace {
 
-ArrayRef<int64_t> shapeOf(Value v) {
-  return cast<RankedTensorType>(v.getType()).getShape();
-}
-
 /// The operand and result positions where a library op computes on the
 /// blocked layout: a plain value there costs the runtime a reorder.
 struct BlockedSlots {

@@ -30,10 +30,6 @@ using namespace mlir::gm;
 
 namespace {
 
-ArrayRef<int64_t> shapeOf(Value v) {
-  return cast<RankedTensorType>(v.getType()).getShape();
-}
-
 /// How rows pass through an op: each result's row dimension, how many
 /// rows above its own a result row reads (0: the op keeps rows), and
 /// whether some values are errors (an integer division by zero, a class
@@ -178,16 +174,16 @@ public:
   /// fewer rows than the height, or a value put back would not be exact.
   bool plan() {
     Block &body = loop_.getBody().front();
-    Value canvas = body.getArgument(0);
-    rowDims_[canvas] = canvasDim_;
+    rowDims_[body.getArgument(0)] = canvasDim_;
     for (Operation &op : body.without_terminator())
       admit(&op);
-    rowDims_.erase(canvas);
     if (admitted_.empty())
       return false;
     // An op computes the rows its readers need exact, the bottom ones of
     // its window, plus those it reaches up: what is put back needs only
-    // the step's row.
+    // the step's row. Its inputs are then exact in every row it reads: the
+    // bottom rows of a wider window (or all rows of one clamped to start
+    // at row 0, where the padding above is the image's own).
     int64_t widest = 0;
     for (Operation *op : llvm::reverse(admitted_)) {
       int64_t needed = 1;
@@ -199,12 +195,15 @@ public:
     }
     if (widest >= height_)
       return false;
-    // What is put back is exact at the step's row alone.
-    for (auto &[value, dim] : rowDims_)
+    // What is put back is exact at the step's row alone (the canvas, read
+    // whole, everywhere).
+    for (Operation *op : admitted_) {
+      Value value = op->getResult(0);
       for (OpOperand &use : value.getUses())
         if (!admitted_.contains(use.getOwner()) &&
-            !keepsRowsToYield(use.getOwner(), value, dim))
+            !keepsRowsToYield(use.getOwner(), value, rowDims_[value]))
           return false;
+    }
     return true;
   }
 
@@ -214,6 +213,8 @@ public:
       int64_t dim = rowDims_[op->getResult(0)], rows = rows_[op];
       b.setInsertionPoint(op);
       for (OpOperand &operand : op->getOpOperands()) {
+        // The canvas and windowed values have their rows where admit()
+        // found them; whole values read elementwise, aligned at the right.
         std::optional<int64_t> d;
         if (auto it = rowDims_.find(operand.get()); it != rowDims_.end())
           d = it->second;
@@ -250,8 +251,9 @@ private:
     if (op->getNumRegions() != 0 || isa<RandomOpInterface>(op) ||
         op->getNumResults() != 1)
       return;
+    // A fallible op may run here: an op reads the bottom rows of its
+    // operands' windows, which are exact (see plan()).
     std::optional<RowFlow> flow;
-    bool exact = true;
     for (Value operand : op->getOperands()) {
       auto it = rowDims_.find(operand);
       if (it == rowDims_.end())
@@ -259,12 +261,9 @@ private:
       std::optional<RowFlow> f = rowFlow(op, operand, it->second);
       if (!f || (flow && f->dims != flow->dims))
         return;
-      exact &= !inexact_.contains(operand);
       flow = f;
     }
-    // A fallible op reads exact rows only, not ones computed without the
-    // rows above their window.
-    if (!flow || (flow->fallible && !exact))
+    if (!flow)
       return;
     // Whole values it reads must have the height to be windowed.
     for (Value operand : op->getOperands())
@@ -276,8 +275,6 @@ private:
     admitted_.insert(op);
     reach_[op] = flow->reach;
     rowDims_[op->getResult(0)] = flow->dims.front();
-    if (!exact || flow->reach != 0)
-      inexact_.insert(op->getResult(0));
   }
 
   /// Whether `user` reads `value` at row r for row r alone, and so does
@@ -346,14 +343,11 @@ private:
   /// The rows of the first dimension the loop fills, and the canvas's
   /// dimension of them.
   int64_t height_, canvasDim_;
-  /// Each windowed value's row dimension.
+  /// The row dimension of the canvas and of each windowed value.
   llvm::DenseMap<Value, int64_t> rowDims_;
   llvm::SetVector<Operation *> admitted_;
   /// Each admitted op's reach (RowFlow) and the rows it computes on.
   llvm::DenseMap<Operation *, int64_t> reach_, rows_;
-  /// Windowed values whose top rows may be wrong: an op on the way reaches
-  /// up (from a window's top row, past it).
-  llvm::DenseSet<Value> inexact_;
   /// Values computed from a draw made at the step's position alone.
   llvm::DenseSet<Value> drawnAtPosition_;
   /// The (value, row dimension) pairs keepsRowsToYield answered yes for.

@@ -48,6 +48,11 @@ namespace mlir::gm {
 /// These are what gm-fuse fuses and what a gm.fused body may hold.
 bool isElementwise(Operation *op);
 
+/// The shape of `value`, a ranked tensor (every gm tensor is).
+inline ArrayRef<int64_t> shapeOf(Value value) {
+  return cast<RankedTensorType>(value.getType()).getShape();
+}
+
 /// Whether elementwise `op` traps on a zero operand (integer division): it
 /// may not run on elements whose values nobody reads, which may be zero
 /// (gm-narrow-autoregressive, gm-window-rows).

@@ -10,9 +10,6 @@
 using namespace mlir;
 using namespace mlir::gm;
 
-static ArrayRef<int64_t> shapeOf(Value v) {
-  return cast<RankedTensorType>(v.getType()).getShape();
-}
 static Type elementOf(Value v) {
   return cast<RankedTensorType>(v.getType()).getElementType();
 }

@@ -78,6 +78,68 @@ gm.model @m {
     gm.return %codes : tensor<2x5x3xi32>
   }
 
+  // The canvas's rows where the op that reads it has them: a reshape that
+  // adds a trailing dimension, one_hot on the last axis, a sum over the
+  // columns of a 2-D canvas (its rows are dimension 0).
+  // CHECK-LABEL: gm.sampler @elsewhere
+  gm.sampler @elsewhere() -> (tensor<2x5x3xf32>, tensor<2x5x3xi32>, tensor<4x4xf32>) {
+    %init = gm.normal {id = 19 : i64} : tensor<2x5x3xf32>
+    // CHECK: gm.row_window %{{.*}} dim 1 rows 1 : tensor<2x5x3xf32> -> tensor<2x1x3xf32>
+    // CHECK: gm.reshape %{{.*}} : tensor<2x1x3xf32> -> tensor<2x1x3x1xf32>
+    %a = gm.autoregressive %init over [5, 3] : tensor<2x5x3xf32> {
+    ^bb0(%c: tensor<2x5x3xf32>):
+      %r = gm.reshape %c : tensor<2x5x3xf32> -> tensor<2x5x3x1xf32>
+      %e = gm.exp %r : tensor<2x5x3x1xf32>
+      %y = gm.reshape %e : tensor<2x5x3x1xf32> -> tensor<2x5x3xf32>
+      gm.yield %y : tensor<2x5x3xf32>
+    }
+    %zero = gm.constant dense<0> : tensor<2x5x3xi32>
+    // CHECK: gm.row_window %{{.*}} dim 1 rows 1 : tensor<2x5x3xi32> -> tensor<2x1x3xi32>
+    // CHECK: gm.one_hot %{{.*}} classes 4 : tensor<2x1x3xi32> -> tensor<2x1x3x4xf32>
+    %b = gm.autoregressive %zero over [5, 3] : tensor<2x5x3xi32> {
+    ^bb0(%c: tensor<2x5x3xi32>):
+      %o = gm.one_hot %c classes 4 : tensor<2x5x3xi32> -> tensor<2x5x3x4xf32>
+      %x = gm.categorical %o axis 3 {id = 20 : i64} : tensor<2x5x3x4xf32> -> tensor<2x5x3xi32>
+      gm.yield %x : tensor<2x5x3xi32>
+    }
+    %init2 = gm.normal {id = 21 : i64} : tensor<4x4xf32>
+    // CHECK: gm.row_window %{{.*}} dim 0 rows 1 : tensor<4x4xf32> -> tensor<1x4xf32>
+    // CHECK: gm.reduce_sum %{{.*}} dims [1] : tensor<1x4xf32> -> tensor<1xf32>
+    %d = gm.autoregressive %init2 over [4, 4] : tensor<4x4xf32> {
+    ^bb0(%c: tensor<4x4xf32>):
+      %s = gm.reduce_sum %c dims [1] : tensor<4x4xf32> -> tensor<4xf32>
+      %t = gm.reshape %s : tensor<4xf32> -> tensor<4x1xf32>
+      %y = gm.add %c, %t : (tensor<4x4xf32>, tensor<4x1xf32>) -> tensor<4x4xf32>
+      gm.yield %y : tensor<4x4xf32>
+    }
+    gm.return %a, %b, %d : tensor<2x5x3xf32>, tensor<2x5x3xi32>, tensor<4x4xf32>
+  }
+
+  // one_hot after a convolution that reaches up: it reads the bottom row of
+  // the convolution's window of 2, which is exact.
+  // CHECK-LABEL: gm.sampler @fallible
+  // CHECK: gm.conv2d %{{.*}} -> tensor<2x3x2x4xf32>
+  // CHECK: gm.row_window %{{.*}} dim 2 rows 1 : tensor<2x3x2x4xf32> -> tensor<2x3x1x4xf32>
+  // CHECK: gm.argmax
+  // CHECK: gm.one_hot %{{.*}} -> tensor<2x3x1x4xf32>
+  gm.sampler @fallible() -> tensor<2x1x6x4xf32> {
+    %wa = gm.normal {id = 22 : i64} : tensor<3x1x3x3xf32>
+    %wo = gm.normal {id = 23 : i64} : tensor<5x3x1x1xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x1x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x1x6x4xf32> {
+    ^bb0(%c: tensor<2x1x6x4xf32>):
+      %v = gm.conv2d %c, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [1, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x6x4xf32>, tensor<3x1x3x3xf32>) -> tensor<2x3x6x4xf32>
+      %a = gm.argmax %v axis 1 : tensor<2x3x6x4xf32> -> tensor<2x6x4xi32>
+      %o = gm.one_hot %a classes 3 {axis = 1 : i64} : tensor<2x6x4xi32> -> tensor<2x3x6x4xf32>
+      %l = gm.conv2d %o, %wo : (tensor<2x3x6x4xf32>, tensor<5x3x1x1xf32>) -> tensor<2x5x6x4xf32>
+      %x = gm.categorical %l axis 1 {id = 24 : i64} : tensor<2x5x6x4xf32> -> tensor<2x6x4xi32>
+      %f = gm.cast %x : tensor<2x6x4xi32> to tensor<2x6x4xf32>
+      %y = gm.reshape %f : tensor<2x6x4xf32> -> tensor<2x1x6x4xf32>
+      gm.yield %y : tensor<2x1x6x4xf32>
+    }
+    gm.return %img : tensor<2x1x6x4xf32>
+  }
+
   // A convolution that reads the row below (no mask): nothing is windowed.
   // CHECK-LABEL: gm.sampler @below
   // CHECK-NOT: gm.row_window

@@ -21,6 +21,8 @@
 // CHECK-DAG: codes.npy: 30 elements, {{.*}} ok
 // CHECK-DAG: greedy.npy: 48 elements, {{.*}} ok
 // CHECK-DAG: select.npy: 48 elements, {{.*}} ok
+// CHECK-DAG: fallible.npy: 48 elements, {{.*}} ok
+// CHECK-DAG: last_axis.npy: 30 elements, {{.*}} ok
 // CHECK-NOT: FAIL
 
 gm.model @shapes {
@@ -269,5 +271,38 @@ gm.model @shapes {
       gm.yield %y : tensor<2x1x6x4xf32>
     }
     gm.return %img : tensor<2x1x6x4xf32>
+  }
+
+  // A one_hot of what a convolution reaching up computed; one_hot on the
+  // last axis of the canvas.
+  gm.sampler @fallible() -> tensor<2x1x6x4xf32> {
+    %wa = gm.normal {id = 51 : i64} : tensor<3x1x3x3xf32>
+    %wo = gm.normal {id = 52 : i64} : tensor<5x3x1x1xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x1x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x1x6x4xf32> {
+    ^bb0(%c: tensor<2x1x6x4xf32>):
+      %v = gm.conv2d %c, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [1, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x6x4xf32>, tensor<3x1x3x3xf32>) -> tensor<2x3x6x4xf32>
+      %a = gm.argmax %v axis 1 : tensor<2x3x6x4xf32> -> tensor<2x6x4xi32>
+      %o = gm.one_hot %a classes 3 {axis = 1 : i64} : tensor<2x6x4xi32> -> tensor<2x3x6x4xf32>
+      %l = gm.conv2d %o, %wo : (tensor<2x3x6x4xf32>, tensor<5x3x1x1xf32>) -> tensor<2x5x6x4xf32>
+      %x = gm.categorical %l axis 1 {id = 53 : i64} : tensor<2x5x6x4xf32> -> tensor<2x6x4xi32>
+      %f = gm.cast %x : tensor<2x6x4xi32> to tensor<2x6x4xf32>
+      %y = gm.reshape %f : tensor<2x6x4xf32> -> tensor<2x1x6x4xf32>
+      gm.yield %y : tensor<2x1x6x4xf32>
+    }
+    gm.return %img : tensor<2x1x6x4xf32>
+  }
+
+  gm.sampler @last_axis() -> tensor<2x5x3xi32> {
+    %zero = gm.constant dense<1> : tensor<2x5x3xi32>
+    %codes = gm.autoregressive %zero over [5, 3] : tensor<2x5x3xi32> {
+    ^bb0(%c: tensor<2x5x3xi32>):
+      %o = gm.one_hot %c classes 4 : tensor<2x5x3xi32> -> tensor<2x5x3x4xf32>
+      %n = gm.normal {id = 54 : i64} : tensor<2x5x3x4xf32>
+      %l = gm.add %o, %n : (tensor<2x5x3x4xf32>, tensor<2x5x3x4xf32>) -> tensor<2x5x3x4xf32>
+      %x = gm.categorical %l axis 3 {id = 55 : i64} : tensor<2x5x3x4xf32> -> tensor<2x5x3xi32>
+      gm.yield %x : tensor<2x5x3xi32>
+    }
+    gm.return %codes : tensor<2x5x3xi32>
   }
 }

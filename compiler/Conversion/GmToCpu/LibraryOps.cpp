@@ -20,10 +20,6 @@ using namespace mlir::gm::cpu;
 
 namespace json = llvm::json;
 
-static ArrayRef<int64_t> shapeOf(Value v) {
-  return cast<RankedTensorType>(v.getType()).getShape();
-}
-
 static std::string dtypeOf(Value v) {
   return typeName(cast<RankedTensorType>(v.getType()).getElementType());
 }

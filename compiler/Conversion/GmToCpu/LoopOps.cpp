@@ -252,9 +252,6 @@ Value mlir::gm::cpu::emitScalarOp(OpBuilder &b, Location loc, Operation *op,
 // Nests
 //===----------------------------------------------------------------------===//
 
-static ArrayRef<int64_t> shapeOf(Value v) {
-  return cast<RankedTensorType>(v.getType()).getShape();
-}
 static Type elementTypeOf(Value v) {
   return cast<RankedTensorType>(v.getType()).getElementType();
 }
