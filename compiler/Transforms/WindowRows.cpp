@@ -33,8 +33,8 @@ namespace {
 /// How rows pass through an op: each result's row dimension, how many
 /// rows above its own a result row reads (0: the op keeps rows), and
 /// whether some values are errors (an integer division by zero, a class
-/// out of range): then it may read only exact rows, not ones computed
-/// without the rows above the window or left zero outside it.
+/// out of range): then it may not read a value put back, exact at the
+/// step's row alone.
 struct RowFlow {
   SmallVector<int64_t, 1> dims;
   int64_t reach = 0;
@@ -316,8 +316,9 @@ private:
       b.setInsertionPointAfter(def);
     else
       b.setInsertionPointToStart(&body);
-    Value w = RowWindowOp::create(b, value.getLoc(), withRows(value, dim, rows),
-                                  value, dim, rows);
+    auto w = RowWindowOp::create(b, value.getLoc(), withRows(value, dim, rows),
+                                 value, dim, rows);
+    narrowings_.insert(w);
     windows_[key] = w;
     return w;
   }
@@ -327,7 +328,7 @@ private:
     SmallVector<OpOperand *> outside;
     for (OpOperand &use : result.getUses())
       if (!admitted_.contains(use.getOwner()) &&
-          !isa<RowWindowOp>(use.getOwner()))
+          !narrowings_.contains(use.getOwner()))
         outside.push_back(&use);
     if (outside.empty())
       return;
@@ -352,7 +353,9 @@ private:
   llvm::DenseSet<Value> drawnAtPosition_;
   /// The (value, row dimension) pairs keepsRowsToYield answered yes for.
   llvm::DenseSet<std::pair<Value, int64_t>> keepRows_;
+  /// The windows made, by (value, row dimension, rows), and the ops.
   llvm::DenseMap<std::tuple<Value, int64_t, int64_t>, Value> windows_;
+  llvm::DenseSet<Operation *> narrowings_;
 };
 
 struct WindowRowsPass : public gm::impl::GmWindowRowsBase<WindowRowsPass> {

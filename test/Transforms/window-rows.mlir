@@ -8,6 +8,11 @@
 // RUN: gm-opt %s -gm-window-rows | FileCheck %s
 // Windows read the step's position: CSE keeps a nested loop's own.
 // RUN: gm-opt %s -gm-window-rows -cse | FileCheck %s --check-prefix=CSE
+// A second run finds nothing more to window (the windows it made read the
+// canvas, and they are no ops it windows).
+// RUN: gm-opt %s -gm-window-rows > %t.once
+// RUN: gm-opt %t.once -gm-window-rows > %t.twice
+// RUN: diff %t.once %t.twice
 
 gm.model @m {
   // A gated PixelCNN layer in small: mask A (3x3, reaches 1 row up), the
