@@ -724,8 +724,8 @@ LogicalResult ModelEmitter::emitRowWindow(OpBuilder &b, Operation *op,
   Value row = arith::DivUIOp::create(
       b, loc, position, index(loop.getPositions() / loop.getOver().front()));
   auto start = [&](int64_t rows) -> Value {
-    return arith::MaxSIOp::create(
-        b, loc, arith::SubIOp::create(b, loc, row, index(rows - 1)), index(0));
+    Value up = arith::SubIOp::create(b, loc, row, index(rows - 1));
+    return arith::MaxSIOp::create(b, loc, up, index(0));
   };
   Value offset = start(smallRows);
   if (bigRows != loop.getOver().front()) // a window of a window
@@ -735,11 +735,9 @@ LogicalResult ModelEmitter::emitRowWindow(OpBuilder &b, Operation *op,
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPoint(lines.getBody()->getTerminator());
   Value o = lines.getInductionVar();
-  Value bigAt = arith::MulIOp::create(
-      b, loc,
-      arith::AddIOp::create(
-          b, loc, arith::MulIOp::create(b, loc, o, index(bigRows)), offset),
-      index(inner));
+  Value bigLine = arith::MulIOp::create(b, loc, o, index(bigRows));
+  Value bigRow = arith::AddIOp::create(b, loc, bigLine, offset);
+  Value bigAt = arith::MulIOp::create(b, loc, bigRow, index(inner));
   Value smallAt = arith::MulIOp::create(b, loc, o, index(smallRows * inner));
   auto run = [&](Value view, Value at) -> Value {
     return memref::SubViewOp::create(
