@@ -316,19 +316,25 @@ private:
       b.setInsertionPointAfter(def);
     else
       b.setInsertionPointToStart(&body);
-    auto w = RowWindowOp::create(b, value.getLoc(), withRows(value, dim, rows),
-                                 value, dim, rows);
-    narrowings_.insert(w);
+    Value w = RowWindowOp::create(b, value.getLoc(), withRows(value, dim, rows),
+                                  value, dim, rows);
     windows_[key] = w;
     return w;
+  }
+
+  /// Whether `op` is a window windowOf() made (one written before the pass
+  /// reads its input whole).
+  bool madeHere(Operation *op) {
+    auto w = dyn_cast<RowWindowOp>(op);
+    return w && windows_.lookup({w.getInput(), w.getDim(), w.getRows()}) ==
+                    w.getResult();
   }
 
   /// Has the ops that do not compute on windows read `result` whole.
   void putBack(OpBuilder &b, Value result) {
     SmallVector<OpOperand *> outside;
     for (OpOperand &use : result.getUses())
-      if (!admitted_.contains(use.getOwner()) &&
-          !narrowings_.contains(use.getOwner()))
+      if (!admitted_.contains(use.getOwner()) && !madeHere(use.getOwner()))
         outside.push_back(&use);
     if (outside.empty())
       return;
@@ -353,9 +359,8 @@ private:
   llvm::DenseSet<Value> drawnAtPosition_;
   /// The (value, row dimension) pairs keepsRowsToYield answered yes for.
   llvm::DenseSet<std::pair<Value, int64_t>> keepRows_;
-  /// The windows made, by (value, row dimension, rows), and the ops.
+  /// The windows made, by (value, row dimension, rows).
   llvm::DenseMap<std::tuple<Value, int64_t, int64_t>, Value> windows_;
-  llvm::DenseSet<Operation *> narrowings_;
 };
 
 struct WindowRowsPass : public gm::impl::GmWindowRowsBase<WindowRowsPass> {
