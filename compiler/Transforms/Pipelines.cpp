@@ -31,6 +31,8 @@ void gm::buildGmOptimizePipeline(OpPassManager &pm,
   // ... and computes its row-causal layers on the rows it needs.
   if (options.windows)
     model.addPass(createGmWindowRows());
+  // A loop's invariant work (a prior's conditioning) runs once, before it.
+  model.addPass(createGmHoistInvariants());
   // One loop per elementwise chain, then the buffers of what remains.
   if (options.fuse)
     model.addPass(createGmFuse(GmFuseOptions{options.epilogues}));

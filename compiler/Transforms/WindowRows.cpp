@@ -121,7 +121,9 @@ std::optional<RowFlow> rowFlow(Operation *user, Value operand, int64_t dim) {
     return same(dim);
   }
   if (auto concat = dyn_cast<ConcatOp>(user))
-    return concat.getAxis() == dim ? std::nullopt : std::optional(same(dim));
+    return static_cast<int64_t>(concat.getAxis()) == dim
+               ? std::nullopt
+               : std::optional(same(dim));
   if (isa<ReduceSumOp, ReduceMeanOp, ReduceMaxOp>(user)) {
     auto dims = user->getAttrOfType<DenseI64ArrayAttr>("dims").asArrayRef();
     if (llvm::is_contained(dims, dim))

@@ -23,6 +23,7 @@
 // CHECK-DAG: select.npy: 48 elements, {{.*}} ok
 // CHECK-DAG: fallible.npy: 48 elements, {{.*}} ok
 // CHECK-DAG: last_axis.npy: 30 elements, {{.*}} ok
+// CHECK-DAG: conditioned.npy: 32 elements, {{.*}} ok
 // CHECK-NOT: FAIL
 
 gm.model @shapes {
@@ -242,6 +243,37 @@ gm.model @shapes {
       gm.yield %x : tensor<2x5x3xi32>
     }
     gm.return %codes : tensor<2x5x3xi32>
+  }
+
+  // gm-hoist-invariants: codes drawn by one loop condition the next (a
+  // VQ-VAE-2 prior in small). Their one-hot upsampling and the 1x1
+  // convolution on it run once, before the second loop, beside its
+  // windowed masked convolution of the canvas.
+  gm.sampler @conditioned() -> tensor<2x4x4xi32> {
+    %wt = gm.normal {id = 60 : i64} : tensor<3x3x1x3xf32>
+    %wc = gm.normal {id = 61 : i64} : tensor<3x3x1x1xf32>
+    %wb = gm.normal {id = 62 : i64} : tensor<3x3x2x3xf32>
+    %zt = gm.constant dense<0> : tensor<2x2x2xi32>
+    %top = gm.autoregressive %zt over [2, 2] : tensor<2x2x2xi32> {
+    ^bb0(%c: tensor<2x2x2xi32>):
+      %o = gm.one_hot %c classes 3 {axis = 1 : i64} : tensor<2x2x2xi32> -> tensor<2x3x2x2xf32>
+      %v = gm.conv2d %o, %wt {padding = array<i64: 0, 1, 0, 1>, mask = dense<[[1, 0, 0]]> : tensor<1x3xi1>} : (tensor<2x3x2x2xf32>, tensor<3x3x1x3xf32>) -> tensor<2x3x2x2xf32>
+      %x = gm.categorical %v axis 1 {id = 63 : i64} : tensor<2x3x2x2xf32> -> tensor<2x2x2xi32>
+      gm.yield %x : tensor<2x2x2xi32>
+    }
+    %zb = gm.constant dense<0> : tensor<2x4x4xi32>
+    %codes = gm.autoregressive %zb over [4, 4] : tensor<2x4x4xi32> {
+    ^bb0(%c: tensor<2x4x4xi32>):
+      %t = gm.one_hot %top classes 3 {axis = 1 : i64} : tensor<2x2x2xi32> -> tensor<2x3x2x2xf32>
+      %up = gm.upsample %t scale [2, 2] : tensor<2x3x2x2xf32> -> tensor<2x3x4x4xf32>
+      %cond = gm.conv2d %up, %wc : (tensor<2x3x4x4xf32>, tensor<3x3x1x1xf32>) -> tensor<2x3x4x4xf32>
+      %o = gm.one_hot %c classes 3 {axis = 1 : i64} : tensor<2x4x4xi32> -> tensor<2x3x4x4xf32>
+      %v = gm.conv2d %o, %wb {padding = array<i64: 1, 1, 0, 1>, mask = dense<[[1, 1, 1], [1, 0, 0]]> : tensor<2x3xi1>} : (tensor<2x3x4x4xf32>, tensor<3x3x2x3xf32>) -> tensor<2x3x4x4xf32>
+      %l = gm.add %v, %cond : (tensor<2x3x4x4xf32>, tensor<2x3x4x4xf32>) -> tensor<2x3x4x4xf32>
+      %x = gm.categorical %l axis 1 {id = 64 : i64} : tensor<2x3x4x4xf32> -> tensor<2x4x4xi32>
+      gm.yield %x : tensor<2x4x4xi32>
+    }
+    gm.return %codes : tensor<2x4x4xi32>
   }
 
   // Put back as integers (an argmax on the window) and through booleans.
