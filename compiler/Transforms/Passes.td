@@ -320,6 +320,41 @@ def GmPropagateLayouts : Pass<"gm-propagate-layouts", "::mlir::gm::ModelOp"> {
   }];
 }
 
+def GmPerRow : Pass<"gm-per-row", "::mlir::gm::ModelOp"> {
+  let summary = "A sampling step's ops that are the same along a row run at the row's first step";
+  let description = [{
+    A `gm.autoregressive` over `[H, W, ...]` fills row r of the canvas in
+    the steps of that row; the rows above it are finished and do not change
+    along them. An op of the body whose value reads the canvas only in rows
+    above the step's row is the same at every step of the row: it gets
+    `gm.per_row = N` (an i64), and the backend computes it at the first
+    step of each row, and keeps its value for the row's other steps (the
+    memory plan keeps the value's bytes through the loop when a reader may
+    run at a step where it does not).
+
+    Such an op reads values fixed before the loop and the step's row alone
+    (a window of a hoisted value: N = 0), or its results are the step's
+    windows of R rows (`gm.row_window`, gm-window-rows) whose element in
+    row y reads the canvas in rows y - 1 and above alone: a convolution
+    with mask A reads one row up at least, one with mask B or 1x1 none
+    more, elementwise ops and channel slices keep it. Once a window no
+    longer reaches below the step's row, from row N = R - 1, all its rows
+    read finished rows; before, it is computed at every step. Draws and
+    what reads them vary at every step.
+
+    Gated PixelCNN: the vertical stack, with the 1x1 convolutions that feed
+    it to the horizontal one, runs once per row of 28 steps; the
+    horizontal stack and the head run at every step. The samples are the
+    same, bit for bit: the op computes what it would have. The dialect
+    checks every mark by the same rule (`gm::perRowOps`). Runs after
+    gm-propagate-layouts, before gm-plan-memory; reads fused bodies.
+
+    ```mlir
+    %v = gm.conv2d %w, %k {gm.per_row = 8 : i64, mask = ..., padding = array<i64: 3, 3, 3, 3>} : (tensor<16x1x9x28xf32>, tensor<128x1x7x7xf32>) -> tensor<16x128x9x28xf32>
+    ```
+  }];
+}
+
 def GmPlanMemory : Pass<"gm-plan-memory", "::mlir::gm::ModelOp"> {
   let summary = "Place every tensor at a compile-time offset in one arena";
   let description = [{

@@ -39,6 +39,8 @@ void gm::buildGmOptimizePipeline(OpPassManager &pm,
   // Activations stay in oneDNN's blocked layout between layers.
   if (options.layouts)
     model.addPass(createGmPropagateLayouts());
+  // What a sampling step computes the same along a row runs once per row.
+  model.addPass(createGmPerRow());
   model.addPass(createGmPlanMemory());
 }
 

@@ -9,6 +9,7 @@
 
 #include "compiler/Transforms/MemoryPlan.h"
 #include "compiler/Transforms/Passes.h"
+#include "gm/RowFlow.h"
 
 #include "llvm/ADT/EquivalenceClasses.h"
 
@@ -443,6 +444,20 @@ int64_t BodyPlanner::usePosition(Operation *user, Operation *def) const {
   return at;
 }
 
+/// Whether `value`, a result of `def`, is read at steps of a row where
+/// `def` does not run: `def` runs at a row's first step and at every step
+/// of the rows before its gm.per_row, so a reader that runs at more steps
+/// (no mark, or a later row) may find it computed a step before.
+static bool keptAlongRows(Value value, Operation *def) {
+  auto from = def->getAttrOfType<IntegerAttr>(kPerRowAttr);
+  if (!from)
+    return false;
+  return llvm::any_of(value.getUsers(), [&](Operation *user) {
+    auto userFrom = user->getAttrOfType<IntegerAttr>(kPerRowAttr);
+    return !userFrom || userFrom.getInt() > from.getInt();
+  });
+}
+
 void BodyPlanner::computeLiveness() {
   for (auto &entry : buffers_) {
     entry.second.begin = INT64_MAX;
@@ -454,6 +469,13 @@ void BodyPlanner::computeLiveness() {
     buffer.end = std::max(buffer.end, position_.lookup(def));
     for (Operation *user : value.getUsers())
       buffer.end = std::max(buffer.end, usePosition(user, def));
+    // A value computed once per row (gm-per-row) that a reader may need at
+    // a step where it is not computed keeps its bytes through the loop.
+    if (keptAlongRows(value, def)) {
+      Operation *loop = def->getParentOp();
+      buffer.begin = std::min(buffer.begin, position_.lookup(loop));
+      buffer.end = std::max(buffer.end, endPosition_.lookup(loop));
+    }
   };
   walkOutsideFused(body_, [&](Operation *op) {
     for (Value result : op->getResults())

@@ -16,6 +16,8 @@
 
 #include "compiler/Transforms/Passes.h"
 
+#include "gm/RowFlow.h"
+
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
@@ -29,123 +31,6 @@ using namespace mlir;
 using namespace mlir::gm;
 
 namespace {
-
-/// How rows pass through an op: each result's row dimension, how many
-/// rows above its own a result row reads (0: the op keeps rows), and
-/// whether some values are errors (an integer division by zero, a class
-/// out of range): then it may not read a value put back, exact at the
-/// step's row alone.
-struct RowFlow {
-  SmallVector<int64_t, 1> dims;
-  int64_t reach = 0;
-  bool fallible = false;
-};
-
-/// The dimension of a reshape's result that holds the rows of dimension
-/// `dim` of its input: the same size with the same elements after it.
-std::optional<int64_t> reshapedRowDim(ArrayRef<int64_t> in,
-                                      ArrayRef<int64_t> out, int64_t dim) {
-  auto after = [](ArrayRef<int64_t> shape, size_t d) {
-    int64_t n = 1;
-    for (int64_t s : shape.drop_front(d + 1))
-      n *= s;
-    return n;
-  };
-  for (size_t k = 0; k < out.size(); ++k)
-    if (out[k] == in[dim] && after(out, k) == after(in, dim))
-      return k;
-  return std::nullopt;
-}
-
-/// How many rows above an output row a convolution reads, when it reads
-/// none below it and keeps the row count: every live tap in a row at or
-/// above the centre (the top padding), stride and dilation 1 in height.
-std::optional<int64_t> convReach(Conv2dOp conv) {
-  if (conv.getStride()[0] != 1 || conv.getDilation()[0] != 1 ||
-      shapeOf(conv.getResult())[2] != shapeOf(conv.getInput())[2])
-    return std::nullopt;
-  ArrayRef<int64_t> kernel = shapeOf(conv.getWeight());
-  int64_t top = conv.getPadding()[0], firstLive = kernel[2], lastLive = -1;
-  int64_t i = 0;
-  auto live = [&](int64_t row) {
-    firstLive = std::min(firstLive, row);
-    lastLive = std::max(lastLive, row);
-  };
-  if (auto mask = conv.getMask()) {
-    for (bool on : mask->getValues<bool>()) {
-      if (on)
-        live(i / kernel[3]);
-      ++i;
-    }
-  } else {
-    live(0);
-    live(kernel[2] - 1);
-  }
-  if (lastLive < 0)
-    return 0; // no live tap: every output is zero, whatever it reads
-  if (lastLive > top)
-    return std::nullopt; // reads rows below
-  return top - firstLive;
-}
-
-/// How the rows of `operand`, in its dimension `dim`, pass through `user`;
-/// nothing when an output row reads other rows than the operand's own and
-/// those above, or the op is not one this pass knows.
-std::optional<RowFlow> rowFlow(Operation *user, Value operand, int64_t dim) {
-  ArrayRef<int64_t> in = shapeOf(operand);
-  auto same = [&](int64_t d) { return RowFlow{{d}, 0}; };
-  if (isElementwise(user) || isa<BernoulliOp>(user)) {
-    if (isa<BroadcastOp>(user))
-      return std::nullopt;
-    // Operands broadcast aligned at the right.
-    ArrayRef<int64_t> out = shapeOf(user->getResult(0));
-    int64_t d = dim + static_cast<int64_t>(out.size() - in.size());
-    if (out[d] != in[dim])
-      return std::nullopt;
-    return RowFlow{{d}, 0, trapsOnZero(user)};
-  }
-  if (auto oneHot = dyn_cast<OneHotOp>(user)) {
-    int64_t axis = oneHot.getAxis().value_or(in.size());
-    return RowFlow{{axis <= dim ? dim + 1 : dim}, 0, true};
-  }
-  if (isa<ReshapeOp, ReorderOp>(user)) {
-    std::optional<int64_t> d =
-        reshapedRowDim(in, shapeOf(user->getResult(0)), dim);
-    return d ? std::optional(same(*d)) : std::nullopt;
-  }
-  if (auto slice = dyn_cast<SliceOp>(user)) {
-    bool strided = slice.getStrides() && (*slice.getStrides())[dim] != 1;
-    if (strided || slice.getOffsets()[dim] != 0 ||
-        slice.getSizes()[dim] != in[dim])
-      return std::nullopt;
-    return same(dim);
-  }
-  if (auto concat = dyn_cast<ConcatOp>(user))
-    return static_cast<int64_t>(concat.getAxis()) == dim
-               ? std::nullopt
-               : std::optional(same(dim));
-  if (isa<ReduceSumOp, ReduceMeanOp, ReduceMaxOp>(user)) {
-    auto dims = user->getAttrOfType<DenseI64ArrayAttr>("dims").asArrayRef();
-    if (llvm::is_contained(dims, dim))
-      return std::nullopt;
-    if (user->hasAttr("keepdim"))
-      return same(dim);
-    return same(dim - llvm::count_if(dims, [&](int64_t d) { return d < dim; }));
-  }
-  if (isa<CategoricalOp, ArgmaxOp>(user)) {
-    int64_t axis = user->getAttrOfType<IntegerAttr>("axis").getInt();
-    if (axis == dim)
-      return std::nullopt;
-    return same(axis < dim ? dim - 1 : dim);
-  }
-  if (auto conv = dyn_cast<Conv2dOp>(user)) {
-    std::optional<int64_t> reach = convReach(conv);
-    if (operand != conv.getInput() || dim != 2 || !reach)
-      return std::nullopt;
-    return RowFlow{{2}, *reach};
-  }
-  return std::nullopt;
-}
 
 /// The row dimension of `operand` as `user` reads it when `user` computes
 /// its rows in dimension `resultDim` (an operand without rows there, or

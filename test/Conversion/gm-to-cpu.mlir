@@ -249,6 +249,55 @@ gm.model @rows {
 
 // -----
 
+// Ops the same along a row (gm-per-row) run under one scf.if: at the first
+// step of a row (position % 4 == 0), and at every step of the rows before
+// their gm.per_row (position < 2 * 4); a run of ops with the same row
+// shares it, and from row 0 the first step alone decides.
+gm.model @per_row {
+  gm.sampler @s() -> tensor<2x1x6x4xf32> {
+    %x = gm.constant dense<1.0> : tensor<2x1x6x4xf32>
+    %k = gm.constant dense<1.0> : tensor<1x1x3x1xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x1x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x1x6x4xf32> {
+    ^bb0(%c: tensor<2x1x6x4xf32>):
+      %w = gm.row_window %c dim 2 rows 3 : tensor<2x1x6x4xf32> -> tensor<2x1x3x4xf32>
+      %v = gm.conv2d %w, %k {gm.per_row = 2 : i64, padding = array<i64: 1, 0, 1, 0>, mask = dense<[[1], [0], [0]]> : tensor<3x1xi1>} : (tensor<2x1x3x4xf32>, tensor<1x1x3x1xf32>) -> tensor<2x1x3x4xf32>
+      %e = gm.exp %v {gm.per_row = 2 : i64} : tensor<2x1x3x4xf32>
+      %f = gm.row_window %x dim 2 rows 1 {gm.per_row = 0 : i64} : tensor<2x1x6x4xf32> -> tensor<2x1x1x4xf32>
+      %u = gm.row_unwindow %e dim 2 : tensor<2x1x3x4xf32> -> tensor<2x1x6x4xf32>
+      %g = gm.row_unwindow %f dim 2 : tensor<2x1x1x4xf32> -> tensor<2x1x6x4xf32>
+      %s = gm.add %u, %g : (tensor<2x1x6x4xf32>, tensor<2x1x6x4xf32>) -> tensor<2x1x6x4xf32>
+      %y = gm.add %s, %c : (tensor<2x1x6x4xf32>, tensor<2x1x6x4xf32>) -> tensor<2x1x6x4xf32>
+      gm.yield %y : tensor<2x1x6x4xf32>
+    }
+    gm.return %img : tensor<2x1x6x4xf32>
+  }
+}
+// CHECK-LABEL: func.func @gm_sampler_s
+// CHECK: scf.for %[[POS:.*]] = %{{.*}} to %c24 step
+// The canvas's window, at every step.
+// CHECK: memref.copy
+// CHECK: %[[COLUMN:.*]] = arith.remui %[[POS]], %c4
+// CHECK: %[[FIRST:.*]] = arith.cmpi eq, %[[COLUMN]], %c0
+// CHECK: %[[EARLY:.*]] = arith.cmpi ult, %[[POS]], %c8
+// CHECK: %[[WHEN:.*]] = arith.ori %[[FIRST]], %[[EARLY]]
+// CHECK: scf.if %[[WHEN]] {
+// CHECK: call @gmrt_library
+// CHECK: call @k{{[0-9]+}}.exp
+// CHECK: }
+// CHECK: %[[COLUMN0:.*]] = arith.remui %[[POS]], %c4
+// CHECK: %[[FIRST0:.*]] = arith.cmpi eq, %[[COLUMN0]], %c0
+// CHECK-NOT: arith.ori
+// CHECK: scf.if %[[FIRST0]] {
+// CHECK: scf.for
+// CHECK: memref.copy
+// CHECK: }
+// CHECK: linalg.fill
+// CHECK-NOT: scf.if
+// CHECK: call @k{{[0-9]+}}.add
+
+// -----
+
 // Put back for a draw made at the step's position alone (gm.at_position),
 // which reads nothing outside the window: no zeros.
 gm.model @rows_drawn {

@@ -160,6 +160,33 @@ gm.model @canvas {
 
 // -----
 
+// A value computed once per row (gm.per_row) keeps its bytes through the
+// loop when a reader runs at more steps: the per-step sigmoid, dead before
+// the tanh, would otherwise share them (both at 256), and overwrite the
+// tanh's value at the row's next step.
+// CHECK-LABEL: gm.model @per_row
+gm.model @per_row {
+  gm.sampler @s() -> tensor<2x4x4xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<2x4x4xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x4x4xf32>
+    %img = gm.autoregressive %zero over [4, 4] : tensor<2x4x4xf32> {
+    ^bb0(%c: tensor<2x4x4xf32>):
+      // CHECK: gm.sigmoid %arg0 {gm.places = [#gm.place<arena, 384>]}
+      %p = gm.sigmoid %c : tensor<2x4x4xf32>
+      // CHECK: gm.exp {{.*}} {gm.places = [#gm.place<arena, 512>]}
+      %t = gm.exp %p : tensor<2x4x4xf32>
+      // CHECK: gm.tanh {{.*}} {gm.per_row = 0 : i64, gm.places = [#gm.place<arena, 256>]}
+      %k = gm.tanh %x {gm.per_row = 0 : i64} : tensor<2x4x4xf32>
+      // CHECK: gm.add {{.*}} {gm.places = [#gm.place<arena, 384>]}
+      %y = gm.add %t, %k : (tensor<2x4x4xf32>, tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+      gm.yield %y : tensor<2x4x4xf32>
+    }
+    gm.return %img : tensor<2x4x4xf32>
+  }
+}
+
+// -----
+
 gm.model @unexpanded {
   gm.param @w : tensor<4xf32> = #gm.fill<1.0>
   gm.phase train @train {

@@ -24,6 +24,7 @@
 // CHECK-DAG: fallible.npy: 48 elements, {{.*}} ok
 // CHECK-DAG: last_axis.npy: 30 elements, {{.*}} ok
 // CHECK-DAG: conditioned.npy: 32 elements, {{.*}} ok
+// CHECK-DAG: stacks.npy: 60 elements, {{.*}} ok
 // CHECK-NOT: FAIL
 
 gm.model @shapes {
@@ -274,6 +275,35 @@ gm.model @shapes {
       gm.yield %x : tensor<2x4x4xi32>
     }
     gm.return %codes : tensor<2x4x4xi32>
+  }
+
+  // gm-per-row: a vertical stack of two layers (mask A, then mask B) and
+  // the 1x1 convolution that feeds it to the horizontal stack run once per
+  // row of 5 steps (the first layer at every step of row 0, where its
+  // window of 2 rows reaches below), read at the other steps as kept.
+  gm.sampler @stacks() -> tensor<2x1x6x5xf32> {
+    %wa = gm.normal {id = 70 : i64} : tensor<4x1x3x3xf32>
+    %wb = gm.normal {id = 71 : i64} : tensor<4x4x3x3xf32>
+    %wv = gm.normal {id = 72 : i64} : tensor<4x4x1x1xf32>
+    %wh = gm.normal {id = 73 : i64} : tensor<4x1x1x3xf32>
+    %wo = gm.normal {id = 74 : i64} : tensor<3x4x1x1xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x1x6x5xf32>
+    %img = gm.autoregressive %zero over [6, 5] : tensor<2x1x6x5xf32> {
+    ^bb0(%c: tensor<2x1x6x5xf32>):
+      %v1 = gm.conv2d %c, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x6x5xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x6x5xf32>
+      %g1 = gm.tanh %v1 : tensor<2x4x6x5xf32>
+      %v2 = gm.conv2d %g1, %wb {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [1, 1, 1], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x4x6x5xf32>, tensor<4x4x3x3xf32>) -> tensor<2x4x6x5xf32>
+      %vh = gm.conv2d %v2, %wv : (tensor<2x4x6x5xf32>, tensor<4x4x1x1xf32>) -> tensor<2x4x6x5xf32>
+      %h1 = gm.conv2d %c, %wh {padding = array<i64: 0, 1, 0, 1>, mask = dense<[[1, 0, 0]]> : tensor<1x3xi1>} : (tensor<2x1x6x5xf32>, tensor<4x1x1x3xf32>) -> tensor<2x4x6x5xf32>
+      %h = gm.add %h1, %vh : (tensor<2x4x6x5xf32>, tensor<2x4x6x5xf32>) -> tensor<2x4x6x5xf32>
+      %r = gm.relu %h : tensor<2x4x6x5xf32>
+      %logits = gm.conv2d %r, %wo : (tensor<2x4x6x5xf32>, tensor<3x4x1x1xf32>) -> tensor<2x3x6x5xf32>
+      %x = gm.categorical %logits axis 1 {id = 75 : i64} : tensor<2x3x6x5xf32> -> tensor<2x6x5xi32>
+      %f = gm.cast %x : tensor<2x6x5xi32> to tensor<2x6x5xf32>
+      %y = gm.reshape %f : tensor<2x6x5xf32> -> tensor<2x1x6x5xf32>
+      gm.yield %y : tensor<2x1x6x5xf32>
+    }
+    gm.return %img : tensor<2x1x6x5xf32>
   }
 
   // Put back as integers (an argmax on the window) and through booleans.

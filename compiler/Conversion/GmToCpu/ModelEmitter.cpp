@@ -11,6 +11,7 @@
 #include "compiler/Conversion/GmToCpu/Emitter.h"
 #include "compiler/Conversion/Passes.h"
 #include "compiler/Transforms/MemoryPlan.h"
+#include "gm/RowFlow.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -559,7 +560,6 @@ LogicalResult ModelEmitter::emitLibraryCall(OpBuilder &b, Location loc,
   FailureOr<Value> array = addressArray(*this, b, loc, fs, operands);
   if (failed(array))
     return failure();
-  auto i32 = b.getI32Type();
   Value idValue = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(id));
   SmallVector<Value> args{fs.frame, idValue, fs.iteration};
   if (position)
@@ -658,10 +658,41 @@ LogicalResult ModelEmitter::emitAutoregressive(OpBuilder &b,
   inner.position =
       arith::IndexCastOp::create(b, loc, b.getI64Type(), p).getResult();
   int64_t scale = flopsScale_;
-  flopsScale_ *= positions;
-  for (Operation &bodyOp : body.without_terminator())
-    if (failed(emitOp(b, &bodyOp, inner)))
-      return failure();
+  int64_t height = op.getOver().front(), perRow = positions / height;
+  auto perRowFrom = [](Operation &bodyOp) -> std::optional<int64_t> {
+    if (auto from = bodyOp.getAttrOfType<IntegerAttr>(kPerRowAttr))
+      return from.getInt();
+    return std::nullopt;
+  };
+  for (auto it = body.begin(), end = std::prev(body.end()); it != end;) {
+    std::optional<int64_t> from = perRowFrom(*it);
+    if (!from) {
+      flopsScale_ = scale * positions;
+      if (failed(emitOp(b, &*it++, inner)))
+        return failure();
+      continue;
+    }
+    // A run of ops the same along a row from row `from` on (gm-per-row):
+    // computed at a row's first step, and at every step of the rows before.
+    auto index = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, v);
+    };
+    Value column = arith::RemUIOp::create(b, loc, p, index(perRow));
+    Value when = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, column,
+                                       index(0));
+    if (*from > 0) {
+      Value early = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, p,
+                                          index(*from * perRow));
+      when = arith::OrIOp::create(b, loc, when, early);
+    }
+    auto runs = scf::IfOp::create(b, loc, when, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard inRun(b);
+    b.setInsertionPoint(runs.thenBlock()->getTerminator());
+    flopsScale_ = scale * (*from * perRow + height - *from);
+    for (; it != end && perRowFrom(*it) == from; ++it)
+      if (failed(emitOp(b, &*it, inner)))
+        return failure();
+  }
   flopsScale_ = scale;
   fs.keepAddressesOf(inner);
   // Position p of every line of the canvas takes the yielded value's.

@@ -1,0 +1,253 @@
+//===- RowFlow.cpp - how rows pass through gm ops -------------------------===//
+
+#include "gm/RowFlow.h"
+
+#include "llvm/ADT/DenseMap.h"
+
+using namespace mlir;
+using namespace mlir::gm;
+
+//===----------------------------------------------------------------------===//
+// Row flow
+//===----------------------------------------------------------------------===//
+
+/// The dimension of a reshape's result that holds the rows of dimension
+/// `dim` of its input: the same size with the same elements after it.
+static std::optional<int64_t>
+reshapedRowDim(ArrayRef<int64_t> in, ArrayRef<int64_t> out, int64_t dim) {
+  auto after = [](ArrayRef<int64_t> shape, size_t d) {
+    int64_t n = 1;
+    for (int64_t s : shape.drop_front(d + 1))
+      n *= s;
+    return n;
+  };
+  for (size_t k = 0; k < out.size(); ++k)
+    if (out[k] == in[dim] && after(out, k) == after(in, dim))
+      return k;
+  return std::nullopt;
+}
+
+/// How a convolution reads rows when it reads none below an output row and
+/// keeps the row count: every live tap in a row at or above the centre (the
+/// top padding), stride and dilation 1 in height.
+static std::optional<RowFlow> convRows(Conv2dOp conv) {
+  if (conv.getStride()[0] != 1 || conv.getDilation()[0] != 1 ||
+      shapeOf(conv.getResult())[2] != shapeOf(conv.getInput())[2])
+    return std::nullopt;
+  ArrayRef<int64_t> kernel = shapeOf(conv.getWeight());
+  int64_t top = conv.getPadding()[0], firstLive = kernel[2], lastLive = -1;
+  int64_t i = 0;
+  auto live = [&](int64_t row) {
+    firstLive = std::min(firstLive, row);
+    lastLive = std::max(lastLive, row);
+  };
+  if (auto mask = conv.getMask()) {
+    for (bool on : mask->getValues<bool>()) {
+      if (on)
+        live(i / kernel[3]);
+      ++i;
+    }
+  } else {
+    live(0);
+    live(kernel[2] - 1);
+  }
+  if (lastLive < 0) // no live tap: every output is zero, whatever it reads
+    return RowFlow{{2}, 0, RowFlow::kNoRows};
+  if (lastLive > top)
+    return std::nullopt; // reads rows below
+  return RowFlow{{2}, top - firstLive, top - lastLive};
+}
+
+std::optional<RowFlow> mlir::gm::rowFlow(Operation *user, Value operand,
+                                         int64_t dim) {
+  ArrayRef<int64_t> in = shapeOf(operand);
+  auto same = [&](int64_t d) { return RowFlow{{d}}; };
+  if (isElementwise(user) || isa<BernoulliOp>(user)) {
+    if (isa<BroadcastOp>(user))
+      return std::nullopt;
+    // Operands broadcast aligned at the right.
+    ArrayRef<int64_t> out = shapeOf(user->getResult(0));
+    int64_t d = dim + static_cast<int64_t>(out.size() - in.size());
+    if (out[d] != in[dim])
+      return std::nullopt;
+    RowFlow flow = same(d);
+    flow.fallible = trapsOnZero(user);
+    return flow;
+  }
+  if (auto oneHot = dyn_cast<OneHotOp>(user)) {
+    int64_t axis = oneHot.getAxis().value_or(in.size());
+    RowFlow flow = same(axis <= dim ? dim + 1 : dim);
+    flow.fallible = true; // a class out of range
+    return flow;
+  }
+  if (isa<ReshapeOp, ReorderOp>(user)) {
+    std::optional<int64_t> d =
+        reshapedRowDim(in, shapeOf(user->getResult(0)), dim);
+    return d ? std::optional(same(*d)) : std::nullopt;
+  }
+  if (auto slice = dyn_cast<SliceOp>(user)) {
+    bool strided = slice.getStrides() && (*slice.getStrides())[dim] != 1;
+    if (strided || slice.getOffsets()[dim] != 0 ||
+        slice.getSizes()[dim] != in[dim])
+      return std::nullopt;
+    return same(dim);
+  }
+  if (auto concat = dyn_cast<ConcatOp>(user))
+    return static_cast<int64_t>(concat.getAxis()) == dim
+               ? std::nullopt
+               : std::optional(same(dim));
+  if (isa<ReduceSumOp, ReduceMeanOp, ReduceMaxOp>(user)) {
+    auto dims = user->getAttrOfType<DenseI64ArrayAttr>("dims").asArrayRef();
+    if (llvm::is_contained(dims, dim))
+      return std::nullopt;
+    if (user->hasAttr("keepdim"))
+      return same(dim);
+    return same(dim - llvm::count_if(dims, [&](int64_t d) { return d < dim; }));
+  }
+  if (isa<CategoricalOp, ArgmaxOp>(user)) {
+    int64_t axis = user->getAttrOfType<IntegerAttr>("axis").getInt();
+    if (axis == dim)
+      return std::nullopt;
+    return same(axis < dim ? dim - 1 : dim);
+  }
+  if (auto conv = dyn_cast<Conv2dOp>(user)) {
+    if (operand != conv.getInput() || dim != 2)
+      return std::nullopt;
+    return convRows(conv);
+  }
+  return std::nullopt;
+}
+
+//===----------------------------------------------------------------------===//
+// Values the same at every step of a row
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// What a value of the loop body reads, row by row.
+struct RowState {
+  enum Kind {
+    /// Values fixed before the loop, and the step's row: the same at every
+    /// step of a row.
+    Fixed,
+    /// Its element in row y of dimension `dim` (of the canvas's rows) reads
+    /// the canvas in rows y - lag and above alone, and fixed values.
+    /// `windowed`: its rows are the step's window (gm.row_window).
+    Rows,
+    /// Anything else: a draw, or what reads one.
+    Varies
+  };
+  Kind kind = Varies;
+  int64_t dim = 0, lag = 0;
+  bool windowed = false;
+};
+
+class RowStates {
+public:
+  explicit RowStates(AutoregressiveOp loop) {
+    Block &body = loop.getBody().front();
+    int64_t canvasDim = shapeOf(loop.getInit()).size() - loop.getOver().size();
+    states_[body.getArgument(0)] = {RowState::Rows, canvasDim, 0, false};
+    visit(body);
+  }
+
+  RowState of(Value value) const {
+    // What the loop did not compute was there before it.
+    auto it = states_.find(value);
+    return it != states_.end() ? it->second : RowState{RowState::Fixed};
+  }
+
+private:
+  void visit(Block &block) {
+    for (Operation &op : block) {
+      if (auto fused = dyn_cast<FusedOp>(op)) {
+        // Its body computes what its results hold, from its operands.
+        Block &inner = fused.getBody().front();
+        for (auto [arg, operand] :
+             llvm::zip(inner.getArguments(), op.getOperands()))
+          states_[arg] = of(operand);
+        visit(inner);
+        for (auto [result, yielded] :
+             llvm::zip(op.getResults(), inner.getTerminator()->getOperands()))
+          states_[result] = of(yielded);
+        continue;
+      }
+      SmallVector<RowState> results = transfer(&op);
+      for (auto [result, state] : llvm::zip(op.getResults(), results))
+        states_[result] = state;
+    }
+  }
+
+  SmallVector<RowState> transfer(Operation *op) {
+    SmallVector<RowState> varies(op->getNumResults());
+    if (isa<RandomOpInterface>(op))
+      return varies;
+    // A window's rows depend on the step's row alone.
+    if (isa<RowWindowOp, RowUnwindowOp>(op)) {
+      RowState in = of(op->getOperand(0));
+      int64_t dim = op->getAttrOfType<IntegerAttr>("dim").getInt();
+      if (in.kind == RowState::Fixed)
+        return {in};
+      if (in.kind != RowState::Rows || in.dim != dim)
+        return varies;
+      in.windowed = isa<RowWindowOp>(op);
+      return {in};
+    }
+    if (!isMemoryEffectFree(op) || op->getNumRegions() != 0)
+      return varies;
+    std::optional<RowFlow> flow;
+    int64_t lag = RowFlow::kNoRows;
+    bool windowed = true;
+    for (Value operand : op->getOperands()) {
+      RowState in = of(operand);
+      if (in.kind == RowState::Varies)
+        return varies;
+      if (in.kind == RowState::Fixed)
+        continue;
+      std::optional<RowFlow> f = rowFlow(op, operand, in.dim);
+      if (!f || (flow && f->dims != flow->dims))
+        return varies;
+      flow = f;
+      lag = std::min(lag, in.lag + f->lag);
+      windowed &= in.windowed;
+    }
+    if (!flow)
+      return SmallVector<RowState>(op->getNumResults(),
+                                   RowState{RowState::Fixed});
+    SmallVector<RowState> results;
+    for (int64_t dim : flow->dims)
+      results.push_back({RowState::Rows, dim, lag, windowed});
+    return results;
+  }
+
+  llvm::DenseMap<Value, RowState> states_;
+};
+
+} // namespace
+
+llvm::DenseMap<Operation *, int64_t>
+mlir::gm::perRowOps(AutoregressiveOp loop) {
+  llvm::DenseMap<Operation *, int64_t> ops;
+  if (loop.getPositions() == loop.getOver().front())
+    return ops; // one step a row
+  RowStates states(loop);
+  for (Operation &op : loop.getBody().front().without_terminator()) {
+    int64_t from = 0;
+    bool same = op.getNumResults() != 0;
+    for (Value result : op.getResults()) {
+      RowState state = states.of(result);
+      if (state.kind == RowState::Fixed)
+        continue;
+      // Rows at or above the step's row read only finished rows of the
+      // canvas; a window lies there from the row its height reaches up to.
+      if (state.kind != RowState::Rows || !state.windowed || state.lag < 1) {
+        same = false;
+        break;
+      }
+      from = std::max(from, shapeOf(result)[state.dim] - 1);
+    }
+    if (same)
+      ops[&op] = from;
+  }
+  return ops;
+}

@@ -1,0 +1,158 @@
+// gm-per-row: an op of an autoregressive body over [H, W] whose value reads
+// the canvas only in rows above the step's row, or values fixed before the
+// loop and the row alone, is the same at every step of a row: it gets
+// gm.per_row = N, from row N on (for a window of R rows, R - 1: before, the
+// window reaches below the step's row). What reads the step's row of the
+// canvas, a draw, a whole value (whose rows below vary) or a variable does
+// not; nor does anything when a row is one step.
+// RUN: gm-opt %s -split-input-file -gm-per-row | FileCheck %s
+// The dialect checks the marks: the output verifies, and marking again
+// changes nothing.
+// RUN: gm-opt %s -split-input-file -gm-per-row > %t.once
+// RUN: gm-opt %t.once -split-input-file -gm-per-row > %t.twice
+// RUN: diff %t.once %t.twice
+
+// A gated PixelCNN layer after gm-window-rows: the vertical stack (mask A
+// reads one row up at least; mask B and 1x1 keep that), the slice and gates
+// on it, its window of one row and the 1x1 convolution that feeds it to the
+// horizontal stack, and a window of a value from outside. The horizontal
+// stack reads the step's row.
+// CHECK-LABEL: gm.model @gated
+gm.model @gated {
+  gm.sampler @sample() -> tensor<2x1x6x4xf32> {
+    %wa = gm.normal {id = 1 : i64} : tensor<4x1x3x3xf32>
+    %wh = gm.normal {id = 2 : i64} : tensor<4x1x1x3xf32>
+    %wb = gm.normal {id = 3 : i64} : tensor<4x2x3x3xf32>
+    %wv = gm.normal {id = 4 : i64} : tensor<4x4x1x1xf32>
+    %wo = gm.normal {id = 5 : i64} : tensor<8x4x1x1xf32>
+    %cond = gm.normal {id = 6 : i64} : tensor<2x4x6x4xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x1x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x1x6x4xf32> {
+    ^bb0(%c: tensor<2x1x6x4xf32>):
+      // CHECK: %[[ROW:.*]] = gm.row_window %{{.*}} dim 2 rows 1 : tensor<2x1x6x4xf32>
+      // CHECK: %[[W3:.*]] = gm.row_window %{{.*}} dim 2 rows 3 : tensor<2x1x6x4xf32>
+      %row = gm.row_window %c dim 2 rows 1 : tensor<2x1x6x4xf32> -> tensor<2x1x1x4xf32>
+      %w3 = gm.row_window %c dim 2 rows 3 : tensor<2x1x6x4xf32> -> tensor<2x1x3x4xf32>
+      // CHECK: gm.conv2d %[[W3]], %{{.*}} {gm.per_row = 2 : i64
+      %v = gm.conv2d %w3, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x3x4xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x3x4xf32>
+      // CHECK: gm.slice %{{.*}} {gm.per_row = 2 : i64}
+      // CHECK: gm.slice %{{.*}} {gm.per_row = 2 : i64}
+      // CHECK: gm.tanh %{{.*}} {gm.per_row = 2 : i64}
+      // CHECK: gm.sigmoid %{{.*}} {gm.per_row = 2 : i64}
+      // CHECK: gm.mul %{{.*}} {gm.per_row = 2 : i64}
+      %a = gm.slice %v offsets [0, 0, 0, 0] sizes [2, 2, 3, 4] : tensor<2x4x3x4xf32> -> tensor<2x2x3x4xf32>
+      %b = gm.slice %v offsets [0, 2, 0, 0] sizes [2, 2, 3, 4] : tensor<2x4x3x4xf32> -> tensor<2x2x3x4xf32>
+      %ta = gm.tanh %a : tensor<2x2x3x4xf32>
+      %sb = gm.sigmoid %b : tensor<2x2x3x4xf32>
+      %g = gm.mul %ta, %sb : (tensor<2x2x3x4xf32>, tensor<2x2x3x4xf32>) -> tensor<2x2x3x4xf32>
+      // Mask B keeps the lag; its window of two rows lies above the step's
+      // row from row 1.
+      // CHECK: %[[V2:.*]] = gm.conv2d %{{.*}} {gm.per_row = 2 : i64
+      // CHECK: gm.row_window %[[V2]] dim 2 rows 2 {gm.per_row = 1 : i64}
+      // CHECK: %[[V1:.*]] = gm.row_window %[[V2]] dim 2 rows 1 {gm.per_row = 0 : i64}
+      // CHECK: %[[VH:.*]] = gm.conv2d %[[V1]], %{{.*}} {gm.per_row = 0 : i64}
+      %v2 = gm.conv2d %g, %wb {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [1, 1, 1], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x2x3x4xf32>, tensor<4x2x3x3xf32>) -> tensor<2x4x3x4xf32>
+      %v22 = gm.row_window %v2 dim 2 rows 2 : tensor<2x4x3x4xf32> -> tensor<2x4x2x4xf32>
+      %v1 = gm.row_window %v2 dim 2 rows 1 : tensor<2x4x3x4xf32> -> tensor<2x4x1x4xf32>
+      %vh = gm.conv2d %v1, %wv : (tensor<2x4x1x4xf32>, tensor<4x4x1x1xf32>) -> tensor<2x4x1x4xf32>
+      // A window of a value fixed before the loop: from row 0.
+      // CHECK: %[[K:.*]] = gm.row_window %{{.*}} dim 2 rows 1 {gm.per_row = 0 : i64}
+      %k = gm.row_window %cond dim 2 rows 1 : tensor<2x4x6x4xf32> -> tensor<2x4x1x4xf32>
+      // CHECK: %[[H:.*]] = gm.conv2d %[[ROW]], %{{.*}} {mask
+      // CHECK-NOT: gm.per_row
+      // CHECK: gm.yield
+      %h = gm.conv2d %row, %wh {padding = array<i64: 0, 1, 0, 1>, mask = dense<[[1, 0, 0]]> : tensor<1x3xi1>} : (tensor<2x1x1x4xf32>, tensor<4x1x1x3xf32>) -> tensor<2x4x1x4xf32>
+      %s = gm.add %h, %vh : (tensor<2x4x1x4xf32>, tensor<2x4x1x4xf32>) -> tensor<2x4x1x4xf32>
+      %s2 = gm.add %s, %k : (tensor<2x4x1x4xf32>, tensor<2x4x1x4xf32>) -> tensor<2x4x1x4xf32>
+      %logits = gm.conv2d %s2, %wo : (tensor<2x4x1x4xf32>, tensor<8x4x1x1xf32>) -> tensor<2x8x1x4xf32>
+      %l = gm.row_unwindow %logits dim 2 : tensor<2x8x1x4xf32> -> tensor<2x8x6x4xf32>
+      %x = gm.categorical %l axis 1 {id = 7 : i64} : tensor<2x8x6x4xf32> -> tensor<2x6x4xi32>
+      %f = gm.cast %x : tensor<2x6x4xi32> to tensor<2x6x4xf32>
+      %y = gm.reshape %f : tensor<2x6x4xf32> -> tensor<2x1x6x4xf32>
+      gm.yield %y : tensor<2x1x6x4xf32>
+    }
+    gm.return %img : tensor<2x1x6x4xf32>
+  }
+}
+
+// -----
+
+// A fused body is read through: the vertical stack's bias and gate, fused,
+// are the same along a row; a chain that adds the step's row is not. A
+// whole convolution of the canvas reads rows above alone, but its rows
+// below the step's vary: only its window is the same along the row. A
+// draw, and a sum with it, vary.
+// CHECK-LABEL: gm.model @fused
+gm.model @fused {
+  gm.sampler @sample() -> tensor<2x1x6x4xf32> {
+    %wa = gm.normal {id = 1 : i64} : tensor<4x1x3x3xf32>
+    %bias = gm.normal {id = 2 : i64} : tensor<4x1x1xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x1x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x1x6x4xf32> {
+    ^bb0(%c: tensor<2x1x6x4xf32>):
+      %w3 = gm.row_window %c dim 2 rows 3 : tensor<2x1x6x4xf32> -> tensor<2x1x3x4xf32>
+      %row = gm.row_window %c dim 2 rows 1 : tensor<2x1x6x4xf32> -> tensor<2x1x1x4xf32>
+      %v = gm.conv2d %w3, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x3x4xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x3x4xf32>
+      // CHECK: %[[G:.*]] = gm.fused(%{{.*}}, %{{.*}}) {gm.per_row = 2 : i64}
+      %g = gm.fused(%v, %bias) : (tensor<2x4x3x4xf32>, tensor<4x1x1xf32>) -> tensor<2x4x3x4xf32> {
+      ^bb0(%a0: tensor<2x4x3x4xf32>, %a1: tensor<4x1x1xf32>):
+        %t = gm.add %a0, %a1 : (tensor<2x4x3x4xf32>, tensor<4x1x1xf32>) -> tensor<2x4x3x4xf32>
+        %u = gm.tanh %t : tensor<2x4x3x4xf32>
+        gm.yield %u : tensor<2x4x3x4xf32>
+      }
+      // CHECK: %[[G1:.*]] = gm.row_window %[[G]] dim 2 rows 1 {gm.per_row = 0 : i64}
+      %g1 = gm.row_window %g dim 2 rows 1 : tensor<2x4x3x4xf32> -> tensor<2x4x1x4xf32>
+      // CHECK: gm.fused(%[[G1]], %{{.*}}) : (
+      %m = gm.fused(%g1, %row) : (tensor<2x4x1x4xf32>, tensor<2x1x1x4xf32>) -> tensor<2x4x1x4xf32> {
+      ^bb0(%a0: tensor<2x4x1x4xf32>, %a1: tensor<2x1x1x4xf32>):
+        %t = gm.add %a0, %a1 : (tensor<2x4x1x4xf32>, tensor<2x1x1x4xf32>) -> tensor<2x4x1x4xf32>
+        gm.yield %t : tensor<2x4x1x4xf32>
+      }
+      // CHECK: %[[WHOLE:.*]] = gm.conv2d %{{.*}}, %{{.*}} {mask
+      // CHECK: gm.row_window %[[WHOLE]] dim 2 rows 1 {gm.per_row = 0 : i64}
+      %whole = gm.conv2d %c, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x6x4xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x6x4xf32>
+      %whole1 = gm.row_window %whole dim 2 rows 1 : tensor<2x4x6x4xf32> -> tensor<2x4x1x4xf32>
+      // CHECK: %[[N:.*]] = gm.normal {id = 3 : i64}
+      // CHECK-NEXT: gm.add %[[N]], %{{.*}} : (
+      %n = gm.normal {id = 3 : i64} : tensor<2x4x1x4xf32>
+      %nw = gm.add %n, %whole1 : (tensor<2x4x1x4xf32>, tensor<2x4x1x4xf32>) -> tensor<2x4x1x4xf32>
+      %s = gm.add %m, %nw : (tensor<2x4x1x4xf32>, tensor<2x4x1x4xf32>) -> tensor<2x4x1x4xf32>
+      %r = gm.reduce_sum %s dims [1] keepdim : tensor<2x4x1x4xf32> -> tensor<2x1x1x4xf32>
+      %y = gm.row_unwindow %r dim 2 : tensor<2x1x1x4xf32> -> tensor<2x1x6x4xf32>
+      gm.yield %y : tensor<2x1x6x4xf32>
+    }
+    gm.return %img : tensor<2x1x6x4xf32>
+  }
+}
+
+// -----
+
+// One step a row (a loop over [6, 1]): nothing to keep along one.
+// A variable read in the loop is no fixed value to this pass (gm-hoist-
+// invariants moves what it may).
+// CHECK-LABEL: gm.model @rows
+// CHECK-NOT: gm.per_row
+gm.model @rows {
+  gm.param @k : tensor<4x1x3x1xf32> = #gm.fill<0.5>
+  gm.sampler @sample() -> (tensor<2x1x6x1xf32>, tensor<2x1x6x4xf32>) {
+    %zero = gm.constant dense<0.0> : tensor<2x1x6x1xf32>
+    %a = gm.autoregressive %zero over [6, 1] : tensor<2x1x6x1xf32> {
+    ^bb0(%c: tensor<2x1x6x1xf32>):
+      %w = gm.row_window %c dim 2 rows 2 : tensor<2x1x6x1xf32> -> tensor<2x1x2x1xf32>
+      %t = gm.tanh %w : tensor<2x1x2x1xf32>
+      %u = gm.row_unwindow %t dim 2 : tensor<2x1x2x1xf32> -> tensor<2x1x6x1xf32>
+      gm.yield %u : tensor<2x1x6x1xf32>
+    }
+    %zero4 = gm.constant dense<0.0> : tensor<2x1x6x4xf32>
+    %b = gm.autoregressive %zero4 over [6, 4] : tensor<2x1x6x4xf32> {
+    ^bb0(%c: tensor<2x1x6x4xf32>):
+      %k = gm.load @k : tensor<4x1x3x1xf32>
+      %w = gm.row_window %c dim 2 rows 3 : tensor<2x1x6x4xf32> -> tensor<2x1x3x4xf32>
+      %v = gm.conv2d %w, %k {padding = array<i64: 1, 0, 1, 0>, mask = dense<[[1], [0], [0]]> : tensor<3x1xi1>} : (tensor<2x1x3x4xf32>, tensor<4x1x3x1xf32>) -> tensor<2x4x3x4xf32>
+      %s = gm.reduce_sum %v dims [1] keepdim : tensor<2x4x3x4xf32> -> tensor<2x1x3x4xf32>
+      %u = gm.row_unwindow %s dim 2 : tensor<2x1x3x4xf32> -> tensor<2x1x6x4xf32>
+      gm.yield %u : tensor<2x1x6x4xf32>
+    }
+    gm.return %a, %b : tensor<2x1x6x1xf32>, tensor<2x1x6x4xf32>
+  }
+}
