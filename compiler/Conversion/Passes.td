@@ -54,10 +54,10 @@ def GmToCpu : Pass<"gm-to-cpu", "::mlir::ModuleOp"> {
       windows start computed from the position); a `gm.row_unwindow` fills
       its result with zeros and copies the runs back (no zeros when only
       draws marked `gm.at_position` read it: they read the step's row).
-  A run of ops marked `gm.per_row = N` (gm-per-row) runs under one
-  `scf.if`: at the first step of each row (position modulo the steps of
-  a row is 0), and at every step of rows 0..N-1; at the other steps their
-  buffers hold what they computed at the row's first step.
+      A run of ops marked `gm.per_row = N` (gm-per-row) runs under one
+      `scf.if`: at the first step of each row (position modulo the steps
+      of a row is 0), and at every step of rows 0..N-1; at the other steps
+      their buffers hold what they computed at the row's first step.
     - `void gm_run(i32 entry, GmFrame *)` dispatches to the entries and
       `const char *gm_model_info()` returns the model as JSON.
 

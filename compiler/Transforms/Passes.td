@@ -208,7 +208,7 @@ def GmHoistInvariants : Pass<"gm-hoist-invariants", "::mlir::gm::ModelOp"> {
     Inner loops go first, so an op can leave several.
 
     VQ-VAE-2's bottom prior is conditioned on the top codes, drawn before
-    its loop: the upsampled one-hot codes and the twelve 1x1 convolutions
+    its loop: the upsampled one-hot codes and the six 1x1 convolutions
     on them (16 x 128 x 14 x 14 each) ran on each of the 196 steps.
 
     ```mlir

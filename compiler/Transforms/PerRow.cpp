@@ -30,6 +30,9 @@ struct PerRowPass : public gm::impl::GmPerRowBase<PerRowPass> {
   void runOnOperation() override {
     Builder b(&getContext());
     getOperation().walk([&](AutoregressiveOp loop) {
+      // Marks of an earlier run may no longer hold.
+      for (Operation &op : loop.getBody().front())
+        op.removeAttr(kPerRowAttr);
       for (auto [op, from] : perRowOps(loop))
         op->setAttr(kPerRowAttr, b.getI64IntegerAttr(from));
     });

@@ -453,8 +453,11 @@ static bool keptAlongRows(Value value, Operation *def) {
   if (!from)
     return false;
   return llvm::any_of(value.getUsers(), [&](Operation *user) {
-    auto userFrom = user->getAttrOfType<IntegerAttr>(kPerRowAttr);
-    return !userFrom || userFrom.getInt() > from.getInt();
+    // A reader in a nested loop runs when that loop does: at every step.
+    Operation *reader = def->getBlock()->findAncestorOpInBlock(*user);
+    auto readerFrom =
+        reader ? reader->getAttrOfType<IntegerAttr>(kPerRowAttr) : nullptr;
+    return !readerFrom || readerFrom.getInt() > from.getInt();
   });
 }
 

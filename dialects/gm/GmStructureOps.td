@@ -503,6 +503,8 @@ def Gm_AutoregressiveOp : Gm_Op<"autoregressive", [
     int64_t windowStart(int64_t position, int64_t rows);
   }];
   let hasVerifier = 1;
+  // gm.per_row marks, checked once the body's ops are.
+  let hasRegionVerifier = 1;
 }
 
 // The step's position is no operand of these: their read effect keeps CSE

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gm/GmOps.h"
+#include "gm/RowFlow.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/Interfaces/FunctionImplementation.h"
@@ -429,6 +430,36 @@ LogicalResult AutoregressiveOp::verify() {
   return success();
 }
 
+LogicalResult AutoregressiveOp::verifyRegions() {
+  // The backend keeps a gm.per_row op's value from a row's first step on:
+  // it must be the same at every step of the row, from that row on.
+  std::optional<llvm::DenseMap<Operation *, int64_t>> same;
+  for (Operation &op : getBody().front()) {
+    auto from = op.getAttrOfType<IntegerAttr>(kPerRowAttr);
+    if (!from)
+      continue;
+    if (getPositions() == getOver().front())
+      return op.emitOpError()
+             << "attribute '" << kPerRowAttr
+             << "' marks an op of a loop whose rows are one step each";
+    if (!same)
+      same = perRowOps(*this);
+    auto it = same->find(&op);
+    if (it == same->end())
+      return op.emitOpError()
+             << "attribute '" << kPerRowAttr
+             << "' marks an op whose value changes within a row (it reads "
+                "a draw, or the canvas in the step's row or below)";
+    if (from.getInt() < it->second)
+      return op.emitOpError()
+             << "attribute '" << kPerRowAttr << "' marks row " << from.getInt()
+             << ", but the op's value is the same along a row only from row "
+             << it->second
+             << " on (its window reaches below the step's row before)";
+  }
+  return success();
+}
+
 int64_t AutoregressiveOp::getPositions() {
   int64_t positions = 1;
   for (int64_t d : getOver())
@@ -531,7 +562,7 @@ LogicalResult RowWindowOp::verify() {
   if (failed(verifyRowWindow(*this, getType(), getInput().getType(), getDim(),
                              /*whole=*/false)))
     return failure();
-  if (getType().getDimSize(getDim()) != getRows())
+  if (getType().getDimSize(getDim()) != static_cast<int64_t>(getRows()))
     return emitOpError() << "takes " << getRows() << " rows but its result "
                          << getType() << " has "
                          << getType().getDimSize(getDim());

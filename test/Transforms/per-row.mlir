@@ -25,6 +25,7 @@ gm.model @gated {
     %wb = gm.normal {id = 3 : i64} : tensor<4x2x3x3xf32>
     %wv = gm.normal {id = 4 : i64} : tensor<4x4x1x1xf32>
     %wo = gm.normal {id = 5 : i64} : tensor<8x4x1x1xf32>
+    %wb1 = gm.normal {id = 8 : i64} : tensor<4x1x3x3xf32>
     %cond = gm.normal {id = 6 : i64} : tensor<2x4x6x4xf32>
     %zero = gm.constant dense<0.0> : tensor<2x1x6x4xf32>
     %img = gm.autoregressive %zero over [6, 4] : tensor<2x1x6x4xf32> {
@@ -58,12 +59,18 @@ gm.model @gated {
       // A window of a value fixed before the loop: from row 0.
       // CHECK: %[[K:.*]] = gm.row_window %{{.*}} dim 2 rows 1 {gm.per_row = 0 : i64}
       %k = gm.row_window %cond dim 2 rows 1 : tensor<2x4x6x4xf32> -> tensor<2x4x1x4xf32>
+      // Mask B on the canvas's window reads the step's row: not the same
+      // along it.
+      // CHECK: gm.conv2d %[[W3]], %{{.*}} {mask
+      %b3 = gm.conv2d %w3, %wb1 {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [1, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x3x4xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x3x4xf32>
+      %b1 = gm.row_window %b3 dim 2 rows 1 : tensor<2x4x3x4xf32> -> tensor<2x4x1x4xf32>
       // CHECK: %[[H:.*]] = gm.conv2d %[[ROW]], %{{.*}} {mask
       // CHECK-NOT: gm.per_row
       // CHECK: gm.yield
       %h = gm.conv2d %row, %wh {padding = array<i64: 0, 1, 0, 1>, mask = dense<[[1, 0, 0]]> : tensor<1x3xi1>} : (tensor<2x1x1x4xf32>, tensor<4x1x1x3xf32>) -> tensor<2x4x1x4xf32>
       %s = gm.add %h, %vh : (tensor<2x4x1x4xf32>, tensor<2x4x1x4xf32>) -> tensor<2x4x1x4xf32>
-      %s2 = gm.add %s, %k : (tensor<2x4x1x4xf32>, tensor<2x4x1x4xf32>) -> tensor<2x4x1x4xf32>
+      %s1 = gm.add %s, %k : (tensor<2x4x1x4xf32>, tensor<2x4x1x4xf32>) -> tensor<2x4x1x4xf32>
+      %s2 = gm.add %s1, %b1 : (tensor<2x4x1x4xf32>, tensor<2x4x1x4xf32>) -> tensor<2x4x1x4xf32>
       %logits = gm.conv2d %s2, %wo : (tensor<2x4x1x4xf32>, tensor<8x4x1x1xf32>) -> tensor<2x8x1x4xf32>
       %l = gm.row_unwindow %logits dim 2 : tensor<2x8x1x4xf32> -> tensor<2x8x6x4xf32>
       %x = gm.categorical %l axis 1 {id = 7 : i64} : tensor<2x8x6x4xf32> -> tensor<2x6x4xi32>

@@ -187,6 +187,37 @@ gm.model @per_row {
 
 // -----
 
+// A reader in a nested loop runs whenever that loop does, at every step of
+// the outer one, whatever its mark for the inner loop says: the tanh keeps
+// its bytes (the sigmoid after the inner loop would otherwise take them).
+// CHECK-LABEL: gm.model @per_row_nested
+gm.model @per_row_nested {
+  gm.sampler @s() -> tensor<2x4x4xf32> {
+    %x = gm.normal {id = 1 : i64} : tensor<2x4x4xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x4x4xf32>
+    %z1 = gm.constant dense<0.0> : tensor<2x1x4xf32>
+    %img = gm.autoregressive %zero over [4, 4] : tensor<2x4x4xf32> {
+    ^bb0(%c: tensor<2x4x4xf32>):
+      // CHECK: gm.tanh {{.*}} {gm.per_row = 0 : i64, gm.places = [#gm.place<arena, 256>]}
+      %v = gm.tanh %x {gm.per_row = 0 : i64} : tensor<2x4x4xf32>
+      %i = gm.autoregressive %z1 over [1, 4] : tensor<2x1x4xf32> {
+      ^bb0(%d: tensor<2x1x4xf32>):
+        %e = gm.exp %v {gm.per_row = 0 : i64} : tensor<2x4x4xf32>
+        %r = gm.reduce_sum %e dims [1] keepdim {gm.per_row = 0 : i64} : tensor<2x4x4xf32> -> tensor<2x1x4xf32>
+        %y = gm.add %r, %d : (tensor<2x1x4xf32>, tensor<2x1x4xf32>) -> tensor<2x1x4xf32>
+        gm.yield %y : tensor<2x1x4xf32>
+      }
+      // CHECK: gm.sigmoid %arg0 {gm.places = [#gm.place<arena, 384>]}
+      %w = gm.sigmoid %c : tensor<2x4x4xf32>
+      %s = gm.add %w, %i : (tensor<2x4x4xf32>, tensor<2x1x4xf32>) -> tensor<2x4x4xf32>
+      gm.yield %s : tensor<2x4x4xf32>
+    }
+    gm.return %img : tensor<2x4x4xf32>
+  }
+}
+
+// -----
+
 gm.model @unexpanded {
   gm.param @w : tensor<4xf32> = #gm.fill<1.0>
   gm.phase train @train {

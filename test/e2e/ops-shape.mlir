@@ -2,6 +2,8 @@
 // evaluator. Layout ops must be exact; random draws use the same Philox
 // streams, so they are exact too up to the float transforms (1e-4 relative).
 // RUN: %compare-samplers %s %t | FileCheck %s
+// What the optimizations below made of the samplers the evaluator checks:
+// RUN: gmc compile --emit=mlir-opt %s -o - | FileCheck %s --check-prefix=PLAN
 
 // CHECK-DAG: layout.npy: 9408 elements, {{.*}} ok
 // CHECK-DAG: layout.6.npy: 37632 elements, {{.*}} ok
@@ -246,6 +248,12 @@ gm.model @shapes {
     gm.return %codes : tensor<2x5x3xi32>
   }
 
+  // PLAN-LABEL: gm.sampler @conditioned
+  // PLAN: gm.autoregressive
+  // PLAN: gm.upsample
+  // PLAN-NEXT: gm.conv2d
+  // PLAN-NEXT: gm.autoregressive
+  // PLAN: gm.row_window %{{.*}} {gm.per_row = 0 : i64
   // gm-hoist-invariants: codes drawn by one loop condition the next (a
   // VQ-VAE-2 prior in small). Their one-hot upsampling and the 1x1
   // convolution on it run once, before the second loop, beside its
@@ -279,8 +287,14 @@ gm.model @shapes {
 
   // gm-per-row: a vertical stack of two layers (mask A, then mask B) and
   // the 1x1 convolution that feeds it to the horizontal stack run once per
-  // row of 5 steps (the first layer at every step of row 0, where its
-  // window of 2 rows reaches below), read at the other steps as kept.
+  // row of 5 steps (the first layer at every step of rows 0 and 1, where
+  // its window of 3 rows reaches below the step's row), read at the other
+  // steps as kept (the marks are checked above the sampler).
+  // PLAN-LABEL: gm.sampler @stacks
+  // PLAN: gm.conv2d {{.*}}{gm.per_row = 2 : i64
+  // PLAN: gm.conv2d {{.*}}{gm.per_row = 1 : i64
+  // PLAN: gm.conv2d {{.*}}{gm.per_row = 0 : i64
+  // PLAN: gm.categorical
   gm.sampler @stacks() -> tensor<2x1x6x5xf32> {
     %wa = gm.normal {id = 70 : i64} : tensor<4x1x3x3xf32>
     %wb = gm.normal {id = 71 : i64} : tensor<4x4x3x3xf32>

@@ -692,6 +692,9 @@ LogicalResult ModelEmitter::emitAutoregressive(OpBuilder &b,
     for (; it != end && perRowFrom(*it) == from; ++it)
       if (failed(emitOp(b, &*it, inner)))
         return failure();
+    // At the steps that skip the run, the call before the next one is
+    // another: it may reuse no copy the run's last call staged.
+    lastLibraryCall_ = {};
   }
   flopsScale_ = scale;
   fs.keepAddressesOf(inner);

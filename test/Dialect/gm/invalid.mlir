@@ -1855,3 +1855,20 @@ gm.model @m {
     gm.return %img : tensor<2x1x6x4xf32>
   }
 }
+
+// -----
+
+// A loop whose rows are one step each keeps nothing along a row.
+gm.model @m {
+  gm.sampler @s() -> tensor<2x6x1xf32> {
+    %x = gm.constant dense<1.0> : tensor<2x6x1xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x6x1xf32>
+    %img = gm.autoregressive %zero over [6, 1] : tensor<2x6x1xf32> {
+    ^bb0(%c: tensor<2x6x1xf32>):
+      // expected-error @+1 {{'gm.exp' op attribute 'gm.per_row' marks an op of a loop whose rows are one step each}}
+      %e = gm.exp %x {gm.per_row = 0 : i64} : tensor<2x6x1xf32>
+      gm.yield %e : tensor<2x6x1xf32>
+    }
+    gm.return %img : tensor<2x6x1xf32>
+  }
+}
