@@ -163,3 +163,40 @@ gm.model @rows {
     gm.return %a, %b : tensor<2x1x6x1xf32>, tensor<2x1x6x4xf32>
   }
 }
+
+// -----
+
+// Other row-keeping ops read through: a concat over channels with a fixed
+// value, a reshape that keeps the rows, a reduction over channels; a
+// convolution without a live tap reads nothing of the canvas (its window
+// of 3 rows still from row 2).
+// CHECK-LABEL: gm.model @paths
+gm.model @paths {
+  gm.sampler @sample() -> tensor<2x1x6x4xf32> {
+    %wa = gm.normal {id = 1 : i64} : tensor<2x1x3x3xf32>
+    %fixed = gm.normal {id = 2 : i64} : tensor<2x2x3x4xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x1x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x1x6x4xf32> {
+    ^bb0(%c: tensor<2x1x6x4xf32>):
+      %w3 = gm.row_window %c dim 2 rows 3 : tensor<2x1x6x4xf32> -> tensor<2x1x3x4xf32>
+      // CHECK: %[[V:.*]] = gm.conv2d {{.*}}{gm.per_row = 2 : i64
+      %v = gm.conv2d %w3, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x3x4xf32>, tensor<2x1x3x3xf32>) -> tensor<2x2x3x4xf32>
+      // CHECK: gm.concat {{.*}}{gm.per_row = 2 : i64}
+      %j = gm.concat %v, %fixed axis 1 : (tensor<2x2x3x4xf32>, tensor<2x2x3x4xf32>) -> tensor<2x4x3x4xf32>
+      // CHECK: gm.reshape {{.*}}{gm.per_row = 2 : i64}
+      %r = gm.reshape %j : tensor<2x4x3x4xf32> -> tensor<8x3x4xf32>
+      // CHECK: gm.reduce_sum {{.*}}{gm.per_row = 2 : i64}
+      %s = gm.reduce_sum %r dims [0] keepdim : tensor<8x3x4xf32> -> tensor<1x3x4xf32>
+      // CHECK: gm.conv2d {{.*}}{gm.per_row = 2 : i64
+      %z = gm.conv2d %w3, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<false> : tensor<3x3xi1>} : (tensor<2x1x3x4xf32>, tensor<2x1x3x3xf32>) -> tensor<2x2x3x4xf32>
+      %zs = gm.reduce_sum %z dims [0, 1] keepdim : tensor<2x2x3x4xf32> -> tensor<1x1x3x4xf32>
+      %zr = gm.reshape %zs : tensor<1x1x3x4xf32> -> tensor<1x3x4xf32>
+      %t = gm.add %s, %zr : (tensor<1x3x4xf32>, tensor<1x3x4xf32>) -> tensor<1x3x4xf32>
+      %t4 = gm.reshape %t : tensor<1x3x4xf32> -> tensor<1x1x3x4xf32>
+      %u = gm.row_unwindow %t4 dim 2 : tensor<1x1x3x4xf32> -> tensor<1x1x6x4xf32>
+      %y = gm.add %c, %u : (tensor<2x1x6x4xf32>, tensor<1x1x6x4xf32>) -> tensor<2x1x6x4xf32>
+      gm.yield %y : tensor<2x1x6x4xf32>
+    }
+    gm.return %img : tensor<2x1x6x4xf32>
+  }
+}
