@@ -1,12 +1,12 @@
 //===- PerRow.cpp - gm-per-row --------------------------------------------===//
 //
-// A gm.autoregressive over [H, W, ...] fills a row in W... steps, and the
-// canvas's rows above the step's row do not change along them. An op whose
-// value reads only those rows (a PixelCNN's vertical stack, on its window)
-// or values fixed before the loop is the same at every step of a row: it
-// is marked gm.per_row, and the backend computes it at a row's first step
-// alone (perRowFrom, in the dialect, which checks the marks by the same
-// rule). See Passes.td.
+// A gm.autoregressive over [H, W, ...] fills a row in W x ... steps, and
+// the canvas's rows above the step's row do not change along them. An op
+// whose value reads only those rows (a PixelCNN's vertical stack, on its
+// window) or values fixed before the loop is the same at every step of a
+// row: it is marked gm.per_row, and the backend computes it at a row's
+// first step alone (perRowOps, in the dialect, which checks the marks by
+// the same rule). See Passes.td.
 //
 //===----------------------------------------------------------------------===//
 

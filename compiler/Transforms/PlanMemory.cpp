@@ -449,15 +449,15 @@ int64_t BodyPlanner::usePosition(Operation *user, Operation *def) const {
 /// of the rows before its gm.per_row, so a reader that runs at more steps
 /// (no mark, or a later row) may find it computed a step before.
 static bool keptAlongRows(Value value, Operation *def) {
-  auto from = def->getAttrOfType<IntegerAttr>(kPerRowAttr);
+  std::optional<int64_t> from = perRowMark(def);
   if (!from)
     return false;
   return llvm::any_of(value.getUsers(), [&](Operation *user) {
     // A reader in a nested loop runs when that loop does: at every step.
     Operation *reader = def->getBlock()->findAncestorOpInBlock(*user);
-    auto readerFrom =
-        reader ? reader->getAttrOfType<IntegerAttr>(kPerRowAttr) : nullptr;
-    return !readerFrom || readerFrom.getInt() > from.getInt();
+    std::optional<int64_t> readerFrom =
+        reader ? perRowMark(reader) : std::nullopt;
+    return !readerFrom || *readerFrom > *from;
   });
 }
 

@@ -42,6 +42,13 @@ std::optional<RowFlow> rowFlow(Operation *user, Value operand, int64_t dim);
 /// at every step of rows 0..N-1.
 constexpr llvm::StringLiteral kPerRowAttr = "gm.per_row";
 
+/// The row N of `op`'s gm.per_row mark; nothing when it has none.
+inline std::optional<int64_t> perRowMark(Operation *op) {
+  if (auto from = op->getAttrOfType<IntegerAttr>(kPerRowAttr))
+    return from.getInt();
+  return std::nullopt;
+}
+
 /// The ops of `loop`'s body whose values are the same at every step of a
 /// row, each with the first row from which they are (none when a row is
 /// one step). Such an op computes from values fixed before the loop and

@@ -435,7 +435,7 @@ LogicalResult AutoregressiveOp::verifyRegions() {
   // it must be the same at every step of the row, from that row on.
   std::optional<llvm::DenseMap<Operation *, int64_t>> same;
   for (Operation &op : getBody().front()) {
-    auto from = op.getAttrOfType<IntegerAttr>(kPerRowAttr);
+    std::optional<int64_t> from = perRowMark(&op);
     if (!from)
       continue;
     if (getPositions() == getOver().front())
@@ -450,9 +450,9 @@ LogicalResult AutoregressiveOp::verifyRegions() {
              << "attribute '" << kPerRowAttr
              << "' marks an op whose value changes within a row (it reads "
                 "a draw, or the canvas in the step's row or below)";
-    if (from.getInt() < it->second)
+    if (*from < it->second)
       return op.emitOpError()
-             << "attribute '" << kPerRowAttr << "' marks row " << from.getInt()
+             << "attribute '" << kPerRowAttr << "' marks row " << *from
              << ", but the op's value is the same along a row only from row "
              << it->second
              << " on (its window reaches below the step's row before)";

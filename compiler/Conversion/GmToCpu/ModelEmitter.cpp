@@ -659,13 +659,8 @@ LogicalResult ModelEmitter::emitAutoregressive(OpBuilder &b,
       arith::IndexCastOp::create(b, loc, b.getI64Type(), p).getResult();
   int64_t scale = flopsScale_;
   int64_t height = op.getOver().front(), perRow = positions / height;
-  auto perRowFrom = [](Operation &bodyOp) -> std::optional<int64_t> {
-    if (auto from = bodyOp.getAttrOfType<IntegerAttr>(kPerRowAttr))
-      return from.getInt();
-    return std::nullopt;
-  };
   for (auto it = body.begin(), end = std::prev(body.end()); it != end;) {
-    std::optional<int64_t> from = perRowFrom(*it);
+    std::optional<int64_t> from = perRowMark(&*it);
     if (!from) {
       flopsScale_ = scale * positions;
       if (failed(emitOp(b, &*it++, inner)))
@@ -689,7 +684,7 @@ LogicalResult ModelEmitter::emitAutoregressive(OpBuilder &b,
     OpBuilder::InsertionGuard inRun(b);
     b.setInsertionPoint(runs.thenBlock()->getTerminator());
     flopsScale_ = scale * (*from * perRow + height - *from);
-    for (; it != end && perRowFrom(*it) == from; ++it)
+    for (; it != end && perRowMark(&*it) == from; ++it)
       if (failed(emitOp(b, &*it, inner)))
         return failure();
     // At the steps that skip the run, the call before the next one is
