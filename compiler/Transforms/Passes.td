@@ -333,24 +333,31 @@ def GmPerRow : Pass<"gm-per-row", "::mlir::gm::ModelOp"> {
     run at a step where it does not).
 
     Such an op reads values fixed before the loop and the step's row alone
-    (a window of a hoisted value: N = 0), or its results are the step's
-    windows of R rows (`gm.row_window`, gm-window-rows) whose element in
-    row y reads the canvas in rows y - 1 and above alone: a convolution
-    with mask A reads one row up at least, one with mask B or 1x1 none
-    more, elementwise ops and channel slices keep it. Once a window no
-    longer reaches below the step's row, from row N = R - 1, all its rows
-    read finished rows; before, it is computed at every step. Draws and
-    what reads them vary at every step.
+    (a window of a hoisted value: N = 0), or its results' elements in row
+    y read the canvas in rows y - 1 and above alone: a convolution with
+    mask A reads one row up at least, one with mask B or 1x1 none more,
+    elementwise ops and channel slices keep it. Its rows at and above the
+    step's row then read finished rows; its rows below vary along the row.
+    The step keeps only its own position of what it yields, so those rows
+    are harmless when every reader, up to the yield, keeps rows or reads
+    up and cannot fail: then N = 0. Otherwise (a reduction over rows, a
+    convolution that reads down, a one_hot that may fail on any row) only
+    a window of R rows (`gm.row_window`, gm-window-rows) is marked, from
+    row N = R - 1, where none of its rows lies below the step's; before,
+    it is computed at every step. Draws and what reads them vary at every
+    step.
 
     Gated PixelCNN: the vertical stack, with the 1x1 convolutions that feed
-    it to the horizontal one, runs once per row of 28 steps; the
-    horizontal stack and the head run at every step. The samples are the
-    same, bit for bit: the op computes what it would have. The dialect
+    it to the horizontal one, runs once per row of 28 steps, from row 0
+    (the windows of its first rows reach below the step's row, and only
+    the step's row of them is read); the horizontal stack and the head run
+    at every step. The samples are the same, bit for bit: what the step
+    reads of each op is what the op would have computed there. The dialect
     checks every mark by the same rule (`gm::perRowOps`). Runs after
     gm-propagate-layouts, before gm-plan-memory; reads fused bodies.
 
     ```mlir
-    %v = gm.conv2d %w, %k {gm.per_row = 8 : i64, mask = ..., padding = array<i64: 3, 3, 3, 3>} : (tensor<16x1x9x28xf32>, tensor<128x1x7x7xf32>) -> tensor<16x128x9x28xf32>
+    %v = gm.conv2d %w, %k {gm.per_row = 0 : i64, mask = ..., padding = array<i64: 3, 3, 3, 3>} : (tensor<16x1x9x28xf32>, tensor<128x1x7x7xf32>) -> tensor<16x128x9x28xf32>
     ```
   }];
 }

@@ -223,6 +223,58 @@ private:
   llvm::DenseMap<Value, RowState> states_;
 };
 
+/// Which values of a loop body reach the step's row of what the body
+/// yields from their own rows at and above the step's alone: every reader
+/// keeps rows or reads up (never down), cannot fail, and its results are
+/// such values too, up to the canvas's rows in the yield. The step keeps
+/// only its own position of the yield, so such a value's rows below the
+/// step's row may hold anything.
+class RowsBelowUnread {
+public:
+  explicit RowsBelowUnread(AutoregressiveOp loop)
+      : loop_(loop),
+        canvasDim_(shapeOf(loop.getInit()).size() - loop.getOver().size()) {}
+
+  /// Whether `value`, with its rows in dimension `dim`, is such a value.
+  bool operator()(Value value, int64_t dim) {
+    auto key = std::make_pair(value, dim);
+    if (auto it = known_.find(key); it != known_.end())
+      return it->second;
+    bool unread = llvm::all_of(
+        value.getUses(), [&](OpOperand &use) { return readsUp(use, dim); });
+    known_[key] = unread;
+    return unread;
+  }
+
+private:
+  bool readsUp(OpOperand &use, int64_t dim) {
+    Operation *user = use.getOwner();
+    if (isa<YieldOp>(user)) {
+      if (auto fused = dyn_cast<FusedOp>(user->getParentOp()))
+        return (*this)(fused->getResult(use.getOperandNumber()), dim);
+      return user->getParentOp() == loop_.getOperation() && dim == canvasDim_;
+    }
+    if (auto fused = dyn_cast<FusedOp>(user))
+      return (*this)(
+          fused.getBody().front().getArgument(use.getOperandNumber()), dim);
+    // A window or its put-back keeps each row where it lies in the canvas.
+    if (isa<RowWindowOp, RowUnwindowOp>(user))
+      return user->getAttrOfType<IntegerAttr>("dim").getInt() == dim &&
+             (*this)(user->getResult(0), dim);
+    std::optional<RowFlow> flow = rowFlow(user, use.get(), dim);
+    if (!flow || flow->fallible)
+      return false;
+    for (auto [result, d] : llvm::zip(user->getResults(), flow->dims))
+      if (!(*this)(result, d))
+        return false;
+    return true;
+  }
+
+  AutoregressiveOp loop_;
+  int64_t canvasDim_;
+  llvm::DenseMap<std::pair<Value, int64_t>, bool> known_;
+};
+
 } // namespace
 
 llvm::DenseMap<Operation *, int64_t>
@@ -231,6 +283,7 @@ mlir::gm::perRowOps(AutoregressiveOp loop) {
   if (loop.getPositions() == loop.getOver().front())
     return ops; // one step a row
   RowStates states(loop);
+  RowsBelowUnread rowsBelowUnread(loop);
   for (Operation &op : loop.getBody().front().without_terminator()) {
     int64_t from = 0;
     bool same = op.getNumResults() != 0;
@@ -238,9 +291,18 @@ mlir::gm::perRowOps(AutoregressiveOp loop) {
       RowState state = states.of(result);
       if (state.kind == RowState::Fixed)
         continue;
-      // Rows at or above the step's row read only finished rows of the
-      // canvas; a window lies there from the row its height reaches up to.
-      if (state.kind != RowState::Rows || !state.windowed || state.lag < 1) {
+      // Its rows at or above the step's row read only finished rows of the
+      // canvas.
+      if (state.kind != RowState::Rows || state.lag < 1) {
+        same = false;
+        break;
+      }
+      // Its rows below vary along the row: harmless when nothing the step
+      // keeps reads them; otherwise a window lies above them from the row
+      // its height reaches up to.
+      if (rowsBelowUnread(result, state.dim))
+        continue;
+      if (!state.windowed) {
         same = false;
         break;
       }

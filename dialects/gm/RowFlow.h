@@ -38,8 +38,8 @@ std::optional<RowFlow> rowFlow(Operation *user, Value operand, int64_t dim);
 
 /// The attribute gm-per-row puts on an op of a gm.autoregressive body over
 /// [H, W, ...] whose value is the same at every step of a row from row N
-/// on (i64 N): the backend computes it at the first step of each row, and
-/// at every step of rows 0..N-1.
+/// on (i64 N), in every row the step keeps: the backend computes it at the
+/// first step of each row, and at every step of rows 0..N-1.
 constexpr llvm::StringLiteral kPerRowAttr = "gm.per_row";
 
 /// The row N of `op`'s gm.per_row mark; nothing when it has none.
@@ -52,10 +52,12 @@ inline std::optional<int64_t> perRowMark(Operation *op) {
 /// The ops of `loop`'s body whose values are the same at every step of a
 /// row, each with the first row from which they are (none when a row is
 /// one step). Such an op computes from values fixed before the loop and
-/// the step's row alone (from row 0), or its results are windows
-/// (gm.row_window) of rows whose elements read the canvas only in rows
-/// above their own: once a window of R rows no longer reaches below the
-/// step's row, from row R - 1, its rows read only finished ones.
+/// the step's row alone (from row 0), or its results' elements read the
+/// canvas only in rows above their own, so their rows at and above the
+/// step's read finished ones. Their rows below vary; from row 0 when what
+/// the step keeps never reads them (every reader, up to the yield, keeps
+/// rows or reads up), else only for windows (gm.row_window) of R rows,
+/// from row R - 1, where no row lies below the step's.
 llvm::DenseMap<Operation *, int64_t> perRowOps(AutoregressiveOp loop);
 
 } // namespace mlir::gm

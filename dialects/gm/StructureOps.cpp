@@ -432,7 +432,8 @@ LogicalResult AutoregressiveOp::verify() {
 
 LogicalResult AutoregressiveOp::verifyRegions() {
   // The backend keeps a gm.per_row op's value from a row's first step on:
-  // it must be the same at every step of the row, from that row on.
+  // it must be the same at every step of the row, from that row on, in the
+  // rows the step reads.
   std::optional<llvm::DenseMap<Operation *, int64_t>> same;
   for (Operation &op : getBody().front()) {
     std::optional<int64_t> from = perRowMark(&op);
@@ -449,13 +450,15 @@ LogicalResult AutoregressiveOp::verifyRegions() {
       return op.emitOpError()
              << "attribute '" << kPerRowAttr
              << "' marks an op whose value changes within a row (it reads "
-                "a draw, or the canvas in the step's row or below)";
+                "a draw or the canvas in the step's row, or a reader reads "
+                "its rows below the step's)";
     if (*from < it->second)
       return op.emitOpError()
              << "attribute '" << kPerRowAttr << "' marks row " << *from
              << ", but the op's value is the same along a row only from row "
              << it->second
-             << " on (its window reaches below the step's row before)";
+             << " on (before, its window reaches below the step's row, "
+                "and a reader reads those rows)";
   }
   return success();
 }

@@ -1,10 +1,12 @@
 // gm-per-row: an op of an autoregressive body over [H, W] whose value reads
-// the canvas only in rows above the step's row, or values fixed before the
-// loop and the row alone, is the same at every step of a row: it gets
-// gm.per_row = N, from row N on (for a window of R rows, R - 1: before, the
-// window reaches below the step's row). What reads the step's row of the
-// canvas, a draw, a whole value (whose rows below vary) or a variable does
-// not; nor does anything when a row is one step.
+// the canvas only in rows above its own, or values fixed before the loop
+// and the row alone, is the same at every step of a row in the rows at and
+// above the step's: it gets gm.per_row = N, from row N on. Its rows below
+// vary: N = 0 when what the step keeps never reads them (each reader up to
+// the yield keeps rows or reads up), else R - 1 for a window of R rows (no
+// row below the step's from there), and no mark for a whole value. What
+// reads the step's row of the canvas, a draw or a variable is not marked;
+// nor is anything when a row is one step.
 // RUN: gm-opt %s -split-input-file -gm-per-row | FileCheck %s
 // The dialect checks the marks: the output verifies, and marking again
 // changes nothing.
@@ -34,22 +36,22 @@ gm.model @gated {
       // CHECK: %[[W3:.*]] = gm.row_window %{{.*}} dim 2 rows 3 : tensor<2x1x6x4xf32>
       %row = gm.row_window %c dim 2 rows 1 : tensor<2x1x6x4xf32> -> tensor<2x1x1x4xf32>
       %w3 = gm.row_window %c dim 2 rows 3 : tensor<2x1x6x4xf32> -> tensor<2x1x3x4xf32>
-      // CHECK: gm.conv2d %[[W3]], %{{.*}} {gm.per_row = 2 : i64
+      // CHECK: gm.conv2d %[[W3]], %{{.*}} {gm.per_row = 0 : i64
       %v = gm.conv2d %w3, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x3x4xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x3x4xf32>
-      // CHECK: gm.slice %{{.*}} {gm.per_row = 2 : i64}
-      // CHECK: gm.slice %{{.*}} {gm.per_row = 2 : i64}
-      // CHECK: gm.tanh %{{.*}} {gm.per_row = 2 : i64}
-      // CHECK: gm.sigmoid %{{.*}} {gm.per_row = 2 : i64}
-      // CHECK: gm.mul %{{.*}} {gm.per_row = 2 : i64}
+      // CHECK: gm.slice %{{.*}} {gm.per_row = 0 : i64}
+      // CHECK: gm.slice %{{.*}} {gm.per_row = 0 : i64}
+      // CHECK: gm.tanh %{{.*}} {gm.per_row = 0 : i64}
+      // CHECK: gm.sigmoid %{{.*}} {gm.per_row = 0 : i64}
+      // CHECK: gm.mul %{{.*}} {gm.per_row = 0 : i64}
       %a = gm.slice %v offsets [0, 0, 0, 0] sizes [2, 2, 3, 4] : tensor<2x4x3x4xf32> -> tensor<2x2x3x4xf32>
       %b = gm.slice %v offsets [0, 2, 0, 0] sizes [2, 2, 3, 4] : tensor<2x4x3x4xf32> -> tensor<2x2x3x4xf32>
       %ta = gm.tanh %a : tensor<2x2x3x4xf32>
       %sb = gm.sigmoid %b : tensor<2x2x3x4xf32>
       %g = gm.mul %ta, %sb : (tensor<2x2x3x4xf32>, tensor<2x2x3x4xf32>) -> tensor<2x2x3x4xf32>
-      // Mask B keeps the lag; its window of two rows lies above the step's
-      // row from row 1.
-      // CHECK: %[[V2:.*]] = gm.conv2d %{{.*}} {gm.per_row = 2 : i64
-      // CHECK: gm.row_window %[[V2]] dim 2 rows 2 {gm.per_row = 1 : i64}
+      // Mask B keeps the lag. What the step keeps reads the rows at and
+      // above its own alone: every window is the same along a row from row 0.
+      // CHECK: %[[V2:.*]] = gm.conv2d %{{.*}} {gm.per_row = 0 : i64
+      // CHECK: gm.row_window %[[V2]] dim 2 rows 2 {gm.per_row = 0 : i64}
       // CHECK: %[[V1:.*]] = gm.row_window %[[V2]] dim 2 rows 1 {gm.per_row = 0 : i64}
       // CHECK: %[[VH:.*]] = gm.conv2d %[[V1]], %{{.*}} {gm.per_row = 0 : i64}
       %v2 = gm.conv2d %g, %wb {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [1, 1, 1], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x2x3x4xf32>, tensor<4x2x3x3xf32>) -> tensor<2x4x3x4xf32>
@@ -86,9 +88,9 @@ gm.model @gated {
 
 // A fused body is read through: the vertical stack's bias and gate, fused,
 // are the same along a row; a chain that adds the step's row is not. A
-// whole convolution of the canvas reads rows above alone, but its rows
-// below the step's vary: only its window is the same along the row. A
-// draw, and a sum with it, vary.
+// whole convolution of the canvas reads rows above alone; its rows below
+// the step's vary, but only its window of the step's row is read. A draw,
+// and a sum with it, vary.
 // CHECK-LABEL: gm.model @fused
 gm.model @fused {
   gm.sampler @sample() -> tensor<2x1x6x4xf32> {
@@ -100,7 +102,7 @@ gm.model @fused {
       %w3 = gm.row_window %c dim 2 rows 3 : tensor<2x1x6x4xf32> -> tensor<2x1x3x4xf32>
       %row = gm.row_window %c dim 2 rows 1 : tensor<2x1x6x4xf32> -> tensor<2x1x1x4xf32>
       %v = gm.conv2d %w3, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x3x4xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x3x4xf32>
-      // CHECK: %[[G:.*]] = gm.fused(%{{.*}}, %{{.*}}) {gm.per_row = 2 : i64}
+      // CHECK: %[[G:.*]] = gm.fused(%{{.*}}, %{{.*}}) {gm.per_row = 0 : i64}
       %g = gm.fused(%v, %bias) : (tensor<2x4x3x4xf32>, tensor<4x1x1xf32>) -> tensor<2x4x3x4xf32> {
       ^bb0(%a0: tensor<2x4x3x4xf32>, %a1: tensor<4x1x1xf32>):
         %t = gm.add %a0, %a1 : (tensor<2x4x3x4xf32>, tensor<4x1x1xf32>) -> tensor<2x4x3x4xf32>
@@ -115,7 +117,7 @@ gm.model @fused {
         %t = gm.add %a0, %a1 : (tensor<2x4x1x4xf32>, tensor<2x1x1x4xf32>) -> tensor<2x4x1x4xf32>
         gm.yield %t : tensor<2x4x1x4xf32>
       }
-      // CHECK: %[[WHOLE:.*]] = gm.conv2d %{{.*}}, %{{.*}} {mask
+      // CHECK: %[[WHOLE:.*]] = gm.conv2d %arg0, %{{.*}} {gm.per_row = 0 : i64
       // CHECK: gm.row_window %[[WHOLE]] dim 2 rows 1 {gm.per_row = 0 : i64}
       %whole = gm.conv2d %c, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x6x4xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x6x4xf32>
       %whole1 = gm.row_window %whole dim 2 rows 1 : tensor<2x4x6x4xf32> -> tensor<2x4x1x4xf32>
@@ -167,9 +169,9 @@ gm.model @rows {
 // -----
 
 // Other row-keeping ops read through: a concat over channels with a fixed
-// value, a reshape that keeps the rows, a reduction over channels; a
-// convolution without a live tap reads nothing of the canvas (its window
-// of 3 rows still from row 2).
+// value, a reshape that keeps the rows, a reduction over channels, the
+// put-back of a window; a convolution without a live tap reads nothing of
+// the canvas. A sum with the canvas reads the step's row.
 // CHECK-LABEL: gm.model @paths
 gm.model @paths {
   gm.sampler @sample() -> tensor<2x1x6x4xf32> {
@@ -179,22 +181,62 @@ gm.model @paths {
     %img = gm.autoregressive %zero over [6, 4] : tensor<2x1x6x4xf32> {
     ^bb0(%c: tensor<2x1x6x4xf32>):
       %w3 = gm.row_window %c dim 2 rows 3 : tensor<2x1x6x4xf32> -> tensor<2x1x3x4xf32>
-      // CHECK: %[[V:.*]] = gm.conv2d {{.*}}{gm.per_row = 2 : i64
+      // CHECK: %[[V:.*]] = gm.conv2d {{.*}}{gm.per_row = 0 : i64
       %v = gm.conv2d %w3, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x3x4xf32>, tensor<2x1x3x3xf32>) -> tensor<2x2x3x4xf32>
-      // CHECK: gm.concat {{.*}}{gm.per_row = 2 : i64}
+      // CHECK: gm.concat {{.*}}{gm.per_row = 0 : i64}
       %j = gm.concat %v, %fixed axis 1 : (tensor<2x2x3x4xf32>, tensor<2x2x3x4xf32>) -> tensor<2x4x3x4xf32>
-      // CHECK: gm.reshape {{.*}}{gm.per_row = 2 : i64}
+      // CHECK: gm.reshape {{.*}}{gm.per_row = 0 : i64}
       %r = gm.reshape %j : tensor<2x4x3x4xf32> -> tensor<8x3x4xf32>
-      // CHECK: gm.reduce_sum {{.*}}{gm.per_row = 2 : i64}
+      // CHECK: gm.reduce_sum {{.*}}{gm.per_row = 0 : i64}
       %s = gm.reduce_sum %r dims [0] keepdim : tensor<8x3x4xf32> -> tensor<1x3x4xf32>
-      // CHECK: gm.conv2d {{.*}}{gm.per_row = 2 : i64
+      // CHECK: gm.conv2d {{.*}}{gm.per_row = 0 : i64
       %z = gm.conv2d %w3, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<false> : tensor<3x3xi1>} : (tensor<2x1x3x4xf32>, tensor<2x1x3x3xf32>) -> tensor<2x2x3x4xf32>
       %zs = gm.reduce_sum %z dims [0, 1] keepdim : tensor<2x2x3x4xf32> -> tensor<1x1x3x4xf32>
       %zr = gm.reshape %zs : tensor<1x1x3x4xf32> -> tensor<1x3x4xf32>
       %t = gm.add %s, %zr : (tensor<1x3x4xf32>, tensor<1x3x4xf32>) -> tensor<1x3x4xf32>
       %t4 = gm.reshape %t : tensor<1x3x4xf32> -> tensor<1x1x3x4xf32>
+      // CHECK: %[[U:.*]] = gm.row_unwindow {{.*}}{gm.per_row = 0 : i64}
+      // CHECK: gm.add %arg0, %[[U]] : (
       %u = gm.row_unwindow %t4 dim 2 : tensor<1x1x3x4xf32> -> tensor<1x1x6x4xf32>
       %y = gm.add %c, %u : (tensor<2x1x6x4xf32>, tensor<1x1x6x4xf32>) -> tensor<2x1x6x4xf32>
+      gm.yield %y : tensor<2x1x6x4xf32>
+    }
+    gm.return %img : tensor<2x1x6x4xf32>
+  }
+}
+
+// -----
+
+// Rows below the step's row that a reader brings into it: a convolution
+// that reads down, a one_hot (it may fail on any row). A window is then the
+// same along a row only where no row of it lies below the step's, from row
+// R - 1; a whole value never is.
+// CHECK-LABEL: gm.model @below
+gm.model @below {
+  gm.sampler @sample() -> tensor<2x1x6x4xf32> {
+    %wa = gm.normal {id = 1 : i64} : tensor<1x1x3x3xf32>
+    %kd = gm.normal {id = 2 : i64} : tensor<1x1x3x1xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x1x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x1x6x4xf32> {
+    ^bb0(%c: tensor<2x1x6x4xf32>):
+      %w3 = gm.row_window %c dim 2 rows 3 : tensor<2x1x6x4xf32> -> tensor<2x1x3x4xf32>
+      // CHECK: %[[V:.*]] = gm.conv2d {{.*}}{gm.per_row = 2 : i64
+      %v = gm.conv2d %w3, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x3x4xf32>, tensor<1x1x3x3xf32>) -> tensor<2x1x3x4xf32>
+      // CHECK: gm.conv2d %[[V]], %{{.*}} {padding
+      %d = gm.conv2d %v, %kd {padding = array<i64: 1, 0, 1, 0>} : (tensor<2x1x3x4xf32>, tensor<1x1x3x1xf32>) -> tensor<2x1x3x4xf32>
+      // CHECK: %[[I:.*]] = gm.cast {{.*}}{gm.per_row = 2 : i64}
+      // CHECK: gm.one_hot %[[I]] classes 4 {axis = 1 : i64, gm.per_row = 0 : i64}
+      %e = gm.exp %v : tensor<2x1x3x4xf32>
+      %i = gm.cast %e : tensor<2x1x3x4xf32> to tensor<2x1x3x4xi32>
+      %o = gm.one_hot %i classes 4 {axis = 1 : i64} : tensor<2x1x3x4xi32> -> tensor<2x4x1x3x4xf32>
+      %r = gm.reduce_sum %o dims [1] : tensor<2x4x1x3x4xf32> -> tensor<2x1x3x4xf32>
+      %s = gm.add %d, %r : (tensor<2x1x3x4xf32>, tensor<2x1x3x4xf32>) -> tensor<2x1x3x4xf32>
+      %u = gm.row_unwindow %s dim 2 : tensor<2x1x3x4xf32> -> tensor<2x1x6x4xf32>
+      // CHECK: %[[WHOLE:.*]] = gm.conv2d %arg0, %{{.*}} {mask
+      // CHECK: gm.conv2d %[[WHOLE]], %{{.*}} {padding
+      %whole = gm.conv2d %c, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x6x4xf32>, tensor<1x1x3x3xf32>) -> tensor<2x1x6x4xf32>
+      %wd = gm.conv2d %whole, %kd {padding = array<i64: 1, 0, 1, 0>} : (tensor<2x1x6x4xf32>, tensor<1x1x3x1xf32>) -> tensor<2x1x6x4xf32>
+      %y = gm.add %u, %wd : (tensor<2x1x6x4xf32>, tensor<2x1x6x4xf32>) -> tensor<2x1x6x4xf32>
       gm.yield %y : tensor<2x1x6x4xf32>
     }
     gm.return %img : tensor<2x1x6x4xf32>

@@ -27,6 +27,8 @@
 // CHECK-DAG: last_axis.npy: 30 elements, {{.*}} ok
 // CHECK-DAG: conditioned.npy: 32 elements, {{.*}} ok
 // CHECK-DAG: stacks.npy: 60 elements, {{.*}} ok
+// CHECK-DAG: stacks_below.npy: 60 elements, {{.*}} ok
+// CHECK-DAG: whole_rows.npy: 48 elements, {{.*}} ok
 // CHECK-NOT: FAIL
 
 gm.model @shapes {
@@ -287,12 +289,13 @@ gm.model @shapes {
 
   // gm-per-row: a vertical stack of two layers (mask A, then mask B) and
   // the 1x1 convolution that feeds it to the horizontal stack run once per
-  // row of 5 steps (the first layer at every step of rows 0 and 1, where
-  // its window of 3 rows reaches below the step's row), read at the other
-  // steps as kept (the marks are checked above the sampler).
+  // row of 5 steps, from row 0 (in rows 0 and 1 the first layer's window of
+  // 3 rows reaches below the step's row, where nothing the step keeps
+  // reads), read at the other steps as kept (the marks are checked above
+  // the sampler).
   // PLAN-LABEL: gm.sampler @stacks
-  // PLAN: gm.conv2d {{.*}}{gm.per_row = 2 : i64
-  // PLAN: gm.conv2d {{.*}}{gm.per_row = 1 : i64
+  // PLAN: gm.conv2d {{.*}}{gm.per_row = 0 : i64
+  // PLAN: gm.conv2d {{.*}}{gm.per_row = 0 : i64
   // PLAN: gm.conv2d {{.*}}{gm.per_row = 0 : i64
   // PLAN: gm.categorical
   gm.sampler @stacks() -> tensor<2x1x6x5xf32> {
@@ -318,6 +321,72 @@ gm.model @shapes {
       gm.yield %y : tensor<2x1x6x5xf32>
     }
     gm.return %img : tensor<2x1x6x5xf32>
+  }
+
+  // The same with the first layer read through a one_hot of its argmax
+  // (which may fail on any row, so it brings the rows below the step's into
+  // the step's): the first layer runs at every step of rows 0 and 1, the
+  // argmax on its window of 2 rows at every step of row 0, where their
+  // windows reach below, and once per row after; what follows the one_hot
+  // once per row from row 0.
+  // PLAN-LABEL: gm.sampler @stacks_below
+  // PLAN: gm.conv2d {{.*}}{gm.per_row = 2 : i64
+  // PLAN: gm.row_window {{.*}}{gm.per_row = 1 : i64
+  // PLAN: gm.argmax {{.*}}{gm.per_row = 1 : i64
+  // PLAN: gm.one_hot {{.*}}gm.per_row = 0 : i64
+  // PLAN: gm.categorical
+  gm.sampler @stacks_below() -> tensor<2x1x6x5xf32> {
+    %wa = gm.normal {id = 76 : i64} : tensor<4x1x3x3xf32>
+    %wb = gm.normal {id = 77 : i64} : tensor<4x4x3x3xf32>
+    %wv = gm.normal {id = 78 : i64} : tensor<4x4x1x1xf32>
+    %wh = gm.normal {id = 79 : i64} : tensor<4x1x1x3xf32>
+    %wo = gm.normal {id = 80 : i64} : tensor<3x4x1x1xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x1x6x5xf32>
+    %img = gm.autoregressive %zero over [6, 5] : tensor<2x1x6x5xf32> {
+    ^bb0(%c: tensor<2x1x6x5xf32>):
+      %v1 = gm.conv2d %c, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x6x5xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x6x5xf32>
+      %a = gm.argmax %v1 axis 1 : tensor<2x4x6x5xf32> -> tensor<2x6x5xi32>
+      %o = gm.one_hot %a classes 4 {axis = 1 : i64} : tensor<2x6x5xi32> -> tensor<2x4x6x5xf32>
+      %g1 = gm.add %o, %v1 : (tensor<2x4x6x5xf32>, tensor<2x4x6x5xf32>) -> tensor<2x4x6x5xf32>
+      %v2 = gm.conv2d %g1, %wb {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [1, 1, 1], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x4x6x5xf32>, tensor<4x4x3x3xf32>) -> tensor<2x4x6x5xf32>
+      %vh = gm.conv2d %v2, %wv : (tensor<2x4x6x5xf32>, tensor<4x4x1x1xf32>) -> tensor<2x4x6x5xf32>
+      %h1 = gm.conv2d %c, %wh {padding = array<i64: 0, 1, 0, 1>, mask = dense<[[1, 0, 0]]> : tensor<1x3xi1>} : (tensor<2x1x6x5xf32>, tensor<4x1x1x3xf32>) -> tensor<2x4x6x5xf32>
+      %h = gm.add %h1, %vh : (tensor<2x4x6x5xf32>, tensor<2x4x6x5xf32>) -> tensor<2x4x6x5xf32>
+      %r = gm.relu %h : tensor<2x4x6x5xf32>
+      %logits = gm.conv2d %r, %wo : (tensor<2x4x6x5xf32>, tensor<3x4x1x1xf32>) -> tensor<2x3x6x5xf32>
+      %x = gm.categorical %logits axis 1 {id = 81 : i64} : tensor<2x3x6x5xf32> -> tensor<2x6x5xi32>
+      %f = gm.cast %x : tensor<2x6x5xi32> to tensor<2x6x5xf32>
+      %y = gm.reshape %f : tensor<2x6x5xf32> -> tensor<2x1x6x5xf32>
+      gm.yield %y : tensor<2x1x6x5xf32>
+    }
+    gm.return %img : tensor<2x1x6x5xf32>
+  }
+
+  // Whole values (a mean over rows leaves nothing to window): a mask-A
+  // convolution whose rows below the step's nothing the step keeps reads
+  // runs once per row; one whose rows a mean over rows reads runs at
+  // every step (kept along the row, the mean would read stale rows).
+  // PLAN-LABEL: gm.sampler @whole_rows
+  // PLAN: %[[V:.*]] = gm.conv2d %arg0, %{{.*}} {gm.places
+  // PLAN: gm.reduce_mean %[[V]] {{.*}}{gm.places
+  // PLAN: gm.conv2d %arg0, %{{.*}} {gm.per_row = 0 : i64
+  // PLAN: gm.yield
+  gm.sampler @whole_rows() -> tensor<2x1x6x4xf32> {
+    %wa = gm.normal {id = 82 : i64} : tensor<1x1x3x3xf32>
+    %wb = gm.normal {id = 83 : i64} : tensor<1x1x3x3xf32>
+    %zero = gm.constant dense<0.5> : tensor<2x1x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x1x6x4xf32> {
+    ^bb0(%c: tensor<2x1x6x4xf32>):
+      %v = gm.conv2d %c, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x6x4xf32>, tensor<1x1x3x3xf32>) -> tensor<2x1x6x4xf32>
+      %m = gm.reduce_mean %v dims [2] keepdim : tensor<2x1x6x4xf32> -> tensor<2x1x1x4xf32>
+      %u = gm.conv2d %c, %wb {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x6x4xf32>, tensor<1x1x3x3xf32>) -> tensor<2x1x6x4xf32>
+      %t = gm.tanh %u : tensor<2x1x6x4xf32>
+      %s = gm.add %t, %m : (tensor<2x1x6x4xf32>, tensor<2x1x1x4xf32>) -> tensor<2x1x6x4xf32>
+      %n = gm.normal {id = 84 : i64} : tensor<2x1x6x4xf32>
+      %y = gm.add %s, %n : (tensor<2x1x6x4xf32>, tensor<2x1x6x4xf32>) -> tensor<2x1x6x4xf32>
+      gm.yield %y : tensor<2x1x6x4xf32>
+    }
+    gm.return %img : tensor<2x1x6x4xf32>
   }
 
   // Put back as integers (an argmax on the window) and through booleans.

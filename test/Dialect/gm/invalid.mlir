@@ -1828,7 +1828,7 @@ gm.model @m {
     %img = gm.autoregressive %zero over [6, 4] : tensor<2x6x4xf32> {
     ^bb0(%c: tensor<2x6x4xf32>):
       %w = gm.row_window %c dim 1 rows 2 : tensor<2x6x4xf32> -> tensor<2x2x4xf32>
-      // expected-error @+1 {{'gm.exp' op attribute 'gm.per_row' marks an op whose value changes within a row (it reads a draw, or the canvas in the step's row or below)}}
+      // expected-error @+1 {{'gm.exp' op attribute 'gm.per_row' marks an op whose value changes within a row (it reads a draw or the canvas in the step's row, or a reader reads its rows below the step's)}}
       %e = gm.exp %w {gm.per_row = 1 : i64} : tensor<2x2x4xf32>
       %y = gm.row_unwindow %e dim 1 : tensor<2x2x4xf32> -> tensor<2x6x4xf32>
       gm.yield %y : tensor<2x6x4xf32>
@@ -1839,7 +1839,8 @@ gm.model @m {
 
 // -----
 
-// A window of three rows reaches below the step's row before row 2.
+// A window of three rows reaches below the step's row before row 2, and
+// the unmasked convolution after it reads those rows into the step's.
 gm.model @m {
   gm.sampler @s() -> tensor<2x1x6x4xf32> {
     %k = gm.constant dense<1.0> : tensor<1x1x3x1xf32>
@@ -1847,10 +1848,30 @@ gm.model @m {
     %img = gm.autoregressive %zero over [6, 4] : tensor<2x1x6x4xf32> {
     ^bb0(%c: tensor<2x1x6x4xf32>):
       %w = gm.row_window %c dim 2 rows 3 : tensor<2x1x6x4xf32> -> tensor<2x1x3x4xf32>
-      // expected-error @+1 {{'gm.conv2d' op attribute 'gm.per_row' marks row 1, but the op's value is the same along a row only from row 2 on (its window reaches below the step's row before)}}
+      // expected-error @+1 {{'gm.conv2d' op attribute 'gm.per_row' marks row 1, but the op's value is the same along a row only from row 2 on (before, its window reaches below the step's row, and a reader reads those rows)}}
       %v = gm.conv2d %w, %k {gm.per_row = 1 : i64, padding = array<i64: 1, 0, 1, 0>, mask = dense<[[1], [0], [0]]> : tensor<3x1xi1>} : (tensor<2x1x3x4xf32>, tensor<1x1x3x1xf32>) -> tensor<2x1x3x4xf32>
-      %y = gm.row_unwindow %v dim 2 : tensor<2x1x3x4xf32> -> tensor<2x1x6x4xf32>
+      %d = gm.conv2d %v, %k {padding = array<i64: 1, 0, 1, 0>} : (tensor<2x1x3x4xf32>, tensor<1x1x3x1xf32>) -> tensor<2x1x3x4xf32>
+      %y = gm.row_unwindow %d dim 2 : tensor<2x1x3x4xf32> -> tensor<2x1x6x4xf32>
       gm.yield %y : tensor<2x1x6x4xf32>
+    }
+    gm.return %img : tensor<2x1x6x4xf32>
+  }
+}
+
+// -----
+
+// A whole value's rows below the step's row vary along it; a reader that
+// reads down brings them into the step's row.
+gm.model @m {
+  gm.sampler @s() -> tensor<2x1x6x4xf32> {
+    %k = gm.constant dense<1.0> : tensor<1x1x3x1xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x1x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x1x6x4xf32> {
+    ^bb0(%c: tensor<2x1x6x4xf32>):
+      // expected-error @+1 {{'gm.conv2d' op attribute 'gm.per_row' marks an op whose value changes within a row (it reads a draw or the canvas in the step's row, or a reader reads its rows below the step's)}}
+      %v = gm.conv2d %c, %k {gm.per_row = 0 : i64, padding = array<i64: 1, 0, 1, 0>, mask = dense<[[1], [0], [0]]> : tensor<3x1xi1>} : (tensor<2x1x6x4xf32>, tensor<1x1x3x1xf32>) -> tensor<2x1x6x4xf32>
+      %d = gm.conv2d %v, %k {padding = array<i64: 1, 0, 1, 0>} : (tensor<2x1x6x4xf32>, tensor<1x1x3x1xf32>) -> tensor<2x1x6x4xf32>
+      gm.yield %d : tensor<2x1x6x4xf32>
     }
     gm.return %img : tensor<2x1x6x4xf32>
   }
