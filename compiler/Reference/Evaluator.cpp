@@ -243,8 +243,9 @@ LogicalResult Evaluator::runOp(Operation &op, Frame &frame) {
     for (int64_t d : ArrayRef<int64_t>(big.shape).drop_front(dim + 1))
       inner *= d;
     auto loop = cast<AutoregressiveOp>(op.getParentOp());
-    int64_t offset = loop.windowStart(frame.position, smallRows) -
-                     loop.windowStart(frame.position, bigRows);
+    int64_t along = op.getAttrOfType<IntegerAttr>("along").getInt();
+    int64_t offset = loop.windowStart(frame.position, smallRows, along) -
+                     loop.windowStart(frame.position, bigRows, along);
     int64_t run = smallRows * inner;
     for (int64_t line = 0; line * run < small.size(); ++line)
       for (int64_t i = 0; i < run; ++i) {

@@ -149,7 +149,7 @@ def GmNarrowAutoregressive
 }
 
 def GmWindowRows : Pass<"gm-window-rows", "::mlir::gm::ModelOp"> {
-  let summary = "A sampling step computes its row-causal layers on the rows it needs";
+  let summary = "A sampling step computes its row-causal layers on the rows (and columns) it needs";
   let description = [{
     Step p of a `gm.autoregressive` over `[H, ...]` keeps its body's value
     at p, in row r of the first filled dimension. A PixelCNN's layers are
@@ -176,17 +176,35 @@ def GmWindowRows : Pass<"gm-window-rows", "::mlir::gm::ModelOp"> {
     numbers. A value computed from a draw marked `gm.at_position` stays
     whole: a window would read it at other positions.
 
+    The columns next, the same way, along the loop's second dimension
+    (`along 1`: windows of columns that end at the step's column c): the
+    ops that read the step's row alone (a window of one row) of a value
+    that reads the canvas's step row, and are column-causal (a convolution
+    whose live taps lie at or left of its centre column, stride and
+    dilation 1 in width), run on the columns their readers need plus those
+    they reach left. What else they read (a value of rows above, the same
+    along the row and computed once per row on all columns) they read
+    through a window of columns; what reads them whole reads the put-back,
+    exact at column c alone.
+
     Gated PixelCNN on 28x28: the first layer's mask A (kernel 7) reaches 3
     rows up, each of the five mask-B layers one more; the first layer runs
     on 9 rows, each vertical stack after it on one fewer, and the
-    horizontal stacks and the head on the pixel's row alone.
+    horizontal stacks and the head on the pixel's row alone; there, the
+    first layer's 1x7 mask A reaches 3 columns left, each 1x3 mask B one
+    more: the horizontal stack's first convolution runs on 9 columns of
+    28, the layers after it on 6, 5, 4, 3 and 2, the head on the pixel
+    alone.
 
     ```mlir
     %w = gm.row_window %canvas dim 2 rows 9 : tensor<16x1x28x28xf32> -> tensor<16x1x9x28xf32>
     %v = gm.conv2d %w, %k {mask = ..., padding = array<i64: 3, 3, 3, 3>} : (tensor<16x1x9x28xf32>, tensor<128x1x7x7xf32>) -> tensor<16x128x9x28xf32>
     %v6 = gm.row_window %v dim 2 rows 6 : tensor<16x128x9x28xf32> -> tensor<16x128x6x28xf32>
+    %r = gm.row_window %canvas dim 2 rows 1 : tensor<16x1x28x28xf32> -> tensor<16x1x1x28xf32>
+    %h = gm.row_window %r dim 3 rows 9 along 1 : tensor<16x1x1x28xf32> -> tensor<16x1x1x9xf32>
     ...
-    %l = gm.row_unwindow %logits dim 2 : tensor<16x256x1x28xf32> -> tensor<16x256x28x28xf32>
+    %c = gm.row_unwindow %logits dim 3 along 1 : tensor<16x256x1x1xf32> -> tensor<16x256x1x28xf32>
+    %l = gm.row_unwindow %c dim 2 : tensor<16x256x1x28xf32> -> tensor<16x256x28x28xf32>
     %x = gm.categorical %l axis 1 {gm.at_position, id = 0 : i64} : tensor<16x256x28x28xf32> -> tensor<16x28x28xi32>
     ```
 
@@ -349,8 +367,8 @@ def GmPerRow : Pass<"gm-per-row", "::mlir::gm::ModelOp"> {
 
     Gated PixelCNN: the vertical stack, with the 1x1 convolutions that feed
     it to the horizontal one, runs once per row of 28 steps, from row 0
-    (the windows of its first rows reach below the step's row, and only
-    the step's row of them is read); the horizontal stack and the head run
+    (the windows of its first rows reach below the step's row, and those
+    rows are never read); the horizontal stack and the head run
     at every step. The samples are the same, bit for bit: what the step
     reads of each op is what the op would have computed there. The dialect
     checks every mark by the same rule (`gm::perRowOps`). Runs after

@@ -39,7 +39,7 @@ namespace {
 std::optional<int64_t> operandRowDim(Operation *user, Value operand,
                                      int64_t resultDim) {
   if (auto conv = dyn_cast<Conv2dOp>(user))
-    return operand == conv.getInput() ? std::optional<int64_t>(2)
+    return operand == conv.getInput() ? std::optional<int64_t>(resultDim)
                                       : std::nullopt;
   int64_t d =
       resultDim - static_cast<int64_t>(shapeOf(user->getResult(0)).size() -
@@ -49,19 +49,26 @@ std::optional<int64_t> operandRowDim(Operation *user, Value operand,
   return d;
 }
 
-/// One loop's windowing: which ops compute on windows, with their rows in
-/// which dimension, and on how many rows each computes.
+/// One loop's windowing along one of the dimensions it fills (`along`):
+/// which ops compute on windows, with their rows in which dimension, and on
+/// how many rows each computes. Along the first (rows), what reads the
+/// canvas; along the second (columns), what reads the step's row alone of
+/// a value that changes along the row (a window of one row).
 class LoopWindows {
 public:
-  explicit LoopWindows(AutoregressiveOp loop)
-      : loop_(loop), height_(loop.getOver().front()),
-        canvasDim_(shapeOf(loop.getInit()).size() - loop.getOver().size()) {}
+  LoopWindows(AutoregressiveOp loop, int64_t along)
+      : loop_(loop), along_(along), height_(loop.getOver()[along]),
+        canvasDim_(shapeOf(loop.getInit()).size() - loop.getOver().size() +
+                   along) {}
 
   /// Chooses the ops and their windows; false when no op would compute on
   /// fewer rows than the height, or a value put back would not be exact.
   bool plan() {
     Block &body = loop_.getBody().front();
-    rowDims_[body.getArgument(0)] = canvasDim_;
+    if (along_ == 0)
+      rowDims_[body.getArgument(0)] = canvasDim_;
+    else
+      findColumnSeeds();
     for (Operation &op : body.without_terminator())
       admit(&op);
     if (admitted_.empty())
@@ -123,6 +130,39 @@ public:
   }
 
 private:
+  /// Along the columns: the windows of one row (the step's) of values that
+  /// read the canvas's step row (through ops that keep rows: no convolution
+  /// that reads only rows above, whose value is the same along the row and
+  /// runs once per row, on all columns), with their columns after their
+  /// rows. What admit() windows starts from them.
+  void findColumnSeeds() {
+    Block &body = loop_.getBody().front();
+    int64_t rowsDim = canvasDim_ - along_;
+    llvm::DenseMap<Value, int64_t> stepRow{{body.getArgument(0), rowsDim}};
+    for (Operation &op : body.without_terminator()) {
+      for (Value operand : op.getOperands()) {
+        auto it = stepRow.find(operand);
+        if (it == stepRow.end())
+          continue;
+        auto window = dyn_cast<RowWindowOp>(op);
+        if (window && window.getAlong() == 0 && window.getDim() == it->second) {
+          stepRow[window.getResult()] = it->second;
+          int64_t columns = it->second + 1;
+          ArrayRef<int64_t> shape = shapeOf(window.getResult());
+          if (window.getRows() == 1 &&
+              columns < static_cast<int64_t>(shape.size()) &&
+              shape[columns] == height_)
+            rowDims_[window.getResult()] = columns;
+          break;
+        }
+        std::optional<RowFlow> flow = rowFlow(&op, operand, it->second);
+        if (flow && flow->lag == 0)
+          for (auto [result, d] : llvm::zip(op.getResults(), flow->dims))
+            stepRow[result] = d;
+      }
+    }
+  }
+
   /// Computes `op` on windows when it reads a windowed value (or the
   /// canvas) and every such operand's rows pass through it to one row
   /// dimension.
@@ -135,8 +175,9 @@ private:
       drawnAtPosition_.insert(op->result_begin(), op->result_end());
       return;
     }
+    // Windows are made here, not computed on windows.
     if (op->getNumRegions() != 0 || isa<RandomOpInterface>(op) ||
-        op->getNumResults() != 1)
+        isa<RowWindowOp, RowUnwindowOp>(op) || op->getNumResults() != 1)
       return;
     // A fallible op may run here: an op reads the bottom rows of its
     // operands' windows, which are exact (see plan()).
@@ -204,7 +245,7 @@ private:
     else
       b.setInsertionPointToStart(&body);
     Value w = RowWindowOp::create(b, value.getLoc(), withRows(value, dim, rows),
-                                  value, dim, rows);
+                                  value, dim, rows, along_);
     windows_[key] = w;
     return w;
   }
@@ -213,8 +254,9 @@ private:
   /// reads its input whole).
   bool madeHere(Operation *op) {
     auto w = dyn_cast<RowWindowOp>(op);
-    return w && windows_.lookup({w.getInput(), w.getDim(), w.getRows()}) ==
-                    w.getResult();
+    return w && w.getAlong() == along_ &&
+           windows_.lookup({w.getInput(), w.getDim(), w.getRows()}) ==
+               w.getResult();
   }
 
   /// Has the ops that do not compute on windows read `result` whole.
@@ -227,16 +269,17 @@ private:
       return;
     b.setInsertionPointAfterValue(result);
     int64_t dim = rowDims_[result];
-    Value whole = RowUnwindowOp::create(
-        b, result.getLoc(), withRows(result, dim, height_), result, dim);
+    Value whole = RowUnwindowOp::create(b, result.getLoc(),
+                                        withRows(result, dim, height_), result,
+                                        dim, along_);
     for (OpOperand *use : outside)
       use->set(whole);
   }
 
   AutoregressiveOp loop_;
-  /// The rows of the first dimension the loop fills, and the canvas's
-  /// dimension of them.
-  int64_t height_, canvasDim_;
+  /// The dimension the loop fills that the windows follow, its rows, and
+  /// the canvas's dimension of them.
+  int64_t along_, height_, canvasDim_;
   /// The row dimension of the canvas and of each windowed value.
   llvm::DenseMap<Value, int64_t> rowDims_;
   llvm::SetVector<Operation *> admitted_;
@@ -253,9 +296,13 @@ private:
 struct WindowRowsPass : public gm::impl::GmWindowRowsBase<WindowRowsPass> {
   void runOnOperation() override {
     getOperation().walk([](AutoregressiveOp loop) {
-      LoopWindows windows(loop);
-      if (windows.plan())
-        windows.rewrite();
+      // Rows first: the columns follow the step's row that they make.
+      for (int64_t along = 0;
+           along < std::min<int64_t>(2, loop.getOver().size()); ++along) {
+        LoopWindows windows(loop, along);
+        if (windows.plan())
+          windows.rewrite();
+      }
     });
   }
 };

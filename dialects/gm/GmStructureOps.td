@@ -498,9 +498,10 @@ def Gm_AutoregressiveOp : Gm_Op<"autoregressive", [
     /// number of lines (gm.at_position, gm-narrow-autoregressive).
     bool drawnOnlyAtPosition(Operation *draw);
     /// The first row of the step's window of `rows` rows at `position`
-    /// (gm.row_window): the window ends at the position's row, or starts
-    /// at row 0 while that row is above its end (for the whole height, 0).
-    int64_t windowStart(int64_t position, int64_t rows);
+    /// (gm.row_window): the window ends at the position's row (its index
+    /// in `over` dimension `along`), or starts at row 0 while that row is
+    /// above its end (for the whole height, 0).
+    int64_t windowStart(int64_t position, int64_t rows, int64_t along = 0);
   }];
   let hasVerifier = 1;
   // gm.per_row marks, checked once the body's ops are.
@@ -514,23 +515,27 @@ def Gm_RowWindowOp : Gm_Op<"row_window", [MemoryEffects<[MemRead]>, HasParent<"A
   let description = [{
     In a `gm.autoregressive` body: the step's window of `rows` rows in
     dimension `dim`, the rows that end at the step's row (the index of
-    position p in the first `over` dimension, whose size H the dimension
-    has), or the first `rows` rows while that row is above them: rows
-    [s, s + rows) with s = max(0, row - rows + 1). The input is the whole
-    tensor (H rows), or the step's window of more rows than `rows` (its
-    size there): the result is the window of `rows` inside it.
-    gm-window-rows computes a sampler's row-causal layers on such windows:
-    9 rows of 28, or fewer where fewer are needed.
+    position p in the `over` dimension `along`, 0 unless written, whose
+    size H the dimension has), or the first `rows` rows while that row is
+    above them: rows [s, s + rows) with s = max(0, row - rows + 1). The
+    input is the whole tensor (H rows), or the step's window of more rows
+    than `rows` (its size there): the result is the window of `rows`
+    inside it. gm-window-rows computes a sampler's row-causal layers on
+    such windows: 9 rows of 28, or fewer where fewer are needed; and the
+    layers on the step's row that read only columns up to their own on
+    windows of columns that end at the step's column (`along 1`).
 
     ```mlir
     %w = gm.row_window %canvas dim 2 rows 9 : tensor<16x1x28x28xf32> -> tensor<16x1x9x28xf32>
     %v = gm.row_window %w dim 2 rows 4 : tensor<16x1x9x28xf32> -> tensor<16x1x4x28xf32>
+    %c = gm.row_window %r dim 3 rows 3 along 1 : tensor<16x64x1x28xf32> -> tensor<16x64x1x3xf32>
     ```
   }];
-  let arguments = (ins Gm_Tensor:$input, I64Attr:$dim, I64Attr:$rows);
+  let arguments = (ins Gm_Tensor:$input, I64Attr:$dim, I64Attr:$rows,
+                       DefaultValuedAttr<I64Attr, "0">:$along);
   let results = (outs Gm_Tensor:$result);
   let assemblyFormat = [{
-    $input `dim` $dim `rows` $rows attr-dict `:` type($input) `->` type($result)
+    $input `dim` $dim `rows` $rows (`along` $along^)? attr-dict `:` type($input) `->` type($result)
   }];
   let hasVerifier = 1;
 }
@@ -540,16 +545,19 @@ def Gm_RowUnwindowOp : Gm_Op<"row_unwindow", [MemoryEffects<[MemRead]>, HasParen
   let description = [{
     The inverse of `gm.row_window`: the input, a window of dimension `dim`
     (its size there, the window's rows), goes to the rows the step's window
-    takes (as `gm.row_window` chose them); the other rows are zero.
+    takes (as `gm.row_window` with the same `along` chose them); the other
+    rows are zero.
 
     ```mlir
     %l = gm.row_unwindow %w dim 2 : tensor<16x256x9x28xf32> -> tensor<16x256x28x28xf32>
+    %r = gm.row_unwindow %c dim 3 along 1 : tensor<16x256x1x1xf32> -> tensor<16x256x1x28xf32>
     ```
   }];
-  let arguments = (ins Gm_Tensor:$input, I64Attr:$dim);
+  let arguments = (ins Gm_Tensor:$input, I64Attr:$dim,
+                       DefaultValuedAttr<I64Attr, "0">:$along);
   let results = (outs Gm_Tensor:$result);
   let assemblyFormat = [{
-    $input `dim` $dim attr-dict `:` type($input) `->` type($result)
+    $input `dim` $dim (`along` $along^)? attr-dict `:` type($input) `->` type($result)
   }];
   let hasVerifier = 1;
 }

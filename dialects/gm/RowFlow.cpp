@@ -27,41 +27,49 @@ reshapedRowDim(ArrayRef<int64_t> in, ArrayRef<int64_t> out, int64_t dim) {
   return std::nullopt;
 }
 
-/// How a convolution reads rows when it reads none below an output row and
-/// keeps the row count: every live tap in a row at or above the centre (the
-/// top padding), stride and dilation 1 in height.
-static std::optional<RowFlow> convRows(Conv2dOp conv) {
-  if (conv.getStride()[0] != 1 || conv.getDilation()[0] != 1 ||
-      shapeOf(conv.getResult())[2] != shapeOf(conv.getInput())[2])
+/// How a convolution reads rows (`axis` 0: input dimension 2) or columns
+/// (`axis` 1: dimension 3) when it reads none below an output row (right of
+/// an output column) and keeps their count: every live tap at or above
+/// (left of) the centre, the padding before it, stride and dilation 1.
+static std::optional<RowFlow> convFlow(Conv2dOp conv, int64_t axis) {
+  int64_t dim = 2 + axis;
+  if (conv.getStride()[axis] != 1 || conv.getDilation()[axis] != 1 ||
+      shapeOf(conv.getResult())[dim] != shapeOf(conv.getInput())[dim])
     return std::nullopt;
   ArrayRef<int64_t> kernel = shapeOf(conv.getWeight());
-  int64_t top = conv.getPadding()[0], firstLive = kernel[2], lastLive = -1;
-  int64_t i = 0;
-  auto live = [&](int64_t row) {
-    firstLive = std::min(firstLive, row);
-    lastLive = std::max(lastLive, row);
+  int64_t before = conv.getPadding()[axis], firstLive = kernel[dim];
+  int64_t lastLive = -1;
+  auto live = [&](int64_t at) {
+    firstLive = std::min(firstLive, at);
+    lastLive = std::max(lastLive, at);
   };
   if (auto mask = conv.getMask()) {
+    int64_t i = 0;
     for (bool on : mask->getValues<bool>()) {
       if (on)
-        live(i / kernel[3]);
+        live(axis == 0 ? i / kernel[3] : i % kernel[3]);
       ++i;
     }
   } else {
     live(0);
-    live(kernel[2] - 1);
+    live(kernel[dim] - 1);
   }
   if (lastLive < 0) // no live tap: every output is zero, whatever it reads
-    return RowFlow{{2}, 0, RowFlow::kNoRows};
-  if (lastLive > top)
-    return std::nullopt; // reads rows below
-  return RowFlow{{2}, top - firstLive, top - lastLive};
+    return RowFlow{{dim}, 0, RowFlow::kNoRows};
+  if (lastLive > before)
+    return std::nullopt; // reads rows below (columns to the right)
+  return RowFlow{{dim}, before - firstLive, before - lastLive};
 }
 
 std::optional<RowFlow> mlir::gm::rowFlow(Operation *user, Value operand,
                                          int64_t dim) {
   ArrayRef<int64_t> in = shapeOf(operand);
   auto same = [&](int64_t d) { return RowFlow{{d}}; };
+  // A window of another dimension keeps these rows where they lie.
+  if (isa<RowWindowOp, RowUnwindowOp>(user))
+    return user->getAttrOfType<IntegerAttr>("dim").getInt() != dim
+               ? std::optional(same(dim))
+               : std::nullopt;
   if (isElementwise(user) || isa<BernoulliOp>(user)) {
     if (isa<BroadcastOp>(user))
       return std::nullopt;
@@ -111,9 +119,9 @@ std::optional<RowFlow> mlir::gm::rowFlow(Operation *user, Value operand,
     return same(axis < dim ? dim - 1 : dim);
   }
   if (auto conv = dyn_cast<Conv2dOp>(user)) {
-    if (operand != conv.getInput() || dim != 2)
+    if (operand != conv.getInput() || (dim != 2 && dim != 3))
       return std::nullopt;
-    return convRows(conv);
+    return convFlow(conv, dim - 2);
   }
   return std::nullopt;
 }
@@ -182,8 +190,11 @@ private:
     SmallVector<RowState> varies(op->getNumResults());
     if (isa<RandomOpInterface>(op))
       return varies;
-    // A window's rows depend on the step's row alone.
+    // A window's rows depend on the step's row alone; a window of columns
+    // (along 1) on the step's column.
     if (isa<RowWindowOp, RowUnwindowOp>(op)) {
+      if (op->getAttrOfType<IntegerAttr>("along").getInt() != 0)
+        return varies;
       RowState in = of(op->getOperand(0));
       int64_t dim = op->getAttrOfType<IntegerAttr>("dim").getInt();
       if (in.kind == RowState::Fixed)
@@ -257,12 +268,20 @@ private:
     if (auto fused = dyn_cast<FusedOp>(user))
       return (*this)(
           fused.getBody().front().getArgument(use.getOperandNumber()), dim);
-    // A window or its put-back keeps each row where it lies in the canvas.
-    if (isa<RowWindowOp, RowUnwindowOp>(user))
-      return user->getAttrOfType<IntegerAttr>("dim").getInt() == dim &&
-             (*this)(user->getResult(0), dim);
+    // A window of these rows (following the step's row) or its put-back
+    // keeps each row where it lies in the canvas; a window of another
+    // dimension keeps the rows whole. One of these rows that follows the
+    // step's column may take rows below.
+    if (isa<RowWindowOp, RowUnwindowOp>(user)) {
+      if (user->getAttrOfType<IntegerAttr>("dim").getInt() == dim &&
+          user->getAttrOfType<IntegerAttr>("along").getInt() != 0)
+        return false;
+      return (*this)(user->getResult(0), dim);
+    }
+    // A convolution without a live tap still multiplies the rows below by
+    // zero: a stale infinity there would be a NaN.
     std::optional<RowFlow> flow = rowFlow(user, use.get(), dim);
-    if (!flow || flow->fallible)
+    if (!flow || flow->fallible || flow->lag == RowFlow::kNoRows)
       return false;
     for (auto [result, d] : llvm::zip(user->getResults(), flow->dims))
       if (!(*this)(result, d))

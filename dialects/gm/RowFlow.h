@@ -37,8 +37,9 @@ struct RowFlow {
 std::optional<RowFlow> rowFlow(Operation *user, Value operand, int64_t dim);
 
 /// The attribute gm-per-row puts on an op of a gm.autoregressive body over
-/// [H, W, ...] whose value is the same at every step of a row from row N
-/// on (i64 N), in every row the step keeps: the backend computes it at the
+/// [H, W, ...] whose value, in its rows at and above the step's row, is
+/// the same at every step of a row from row N on (i64 N), and whose rows
+/// below nothing the step keeps reads: the backend computes it at the
 /// first step of each row, and at every step of rows 0..N-1.
 constexpr llvm::StringLiteral kPerRowAttr = "gm.per_row";
 
@@ -56,8 +57,9 @@ inline std::optional<int64_t> perRowMark(Operation *op) {
 /// canvas only in rows above their own, so their rows at and above the
 /// step's read finished ones. Their rows below vary; from row 0 when what
 /// the step keeps never reads them (every reader, up to the yield, keeps
-/// rows or reads up), else only for windows (gm.row_window) of R rows,
-/// from row R - 1, where no row lies below the step's.
+/// rows or reads up and cannot fail), else only for windows
+/// (gm.row_window) of R rows, from row R - 1, where no row lies below the
+/// step's.
 llvm::DenseMap<Operation *, int64_t> perRowOps(AutoregressiveOp loop);
 
 } // namespace mlir::gm

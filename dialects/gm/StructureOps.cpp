@@ -529,8 +529,12 @@ bool AutoregressiveOp::drawnOnlyAtPosition(Operation *draw) {
          });
 }
 
-int64_t AutoregressiveOp::windowStart(int64_t position, int64_t rows) {
-  int64_t row = position / (getPositions() / getOver().front());
+int64_t AutoregressiveOp::windowStart(int64_t position, int64_t rows,
+                                      int64_t along) {
+  int64_t inner = 1;
+  for (int64_t d : getOver().drop_front(along + 1))
+    inner *= d;
+  int64_t row = position / inner % getOver()[along];
   return std::max<int64_t>(0, row - rows + 1);
 }
 
@@ -538,18 +542,22 @@ int64_t AutoregressiveOp::windowStart(int64_t position, int64_t rows) {
 /// as many rows as `big`, and `big` has the rows of the loop's first `over`
 /// dimension (`whole`) or at most as many (a window of them).
 static LogicalResult verifyRowWindow(Operation *op, Type small, Type big,
-                                     int64_t dim, bool whole) {
+                                     int64_t dim, int64_t along, bool whole) {
   auto s = cast<RankedTensorType>(small), b = cast<RankedTensorType>(big);
   auto loop = cast<AutoregressiveOp>(op->getParentOp());
-  int64_t rows = loop.getOver().front();
+  if (along < 0 || along >= static_cast<int64_t>(loop.getOver().size()))
+    return op->emitOpError()
+           << "follows dimension " << along << " of the loop's "
+           << loop.getOver().size() << " (`along` must name one of them)";
+  int64_t rows = loop.getOver()[along];
   if (dim < 0 || dim >= b.getRank())
     return op->emitOpError() << "windows dimension " << dim << " of " << b;
   int64_t bigRows = b.getDimSize(dim);
   if (whole ? bigRows != rows : bigRows > rows)
     return op->emitOpError()
            << "windows dimension " << dim << " of " << b << ", which must have "
-           << (whole ? "" : "at most ") << rows
-           << " rows (the first dimension the loop fills)";
+           << (whole ? "" : "at most ") << rows << " rows (dimension " << along
+           << " of those the loop fills)";
   SmallVector<int64_t> expected(b.getShape());
   expected[dim] = s.getRank() == b.getRank() ? s.getDimSize(dim) : 0;
   if (s.getElementType() != b.getElementType() ||
@@ -563,7 +571,7 @@ static LogicalResult verifyRowWindow(Operation *op, Type small, Type big,
 
 LogicalResult RowWindowOp::verify() {
   if (failed(verifyRowWindow(*this, getType(), getInput().getType(), getDim(),
-                             /*whole=*/false)))
+                             getAlong(), /*whole=*/false)))
     return failure();
   if (getType().getDimSize(getDim()) != static_cast<int64_t>(getRows()))
     return emitOpError() << "takes " << getRows() << " rows but its result "
@@ -574,7 +582,7 @@ LogicalResult RowWindowOp::verify() {
 
 LogicalResult RowUnwindowOp::verify() {
   return verifyRowWindow(*this, getInput().getType(), getType(), getDim(),
-                         /*whole=*/true);
+                         getAlong(), /*whole=*/true);
 }
 
 Operation *FusedOp::getReduction() {

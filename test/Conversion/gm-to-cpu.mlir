@@ -249,6 +249,48 @@ gm.model @rows {
 
 // -----
 
+// Windows of columns (along 1): the step's column is position / 1 % 4 (the
+// positions of a column, then the columns of a row); the window starts at
+// max(0, column - rows + 1).
+gm.model @columns {
+  gm.sampler @s() -> tensor<2x1x6x4xf32> {
+    %zero = gm.constant dense<0.0> : tensor<2x1x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x1x6x4xf32> {
+    ^bb0(%c: tensor<2x1x6x4xf32>):
+      %r = gm.row_window %c dim 2 rows 1 : tensor<2x1x6x4xf32> -> tensor<2x1x1x4xf32>
+      %w = gm.row_window %r dim 3 rows 2 along 1 : tensor<2x1x1x4xf32> -> tensor<2x1x1x2xf32>
+      %e = gm.exp %w : tensor<2x1x1x2xf32>
+      %u = gm.row_unwindow %e dim 3 along 1 : tensor<2x1x1x2xf32> -> tensor<2x1x1x4xf32>
+      %y = gm.row_unwindow %u dim 2 : tensor<2x1x1x4xf32> -> tensor<2x1x6x4xf32>
+      gm.yield %y : tensor<2x1x6x4xf32>
+    }
+    gm.return %img : tensor<2x1x6x4xf32>
+  }
+}
+// CHECK-LABEL: func.func @gm_sampler_s
+// CHECK: scf.for %[[POS:.*]] = %{{.*}} to %c24 step
+// The step's row of the canvas first.
+// CHECK: arith.divui %{{.*}}, %c4
+// CHECK: memref.copy
+// CHECK: %[[P:.*]] = arith.index_cast %{{.*}} : i64 to index
+// CHECK: %[[STEPS:.*]] = arith.divui %[[P]], %c1
+// CHECK: %[[COLUMN:.*]] = arith.remui %[[STEPS]], %c4
+// CHECK: %[[LEFT:.*]] = arith.subi %[[COLUMN]], %c1
+// CHECK: %[[START:.*]] = arith.maxsi %[[LEFT]], %c0
+// Inside the step's row (a window of 1 of 6 rows): 2 lines of 4 columns.
+// CHECK: scf.for %[[LINE:.*]] = %{{.*}} to %c2{{.*}} step
+// CHECK: %[[FIRST:.*]] = arith.muli %[[LINE]], %c4
+// CHECK: %[[FROM:.*]] = arith.addi %[[FIRST]], %[[START]]
+// CHECK: %[[AT:.*]] = arith.muli %[[FROM]], %c1
+// CHECK: memref.subview %{{.*}}[%[[AT]]] [2] [1]
+// CHECK: memref.copy
+// CHECK: call @k{{[0-9]+}}.exp
+// CHECK: arith.remui %{{.*}}, %c4
+// CHECK: linalg.fill
+// CHECK: memref.copy
+
+// -----
+
 // Ops the same along a row (gm-per-row) run under one scf.if: at the first
 // step of a row (position % 4 == 0), and at every step of the rows before
 // their gm.per_row (position < 2 * 4); a run of ops with the same row

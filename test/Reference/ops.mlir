@@ -9,6 +9,7 @@
 // RUN: gm-eval %s --sampler=fused | FileCheck %s --check-prefix=FUSED
 // RUN: gm-eval %s --sampler=reorder | FileCheck %s --check-prefix=REORDER
 // RUN: gm-eval %s --sampler=rows | FileCheck %s --check-prefix=ROWS
+// RUN: gm-eval %s --sampler=columns | FileCheck %s --check-prefix=COLUMNS
 // RUN: gm-eval %s --sampler=random --seed=3 > %t.a
 // RUN: gm-eval %s --sampler=random --seed=3 > %t.b
 // RUN: gm-eval %s --sampler=random --seed=4 > %t.c
@@ -234,5 +235,36 @@ gm.model @reference {
       gm.yield %y : tensor<1x3x2xf32>
     }
     gm.return %first, %sums : tensor<1x3x2xf32>, tensor<1x3x2xf32>
+  }
+
+  // Along the loop's second dimension (`along 1`): a window of 2 of 3
+  // columns ends at the step's column c, or starts at column 0: columns
+  // 0-1 for c = 0 and 1, columns 1-2 for c = 2, in the step's row r. Step
+  // (r, c) keeps x[r, c] plus the window's first column, then the sum of
+  // row r of the window put back (zeros outside it).
+  // COLUMNS: result #0: tensor<1x2x3xf32> {{\[\[\[}}2, 3, 5], [8, 9, 11]]]
+  // COLUMNS: result #1: tensor<1x2x3xf32> {{\[\[\[}}3, 3, 5], [9, 9, 11]]]
+  gm.sampler @columns() -> (tensor<1x2x3xf32>, tensor<1x2x3xf32>) {
+    %x = gm.constant dense<[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]]> : tensor<1x2x3xf32>
+    %zero = gm.constant dense<0.0> : tensor<1x2x3xf32>
+    %first = gm.autoregressive %zero over [2, 3] : tensor<1x2x3xf32> {
+    ^bb0(%c: tensor<1x2x3xf32>):
+      %r = gm.row_window %x dim 1 rows 1 : tensor<1x2x3xf32> -> tensor<1x1x3xf32>
+      %w = gm.row_window %r dim 2 rows 2 along 1 : tensor<1x1x3xf32> -> tensor<1x1x2xf32>
+      %left = gm.slice %w offsets [0, 0, 0] sizes [1, 1, 1] : tensor<1x1x2xf32> -> tensor<1x1x1xf32>
+      %y = gm.add %x, %left : (tensor<1x2x3xf32>, tensor<1x1x1xf32>) -> tensor<1x2x3xf32>
+      gm.yield %y : tensor<1x2x3xf32>
+    }
+    %sums = gm.autoregressive %zero over [2, 3] : tensor<1x2x3xf32> {
+    ^bb0(%c: tensor<1x2x3xf32>):
+      %r = gm.row_window %x dim 1 rows 1 : tensor<1x2x3xf32> -> tensor<1x1x3xf32>
+      %w = gm.row_window %r dim 2 rows 2 along 1 : tensor<1x1x3xf32> -> tensor<1x1x2xf32>
+      %u = gm.row_unwindow %w dim 2 along 1 : tensor<1x1x2xf32> -> tensor<1x1x3xf32>
+      %v = gm.row_unwindow %u dim 1 : tensor<1x1x3xf32> -> tensor<1x2x3xf32>
+      %s = gm.reduce_sum %v dims [2] keepdim : tensor<1x2x3xf32> -> tensor<1x2x1xf32>
+      %y = gm.broadcast %s : tensor<1x2x1xf32> -> tensor<1x2x3xf32>
+      gm.yield %y : tensor<1x2x3xf32>
+    }
+    gm.return %first, %sums : tensor<1x2x3xf32>, tensor<1x2x3xf32>
   }
 }

@@ -230,7 +230,14 @@ gm.model @below {
       %i = gm.cast %e : tensor<2x1x3x4xf32> to tensor<2x1x3x4xi32>
       %o = gm.one_hot %i classes 4 {axis = 1 : i64} : tensor<2x1x3x4xi32> -> tensor<2x4x1x3x4xf32>
       %r = gm.reduce_sum %o dims [1] : tensor<2x4x1x3x4xf32> -> tensor<2x1x3x4xf32>
-      %s = gm.add %d, %r : (tensor<2x1x3x4xf32>, tensor<2x1x3x4xf32>) -> tensor<2x1x3x4xf32>
+      // A convolution without a live tap still multiplies the rows below
+      // by zero (a stale infinity there would be a NaN).
+      // CHECK: %[[VZ:.*]] = gm.conv2d {{.*}}{gm.per_row = 2 : i64
+      // CHECK: gm.conv2d %[[VZ]], %{{.*}} {gm.per_row = 0 : i64
+      %vz = gm.conv2d %w3, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x3x4xf32>, tensor<1x1x3x3xf32>) -> tensor<2x1x3x4xf32>
+      %z = gm.conv2d %vz, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<false> : tensor<3x3xi1>} : (tensor<2x1x3x4xf32>, tensor<1x1x3x3xf32>) -> tensor<2x1x3x4xf32>
+      %s0 = gm.add %d, %r : (tensor<2x1x3x4xf32>, tensor<2x1x3x4xf32>) -> tensor<2x1x3x4xf32>
+      %s = gm.add %s0, %z : (tensor<2x1x3x4xf32>, tensor<2x1x3x4xf32>) -> tensor<2x1x3x4xf32>
       %u = gm.row_unwindow %s dim 2 : tensor<2x1x3x4xf32> -> tensor<2x1x6x4xf32>
       // CHECK: %[[WHOLE:.*]] = gm.conv2d %arg0, %{{.*}} {mask
       // CHECK: gm.conv2d %[[WHOLE]], %{{.*}} {padding
@@ -240,5 +247,68 @@ gm.model @below {
       gm.yield %y : tensor<2x1x6x4xf32>
     }
     gm.return %img : tensor<2x1x6x4xf32>
+  }
+}
+
+// -----
+
+// Windows of columns (along 1) follow the step's column: they vary along
+// the row, whatever they read. One of another dimension keeps the rows
+// whole, so the value it reads is still the same along the row from row 0;
+// one of the rows' own dimension may take rows below the step's.
+// CHECK-LABEL: gm.model @columns
+gm.model @columns {
+  gm.sampler @sample() -> tensor<2x1x6x4xf32> {
+    %wa = gm.normal {id = 1 : i64} : tensor<4x1x3x3xf32>
+    %cond = gm.normal {id = 2 : i64} : tensor<2x4x6x4xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x1x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x1x6x4xf32> {
+    ^bb0(%c: tensor<2x1x6x4xf32>):
+      %w3 = gm.row_window %c dim 2 rows 3 : tensor<2x1x6x4xf32> -> tensor<2x1x3x4xf32>
+      // CHECK: %[[V:.*]] = gm.conv2d {{.*}}{gm.per_row = 0 : i64
+      %v = gm.conv2d %w3, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x3x4xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x3x4xf32>
+      // CHECK: %[[V1:.*]] = gm.row_window %[[V]] dim 2 rows 1 {gm.per_row = 0 : i64}
+      // CHECK: gm.row_window %[[V1]] dim 3 rows 2 along 1 :
+      %v1 = gm.row_window %v dim 2 rows 1 : tensor<2x4x3x4xf32> -> tensor<2x4x1x4xf32>
+      %v1c = gm.row_window %v1 dim 3 rows 2 along 1 : tensor<2x4x1x4xf32> -> tensor<2x4x1x2xf32>
+      // CHECK: %[[K:.*]] = gm.row_window %{{.*}} dim 2 rows 1 {gm.per_row = 0 : i64}
+      // CHECK: gm.row_window %[[K]] dim 3 rows 2 along 1 :
+      %k = gm.row_window %cond dim 2 rows 1 : tensor<2x4x6x4xf32> -> tensor<2x4x1x4xf32>
+      %kc = gm.row_window %k dim 3 rows 2 along 1 : tensor<2x4x1x4xf32> -> tensor<2x4x1x2xf32>
+      // CHECK: %[[U:.*]] = gm.conv2d {{.*}}{gm.per_row = 2 : i64
+      // CHECK: gm.row_window %[[U]] dim 2 rows 2 along 1 :
+      %u = gm.conv2d %w3, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x3x4xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x3x4xf32>
+      %ub = gm.row_window %u dim 2 rows 2 along 1 : tensor<2x4x3x4xf32> -> tensor<2x4x2x4xf32>
+      %s = gm.add %v1c, %kc : (tensor<2x4x1x2xf32>, tensor<2x4x1x2xf32>) -> tensor<2x4x1x2xf32>
+      %s1 = gm.row_unwindow %s dim 3 along 1 : tensor<2x4x1x2xf32> -> tensor<2x4x1x4xf32>
+      %s2 = gm.row_unwindow %s1 dim 2 : tensor<2x4x1x4xf32> -> tensor<2x4x6x4xf32>
+      %r = gm.reduce_sum %s2 dims [1] keepdim : tensor<2x4x6x4xf32> -> tensor<2x1x6x4xf32>
+      gm.yield %r : tensor<2x1x6x4xf32>
+    }
+    gm.return %img : tensor<2x1x6x4xf32>
+  }
+}
+
+// -----
+
+// What reaches the yield must keep the canvas's rows there: a sum over each
+// row, broadcast along the columns, puts rows below the step's at its
+// position.
+// CHECK-LABEL: gm.model @yield_dim
+// CHECK: gm.conv2d %arg0, %{{.*}} {mask
+gm.model @yield_dim {
+  gm.sampler @s() -> tensor<1x1x6x6xf32> {
+    %wa = gm.normal {id = 1 : i64} : tensor<1x1x3x3xf32>
+    %zero = gm.constant dense<0.0> : tensor<1x1x6x6xf32>
+    %img = gm.autoregressive %zero over [6, 6] : tensor<1x1x6x6xf32> {
+    ^bb0(%c: tensor<1x1x6x6xf32>):
+      %v = gm.conv2d %c, %wa {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<1x1x6x6xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x6x6xf32>
+      %r = gm.reshape %v : tensor<1x1x6x6xf32> -> tensor<6x6xf32>
+      %s = gm.reduce_sum %r dims [1] : tensor<6x6xf32> -> tensor<6xf32>
+      %n = gm.normal {id = 2 : i64} : tensor<1x1x6x6xf32>
+      %y = gm.add %n, %s : (tensor<1x1x6x6xf32>, tensor<6xf32>) -> tensor<1x1x6x6xf32>
+      gm.yield %y : tensor<1x1x6x6xf32>
+    }
+    gm.return %img : tensor<1x1x6x6xf32>
   }
 }

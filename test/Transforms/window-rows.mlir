@@ -5,6 +5,9 @@
 // the other ops on the step's row alone. Not when an op would need the whole
 // height, when an op reads rows below, or when what is put back reaches the
 // yield through an op that mixes rows or may fail on the rows left zero.
+// Then the same along the step's row (`along 1`): what reads the step's row
+// alone (a window of one row) of a value that reads the canvas's step row
+// runs on windows of columns ending at the step's column.
 // RUN: gm-opt %s -gm-window-rows | FileCheck %s
 // Windows read the step's position: CSE keeps a nested loop's own.
 // RUN: gm-opt %s -gm-window-rows -cse | FileCheck %s --check-prefix=CSE
@@ -46,11 +49,15 @@ gm.model @m {
       %g = gm.mul %ta, %sb : (tensor<2x2x6x4xf32>, tensor<2x2x6x4xf32>) -> tensor<2x2x6x4xf32>
       // CHECK: %[[V3:.*]] = gm.conv2d %{{.*}} : (tensor<2x2x2x4xf32>, tensor<4x2x3x3xf32>) -> tensor<2x4x2x4xf32>
       // CHECK: %[[ROW:.*]] = gm.row_window %[[V3]] dim 2 rows 1 : tensor<2x4x2x4xf32> -> tensor<2x4x1x4xf32>
-      // CHECK: gm.relu %[[ROW]] : tensor<2x4x1x4xf32>
+      // Mask B reads the step's row (through the horizontal stack): the
+      // rest runs on the step's column alone.
+      // CHECK: %[[COL:.*]] = gm.row_window %[[ROW]] dim 3 rows 1 along 1 : tensor<2x4x1x4xf32> -> tensor<2x4x1x1xf32>
+      // CHECK: gm.relu %[[COL]] : tensor<2x4x1x1xf32>
       %v2 = gm.conv2d %g, %wb {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [1, 1, 1], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x2x6x4xf32>, tensor<4x2x3x3xf32>) -> tensor<2x4x6x4xf32>
       %r = gm.relu %v2 : tensor<2x4x6x4xf32>
-      // CHECK: %[[L:.*]] = gm.conv2d %{{.*}} : (tensor<2x4x1x4xf32>, tensor<8x4x1x1xf32>) -> tensor<2x8x1x4xf32>
-      // CHECK: %[[P:.*]] = gm.row_unwindow %[[L]] dim 2 : tensor<2x8x1x4xf32> -> tensor<2x8x6x4xf32>
+      // CHECK: %[[L:.*]] = gm.conv2d %{{.*}} : (tensor<2x4x1x1xf32>, tensor<8x4x1x1xf32>) -> tensor<2x8x1x1xf32>
+      // CHECK: %[[LC:.*]] = gm.row_unwindow %[[L]] dim 3 along 1 : tensor<2x8x1x1xf32> -> tensor<2x8x1x4xf32>
+      // CHECK: %[[P:.*]] = gm.row_unwindow %[[LC]] dim 2 : tensor<2x8x1x4xf32> -> tensor<2x8x6x4xf32>
       %logits = gm.conv2d %r, %wo : (tensor<2x4x6x4xf32>, tensor<8x4x1x1xf32>) -> tensor<2x8x6x4xf32>
       // CHECK: gm.categorical %[[P]] axis 1
       %x = gm.categorical %logits axis 1 {id = 5 : i64} : tensor<2x8x6x4xf32> -> tensor<2x6x4xi32>
@@ -61,21 +68,89 @@ gm.model @m {
     gm.return %img : tensor<2x1x6x4xf32>
   }
 
+  // Then along the step's row (`along 1`): what reads the canvas's window
+  // of one row runs on windows of columns ending at the step's column: the
+  // horizontal 1x3 mask A reaches one column left, the 1x3 mask B one more,
+  // the 1x1 head none (3, 2, 2, 1 columns). The vertical stack's value
+  // (rows above the step's, whole in columns) is read through a window of
+  // columns; the canvas's window of 2 rows is not windowed in columns.
+  // CHECK-LABEL: gm.sampler @columns
+  // CHECK: %[[ROW:.*]] = gm.row_window %arg0 dim 2 rows 1 : tensor<2x1x6x4xf32> -> tensor<2x1x1x4xf32>
+  // CHECK: %[[H3:.*]] = gm.row_window %[[ROW]] dim 3 rows 3 along 1 : tensor<2x1x1x4xf32> -> tensor<2x1x1x3xf32>
+  // CHECK: %[[R2:.*]] = gm.row_window %arg0 dim 2 rows 2 : tensor<2x1x6x4xf32> -> tensor<2x1x2x4xf32>
+  // CHECK: %[[V:.*]] = gm.conv2d %[[R2]], {{.*}} -> tensor<2x4x2x4xf32>
+  // CHECK: %[[V1:.*]] = gm.row_window %[[V]] dim 2 rows 1
+  // CHECK: %[[V2:.*]] = gm.row_window %[[V1]] dim 3 rows 2 along 1 : tensor<2x4x1x4xf32> -> tensor<2x4x1x2xf32>
+  // CHECK: %[[H:.*]] = gm.conv2d %[[H3]], {{.*}} -> tensor<2x4x1x3xf32>
+  // CHECK: %[[H2:.*]] = gm.row_window %[[H]] dim 3 rows 2 along 1
+  // CHECK: %[[S:.*]] = gm.add %[[H2]], %[[V2]] : (tensor<2x4x1x2xf32>, tensor<2x4x1x2xf32>)
+  // CHECK: gm.conv2d %[[S]], {{.*}} -> tensor<2x4x1x2xf32>
+  // CHECK: gm.row_window %{{.*}} dim 3 rows 1 along 1
+  // CHECK: %[[L:.*]] = gm.conv2d {{.*}} -> tensor<2x3x1x1xf32>
+  // CHECK: %[[LC:.*]] = gm.row_unwindow %[[L]] dim 3 along 1 : tensor<2x3x1x1xf32> -> tensor<2x3x1x4xf32>
+  // CHECK: gm.row_unwindow %[[LC]] dim 2 : tensor<2x3x1x4xf32> -> tensor<2x3x6x4xf32>
+  gm.sampler @columns() -> tensor<2x1x6x4xf32> {
+    %wv = gm.normal {id = 30 : i64} : tensor<4x1x3x3xf32>
+    %wh = gm.normal {id = 31 : i64} : tensor<4x1x1x3xf32>
+    %wh2 = gm.normal {id = 32 : i64} : tensor<4x4x1x3xf32>
+    %wo = gm.normal {id = 33 : i64} : tensor<3x4x1x1xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x1x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x1x6x4xf32> {
+    ^bb0(%c: tensor<2x1x6x4xf32>):
+      %v = gm.conv2d %c, %wv {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x6x4xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x6x4xf32>
+      %h = gm.conv2d %c, %wh {padding = array<i64: 0, 1, 0, 1>, mask = dense<[[1, 0, 0]]> : tensor<1x3xi1>} : (tensor<2x1x6x4xf32>, tensor<4x1x1x3xf32>) -> tensor<2x4x6x4xf32>
+      %s = gm.add %h, %v : (tensor<2x4x6x4xf32>, tensor<2x4x6x4xf32>) -> tensor<2x4x6x4xf32>
+      %h2 = gm.conv2d %s, %wh2 {padding = array<i64: 0, 1, 0, 1>, mask = dense<[[1, 1, 0]]> : tensor<1x3xi1>} : (tensor<2x4x6x4xf32>, tensor<4x4x1x3xf32>) -> tensor<2x4x6x4xf32>
+      %l = gm.conv2d %h2, %wo : (tensor<2x4x6x4xf32>, tensor<3x4x1x1xf32>) -> tensor<2x3x6x4xf32>
+      %x = gm.categorical %l axis 1 {id = 34 : i64} : tensor<2x3x6x4xf32> -> tensor<2x6x4xi32>
+      %f = gm.cast %x : tensor<2x6x4xi32> to tensor<2x6x4xf32>
+      %y = gm.reshape %f : tensor<2x6x4xf32> -> tensor<2x1x6x4xf32>
+      gm.yield %y : tensor<2x1x6x4xf32>
+    }
+    gm.return %img : tensor<2x1x6x4xf32>
+  }
+
+  // A convolution on the step's row that reads right of its column: the
+  // rows are windowed, the columns not.
+  // CHECK-LABEL: gm.sampler @right
+  // CHECK: gm.row_window %arg0 dim 2 rows 1
+  // CHECK-NOT: along
+  // CHECK: gm.yield
+  gm.sampler @right() -> tensor<2x1x6x4xf32> {
+    %wh = gm.normal {id = 35 : i64} : tensor<4x1x1x3xf32>
+    %wo = gm.normal {id = 36 : i64} : tensor<3x4x1x1xf32>
+    %zero = gm.constant dense<0.0> : tensor<2x1x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x1x6x4xf32> {
+    ^bb0(%c: tensor<2x1x6x4xf32>):
+      %h = gm.conv2d %c, %wh {padding = array<i64: 0, 1, 0, 1>, mask = dense<[[1, 0, 1]]> : tensor<1x3xi1>} : (tensor<2x1x6x4xf32>, tensor<4x1x1x3xf32>) -> tensor<2x4x6x4xf32>
+      %l = gm.conv2d %h, %wo : (tensor<2x4x6x4xf32>, tensor<3x4x1x1xf32>) -> tensor<2x3x6x4xf32>
+      %x = gm.categorical %l axis 1 {id = 37 : i64} : tensor<2x3x6x4xf32> -> tensor<2x6x4xi32>
+      %f = gm.cast %x : tensor<2x6x4xi32> to tensor<2x6x4xf32>
+      %y = gm.reshape %f : tensor<2x6x4xf32> -> tensor<2x1x6x4xf32>
+      gm.yield %y : tensor<2x1x6x4xf32>
+    }
+    gm.return %img : tensor<2x1x6x4xf32>
+  }
+
   // Codes in the canvas (one_hot moves the rows to dimension 2) and a whole
   // value from outside the loop joined by an elementwise op (its window is
-  // taken once, at the top of the body). Nothing reaches up: R = 1.
+  // taken once, at the top of the body). Nothing reaches up: R = 1, and
+  // along the step's row nothing reaches left: one column.
   // CHECK-LABEL: gm.sampler @codes
   gm.sampler @codes() -> tensor<2x5x3xi32> {
     %cond = gm.normal {id = 6 : i64} : tensor<2x4x5x3xf32>
     %zero = gm.constant dense<0> : tensor<2x5x3xi32>
     %codes = gm.autoregressive %zero over [5, 3] : tensor<2x5x3xi32> {
     ^bb0(%c: tensor<2x5x3xi32>):
-      // CHECK: gm.row_window %{{.*}} dim 2 rows 1 : tensor<2x4x5x3xf32> -> tensor<2x4x1x3xf32>
-      // CHECK: gm.row_window %{{.*}} dim 1 rows 1 : tensor<2x5x3xi32> -> tensor<2x1x3xi32>
-      // CHECK: gm.one_hot %{{.*}} classes 4 {axis = 1 : i64} : tensor<2x1x3xi32> -> tensor<2x4x1x3xf32>
+      // CHECK: %[[CR:.*]] = gm.row_window %{{.*}} dim 2 rows 1 : tensor<2x4x5x3xf32> -> tensor<2x4x1x3xf32>
+      // CHECK: gm.row_window %[[CR]] dim 3 rows 1 along 1 : tensor<2x4x1x3xf32> -> tensor<2x4x1x1xf32>
+      // CHECK: %[[ROW:.*]] = gm.row_window %{{.*}} dim 1 rows 1 : tensor<2x5x3xi32> -> tensor<2x1x3xi32>
+      // CHECK: gm.row_window %[[ROW]] dim 2 rows 1 along 1 : tensor<2x1x3xi32> -> tensor<2x1x1xi32>
+      // CHECK: gm.one_hot %{{.*}} classes 4 {axis = 1 : i64} : tensor<2x1x1xi32> -> tensor<2x4x1x1xf32>
       %o = gm.one_hot %c classes 4 {axis = 1 : i64} : tensor<2x5x3xi32> -> tensor<2x4x5x3xf32>
-      // CHECK: gm.add %{{.*}} : (tensor<2x4x1x3xf32>, tensor<2x4x1x3xf32>) -> tensor<2x4x1x3xf32>
+      // CHECK: gm.add %{{.*}} : (tensor<2x4x1x1xf32>, tensor<2x4x1x1xf32>) -> tensor<2x4x1x1xf32>
       %l = gm.add %o, %cond : (tensor<2x4x5x3xf32>, tensor<2x4x5x3xf32>) -> tensor<2x4x5x3xf32>
+      // CHECK: gm.row_unwindow %{{.*}} dim 3 along 1 : tensor<2x4x1x1xf32> -> tensor<2x4x1x3xf32>
       // CHECK: gm.row_unwindow %{{.*}} dim 2 : tensor<2x4x1x3xf32> -> tensor<2x4x5x3xf32>
       %x = gm.categorical %l axis 1 {id = 7 : i64} : tensor<2x4x5x3xf32> -> tensor<2x5x3xi32>
       gm.yield %x : tensor<2x5x3xi32>
@@ -85,12 +160,14 @@ gm.model @m {
 
   // The canvas's rows where the op that reads it has them: a reshape that
   // adds a trailing dimension, one_hot on the last axis, a sum over the
-  // columns of a 2-D canvas (its rows are dimension 0).
+  // columns of a 2-D canvas (its rows are dimension 0). The columns too,
+  // but the sum reads the step's row whole.
   // CHECK-LABEL: gm.sampler @elsewhere
   gm.sampler @elsewhere() -> (tensor<2x5x3xf32>, tensor<2x5x3xi32>, tensor<4x4xf32>) {
     %init = gm.normal {id = 19 : i64} : tensor<2x5x3xf32>
     // CHECK: gm.row_window %{{.*}} dim 1 rows 1 : tensor<2x5x3xf32> -> tensor<2x1x3xf32>
-    // CHECK: gm.reshape %{{.*}} : tensor<2x1x3xf32> -> tensor<2x1x3x1xf32>
+    // CHECK: gm.row_window %{{.*}} dim 2 rows 1 along 1 : tensor<2x1x3xf32> -> tensor<2x1x1xf32>
+    // CHECK: gm.reshape %{{.*}} : tensor<2x1x1xf32> -> tensor<2x1x1x1xf32>
     %a = gm.autoregressive %init over [5, 3] : tensor<2x5x3xf32> {
     ^bb0(%c: tensor<2x5x3xf32>):
       %r = gm.reshape %c : tensor<2x5x3xf32> -> tensor<2x5x3x1xf32>
@@ -100,7 +177,8 @@ gm.model @m {
     }
     %zero = gm.constant dense<0> : tensor<2x5x3xi32>
     // CHECK: gm.row_window %{{.*}} dim 1 rows 1 : tensor<2x5x3xi32> -> tensor<2x1x3xi32>
-    // CHECK: gm.one_hot %{{.*}} classes 4 : tensor<2x1x3xi32> -> tensor<2x1x3x4xf32>
+    // CHECK: gm.row_window %{{.*}} dim 2 rows 1 along 1 : tensor<2x1x3xi32> -> tensor<2x1x1xi32>
+    // CHECK: gm.one_hot %{{.*}} classes 4 : tensor<2x1x1xi32> -> tensor<2x1x1x4xf32>
     %b = gm.autoregressive %zero over [5, 3] : tensor<2x5x3xi32> {
     ^bb0(%c: tensor<2x5x3xi32>):
       %o = gm.one_hot %c classes 4 : tensor<2x5x3xi32> -> tensor<2x5x3x4xf32>
@@ -108,8 +186,9 @@ gm.model @m {
       gm.yield %x : tensor<2x5x3xi32>
     }
     %init2 = gm.normal {id = 21 : i64} : tensor<4x4xf32>
-    // CHECK: gm.row_window %{{.*}} dim 0 rows 1 : tensor<4x4xf32> -> tensor<1x4xf32>
-    // CHECK: gm.reduce_sum %{{.*}} dims [1] : tensor<1x4xf32> -> tensor<1xf32>
+    // CHECK: %[[ROW:.*]] = gm.row_window %{{.*}} dim 0 rows 1 : tensor<4x4xf32> -> tensor<1x4xf32>
+    // CHECK: gm.row_window %[[ROW]] dim 1 rows 1 along 1 : tensor<1x4xf32> -> tensor<1x1xf32>
+    // CHECK: gm.reduce_sum %[[ROW]] dims [1] : tensor<1x4xf32> -> tensor<1xf32>
     %d = gm.autoregressive %init2 over [4, 4] : tensor<4x4xf32> {
     ^bb0(%c: tensor<4x4xf32>):
       %s = gm.reduce_sum %c dims [1] : tensor<4x4xf32> -> tensor<4xf32>
@@ -121,12 +200,14 @@ gm.model @m {
   }
 
   // one_hot after a convolution that reaches up: it reads the bottom row of
-  // the convolution's window of 2, which is exact.
+  // the convolution's window of 2, which is exact (and of that row, the
+  // step's column).
   // CHECK-LABEL: gm.sampler @fallible
   // CHECK: gm.conv2d %{{.*}} -> tensor<2x3x2x4xf32>
   // CHECK: gm.row_window %{{.*}} dim 2 rows 1 : tensor<2x3x2x4xf32> -> tensor<2x3x1x4xf32>
+  // CHECK: gm.row_window %{{.*}} dim 3 rows 1 along 1 : tensor<2x3x1x4xf32> -> tensor<2x3x1x1xf32>
   // CHECK: gm.argmax
-  // CHECK: gm.one_hot %{{.*}} -> tensor<2x3x1x4xf32>
+  // CHECK: gm.one_hot %{{.*}} -> tensor<2x3x1x1xf32>
   gm.sampler @fallible() -> tensor<2x1x6x4xf32> {
     %wa = gm.normal {id = 22 : i64} : tensor<3x1x3x3xf32>
     %wo = gm.normal {id = 23 : i64} : tensor<5x3x1x1xf32>

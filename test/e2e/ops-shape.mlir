@@ -29,6 +29,7 @@
 // CHECK-DAG: stacks.npy: 60 elements, {{.*}} ok
 // CHECK-DAG: stacks_below.npy: 60 elements, {{.*}} ok
 // CHECK-DAG: whole_rows.npy: 48 elements, {{.*}} ok
+// CHECK-DAG: columns.npy: 60 elements, {{.*}} ok
 // CHECK-NOT: FAIL
 
 gm.model @shapes {
@@ -293,10 +294,16 @@ gm.model @shapes {
   // 3 rows reaches below the step's row, where nothing the step keeps
   // reads), read at the other steps as kept (the marks are checked above
   // the sampler).
+  // The horizontal stack runs on windows of columns: its 1x3 mask A on the
+  // step's row, 2 of its 5 columns; the sum and the head on the step's
+  // column alone, which is put back for the draw.
   // PLAN-LABEL: gm.sampler @stacks
+  // PLAN: gm.row_window %{{.*}} dim 3 rows 2 along 1 {{.*}} -> tensor<2x1x1x2xf32>
   // PLAN: gm.conv2d {{.*}}{gm.per_row = 0 : i64
   // PLAN: gm.conv2d {{.*}}{gm.per_row = 0 : i64
   // PLAN: gm.conv2d {{.*}}{gm.per_row = 0 : i64
+  // PLAN: gm.row_window %{{.*}} dim 3 rows 1 along 1 {{.*}} -> tensor<2x4x1x1xf32>
+  // PLAN: gm.row_unwindow %{{.*}} dim 3 along 1 {{.*}} : tensor<2x3x1x1xf32> -> tensor<2x3x1x5xf32>
   // PLAN: gm.categorical
   gm.sampler @stacks() -> tensor<2x1x6x5xf32> {
     %wa = gm.normal {id = 70 : i64} : tensor<4x1x3x3xf32>
@@ -387,6 +394,35 @@ gm.model @shapes {
       gm.yield %y : tensor<2x1x6x4xf32>
     }
     gm.return %img : tensor<2x1x6x4xf32>
+  }
+
+  // Windows of columns on values, not draws: a horizontal stack (1x3 mask
+  // A, then mask B) on the step's row plus a vertical stack's value, whose
+  // output the step keeps with noise. A column short of what an op reaches
+  // left would change the values.
+  // PLAN-LABEL: gm.sampler @columns
+  // PLAN: gm.row_window %{{.*}} dim 3 rows 3 along 1
+  // PLAN: gm.row_unwindow %{{.*}} dim 3 along 1
+  // PLAN: gm.yield
+  gm.sampler @columns() -> tensor<2x1x6x5xf32> {
+    %wv = gm.normal {id = 85 : i64} : tensor<4x1x3x3xf32>
+    %wh = gm.normal {id = 86 : i64} : tensor<4x1x1x3xf32>
+    %wb = gm.normal {id = 87 : i64} : tensor<4x4x1x3xf32>
+    %wo = gm.normal {id = 88 : i64} : tensor<1x4x1x1xf32>
+    %init = gm.constant dense<0.5> : tensor<2x1x6x5xf32>
+    %img = gm.autoregressive %init over [6, 5] : tensor<2x1x6x5xf32> {
+    ^bb0(%c: tensor<2x1x6x5xf32>):
+      %v = gm.conv2d %c, %wv {padding = array<i64: 1, 1, 1, 1>, mask = dense<[[1, 1, 1], [0, 0, 0], [0, 0, 0]]> : tensor<3x3xi1>} : (tensor<2x1x6x5xf32>, tensor<4x1x3x3xf32>) -> tensor<2x4x6x5xf32>
+      %h = gm.conv2d %c, %wh {padding = array<i64: 0, 1, 0, 1>, mask = dense<[[1, 0, 0]]> : tensor<1x3xi1>} : (tensor<2x1x6x5xf32>, tensor<4x1x1x3xf32>) -> tensor<2x4x6x5xf32>
+      %a = gm.add %h, %v : (tensor<2x4x6x5xf32>, tensor<2x4x6x5xf32>) -> tensor<2x4x6x5xf32>
+      %t = gm.tanh %a : tensor<2x4x6x5xf32>
+      %h2 = gm.conv2d %t, %wb {padding = array<i64: 0, 1, 0, 1>, mask = dense<[[1, 1, 0]]> : tensor<1x3xi1>} : (tensor<2x4x6x5xf32>, tensor<4x4x1x3xf32>) -> tensor<2x4x6x5xf32>
+      %o = gm.conv2d %h2, %wo : (tensor<2x4x6x5xf32>, tensor<1x4x1x1xf32>) -> tensor<2x1x6x5xf32>
+      %n = gm.normal {id = 89 : i64} : tensor<2x1x6x5xf32>
+      %y = gm.add %o, %n : (tensor<2x1x6x5xf32>, tensor<2x1x6x5xf32>) -> tensor<2x1x6x5xf32>
+      gm.yield %y : tensor<2x1x6x5xf32>
+    }
+    gm.return %img : tensor<2x1x6x5xf32>
   }
 
   // Put back as integers (an argmax on the window) and through booleans.

@@ -748,16 +748,22 @@ LogicalResult ModelEmitter::emitRowWindow(OpBuilder &b, Operation *op,
   auto index = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
+  // The step's row: its index in the loop's dimension `along`.
+  int64_t along = op->getAttrOfType<IntegerAttr>("along").getInt();
+  int64_t stepsPerRow = 1;
+  for (int64_t d : loop.getOver().drop_front(along + 1))
+    stepsPerRow *= d;
   Value position =
       arith::IndexCastOp::create(b, loc, b.getIndexType(), fs.position);
-  Value row = arith::DivUIOp::create(
-      b, loc, position, index(loop.getPositions() / loop.getOver().front()));
+  Value row = arith::DivUIOp::create(b, loc, position, index(stepsPerRow));
+  if (along != 0)
+    row = arith::RemUIOp::create(b, loc, row, index(loop.getOver()[along]));
   auto start = [&](int64_t rows) -> Value {
     Value up = arith::SubIOp::create(b, loc, row, index(rows - 1));
     return arith::MaxSIOp::create(b, loc, up, index(0));
   };
   Value offset = start(smallRows);
-  if (bigRows != loop.getOver().front()) // a window of a window
+  if (bigRows != loop.getOver()[along]) // a window of a window
     offset = arith::SubIOp::create(b, loc, offset, start(bigRows));
   // Each line of the dimensions before `dim` holds one run of window rows.
   scf::ForOp lines = countedLoop(b, loc, outer);

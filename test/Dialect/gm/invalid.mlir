@@ -1703,7 +1703,7 @@ gm.model @m {
     %img = gm.autoregressive %zero over [4, 4] : tensor<2x4x4xf32> {
     ^bb0(%c: tensor<2x4x4xf32>):
       %x = gm.constant dense<0.0> : tensor<2x6x4xf32>
-      // expected-error @+1 {{'gm.row_window' op windows dimension 1 of 'tensor<2x6x4xf32>', which must have at most 4 rows (the first dimension the loop fills)}}
+      // expected-error @+1 {{'gm.row_window' op windows dimension 1 of 'tensor<2x6x4xf32>', which must have at most 4 rows (dimension 0 of those the loop fills)}}
       %w = gm.row_window %x dim 1 rows 2 : tensor<2x6x4xf32> -> tensor<2x2x4xf32>
       gm.yield %c : tensor<2x4x4xf32>
     }
@@ -1730,6 +1730,40 @@ gm.model @m {
 
 // -----
 
+// A window of columns (along 1) follows the loop's second dimension: the
+// whole tensor has its 4 columns.
+gm.model @m {
+  gm.sampler @s() -> tensor<2x6x4xf32> {
+    %zero = gm.constant dense<0.0> : tensor<2x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x6x4xf32> {
+    ^bb0(%c: tensor<2x6x4xf32>):
+      // expected-error @+1 {{'gm.row_window' op windows dimension 1 of 'tensor<2x6x4xf32>', which must have at most 4 rows (dimension 1 of those the loop fills)}}
+      %w = gm.row_window %c dim 1 rows 2 along 1 : tensor<2x6x4xf32> -> tensor<2x2x4xf32>
+      gm.yield %c : tensor<2x6x4xf32>
+    }
+    gm.return %img : tensor<2x6x4xf32>
+  }
+}
+
+// -----
+
+// `along` names one of the dimensions the loop fills.
+gm.model @m {
+  gm.sampler @s() -> tensor<2x6x4xf32> {
+    %zero = gm.constant dense<0.0> : tensor<2x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x6x4xf32> {
+    ^bb0(%c: tensor<2x6x4xf32>):
+      %w = gm.row_window %c dim 2 rows 2 along 1 : tensor<2x6x4xf32> -> tensor<2x6x2xf32>
+      // expected-error @+1 {{'gm.row_unwindow' op follows dimension 2 of the loop's 2 (`along` must name one of them)}}
+      %u = gm.row_unwindow %w dim 2 along 2 : tensor<2x6x2xf32> -> tensor<2x6x4xf32>
+      gm.yield %u : tensor<2x6x4xf32>
+    }
+    gm.return %img : tensor<2x6x4xf32>
+  }
+}
+
+// -----
+
 // What is put back takes all the rows.
 gm.model @m {
   gm.sampler @s() -> tensor<2x6x4xf32> {
@@ -1737,7 +1771,7 @@ gm.model @m {
     %img = gm.autoregressive %zero over [6, 4] : tensor<2x6x4xf32> {
     ^bb0(%c: tensor<2x6x4xf32>):
       %w = gm.row_window %c dim 1 rows 2 : tensor<2x6x4xf32> -> tensor<2x2x4xf32>
-      // expected-error @+1 {{'gm.row_unwindow' op windows dimension 1 of 'tensor<2x5x4xf32>', which must have 6 rows (the first dimension the loop fills)}}
+      // expected-error @+1 {{'gm.row_unwindow' op windows dimension 1 of 'tensor<2x5x4xf32>', which must have 6 rows (dimension 0 of those the loop fills)}}
       %u = gm.row_unwindow %w dim 1 : tensor<2x2x4xf32> -> tensor<2x5x4xf32>
       gm.yield %c : tensor<2x6x4xf32>
     }
