@@ -173,7 +173,9 @@ def GmWindowRows : Pass<"gm-window-rows", "::mlir::gm::ModelOp"> {
     among them, not integer division or one_hot, which may fail on rows
     that are not exact), since the put-back values are exact at row r
     alone; draws keep their shapes, so the samples are drawn with the same
-    numbers. A value computed from a draw marked `gm.at_position` stays
+    numbers. (The same values: the CPU runtime skips the taps a mask
+    kills, which are what a window leaves out; the reference evaluator
+    multiplies them by zero, the same for finite values.) A value computed from a draw marked `gm.at_position` stays
     whole: a window would read it at other positions.
 
     The columns next, the same way, along the loop's second dimension

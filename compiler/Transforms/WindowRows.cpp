@@ -10,7 +10,9 @@
 // the other ops (gm.row_unwindow) needs row r alone. The pass computes such
 // layers on gm.row_window of what they read when every value that follows
 // a put-back reaches the yield through ops that keep rows, since only row
-// r of it is exact. See Passes.td.
+// r of it is exact. Then the same along the step's row, on windows of
+// columns ending at the step's column (`along 1`), for the ops that read
+// the step's row alone of what reads the canvas's step row. See Passes.td.
 //
 //===----------------------------------------------------------------------===//
 
@@ -133,32 +135,42 @@ private:
   /// Along the columns: the windows of one row (the step's) of values that
   /// read the canvas's step row (through ops that keep rows: no convolution
   /// that reads only rows above, whose value is the same along the row and
-  /// runs once per row, on all columns), with their columns after their
-  /// rows. What admit() windows starts from them.
+  /// runs once per row, on all columns), in the dimension that holds the
+  /// canvas's columns. What admit() windows starts from them.
   void findColumnSeeds() {
     Block &body = loop_.getBody().front();
-    int64_t rowsDim = canvasDim_ - along_;
-    llvm::DenseMap<Value, int64_t> stepRow{{body.getArgument(0), rowsDim}};
+    // Where a value holds the canvas's rows and columns (-1: not known).
+    struct Axes {
+      int64_t rows, columns;
+    };
+    llvm::DenseMap<Value, Axes> stepRow{
+        {body.getArgument(0), {canvasDim_ - along_, canvasDim_}}};
     for (Operation &op : body.without_terminator()) {
       for (Value operand : op.getOperands()) {
         auto it = stepRow.find(operand);
         if (it == stepRow.end())
           continue;
+        Axes in = it->second;
         auto window = dyn_cast<RowWindowOp>(op);
-        if (window && window.getAlong() == 0 && window.getDim() == it->second) {
-          stepRow[window.getResult()] = it->second;
-          int64_t columns = it->second + 1;
-          ArrayRef<int64_t> shape = shapeOf(window.getResult());
-          if (window.getRows() == 1 &&
-              columns < static_cast<int64_t>(shape.size()) &&
-              shape[columns] == height_)
-            rowDims_[window.getResult()] = columns;
+        if (window && window.getAlong() == 0 && window.getDim() == in.rows) {
+          stepRow[window.getResult()] = in;
+          if (window.getRows() == 1 && in.columns >= 0 &&
+              shapeOf(window.getResult())[in.columns] == height_)
+            rowDims_[window.getResult()] = in.columns;
           break;
         }
-        std::optional<RowFlow> flow = rowFlow(&op, operand, it->second);
-        if (flow && flow->lag == 0)
-          for (auto [result, d] : llvm::zip(op.getResults(), flow->dims))
-            stepRow[result] = d;
+        std::optional<RowFlow> rows = rowFlow(&op, operand, in.rows);
+        if (!rows || rows->lag != 0)
+          continue;
+        // A convolution keeps the columns where they were, whether or not
+        // it reads right of its own.
+        std::optional<RowFlow> columns;
+        if (in.columns >= 0)
+          columns = isa<Conv2dOp>(op) && in.columns == 3
+                        ? RowFlow{{3}}
+                        : rowFlow(&op, operand, in.columns);
+        for (auto [i, result] : llvm::enumerate(op.getResults()))
+          stepRow[result] = {rows->dims[i], columns ? columns->dims[i] : -1};
       }
     }
   }

@@ -519,8 +519,9 @@ def Gm_RowWindowOp : Gm_Op<"row_window", [MemoryEffects<[MemRead]>, HasParent<"A
     size H the dimension has), or the first `rows` rows while that row is
     above them: rows [s, s + rows) with s = max(0, row - rows + 1). The
     input is the whole tensor (H rows), or the step's window of more rows
-    than `rows` (its size there): the result is the window of `rows`
-    inside it. gm-window-rows computes a sampler's row-causal layers on
+    than `rows` (its size there; an input of fewer than H rows is taken to
+    be that window, along the same `along`): the result is the window of
+    `rows` inside it. gm-window-rows computes a sampler's row-causal layers on
     such windows: 9 rows of 28, or fewer where fewer are needed; and the
     layers on the step's row that read only columns up to their own on
     windows of columns that end at the step's column (`along 1`).

@@ -291,6 +291,34 @@ gm.model @columns {
 
 // -----
 
+// Over [6, 4, 2], a column lasts 2 steps: the step's column is
+// position / 2 % 4.
+gm.model @columns3 {
+  gm.sampler @s() -> tensor<2x6x4x2xf32> {
+    %zero = gm.constant dense<0.0> : tensor<2x6x4x2xf32>
+    %img = gm.autoregressive %zero over [6, 4, 2] : tensor<2x6x4x2xf32> {
+    ^bb0(%c: tensor<2x6x4x2xf32>):
+      %r = gm.row_window %c dim 1 rows 1 : tensor<2x6x4x2xf32> -> tensor<2x1x4x2xf32>
+      %w = gm.row_window %r dim 2 rows 3 along 1 : tensor<2x1x4x2xf32> -> tensor<2x1x3x2xf32>
+      %e = gm.exp %w : tensor<2x1x3x2xf32>
+      %u = gm.row_unwindow %e dim 2 along 1 : tensor<2x1x3x2xf32> -> tensor<2x1x4x2xf32>
+      %y = gm.row_unwindow %u dim 1 : tensor<2x1x4x2xf32> -> tensor<2x6x4x2xf32>
+      gm.yield %y : tensor<2x6x4x2xf32>
+    }
+    gm.return %img : tensor<2x6x4x2xf32>
+  }
+}
+// CHECK-LABEL: func.func @gm_sampler_s
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c48 step
+// CHECK: arith.divui %{{.*}}, %c8
+// CHECK: memref.copy
+// CHECK: %[[STEPS:.*]] = arith.divui %{{.*}}, %c2
+// CHECK: %[[COLUMN:.*]] = arith.remui %[[STEPS]], %c4
+// CHECK: %[[LEFT:.*]] = arith.subi %[[COLUMN]], %c2
+// CHECK: arith.maxsi %[[LEFT]], %c0
+
+// -----
+
 // Ops the same along a row (gm-per-row) run under one scf.if: at the first
 // step of a row (position % 4 == 0), and at every step of the rows before
 // their gm.per_row (position < 2 * 4); a run of ops with the same row

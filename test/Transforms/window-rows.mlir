@@ -132,6 +132,33 @@ gm.model @m {
     gm.return %img : tensor<2x1x6x4xf32>
   }
 
+  // The columns are where the canvas's columns went, not the dimension
+  // after the rows: one_hot on axis 2 puts classes (as many as the columns)
+  // there. The sum over the step row's columns reads right of the step's
+  // column: nothing is windowed in columns.
+  // CHECK-LABEL: gm.sampler @cls
+  // CHECK: gm.row_window %{{.*}} dim 1 rows 1
+  // CHECK-NOT: along
+  // CHECK: gm.yield
+  gm.sampler @cls() -> tensor<1x5x4xf32> {
+    %u = gm.uniform {id = 38 : i64} : tensor<1x5x4xf32>
+    %four = gm.constant dense<3.99> : tensor<f32>
+    %init = gm.mul %u, %four : (tensor<1x5x4xf32>, tensor<f32>) -> tensor<1x5x4xf32>
+    %img = gm.autoregressive %init over [5, 4] : tensor<1x5x4xf32> {
+    ^bb0(%c: tensor<1x5x4xf32>):
+      %i = gm.cast %c : tensor<1x5x4xf32> to tensor<1x5x4xi32>
+      %o = gm.one_hot %i classes 4 {axis = 2 : i64} : tensor<1x5x4xi32> -> tensor<1x5x4x4xf32>
+      %r = gm.row_window %o dim 1 rows 1 : tensor<1x5x4x4xf32> -> tensor<1x1x4x4xf32>
+      %e = gm.exp %r : tensor<1x1x4x4xf32>
+      %s = gm.reduce_sum %e dims [3] : tensor<1x1x4x4xf32> -> tensor<1x1x4xf32>
+      %b = gm.row_unwindow %s dim 1 : tensor<1x1x4xf32> -> tensor<1x5x4xf32>
+      %q = gm.constant dense<0.3> : tensor<f32>
+      %y = gm.mul %b, %q : (tensor<1x5x4xf32>, tensor<f32>) -> tensor<1x5x4xf32>
+      gm.yield %y : tensor<1x5x4xf32>
+    }
+    gm.return %img : tensor<1x5x4xf32>
+  }
+
   // Codes in the canvas (one_hot moves the rows to dimension 2) and a whole
   // value from outside the loop joined by an elementwise op (its window is
   // taken once, at the top of the body). Nothing reaches up: R = 1, and

@@ -1753,6 +1753,22 @@ gm.model @m {
     %zero = gm.constant dense<0.0> : tensor<2x6x4xf32>
     %img = gm.autoregressive %zero over [6, 4] : tensor<2x6x4xf32> {
     ^bb0(%c: tensor<2x6x4xf32>):
+      // expected-error @+1 {{'gm.row_window' op follows dimension -1 of the loop's 2 (`along` must name one of them)}}
+      %w = gm.row_window %c dim 2 rows 2 along -1 : tensor<2x6x4xf32> -> tensor<2x6x2xf32>
+      gm.yield %c : tensor<2x6x4xf32>
+    }
+    gm.return %img : tensor<2x6x4xf32>
+  }
+}
+
+// -----
+
+
+gm.model @m {
+  gm.sampler @s() -> tensor<2x6x4xf32> {
+    %zero = gm.constant dense<0.0> : tensor<2x6x4xf32>
+    %img = gm.autoregressive %zero over [6, 4] : tensor<2x6x4xf32> {
+    ^bb0(%c: tensor<2x6x4xf32>):
       %w = gm.row_window %c dim 2 rows 2 along 1 : tensor<2x6x4xf32> -> tensor<2x6x2xf32>
       // expected-error @+1 {{'gm.row_unwindow' op follows dimension 2 of the loop's 2 (`along` must name one of them)}}
       %u = gm.row_unwindow %w dim 2 along 2 : tensor<2x6x2xf32> -> tensor<2x6x4xf32>
