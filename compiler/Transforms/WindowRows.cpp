@@ -152,7 +152,8 @@ private:
           continue;
         Axes in = it->second;
         auto window = dyn_cast<RowWindowOp>(op);
-        if (window && window.getAlong() == 0 && window.getDim() == in.rows) {
+        if (window && window.getAlong() == 0 &&
+            static_cast<int64_t>(window.getDim()) == in.rows) {
           stepRow[window.getResult()] = in;
           if (window.getRows() == 1 && in.columns >= 0 &&
               shapeOf(window.getResult())[in.columns] == height_)
@@ -266,7 +267,7 @@ private:
   /// reads its input whole).
   bool madeHere(Operation *op) {
     auto w = dyn_cast<RowWindowOp>(op);
-    return w && w.getAlong() == along_ &&
+    return w && static_cast<int64_t>(w.getAlong()) == along_ &&
            windows_.lookup({w.getInput(), w.getDim(), w.getRows()}) ==
                w.getResult();
   }

@@ -149,8 +149,8 @@ std::vector<bool> blockedOperands(const json &d,
   std::vector<bool> blocked;
   if (!d.contains("layouts"))
     return blocked;
-  for (const std::string &layout : d.at("layouts"))
-    blocked.push_back(isBlockedLayout(layout));
+  for (const json &layout : d.at("layouts"))
+    blocked.push_back(isBlockedLayout(layout.get<std::string>()));
   for (size_t i = 0; i < blocked.size(); ++i)
     if (blocked[i] &&
         std::find(allowed.begin(), allowed.end(), i) == allowed.end())
