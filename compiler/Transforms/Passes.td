@@ -175,8 +175,9 @@ def GmWindowRows : Pass<"gm-window-rows", "::mlir::gm::ModelOp"> {
     alone; draws keep their shapes, so the samples are drawn with the same
     numbers. (The same values: the CPU runtime skips the taps a mask
     kills, which are what a window leaves out; the reference evaluator
-    multiplies them by zero, the same for finite values.) A value computed from a draw marked `gm.at_position` stays
-    whole: a window would read it at other positions.
+    multiplies them by zero, the same for finite values.) A value computed
+    from a draw marked `gm.at_position` stays whole: a window would read
+    it at other positions.
 
     The columns next, the same way, along the loop's second dimension
     (`along 1`: windows of columns that end at the step's column c): the
@@ -370,8 +371,8 @@ def GmPerRow : Pass<"gm-per-row", "::mlir::gm::ModelOp"> {
     Gated PixelCNN: the vertical stack, with the 1x1 convolutions that feed
     it to the horizontal one, runs once per row of 28 steps, from row 0
     (the windows of its first rows reach below the step's row, and those
-    rows are never read); the horizontal stack and the head run
-    at every step. The samples are the same, bit for bit: what the step
+    rows are never read); the horizontal stack and the head run at every
+    step. The samples are the same, bit for bit: what the step
     reads of each op is what the op would have computed there. The dialect
     checks every mark by the same rule (`gm::perRowOps`). Runs after
     gm-propagate-layouts, before gm-plan-memory; reads fused bodies.

@@ -492,6 +492,9 @@ def Gm_AutoregressiveOp : Gm_Op<"autoregressive", [
   let extraClassDeclaration = [{
     /// The positions a line of the canvas has: the product of `over`.
     int64_t getPositions();
+    /// The steps one index of `over` dimension `along` lasts: the product
+    /// of the dimensions after it (a row's steps for `along` 0).
+    int64_t getStepsPer(int64_t along);
     /// Whether `draw`, a random op of the body, matters only at the step's
     /// position: its values reach the yield only through ops that keep flat
     /// positions and cannot trap on elements never drawn, and it is a whole
@@ -521,10 +524,10 @@ def Gm_RowWindowOp : Gm_Op<"row_window", [MemoryEffects<[MemRead]>, HasParent<"A
     input is the whole tensor (H rows), or the step's window of more rows
     than `rows` (its size there; an input of fewer than H rows is taken to
     be that window, along the same `along`): the result is the window of
-    `rows` inside it. gm-window-rows computes a sampler's row-causal layers on
-    such windows: 9 rows of 28, or fewer where fewer are needed; and the
-    layers on the step's row that read only columns up to their own on
-    windows of columns that end at the step's column (`along 1`).
+    `rows` inside it. gm-window-rows computes a sampler's row-causal
+    layers on such windows: 9 rows of 28, or fewer where fewer are needed;
+    and the layers on the step's row that read only columns up to their
+    own on windows of columns that end at the step's column (`along 1`).
 
     ```mlir
     %w = gm.row_window %canvas dim 2 rows 9 : tensor<16x1x28x28xf32> -> tensor<16x1x9x28xf32>

@@ -529,12 +529,16 @@ bool AutoregressiveOp::drawnOnlyAtPosition(Operation *draw) {
          });
 }
 
+int64_t AutoregressiveOp::getStepsPer(int64_t along) {
+  int64_t steps = 1;
+  for (int64_t d : getOver().drop_front(along + 1))
+    steps *= d;
+  return steps;
+}
+
 int64_t AutoregressiveOp::windowStart(int64_t position, int64_t rows,
                                       int64_t along) {
-  int64_t inner = 1;
-  for (int64_t d : getOver().drop_front(along + 1))
-    inner *= d;
-  int64_t row = position / inner % getOver()[along];
+  int64_t row = position / getStepsPer(along) % getOver()[along];
   return std::max<int64_t>(0, row - rows + 1);
 }
 

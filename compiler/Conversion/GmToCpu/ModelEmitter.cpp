@@ -658,7 +658,7 @@ LogicalResult ModelEmitter::emitAutoregressive(OpBuilder &b,
   inner.position =
       arith::IndexCastOp::create(b, loc, b.getI64Type(), p).getResult();
   int64_t scale = flopsScale_;
-  int64_t height = op.getOver().front(), perRow = positions / height;
+  int64_t height = op.getOver().front(), perRow = op.getStepsPer(0);
   for (auto it = body.begin(), end = std::prev(body.end()); it != end;) {
     std::optional<int64_t> from = perRowMark(&*it);
     if (!from) {
@@ -750,12 +750,10 @@ LogicalResult ModelEmitter::emitRowWindow(OpBuilder &b, Operation *op,
   };
   // The step's row: its index in the loop's dimension `along`.
   int64_t along = op->getAttrOfType<IntegerAttr>("along").getInt();
-  int64_t stepsPerRow = 1;
-  for (int64_t d : loop.getOver().drop_front(along + 1))
-    stepsPerRow *= d;
   Value position =
       arith::IndexCastOp::create(b, loc, b.getIndexType(), fs.position);
-  Value row = arith::DivUIOp::create(b, loc, position, index(stepsPerRow));
+  Value row =
+      arith::DivUIOp::create(b, loc, position, index(loop.getStepsPer(along)));
   if (along != 0)
     row = arith::RemUIOp::create(b, loc, row, index(loop.getOver()[along]));
   auto start = [&](int64_t rows) -> Value {
