@@ -1,6 +1,6 @@
 """Summarizes the side-by-side quality runs: per model and metric, gmc's and
-PyTorch's runs over seeds (the medians and means of models/README.md's
-summary table), and how far apart the two are, with bootstrap intervals.
+PyTorch's runs over seeds (the medians and means of models/RUNS.md's
+detailed table), and how far apart the two are, with bootstrap intervals.
 
     python3 bench/quality_summary.py [--seeds] [--quality bench/quality.jsonl]
                                      [--streams bench/wgan_streams.jsonl]

@@ -9,7 +9,7 @@ before the last layer, f32; per side their mean and covariance (divided by
 n - 1) in f64; the Fréchet distance with the matrix square roots from
 eigendecompositions (runtime/core/statistics.cpp); the test split against
 the samples; and the distinct argmax classes among the first 1000 samples
-(`--batches 20`). The two agree to rounding (models/README.md).
+(`--batches 20`). The two agree to rounding (models/RUNS.md).
 """
 
 import argparse

@@ -4,7 +4,7 @@ their order: the start and the data of `./pixelcnn train --seed S`, so that
 only the arithmetic differs. Prints one JSON line: the seed, the first and
 last losses, the training seconds and the test NLL in bits/dim (as
 train_torch.py measures it), to pair with gmc's run of the same seed
-(models/README.md).
+(models/RUNS.md).
 
     /usr/bin/python3 bench/peers/pixelcnn_streams.py --seed 0 [--steps 500]
 """

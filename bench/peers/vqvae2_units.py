@@ -1,6 +1,6 @@
 """How many of VQ-VAE-2's top-encoder units stay alive under each
 dead-code restart rule: PyTorch's stage 1 (torch_models.py), tracing the
-first top-encoder convolution's ReLU (models/README.md, "VQ-VAE-2's dead
+first top-encoder convolution's ReLU (models/RUNS.md, "VQ-VAE-2's dead
 codes").
 
     /usr/bin/python3 bench/peers/vqvae2_units.py --rule recent --seed 0

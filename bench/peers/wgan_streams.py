@@ -1,7 +1,7 @@
 """Trains PyTorch's WGAN-GP (torch_models.py) on gmc's or PyTorch's
 initial values and random streams, and measures its samples with
 classifier.gm's FID: which of them, if any, carries the FID gap between
-gmc and PyTorch (models/README.md, "WGAN-GP's gap").
+gmc and PyTorch (models/RUNS.md, "WGAN-GP's gap").
 
     python3 bench/peers/wgan_streams.py --init gmc --streams gmc --seed 0 \
         --classifier CHECKPOINT [--steps 2000] [--device cuda] [--data DIR]
