@@ -75,8 +75,15 @@ public:
   FailureOr<Value> pointerOf(OpBuilder &b, Location loc, FunctionState &fs,
                              Value value);
 
+  /// Stores the addresses of `values` into the function's address array
+  /// (FunctionState::addresses) and returns it: the operands of a runtime
+  /// call or a kernel.
+  FailureOr<Value> addressArray(OpBuilder &b, Location loc, FunctionState &fs,
+                                ValueRange values);
+
   /// Outlines `nest` into a kernel function and calls it through the
-  /// runtime's parallel_for from the function `fs` (or directly when small).
+  /// runtime's parallel_for from the function `fs` (or directly when small;
+  /// Kernels.cpp).
   LogicalResult emitLoopNest(OpBuilder &b, Location loc, FunctionState &fs,
                              LoopNest nest);
   /// The kernel computing `nest` on the buffers it is given, shared by
@@ -111,6 +118,7 @@ public:
 private:
   LogicalResult emitBody(OpBuilder &b, Block &body, FunctionState &fs);
   LogicalResult emitOp(OpBuilder &b, Operation *op, FunctionState &fs);
+  // The structural ops with bodies (ControlFlow.cpp).
   LogicalResult emitRepeat(OpBuilder &b, RepeatOp op, FunctionState &fs);
   /// gm.row_window and gm.row_unwindow: a copy of each run of window rows.
   LogicalResult emitRowWindow(OpBuilder &b, Operation *op, FunctionState &fs);
@@ -167,6 +175,10 @@ private:
   /// per call (loops multiply).
   int64_t currentFlops_ = 0, flopsScale_ = 1;
 };
+
+/// Private to the object file: LLVM may inline it (small kernels called
+/// directly, the buffer helpers) and drop what is unused.
+void makeInternal(func::FuncOp fn);
 
 /// Emits the elementwise, reduction and layout ops as loop nests; fails
 /// (without an error) for ops of other families.

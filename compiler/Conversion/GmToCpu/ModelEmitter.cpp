@@ -2,9 +2,11 @@
 //
 // One function per phase and sampler, `void gm_phase_<name>(GmFrame *)`,
 // walks the planned body in order. Structural ops (variables, data,
-// reports, loops) are written here; math ops go to the loop-nest and
-// library emitters. Values are never SSA values of the output: every op
-// reads its operands from, and writes its results to, their planned places.
+// reports) are written here, loops and windows in ControlFlow.cpp; math ops
+// go to the loop-nest (LoopOps.cpp, outlined by Kernels.cpp) and library
+// (LibraryOps.cpp) emitters. Values are never SSA values of the output:
+// every op reads its operands from, and writes its results to, their
+// planned places.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,10 +24,6 @@ using namespace mlir;
 using namespace mlir::gm;
 using namespace mlir::gm::cpu;
 
-/// Points below which a kernel runs on the calling thread: forking threads
-/// costs more than it saves. Also the least work a parallel task gets.
-static constexpr int64_t kPointsPerTask = 1 << 14;
-
 /// The field of GmFrame (runtime/core/abi.h) holding each buffer's address.
 static constexpr int32_t kArenaField = 0, kVariablesField = 1;
 
@@ -39,7 +37,7 @@ ModelEmitter::ModelEmitter(ModelOp model)
 
 /// Private to the object file: LLVM may inline it (small kernels called
 /// directly, the buffer helpers) and drop what is unused.
-static void makeInternal(func::FuncOp fn) {
+void mlir::gm::cpu::makeInternal(func::FuncOp fn) {
   fn.setPrivate();
   fn->setAttr("llvm.linkage",
               LLVM::LinkageAttr::get(fn.getContext(), LLVM::Linkage::Internal));
@@ -220,279 +218,6 @@ func::FuncOp ModelEmitter::runtimeFunction(StringRef name, FunctionType type) {
 }
 
 //===----------------------------------------------------------------------===//
-// Loop nests
-//===----------------------------------------------------------------------===//
-
-static FailureOr<Value> addressArray(ModelEmitter &emitter, OpBuilder &b,
-                                     Location loc, FunctionState &fs,
-                                     ValueRange values);
-
-/// Emits `nest` into the body of a kernel (operands, begin, end): operand k
-/// (non-scalar inputs, then outputs) is the buffer whose address is
-/// element k of the operand array.
-static void emitKernelBody(OpBuilder &b, Location loc, const LoopNest &nest,
-                           Value operands, Value begin, Value end) {
-  int64_t split = splitDimension(nest);
-  int64_t rank = nest.extents.size();
-  auto ptr = LLVM::LLVMPointerType::get(b.getContext());
-  int64_t count = nest.addressedValues().size();
-  auto arrayType = LLVM::LLVMArrayType::get(ptr, std::max<int64_t>(1, count));
-  int32_t next = 0;
-  auto view = [&](const NestOperand &operand, Type elementType) -> Value {
-    // The operand's address, wrapped in a memref of its (viewed) shape.
-    Value slot = LLVM::GEPOp::create(b, loc, ptr, arrayType, operands,
-                                     ArrayRef<LLVM::GEPArg>{0, next++});
-    Value address = LLVM::LoadOp::create(b, loc, ptr, slot);
-    auto bytesType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
-    Value bytes = func::CallOp::create(b, loc, "gm_bytes", TypeRange{bytesType},
-                                       ValueRange{address})
-                      .getResult(0);
-    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-    Value result = memref::ViewOp::create(
-        b, loc, MemRefType::get(operand.shape, elementType), bytes, zero,
-        ValueRange{});
-    if (operand.hasWindow())
-      result = memref::SubViewOp::create(
-          b, loc, result,
-          getAsIndexOpFoldResult(b.getContext(), operand.offsets),
-          getAsIndexOpFoldResult(b.getContext(), operand.sizes),
-          getAsIndexOpFoldResult(b.getContext(), operand.strides));
-    auto at = llvm::find(operand.dims, split);
-    if (split < 0 || at == operand.dims.end())
-      return result;
-    // This thread's range of the split dimension.
-    int64_t k = at - operand.dims.begin();
-    ArrayRef<int64_t> indexed = operand.indexedShape();
-    SmallVector<OpFoldResult> offsets(indexed.size(), b.getIndexAttr(0));
-    SmallVector<OpFoldResult> sizes, strides(indexed.size(), b.getIndexAttr(1));
-    for (int64_t d : indexed)
-      sizes.push_back(b.getIndexAttr(d));
-    offsets[k] = begin;
-    sizes[k] = arith::SubIOp::create(b, loc, end, begin).getResult();
-    return memref::SubViewOp::create(b, loc, result, offsets, sizes, strides)
-        .getResult();
-  };
-  auto elementTypeOf = [](const NestOperand &operand) {
-    return cast<RankedTensorType>(operand.value.getType()).getElementType();
-  };
-
-  SmallVector<Value> inputs, outputs;
-  SmallVector<AffineMap> maps;
-  // Scalar inputs are constants captured by the body, not operands.
-  SmallVector<Value> scalars(nest.inputs.size());
-  auto mapOf = [&](const NestOperand &operand) {
-    SmallVector<AffineExpr> results;
-    for (int64_t d : operand.dims)
-      results.push_back(b.getAffineDimExpr(d));
-    return AffineMap::get(rank, 0, results, b.getContext());
-  };
-  for (auto [i, operand] : llvm::enumerate(nest.inputs)) {
-    if (operand.scalar) {
-      scalars[i] = arith::ConstantOp::create(b, loc, operand.scalar);
-      continue;
-    }
-    if (!nest.inputHasAddress(i))
-      continue;
-    inputs.push_back(view(operand, elementTypeOf(operand)));
-    maps.push_back(mapOf(operand));
-  }
-  // A loop dimension no buffer indexes (one only a splat constant did: a
-  // sum over axis 1 of exp(constant)) still needs bounds: linalg takes them
-  // from its operands. A carrier of that extent and stride 0 gives them
-  // without memory; the body ignores it.
-  llvm::SmallDenseSet<int64_t> indexed;
-  for (auto [i, operand] : llvm::enumerate(nest.inputs))
-    if (!operand.scalar && nest.inputHasAddress(i))
-      indexed.insert(operand.dims.begin(), operand.dims.end());
-  for (const NestOperand &operand : nest.outputs)
-    indexed.insert(operand.dims.begin(), operand.dims.end());
-  for (int64_t d = 0; d < rank; ++d) {
-    if (indexed.contains(d))
-      continue;
-    Value one =
-        memref::AllocaOp::create(b, loc, MemRefType::get({1}, b.getI8Type()));
-    OpFoldResult size = b.getIndexAttr(nest.extents[d]);
-    if (d == split)
-      size = arith::SubIOp::create(b, loc, end, begin).getResult();
-    inputs.push_back(memref::ReinterpretCastOp::create(
-        b, loc, one, b.getIndexAttr(0), ArrayRef<OpFoldResult>{size},
-        ArrayRef<OpFoldResult>{b.getIndexAttr(0)}));
-    maps.push_back(AffineMap::get(rank, 0, b.getAffineDimExpr(d)));
-  }
-  for (const NestOperand &operand : nest.outputs) {
-    outputs.push_back(view(operand, elementTypeOf(operand)));
-    maps.push_back(mapOf(operand));
-  }
-  // A wider accumulator: the loops add into a buffer of its type (the
-  // thread's part of the outputs), finished and rounded into the outputs.
-  SmallVector<Value> results = outputs, accumulators;
-  if (nest.accumulator)
-    for (Value &out : outputs) {
-      auto type = cast<MemRefType>(out.getType());
-      SmallVector<Value> sizes;
-      for (auto [k, d] : llvm::enumerate(type.getShape()))
-        if (ShapedType::isDynamic(d))
-          sizes.push_back(memref::DimOp::create(b, loc, out, k));
-      auto accType = MemRefType::get(type.getShape(), nest.accumulator);
-      // Small static ones (a loss's scalar, an unsplit kernel's outputs) on
-      // the stack; a thread's part of a split output (a bias gradient's
-      // channels) is allocated per call.
-      bool small = type.hasStaticShape() && type.getNumElements() <= 4096;
-      out = small ? memref::AllocaOp::create(b, loc, accType).getResult()
-                  : memref::AllocOp::create(b, loc, accType, sizes).getResult();
-      accumulators.push_back(out);
-    }
-  if (nest.init) {
-    Value init = arith::ConstantOp::create(b, loc, nest.init);
-    for (Value out : outputs)
-      linalg::FillOp::create(b, loc, ValueRange{init}, ValueRange{out});
-  }
-  if (nest.point)
-    linalg::GenericOp::create(
-        b, loc, TypeRange{}, inputs, outputs, maps, nest.iterators,
-        [&](OpBuilder &nb, Location nloc, ValueRange args) {
-          SmallVector<Value> in;
-          size_t next = 0;
-          for (auto [i, scalar] : llvm::enumerate(scalars))
-            in.push_back(nest.inputHasAddress(i) ? args[next++] : scalar);
-          ValueRange out = args.drop_front(inputs.size()); // past carriers
-          for (size_t i = 0; i < in.size(); ++i)
-            if (nest.outputReadThrough(i) >= 0)
-              in[i] = out[nest.outputReadThrough(i)];
-          SmallVector<Value> results = nest.point(nb, nloc, in, out);
-          linalg::YieldOp::create(nb, nloc, results);
-        });
-  if (!nest.finish && accumulators.empty())
-    return;
-  for (auto [k, result] : llvm::enumerate(results)) {
-    // In place, or from the accumulator into the result.
-    SmallVector<Value> from;
-    if (!accumulators.empty())
-      from.push_back(accumulators[k]);
-    auto type = cast<MemRefType>(result.getType());
-    int64_t outRank = type.getRank();
-    SmallVector<AffineMap> identity(from.size() + 1,
-                                    b.getMultiDimIdentityMap(outRank));
-    linalg::GenericOp::create(
-        b, loc, TypeRange{}, from, ValueRange{result}, identity,
-        SmallVector<utils::IteratorType>(outRank,
-                                         utils::IteratorType::parallel),
-        [&](OpBuilder &nb, Location nloc, ValueRange args) {
-          Value v = args[0];
-          if (nest.finish)
-            v = nest.finish(nb, nloc, v);
-          if (v.getType() != type.getElementType())
-            v = arith::TruncFOp::create(nb, nloc, type.getElementType(), v);
-          linalg::YieldOp::create(nb, nloc, v);
-        });
-  }
-  for (Value acc : accumulators)
-    if (acc.getDefiningOp<memref::AllocOp>())
-      memref::DeallocOp::create(b, loc, acc);
-}
-
-/// Fills nest.readThroughOutput: an elementwise input at an output's place,
-/// indexed as that output is, is read through it.
-static void markUpdatesInPlace(LoopNest &nest) {
-  nest.readThroughOutput.assign(nest.inputs.size(), -1);
-  bool elementwise = !nest.init && !nest.finish &&
-                     llvm::all_of(nest.iterators, [](utils::IteratorType t) {
-                       return t == utils::IteratorType::parallel;
-                     });
-  if (!elementwise)
-    return;
-  for (auto [i, input] : llvm::enumerate(nest.inputs)) {
-    if (input.scalar || input.hasWindow() || !getPlace(input.value))
-      continue;
-    for (auto [j, output] : llvm::enumerate(nest.outputs))
-      if (!output.hasWindow() &&
-          getPlace(output.value) == getPlace(input.value) &&
-          output.shape == input.shape && output.dims == input.dims &&
-          input.value.getType() == output.value.getType()) {
-        nest.readThroughOutput[i] = j;
-        break;
-      }
-  }
-}
-
-func::FuncOp ModelEmitter::kernelFor(const LoopNest &nest, Location loc) {
-  // void k<N>.<op>(void *const *operands, int64 begin, int64 end)
-  auto ptr = LLVM::LLVMPointerType::get(context());
-  OpBuilder kb(context());
-  auto i64 = kb.getI64Type();
-  auto kernel = func::FuncOp::create(loc, "gm_kernel",
-                                     kb.getFunctionType({ptr, i64, i64}, {}));
-  makeInternal(kernel);
-  // The driver tells LLVM what gm knows of kernels (KernelHints.h).
-  kernel->setAttr("passthrough",
-                  kb.getArrayAttr({kb.getStringAttr(kKernelAttribute)}));
-  Block *entry = kernel.addEntryBlock();
-  kb.setInsertionPointToStart(entry);
-  Value begin = arith::IndexCastOp::create(kb, loc, kb.getIndexType(),
-                                           entry->getArgument(1));
-  Value end = arith::IndexCastOp::create(kb, loc, kb.getIndexType(),
-                                         entry->getArgument(2));
-  emitKernelBody(kb, loc, nest, entry->getArgument(0), begin, end);
-  func::ReturnOp::create(kb, loc);
-
-  // Kernels that compute the same thing on other buffers are one function:
-  // its text (under the placeholder name) is the key.
-  std::string key;
-  llvm::raw_string_ostream os(key);
-  kernel.print(os);
-  func::FuncOp &existing = kernels_[key];
-  if (existing) {
-    kernel.erase();
-    return existing;
-  }
-  kernel.setSymName("k" + std::to_string(kernels_.size() - 1) + "." +
-                    nest.name);
-  moduleBuilder_.insert(kernel);
-  existing = kernel;
-  return kernel;
-}
-
-LogicalResult ModelEmitter::emitLoopNest(OpBuilder &b, Location loc,
-                                         FunctionState &fs, LoopNest nest) {
-  countFlops(nest.points());
-  coalesce(nest);
-  markUpdatesInPlace(nest);
-  int64_t split = splitDimension(nest);
-  int64_t units = split < 0 ? 1 : nest.extents[split];
-  func::FuncOp kernel = kernelFor(nest, loc);
-
-  // The operands' addresses, in the kernel's order.
-  FailureOr<Value> addresses =
-      addressArray(*this, b, loc, fs, nest.addressedValues());
-  if (failed(addresses))
-    return failure();
-
-  auto i64 = b.getI64Type();
-  auto constant = [&](int64_t v) {
-    return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v))
-        .getResult();
-  };
-  int64_t points = nest.points();
-  if (points < kPointsPerTask || units == 1) {
-    func::CallOp::create(b, loc, kernel,
-                         ValueRange{*addresses, constant(0), constant(units)});
-    return success();
-  }
-  int64_t grain =
-      std::max<int64_t>(1, (kPointsPerTask * units + points - 1) / points);
-  FunctionType kernelType = kernel.getFunctionType();
-  func::FuncOp parallelFor = runtimeFunction(
-      "gmrt_parallel_for",
-      b.getFunctionType({kernelType, addresses->getType(), i64, i64}, {}));
-  Value fn = func::ConstantOp::create(
-      b, loc, kernelType, SymbolRefAttr::get(kernel.getSymNameAttr()));
-  func::CallOp::create(
-      b, loc, parallelFor,
-      ValueRange{fn, *addresses, constant(units), constant(grain)});
-  return success();
-}
-
-//===----------------------------------------------------------------------===//
 // Library calls
 //===----------------------------------------------------------------------===//
 
@@ -509,9 +234,9 @@ static constexpr int64_t kAddressSlots = 16;
 
 /// Stores the addresses of `values` into the function's address array and
 /// returns it.
-static FailureOr<Value> addressArray(ModelEmitter &emitter, OpBuilder &b,
-                                     Location loc, FunctionState &fs,
-                                     ValueRange values) {
+FailureOr<Value> ModelEmitter::addressArray(OpBuilder &b, Location loc,
+                                            FunctionState &fs,
+                                            ValueRange values) {
   auto ptr = LLVM::LLVMPointerType::get(b.getContext());
   int64_t n = static_cast<int64_t>(values.size());
   if (n > fs.addressCapacity) {
@@ -527,7 +252,7 @@ static FailureOr<Value> addressArray(ModelEmitter &emitter, OpBuilder &b,
   }
   auto arrayType = LLVM::LLVMArrayType::get(ptr, fs.addressCapacity);
   for (auto [i, value] : llvm::enumerate(values)) {
-    FailureOr<Value> address = emitter.pointerOf(b, loc, fs, value);
+    FailureOr<Value> address = pointerOf(b, loc, fs, value);
     if (failed(address))
       return failure();
     Value slot =
@@ -557,7 +282,7 @@ LogicalResult ModelEmitter::emitLibraryCall(OpBuilder &b, Location loc,
                                             FunctionState &fs, int32_t id,
                                             ValueRange operands,
                                             Value position) {
-  FailureOr<Value> array = addressArray(*this, b, loc, fs, operands);
+  FailureOr<Value> array = addressArray(b, loc, fs, operands);
   if (failed(array))
     return failure();
   Value idValue = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(id));
@@ -603,184 +328,6 @@ LogicalResult ModelEmitter::emitCopy(OpBuilder &b, Location loc,
     return failure();
   // Contiguous on both sides: lowers to one memcpy.
   memref::CopyOp::create(b, loc, *source, target);
-  return success();
-}
-
-/// `scf.for %i = 0 to count step 1`, with an empty body.
-static scf::ForOp countedLoop(OpBuilder &b, Location loc, int64_t count) {
-  Value lower = arith::ConstantIndexOp::create(b, loc, 0);
-  Value upper = arith::ConstantIndexOp::create(b, loc, count);
-  Value step = arith::ConstantIndexOp::create(b, loc, 1);
-  return scf::ForOp::create(b, loc, lower, upper, step);
-}
-
-LogicalResult ModelEmitter::emitRepeat(OpBuilder &b, RepeatOp op,
-                                       FunctionState &fs) {
-  Location loc = op.getLoc();
-  int64_t count = op.getCount();
-  scf::ForOp loop = countedLoop(b, loc, count);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPoint(loop.getBody()->getTerminator());
-  // Iterations of nested repeats flatten into one index, as in the
-  // reference evaluator: outer * count + i.
-  Value i = arith::IndexCastOp::create(b, loc, b.getI32Type(),
-                                       loop.getInductionVar());
-  Value countValue =
-      arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(count));
-  FunctionState inner = fs;
-  inner.iteration = arith::AddIOp::create(
-      b, loc, arith::MulIOp::create(b, loc, fs.iteration, countValue), i);
-  int64_t scale = flopsScale_;
-  flopsScale_ *= count;
-  LogicalResult result = emitBody(b, op.getBodyBlock(), inner);
-  flopsScale_ = scale;
-  fs.keepAddressesOf(inner);
-  return result;
-}
-
-LogicalResult ModelEmitter::emitAutoregressive(OpBuilder &b,
-                                               AutoregressiveOp op,
-                                               FunctionState &fs) {
-  Location loc = op.getLoc();
-  PlaceAttr canvasPlace = getPlace(op.getResult());
-  if (failed(emitCopy(b, loc, fs, op.getInit(), canvasPlace)))
-    return failure();
-  auto type = cast<RankedTensorType>(op.getType());
-  int64_t positions = op.getPositions();
-  int64_t lines = type.getNumElements() / positions;
-
-  scf::ForOp loop = countedLoop(b, loc, positions);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPoint(loop.getBody()->getTerminator());
-  Value p = loop.getInductionVar();
-  Block &body = op.getBody().front();
-  FunctionState inner = fs;
-  inner.position =
-      arith::IndexCastOp::create(b, loc, b.getI64Type(), p).getResult();
-  int64_t scale = flopsScale_;
-  int64_t height = op.getOver().front(), perRow = op.getStepsPer(0);
-  for (auto it = body.begin(), end = std::prev(body.end()); it != end;) {
-    std::optional<int64_t> from = perRowMark(&*it);
-    if (!from) {
-      flopsScale_ = scale * positions;
-      if (failed(emitOp(b, &*it++, inner)))
-        return failure();
-      continue;
-    }
-    // A run of ops the same along a row from row `from` on (gm-per-row):
-    // computed at a row's first step, and at every step of the rows before.
-    auto index = [&](int64_t v) -> Value {
-      return arith::ConstantIndexOp::create(b, loc, v);
-    };
-    Value column = arith::RemUIOp::create(b, loc, p, index(perRow));
-    Value when = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, column,
-                                       index(0));
-    if (*from > 0) {
-      Value early = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, p,
-                                          index(*from * perRow));
-      when = arith::OrIOp::create(b, loc, when, early);
-    }
-    auto runs = scf::IfOp::create(b, loc, when, /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard inRun(b);
-    b.setInsertionPoint(runs.thenBlock()->getTerminator());
-    flopsScale_ = scale * (*from * perRow + height - *from);
-    for (; it != end && perRowMark(&*it) == from; ++it)
-      if (failed(emitOp(b, &*it, inner)))
-        return failure();
-    // At the steps that skip the run, the call before the next one is
-    // another: it may reuse no copy the run's last call staged.
-    lastLibraryCall_ = {};
-  }
-  flopsScale_ = scale;
-  fs.keepAddressesOf(inner);
-  // Position p of every line of the canvas takes the yielded value's.
-  auto yield = cast<YieldOp>(body.getTerminator());
-  FailureOr<Value> next =
-      viewOf(b, loc, fs, yield.getValues()[0], {lines, positions});
-  FailureOr<Value> canvas =
-      viewOf(b, loc, fs, op.getResult(), {lines, positions});
-  if (failed(next) || failed(canvas))
-    return failure();
-  scf::ForOp copy = countedLoop(b, loc, lines);
-  b.setInsertionPoint(copy.getBody()->getTerminator());
-  Value l = copy.getInductionVar();
-  Value v = memref::LoadOp::create(b, loc, *next, ValueRange{l, p});
-  memref::StoreOp::create(b, loc, v, *canvas, ValueRange{l, p});
-  return success();
-}
-
-LogicalResult ModelEmitter::emitRowWindow(OpBuilder &b, Operation *op,
-                                          FunctionState &fs) {
-  Location loc = op->getLoc();
-  // The window (`small`) lies inside the whole tensor or a wider window
-  // (`big`): a row_window copies out of it, a row_unwindow into it.
-  bool unwindow = isa<RowUnwindowOp>(op);
-  Value small = unwindow ? op->getOperand(0) : op->getResult(0);
-  Value big = unwindow ? op->getResult(0) : op->getOperand(0);
-  int64_t dim = op->getAttrOfType<IntegerAttr>("dim").getInt();
-  ArrayRef<int64_t> shape = cast<RankedTensorType>(big.getType()).getShape();
-  int64_t outer = 1, inner = 1;
-  for (int64_t d : shape.take_front(dim))
-    outer *= d;
-  for (int64_t d : shape.drop_front(dim + 1))
-    inner *= d;
-  int64_t bigRows = shape[dim];
-  int64_t smallRows = cast<RankedTensorType>(small.getType()).getDimSize(dim);
-  FailureOr<Value> smallView =
-      viewOf(b, loc, fs, small, {outer * smallRows * inner});
-  FailureOr<Value> bigView = viewOf(b, loc, fs, big, {outer * bigRows * inner});
-  if (failed(smallView) || failed(bigView))
-    return failure();
-  // Draws made at the step's position alone (gm.at_position) read nothing
-  // of the rows outside the window: when they are all that read it, those
-  // rows need no zeros (PixelCNN's logits: 12.8 MB a step).
-  bool readAtPositionOnly = llvm::all_of(big.getUsers(), [](Operation *user) {
-    return user->hasAttr(kAtPositionAttr);
-  });
-  if (unwindow && !readAtPositionOnly) {
-    Value zero = arith::ConstantOp::create(
-        b, loc, b.getZeroAttr(getElementTypeOrSelf(big.getType())));
-    linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{*bigView});
-  }
-  // Where each window starts (AutoregressiveOp::windowStart), and so where
-  // the small one starts inside the big one.
-  auto loop = cast<AutoregressiveOp>(op->getParentOp());
-  auto index = [&](int64_t v) -> Value {
-    return arith::ConstantIndexOp::create(b, loc, v);
-  };
-  // The step's row: its index in the loop's dimension `along`.
-  int64_t along = op->getAttrOfType<IntegerAttr>("along").getInt();
-  Value position =
-      arith::IndexCastOp::create(b, loc, b.getIndexType(), fs.position);
-  Value row =
-      arith::DivUIOp::create(b, loc, position, index(loop.getStepsPer(along)));
-  if (along != 0)
-    row = arith::RemUIOp::create(b, loc, row, index(loop.getOver()[along]));
-  auto start = [&](int64_t rows) -> Value {
-    Value up = arith::SubIOp::create(b, loc, row, index(rows - 1));
-    return arith::MaxSIOp::create(b, loc, up, index(0));
-  };
-  Value offset = start(smallRows);
-  if (bigRows != loop.getOver()[along]) // a window of a window
-    offset = arith::SubIOp::create(b, loc, offset, start(bigRows));
-  // Each line of the dimensions before `dim` holds one run of window rows.
-  scf::ForOp lines = countedLoop(b, loc, outer);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPoint(lines.getBody()->getTerminator());
-  Value o = lines.getInductionVar();
-  Value bigLine = arith::MulIOp::create(b, loc, o, index(bigRows));
-  Value bigRow = arith::AddIOp::create(b, loc, bigLine, offset);
-  Value bigAt = arith::MulIOp::create(b, loc, bigRow, index(inner));
-  Value smallAt = arith::MulIOp::create(b, loc, o, index(smallRows * inner));
-  auto run = [&](Value view, Value at) -> Value {
-    return memref::SubViewOp::create(
-        b, loc, view, ArrayRef<OpFoldResult>{at},
-        ArrayRef<OpFoldResult>{b.getIndexAttr(smallRows * inner)},
-        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
-  };
-  Value inBig = run(*bigView, bigAt), inSmall = run(*smallView, smallAt);
-  memref::CopyOp::create(b, loc, unwindow ? inSmall : inBig,
-                         unwindow ? inBig : inSmall);
   return success();
 }
 
@@ -876,8 +423,7 @@ LogicalResult ModelEmitter::emitOp(OpBuilder &b, Operation *op,
     return emitCopy(b, loc, fs, store.getValue(), getPlace(variable));
   }
   if (auto next = dyn_cast<NextOp>(op)) {
-    FailureOr<Value> fields =
-        addressArray(*this, b, loc, fs, next.getResults());
+    FailureOr<Value> fields = addressArray(b, loc, fs, next.getResults());
     if (failed(fields))
       return failure();
     func::FuncOp fn =
@@ -926,8 +472,7 @@ LogicalResult ModelEmitter::emitOp(OpBuilder &b, Operation *op,
   }
   if (auto statistic = dyn_cast<StatisticOp>(op)) {
     // The runtime collects the operands of every batch (abi.h).
-    FailureOr<Value> values =
-        addressArray(*this, b, loc, fs, statistic.getValues());
+    FailureOr<Value> values = addressArray(b, loc, fs, statistic.getValues());
     if (failed(values))
       return failure();
     auto [it, inserted] = statisticIds_.try_emplace(
