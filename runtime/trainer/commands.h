@@ -1,4 +1,4 @@
-//===- commands.h - the trainer's commands and what they share -*- C++ -*-===//
+//===- commands.h - the trainer's commands and what they share --*- C++ -*-===//
 //
 // train, sample, eval and info, each in a file of its own; commands.cpp
 // parses the command line, builds the Session and calls one. A command
@@ -37,7 +37,8 @@ const std::vector<OptionSpec> &infoOptions();
 
 /// `specs` and the options every command takes.
 std::vector<OptionSpec> withCommon(std::vector<OptionSpec> specs);
-/// --source NAME=FILE (train and eval), read by sourcesOf.
+/// --source NAME=FILE (train and eval); sourcesOf reads it: npy dataset
+/// name -> file.
 OptionSpec sourceOption();
 std::map<std::string, std::string> sourcesOf(const Options &options);
 /// --checkpoint FILE and --init (sample and eval), read by restore.

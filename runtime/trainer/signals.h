@@ -1,10 +1,17 @@
 //===- signals.h - stopping at the end of a step, the work kept -*- C++ -*-===//
+//
+// Ctrl-C, SIGTERM and SIGHUP ask training to stop after its step, and
+// sampling after its call, with the work written; the process then ends
+// by the signal, as the shell expects.
+//
+//===----------------------------------------------------------------------===//
 
 #ifndef GMRT_TRAINER_SIGNALS_H
 #define GMRT_TRAINER_SIGNALS_H
 
 #include <csignal>
 #include <iterator>
+#include <signal.h>
 
 namespace gmrt {
 

@@ -1,4 +1,4 @@
-//===- ControlFlow.cpp - repeat, autoregressive loops and row windows ----===//
+//===- ControlFlow.cpp - repeat, autoregressive loops and row windows -----===//
 //
 // The structural ops with bodies: gm.repeat and gm.autoregressive become
 // scf.for loops around their bodies' ops; gm.row_window and gm.row_unwindow
@@ -11,7 +11,6 @@
 #include "gm/RowFlow.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 

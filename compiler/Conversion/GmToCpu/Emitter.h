@@ -75,12 +75,6 @@ public:
   FailureOr<Value> pointerOf(OpBuilder &b, Location loc, FunctionState &fs,
                              Value value);
 
-  /// Stores the addresses of `values` into the function's address array
-  /// (FunctionState::addresses) and returns it: the operands of a runtime
-  /// call or a kernel.
-  FailureOr<Value> addressArray(OpBuilder &b, Location loc, FunctionState &fs,
-                                ValueRange values);
-
   /// Outlines `nest` into a kernel function and calls it through the
   /// runtime's parallel_for from the function `fs` (or directly when small;
   /// Kernels.cpp).
@@ -116,6 +110,11 @@ public:
   static DenseElementsAttr constantOf(Value value);
 
 private:
+  /// Stores the addresses of `values` into the function's address array
+  /// (FunctionState::addresses) and returns it: the operands of a runtime
+  /// call or a kernel.
+  FailureOr<Value> addressArray(OpBuilder &b, Location loc, FunctionState &fs,
+                                ValueRange values);
   LogicalResult emitBody(OpBuilder &b, Block &body, FunctionState &fs);
   LogicalResult emitOp(OpBuilder &b, Operation *op, FunctionState &fs);
   // The structural ops with bodies (ControlFlow.cpp).

@@ -1,4 +1,4 @@
-//===- Kernels.cpp - loop nests as kernel functions over ranges ---------===//
+//===- Kernels.cpp - loop nests as kernel functions over ranges -----------===//
 //
 // A loop nest (LoopNest.h) becomes a kernel function `(operands, begin,
 // end)` computing the points of its split dimension in [begin, end), shared

@@ -11,9 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Conversion/GmToCpu/Emitter.h"
-#include "compiler/Conversion/Passes.h"
 #include "compiler/Transforms/MemoryPlan.h"
-#include "gm/RowFlow.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
