@@ -117,7 +117,7 @@ private:
                                 ValueRange values);
   LogicalResult emitBody(OpBuilder &b, Block &body, FunctionState &fs);
   LogicalResult emitOp(OpBuilder &b, Operation *op, FunctionState &fs);
-  // The structural ops with bodies (ControlFlow.cpp).
+  // Loops and row windows (ControlFlow.cpp).
   LogicalResult emitRepeat(OpBuilder &b, RepeatOp op, FunctionState &fs);
   /// gm.row_window and gm.row_unwindow: a copy of each run of window rows.
   LogicalResult emitRowWindow(OpBuilder &b, Operation *op, FunctionState &fs);
